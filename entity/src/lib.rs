@@ -1,0 +1,5 @@
+//! sea-orm models, one module per table. This crate knows nothing of the application: no HTTP,
+//! no business rules. Models never go over the wire; the API converts them into its own types.
+
+pub mod course;
+pub mod organisation;

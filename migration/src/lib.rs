@@ -1,0 +1,21 @@
+//! Schema migrations of the CSSD Training API.
+//!
+//! Migrations are frozen history: once landed, a migration is never edited; a change to the
+//! schema is a new migration. They use sea-query builders so the same history applies to SQLite
+//! and PostgreSQL, and each declares its own `Iden`s (this crate never imports `entity`).
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261128_000001_organisations_and_courses;
+
+/// The ordered list of all migrations.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(
+            m20261128_000001_organisations_and_courses::Migration,
+        )]
+    }
+}

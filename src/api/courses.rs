@@ -1,0 +1,212 @@
+//! Courses: what IWSD teaches, how long it runs, its topics and what it takes to pass.
+
+use chrono::{DateTime, Utc};
+use entity::course;
+use poem::web::Data;
+use poem_openapi::{ApiResponse, Object, OpenApi, param::Path, param::Query, payload::Json};
+
+use super::{JsonBody, Tag, page};
+use crate::{
+    AppState, domain::course::CourseChanges, error::ApiError, services::courses as service,
+};
+
+/// A new course.
+#[derive(Debug, Object)]
+pub struct CreateCourse {
+    /// Short unique code, letters, digits, `-` and `_`; stored upper-case (it appears in
+    /// certificate numbers, e.g. `IWSD-CSSD-2026-000001`).
+    #[oai(validator(min_length = 1, max_length = 16))]
+    pub code: String,
+    /// Full title, e.g. "Community Support to Service Delivery".
+    #[oai(validator(min_length = 1, max_length = 200))]
+    pub title: String,
+    /// What the course is about.
+    #[oai(validator(max_length = 4000))]
+    pub description: Option<String>,
+    /// Number of teaching days (1–10, default 5). Workshops lay these out on working days.
+    #[oai(validator(minimum(value = "1"), maximum(value = "10")))]
+    pub duration_days: Option<i32>,
+    /// Topics in teaching order; they are spread over the workshop days in this order.
+    #[oai(validator(max_items = 60, max_length = 200))]
+    pub topics: Option<Vec<String>>,
+    /// Post-test score, in percent, needed for a certificate (0–100, default 60).
+    #[oai(validator(minimum(value = "0"), maximum(value = "100")))]
+    pub pass_mark: Option<i32>,
+    /// Days a participant must attend (present or late) for a certificate; default: every day.
+    #[oai(validator(minimum(value = "1"), maximum(value = "10")))]
+    pub min_attendance_days: Option<i32>,
+}
+
+/// Changes to a course; fields left out keep their value.
+#[derive(Debug, Object)]
+pub struct UpdateCourse {
+    /// New unique code.
+    #[oai(validator(min_length = 1, max_length = 16))]
+    pub code: Option<String>,
+    /// New title.
+    #[oai(validator(min_length = 1, max_length = 200))]
+    pub title: Option<String>,
+    /// New description.
+    #[oai(validator(max_length = 4000))]
+    pub description: Option<String>,
+    /// New number of days (1–10).
+    #[oai(validator(minimum(value = "1"), maximum(value = "10")))]
+    pub duration_days: Option<i32>,
+    /// The new list of topics, replacing the old one.
+    #[oai(validator(max_items = 60, max_length = 200))]
+    pub topics: Option<Vec<String>>,
+    /// New pass mark in percent (0–100).
+    #[oai(validator(minimum(value = "0"), maximum(value = "100")))]
+    pub pass_mark: Option<i32>,
+    /// New minimum attendance in days (at most `duration_days`).
+    #[oai(validator(minimum(value = "1"), maximum(value = "10")))]
+    pub min_attendance_days: Option<i32>,
+}
+
+impl From<CreateCourse> for CourseChanges {
+    fn from(c: CreateCourse) -> Self {
+        Self {
+            code: Some(c.code),
+            title: Some(c.title),
+            description: c.description,
+            duration_days: c.duration_days,
+            topics: c.topics,
+            pass_mark: c.pass_mark,
+            min_attendance_days: c.min_attendance_days,
+        }
+    }
+}
+
+impl From<UpdateCourse> for CourseChanges {
+    fn from(c: UpdateCourse) -> Self {
+        Self {
+            code: c.code,
+            title: c.title,
+            description: c.description,
+            duration_days: c.duration_days,
+            topics: c.topics,
+            pass_mark: c.pass_mark,
+            min_attendance_days: c.min_attendance_days,
+        }
+    }
+}
+
+/// A course.
+#[derive(Debug, Object)]
+pub struct Course {
+    pub id: i64,
+    /// Unique upper-case code, e.g. `CSSD`.
+    pub code: String,
+    /// Full title.
+    pub title: String,
+    /// What the course is about.
+    pub description: String,
+    /// Number of teaching days.
+    pub duration_days: i32,
+    /// Topics in teaching order.
+    pub topics: Vec<String>,
+    /// Post-test percentage needed for a certificate.
+    pub pass_mark: i32,
+    /// Days a participant must attend (present or late) for a certificate.
+    pub min_attendance_days: i32,
+    /// When the course was created.
+    pub created_at: DateTime<Utc>,
+    /// When it last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<course::Model> for Course {
+    fn from(m: course::Model) -> Self {
+        let topics = m.topic_list();
+        Self {
+            id: m.id,
+            code: m.code,
+            title: m.title,
+            description: m.description,
+            duration_days: m.duration_days,
+            topics,
+            pass_mark: m.pass_mark,
+            min_attendance_days: m.min_attendance_days,
+            created_at: m.created_at,
+            updated_at: m.updated_at,
+        }
+    }
+}
+
+/// A page of courses.
+#[derive(Debug, Object)]
+pub struct CoursePage {
+    /// The courses on this page.
+    pub items: Vec<Course>,
+    /// How many courses there are in all.
+    pub total: u64,
+}
+
+#[derive(ApiResponse)]
+enum Created {
+    /// The course was created.
+    #[oai(status = 201)]
+    Created(Json<Course>),
+}
+
+pub struct CourseApi;
+
+#[OpenApi(prefix_path = "/api/v1/courses", tag = "Tag::Courses")]
+impl CourseApi {
+    /// Create a course
+    ///
+    /// A code already in use is 409. `min_attendance_days` may not exceed `duration_days` (422).
+    #[oai(path = "/", method = "post", operation_id = "create_course")]
+    async fn create(
+        &self,
+        state: Data<&AppState>,
+        body: JsonBody<CreateCourse>,
+    ) -> Result<Created, ApiError> {
+        let model = service::create(&state.db, body.0.into()).await?;
+        Ok(Created::Created(Json(model.into())))
+    }
+
+    /// List courses
+    ///
+    /// Ordered by code.
+    #[oai(path = "/", method = "get", operation_id = "list_courses")]
+    async fn list(
+        &self,
+        state: Data<&AppState>,
+        /// How many to return (1–200, default 50).
+        #[oai(validator(minimum(value = "1"), maximum(value = "200")))]
+        limit: Query<Option<u64>>,
+        /// How many to skip.
+        offset: Query<Option<u64>>,
+    ) -> Result<Json<CoursePage>, ApiError> {
+        let found = service::list(&state.db, page(limit.0, offset.0)).await?;
+        Ok(Json(CoursePage {
+            items: found.items.into_iter().map(Into::into).collect(),
+            total: found.total,
+        }))
+    }
+
+    /// Get one course
+    #[oai(path = "/:id", method = "get", operation_id = "get_course")]
+    async fn get(&self, state: Data<&AppState>, id: Path<i64>) -> Result<Json<Course>, ApiError> {
+        Ok(Json(service::get(&state.db, id.0).await?.into()))
+    }
+
+    /// Change a course
+    ///
+    /// Only the fields given change; the result must satisfy every rule a new course does.
+    /// Certificates already issued keep the title they printed.
+    #[oai(path = "/:id", method = "patch", operation_id = "update_course")]
+    async fn update(
+        &self,
+        state: Data<&AppState>,
+        id: Path<i64>,
+        body: JsonBody<UpdateCourse>,
+    ) -> Result<Json<Course>, ApiError> {
+        Ok(Json(
+            service::update(&state.db, id.0, body.0.into())
+                .await?
+                .into(),
+        ))
+    }
+}

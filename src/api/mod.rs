@@ -1,0 +1,71 @@
+//! The HTTP API: one module per OpenAPI tag, each with its operations and wire types.
+//!
+//! Handlers are thin: they take wire types, call `services`, and convert the result into wire
+//! types. Entities never go over the wire.
+
+pub mod courses;
+pub mod health;
+pub mod json_body;
+pub mod organisations;
+
+use poem_openapi::{OpenApiService, Tags};
+
+pub use json_body::JsonBody;
+
+use crate::services::PageRequest;
+
+/// The groups the operations are listed under in the spec and Swagger UI.
+#[derive(Tags)]
+pub enum Tag {
+    /// Liveness and readiness of the service.
+    Health,
+    /// Local authorities, residents' associations and civic society organisations.
+    Organisations,
+    /// The courses IWSD teaches (CSSD, Customer Care, ...).
+    Courses,
+}
+
+/// Every operation of the API.
+pub type Api = (
+    health::HealthApi,
+    organisations::OrganisationApi,
+    courses::CourseApi,
+);
+
+/// The title the spec carries.
+pub const TITLE: &str = "CSSD Training API";
+
+/// The OpenAPI service: routes plus the spec they describe.
+pub fn service() -> OpenApiService<Api, ()> {
+    OpenApiService::new(
+        (health::HealthApi, organisations::OrganisationApi, courses::CourseApi),
+        TITLE,
+        env!("CARGO_PKG_VERSION"),
+    )
+    .description(
+        "Courses, five-day workshops, enrolment under a hard 35-seat cap, attendance, assessments \
+         and verifiable PDF certificates for IWSD's Community Support to Service Delivery (CSSD) \
+         and Customer Care training, run as a Training-of-Trainers cascade.\n\n\
+         Errors are `application/problem+json` (RFC 9457). Lists take `limit` (default 50, max 200) \
+         and `offset` and return `{items, total}`.",
+    )
+    .server("/")
+}
+
+/// The spec as pretty-printed JSON, exactly as committed in `openapi/openapi.json`.
+pub fn spec_json() -> String {
+    let mut spec = service().spec();
+    spec.push('\n');
+    spec
+}
+
+/// Default page size of every list.
+pub const DEFAULT_LIMIT: u64 = 50;
+
+/// Turns the `limit` and `offset` query parameters into a page request.
+pub fn page(limit: Option<u64>, offset: Option<u64>) -> PageRequest {
+    PageRequest {
+        limit: limit.unwrap_or(DEFAULT_LIMIT),
+        offset: offset.unwrap_or(0),
+    }
+}

@@ -1,0 +1,140 @@
+//! Organisations: the councils, residents' associations and civic society bodies that
+//! participants come from and workshops are held for.
+
+use chrono::{DateTime, Utc};
+use entity::organisation::{self, OrganisationKind as DbKind};
+use poem::web::Data;
+use poem_openapi::{ApiResponse, Enum, Object, OpenApi, param::Path, param::Query, payload::Json};
+
+use super::{JsonBody, Tag, page};
+use crate::{AppState, error::ApiError, services::organisations as service};
+
+/// What sort of body an organisation is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[oai(rename_all = "snake_case")]
+pub enum OrganisationKind {
+    LocalAuthority,
+    ResidentsAssociation,
+    CivicSociety,
+    Other,
+}
+
+impl From<OrganisationKind> for DbKind {
+    fn from(kind: OrganisationKind) -> Self {
+        match kind {
+            OrganisationKind::LocalAuthority => Self::LocalAuthority,
+            OrganisationKind::ResidentsAssociation => Self::ResidentsAssociation,
+            OrganisationKind::CivicSociety => Self::CivicSociety,
+            OrganisationKind::Other => Self::Other,
+        }
+    }
+}
+
+impl From<DbKind> for OrganisationKind {
+    fn from(kind: DbKind) -> Self {
+        match kind {
+            DbKind::LocalAuthority => Self::LocalAuthority,
+            DbKind::ResidentsAssociation => Self::ResidentsAssociation,
+            DbKind::CivicSociety => Self::CivicSociety,
+            DbKind::Other => Self::Other,
+        }
+    }
+}
+
+/// A new organisation.
+#[derive(Debug, Object)]
+pub struct CreateOrganisation {
+    /// Its name, unique, such as "City of Harare".
+    #[oai(validator(min_length = 1, max_length = 200))]
+    pub name: String,
+    /// What sort of body it is.
+    pub kind: OrganisationKind,
+}
+
+/// An organisation.
+#[derive(Debug, Object)]
+pub struct Organisation {
+    pub id: i64,
+    /// Its name, unique.
+    pub name: String,
+    /// What sort of body it is.
+    pub kind: OrganisationKind,
+    /// When it was recorded.
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<organisation::Model> for Organisation {
+    fn from(m: organisation::Model) -> Self {
+        Self {
+            id: m.id,
+            name: m.name,
+            kind: m.kind.into(),
+            created_at: m.created_at,
+        }
+    }
+}
+
+/// A page of organisations.
+#[derive(Debug, Object)]
+pub struct OrganisationPage {
+    /// The organisations on this page.
+    pub items: Vec<Organisation>,
+    /// How many organisations there are in all.
+    pub total: u64,
+}
+
+#[derive(ApiResponse)]
+enum Created {
+    /// The organisation was created.
+    #[oai(status = 201)]
+    Created(Json<Organisation>),
+}
+
+pub struct OrganisationApi;
+
+#[OpenApi(prefix_path = "/api/v1/organisations", tag = "Tag::Organisations")]
+impl OrganisationApi {
+    /// Record an organisation
+    ///
+    /// Names are unique: a second organisation with the same name is 409.
+    #[oai(path = "/", method = "post", operation_id = "create_organisation")]
+    async fn create(
+        &self,
+        state: Data<&AppState>,
+        body: JsonBody<CreateOrganisation>,
+    ) -> Result<Created, ApiError> {
+        let body = body.0;
+        let model = service::create(&state.db, &body.name, body.kind.into()).await?;
+        Ok(Created::Created(Json(model.into())))
+    }
+
+    /// List organisations
+    ///
+    /// In alphabetical order of name.
+    #[oai(path = "/", method = "get", operation_id = "list_organisations")]
+    async fn list(
+        &self,
+        state: Data<&AppState>,
+        /// How many to return (1–200, default 50).
+        #[oai(validator(minimum(value = "1"), maximum(value = "200")))]
+        limit: Query<Option<u64>>,
+        /// How many to skip.
+        offset: Query<Option<u64>>,
+    ) -> Result<Json<OrganisationPage>, ApiError> {
+        let found = service::list(&state.db, page(limit.0, offset.0)).await?;
+        Ok(Json(OrganisationPage {
+            items: found.items.into_iter().map(Into::into).collect(),
+            total: found.total,
+        }))
+    }
+
+    /// Get one organisation
+    #[oai(path = "/:id", method = "get", operation_id = "get_organisation")]
+    async fn get(
+        &self,
+        state: Data<&AppState>,
+        id: Path<i64>,
+    ) -> Result<Json<Organisation>, ApiError> {
+        Ok(Json(service::get(&state.db, id.0).await?.into()))
+    }
+}

@@ -1,0 +1,213 @@
+//! Configuration: defaults in code, overridden by environment variables, checked at start-up.
+//!
+//! Every variable is listed in the README. Secrets are never printed: `Debug` on [`Config`]
+//! redacts them.
+
+use std::{fmt, net::SocketAddr, path::PathBuf};
+
+/// Everything the application needs to start.
+#[derive(Clone)]
+pub struct Config {
+    /// `DATABASE_URL`: `sqlite://file.db?mode=rwc` (default) or `postgres://…`.
+    pub database_url: String,
+    /// `CSSD_BIND`: the address the server listens on.
+    pub bind: SocketAddr,
+    /// `CSSD_PUBLIC_URL`: the URL clients reach the server at, used in verification links.
+    pub public_url: String,
+    /// `CSSD_ADMIN_EMAIL` / `CSSD_ADMIN_PASSWORD`: the first administrator, created at start-up
+    /// when no administrator exists.
+    pub admin_email: Option<String>,
+    pub admin_password: Option<String>,
+    /// `CSSD_OUTBOX_DIR`: where `.eml` files go when no SMTP server is configured.
+    pub outbox_dir: PathBuf,
+    /// `CSSD_SMTP_URL`: an SMTP server (`smtp://`, `smtps://`), if mail should really be sent.
+    pub smtp_url: Option<String>,
+    /// `CSSD_MAIL_FROM`: the sender of outgoing mail.
+    pub mail_from: String,
+    /// `CSSD_DB_MAX_CONNECTIONS`: the size of the database pool.
+    pub db_max_connections: u32,
+}
+
+/// A configuration value that cannot be used.
+#[derive(Debug, thiserror::Error)]
+#[error("configuration variable {name}: {message}")]
+pub struct ConfigError {
+    pub name: &'static str,
+    pub message: String,
+}
+
+impl Config {
+    /// Defaults suitable for a developer machine: SQLite file, loopback, file outbox.
+    pub fn with_defaults() -> Self {
+        Self {
+            database_url: "sqlite://cssd.db?mode=rwc".into(),
+            bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            public_url: "http://127.0.0.1:8080".into(),
+            admin_email: None,
+            admin_password: None,
+            outbox_dir: PathBuf::from("outbox"),
+            smtp_url: None,
+            mail_from: "IWSD Training <training@iwsd.invalid>".into(),
+            db_max_connections: 16,
+        }
+    }
+
+    /// Reads the environment over the defaults and checks the result.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok().filter(|v| !v.trim().is_empty()))
+    }
+
+    /// Like [`Config::from_env`], reading variables through `lookup` (testable without touching
+    /// the process environment).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let mut config = Self::with_defaults();
+        if let Some(url) = lookup("DATABASE_URL") {
+            config.database_url = url;
+        }
+        if let Some(bind) = lookup("CSSD_BIND") {
+            config.bind = bind.parse().map_err(|_| ConfigError {
+                name: "CSSD_BIND",
+                message: format!("{bind:?} is not an address such as 127.0.0.1:8080"),
+            })?;
+            config.public_url = format!("http://{}", config.bind);
+        }
+        if let Some(url) = lookup("CSSD_PUBLIC_URL") {
+            config.public_url = url;
+        }
+        config.admin_email = lookup("CSSD_ADMIN_EMAIL");
+        config.admin_password = lookup("CSSD_ADMIN_PASSWORD");
+        if let Some(dir) = lookup("CSSD_OUTBOX_DIR") {
+            config.outbox_dir = PathBuf::from(dir);
+        }
+        config.smtp_url = lookup("CSSD_SMTP_URL");
+        if let Some(from) = lookup("CSSD_MAIL_FROM") {
+            config.mail_from = from;
+        }
+        if let Some(n) = lookup("CSSD_DB_MAX_CONNECTIONS") {
+            config.db_max_connections = n.parse().ok().filter(|n| *n >= 2).ok_or(ConfigError {
+                name: "CSSD_DB_MAX_CONNECTIONS",
+                message: format!("{n:?} is not a whole number of at least 2"),
+            })?;
+        }
+        config.check()?;
+        Ok(config)
+    }
+
+    /// Checks values that the defaults cannot get wrong but the environment can.
+    pub fn check(&self) -> Result<(), ConfigError> {
+        let scheme_ok = self.database_url.starts_with("sqlite:")
+            || self.database_url.starts_with("postgres://")
+            || self.database_url.starts_with("postgresql://");
+        if !scheme_ok {
+            return Err(ConfigError {
+                name: "DATABASE_URL",
+                message: "must start with sqlite: or postgres://".into(),
+            });
+        }
+        if !(self.public_url.starts_with("http://") || self.public_url.starts_with("https://")) {
+            return Err(ConfigError {
+                name: "CSSD_PUBLIC_URL",
+                message: format!("{:?} must start with http:// or https://", self.public_url),
+            });
+        }
+        if self.admin_email.is_some() != self.admin_password.is_some() {
+            return Err(ConfigError {
+                name: "CSSD_ADMIN_PASSWORD",
+                message: "CSSD_ADMIN_EMAIL and CSSD_ADMIN_PASSWORD are set together or not at all"
+                    .into(),
+            });
+        }
+        Ok(())
+    }
+
+    /// The public URL without a trailing slash, ready to have paths appended.
+    pub fn public_url_trimmed(&self) -> &str {
+        self.public_url.trim_end_matches('/')
+    }
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("database_url", &redact_url(&self.database_url))
+            .field("bind", &self.bind)
+            .field("public_url", &self.public_url)
+            .field("admin_email", &self.admin_email)
+            .field(
+                "admin_password",
+                &self.admin_password.as_ref().map(|_| "<redacted>"),
+            )
+            .field("outbox_dir", &self.outbox_dir)
+            .field("smtp_url", &self.smtp_url.as_deref().map(redact_url))
+            .field("mail_from", &self.mail_from)
+            .field("db_max_connections", &self.db_max_connections)
+            .finish()
+    }
+}
+
+/// Hides the password of a `scheme://user:password@host` URL.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let userinfo = &url[scheme_end + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => {
+                    format!("{}{user}:<redacted>{}", &url[..scheme_end + 3], &url[at..])
+                }
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config_from(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let vars: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(|name| vars.get(name).cloned())
+    }
+
+    #[test]
+    fn defaults_use_an_sqlite_file_on_loopback() {
+        let config = config_from(&[]).unwrap();
+        assert_eq!(config.database_url, "sqlite://cssd.db?mode=rwc");
+        assert_eq!(config.bind.to_string(), "127.0.0.1:8080");
+    }
+
+    #[test]
+    fn a_bad_bind_address_is_refused_with_its_name() {
+        let err = config_from(&[("CSSD_BIND", "eight-oh-eight-oh")]).unwrap_err();
+        assert_eq!(err.name, "CSSD_BIND");
+    }
+
+    #[test]
+    fn an_unknown_database_scheme_is_refused() {
+        let err = config_from(&[("DATABASE_URL", "mysql://x")]).unwrap_err();
+        assert_eq!(err.name, "DATABASE_URL");
+    }
+
+    #[test]
+    fn admin_email_without_password_is_refused() {
+        assert!(config_from(&[("CSSD_ADMIN_EMAIL", "a@b.c")]).is_err());
+    }
+
+    #[test]
+    fn debug_output_hides_passwords() {
+        let config = config_from(&[
+            ("DATABASE_URL", "postgres://app:hunter2secret@db/cssd"),
+            ("CSSD_ADMIN_EMAIL", "a@b.c"),
+            ("CSSD_ADMIN_PASSWORD", "hunter2secret"),
+        ])
+        .unwrap();
+        let shown = format!("{config:?}");
+        assert!(!shown.contains("hunter2secret"), "{shown}");
+        assert!(shown.contains("postgres://app:<redacted>@db/cssd"));
+    }
+}

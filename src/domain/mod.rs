@@ -1,0 +1,99 @@
+//! The rules of the training programme, free of HTTP: what makes a course valid, how a
+//! workshop's days are laid out, who may enrol, who has earned a certificate.
+//!
+//! Nothing here imports poem. Failures are [`Error`], converted to HTTP once, at the edge.
+
+pub mod course;
+pub mod organisation;
+
+use sea_orm::DbErr;
+
+/// One field of a request and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// A failure of a domain operation.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The named record does not exist.
+    #[error("{entity} {id} does not exist")]
+    NotFound { entity: &'static str, id: i64 },
+    /// The operation clashes with the current state (a duplicate, a full workshop, a wrong status).
+    #[error("{0}")]
+    Conflict(String),
+    /// The caller may not do this to this record.
+    #[error("{0}")]
+    Forbidden(String),
+    /// Values break a rule; one entry per field.
+    #[error("invalid input")]
+    Invalid(Vec<FieldError>),
+    /// The database failed (unique violations are turned into conflicts at the edge).
+    #[error(transparent)]
+    Database(#[from] DbErr),
+}
+
+impl From<Vec<FieldError>> for Error {
+    fn from(errors: Vec<FieldError>) -> Self {
+        Self::Invalid(errors)
+    }
+}
+
+/// Result of a domain operation.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Trims `value` and checks it is a non-empty single line without control characters of at most
+/// `max` characters; pushes a field error otherwise.
+pub fn clean_text(field: &str, value: &str, max: usize, errors: &mut Vec<FieldError>) -> String {
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        errors.push(FieldError::new(field, "must not be empty"));
+    } else if trimmed.chars().count() > max {
+        errors.push(FieldError::new(
+            field,
+            format!("must be at most {max} characters long"),
+        ));
+    } else if trimmed.chars().any(char::is_control) {
+        errors.push(FieldError::new(
+            field,
+            "must not contain control characters",
+        ));
+    }
+    trimmed.to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clean_text_trims_and_accepts_unicode() {
+        let mut errors = vec![];
+        assert_eq!(
+            clean_text("name", "  Zoë Müller-Øberg ", 120, &mut errors),
+            "Zoë Müller-Øberg"
+        );
+        assert!(errors.is_empty());
+    }
+
+    #[test]
+    fn clean_text_refuses_blank_long_and_control_characters() {
+        let mut errors = vec![];
+        clean_text("a", "   ", 10, &mut errors);
+        clean_text("b", "abcdefghijk", 10, &mut errors);
+        clean_text("c", "tab\there", 10, &mut errors);
+        let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["a", "b", "c"]);
+    }
+}

@@ -1,0 +1,97 @@
+//! CSSD Training API: the library behind the `cssd` binary.
+//!
+//! [`Application::build`] connects to the database (migrating it), and [`Application::run`]
+//! serves on the listener it was given until the shutdown future resolves, so the tests start
+//! exactly the app that production runs.
+
+pub mod api;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod services;
+
+use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
+
+use poem::{
+    Endpoint, EndpointExt, Route, Server,
+    listener::TcpAcceptor,
+    middleware::{CatchPanic, Tracing},
+};
+use sea_orm::DatabaseConnection;
+
+pub use config::Config;
+
+/// What every request handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub config: Arc<Config>,
+}
+
+/// A built application, bound to its listener, ready to run.
+pub struct Application {
+    state: AppState,
+    acceptor: TcpAcceptor,
+    local_addr: SocketAddr,
+}
+
+impl Application {
+    /// Connects and migrates the database, and takes over `listener`.
+    pub async fn build(config: Config, listener: std::net::TcpListener) -> anyhow::Result<Self> {
+        let db = db::connect(&config.database_url, config.db_max_connections).await?;
+        let state = AppState {
+            db,
+            config: Arc::new(config),
+        };
+        Self::with_state(state, listener)
+    }
+
+    /// Builds on an already connected state (used when several apps share one database).
+    pub fn with_state(state: AppState, listener: std::net::TcpListener) -> anyhow::Result<Self> {
+        listener.set_nonblocking(true)?;
+        let local_addr = listener.local_addr()?;
+        let acceptor = TcpAcceptor::from_std(listener)?;
+        Ok(Self {
+            state,
+            acceptor,
+            local_addr,
+        })
+    }
+
+    /// The address the server accepts connections on (useful when bound to port 0).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    /// The shared state (database pool, configuration).
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` resolves, then lets in-flight requests finish (up to 10 s).
+    pub async fn run(self, shutdown: impl Future<Output = ()> + Send) -> std::io::Result<()> {
+        let endpoint = endpoint(self.state.clone());
+        tracing::info!(addr = %self.local_addr, "serving; Swagger UI at /docs");
+        Server::new_with_acceptor(self.acceptor)
+            .run_with_graceful_shutdown(endpoint, shutdown, Some(Duration::from_secs(10)))
+            .await?;
+        self.state.db.clone().close().await.ok();
+        Ok(())
+    }
+}
+
+/// The whole HTTP surface: the API, its spec and Swagger UI, with errors as problem+json.
+pub fn endpoint(state: AppState) -> impl Endpoint {
+    let api = api::service();
+    let spec = api.spec_endpoint();
+    let docs = api.swagger_ui();
+    let routes = Route::new()
+        .nest("/", api)
+        .at("/openapi.json", spec)
+        .nest("/docs", docs);
+    error::with_problem_errors(routes.data(state))
+        .with(Tracing)
+        .with(CatchPanic::new())
+}

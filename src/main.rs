@@ -1,0 +1,86 @@
+//! `cssd`: serve the CSSD Training API, or write its OpenAPI spec.
+
+use std::{net::TcpListener, path::PathBuf};
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use cssd::{Application, Config};
+use tracing_subscriber::EnvFilter;
+
+/// CSSD Training API server.
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    /// Seed demo data (the CSSD and CC courses, organisations, ...) before serving.
+    #[arg(long, global = true)]
+    demo: bool,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the API (the default).
+    Serve,
+    /// Write the OpenAPI spec (to stdout, or to the given file).
+    Openapi {
+        /// Where to write it, e.g. openapi/openapi.json.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    if let Some(Command::Openapi { out }) = &cli.command {
+        let spec = cssd::api::spec_json();
+        match out {
+            Some(path) => {
+                std::fs::write(path, spec).with_context(|| format!("writing {}", path.display()))?
+            }
+            None => print!("{spec}"),
+        }
+        return Ok(());
+    }
+
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .init();
+    let config = Config::from_env()?;
+    tracing::info!(?config, "starting");
+    let listener =
+        TcpListener::bind(config.bind).with_context(|| format!("binding {}", config.bind))?;
+    let app = Application::build(config, listener).await?;
+    if cli.demo {
+        cssd::demo::seed(&app.state().db).await?;
+    }
+    app.run(shutdown_signal()).await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        tokio::signal::ctrl_c().await.ok();
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

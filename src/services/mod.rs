@@ -1,0 +1,19 @@
+//! Operations on stored records: each function applies the domain's rules and reads or writes
+//! through sea-orm. Nothing here imports poem; failures are [`crate::domain::Error`].
+
+pub mod courses;
+pub mod organisations;
+
+/// A page of a list: the items and how many there are in all.
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: u64,
+}
+
+/// Which slice of a list to return.
+#[derive(Debug, Clone, Copy)]
+pub struct PageRequest {
+    pub limit: u64,
+    pub offset: u64,
+}

@@ -1,0 +1,9 @@
+//! The integration suite: the real app over real HTTP, one fresh database per test.
+//! Runs on SQLite; set `TEST_DATABASE_URL=postgres://…` to run it on PostgreSQL.
+
+mod courses;
+mod errors;
+mod health;
+mod helpers;
+mod organisations;
+mod spec;
