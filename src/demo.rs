@@ -1,13 +1,56 @@
 //! `--demo`: seeds the data a new user needs to see the API working. Idempotent: running it
 //! again finds what it made before and adds nothing.
 
-use sea_orm::ConnectionTrait;
+use sea_orm::DatabaseConnection;
 
 use crate::{
-    domain::{self, course::CourseChanges},
-    services::{courses, organisations},
+    domain::{self, access::Actor, course::CourseChanges, participant::ParticipantText},
+    services::{
+        accounts::{self, NewUser},
+        courses, organisations,
+        participants::{self, ParticipantChanges},
+    },
 };
-use entity::organisation::OrganisationKind;
+use entity::{
+    app_user::Role,
+    organisation::OrganisationKind,
+    participant::{Gender, TargetGroup},
+};
+
+/// A demo account: who it is, how to log in, and the participant record behind it (if any).
+pub struct DemoAccount {
+    pub name: &'static str,
+    pub email: &'static str,
+    pub password: &'static str,
+    pub role: Role,
+    pub participant: Option<(Gender, TargetGroup)>,
+}
+
+/// The accounts `--demo` creates, so that every role can be tried from Swagger UI.
+/// Demo only: never use these passwords for real data.
+pub const DEMO_ACCOUNTS: [DemoAccount; 3] = [
+    DemoAccount {
+        name: "Demo Administrator",
+        email: "admin@iwsd.demo",
+        password: "demo-admin-2026",
+        role: Role::Admin,
+        participant: None,
+    },
+    DemoAccount {
+        name: "Nomvula Ndlovu",
+        email: "trainer@iwsd.demo",
+        password: "demo-trainer-2026",
+        role: Role::Trainer,
+        participant: Some((Gender::Female, TargetGroup::Management)),
+    },
+    DemoAccount {
+        name: "Tafadzwa Chikwanha",
+        email: "participant@iwsd.demo",
+        password: "demo-participant-2026",
+        role: Role::Participant,
+        participant: Some((Gender::Male, TargetGroup::CommunityChampion)),
+    },
+];
 
 /// The topics of Community Support to Service Delivery, in teaching order.
 pub const CSSD_TOPICS: [&str; 7] = [
@@ -32,7 +75,8 @@ pub const CC_TOPICS: [&str; 7] = [
 ];
 
 /// Creates the two IWSD courses and a few organisations unless they exist.
-pub async fn seed(db: &impl ConnectionTrait) -> domain::Result<()> {
+pub async fn seed(db: &DatabaseConnection) -> domain::Result<()> {
+    let actor = Actor::system("demo");
     let courses = [
         (
             "CSSD",
@@ -60,7 +104,7 @@ pub async fn seed(db: &impl ConnectionTrait) -> domain::Result<()> {
                 pass_mark: Some(60),
                 min_attendance_days: Some(4),
             };
-            courses::create(db, changes).await?;
+            courses::create(db, &actor, changes).await?;
             tracing::info!(code, "demo: created course");
         }
     }
@@ -74,9 +118,65 @@ pub async fn seed(db: &impl ConnectionTrait) -> domain::Result<()> {
     ];
     for (name, kind) in organisations_to_seed {
         if organisations::find_by_name(db, name).await?.is_none() {
-            organisations::create(db, name, kind).await?;
+            organisations::create(db, &actor, name, kind).await?;
             tracing::info!(name, "demo: created organisation");
         }
+    }
+    seed_accounts(db, &actor).await
+}
+
+async fn seed_accounts(db: &DatabaseConnection, actor: &Actor) -> domain::Result<()> {
+    let harare = organisations::find_by_name(db, "City of Harare")
+        .await?
+        .map(|o| o.id);
+    for account in &DEMO_ACCOUNTS {
+        if accounts::find_user_by_email(db, account.email)
+            .await?
+            .is_some()
+        {
+            continue;
+        }
+        if account.role == Role::Admin && accounts::admin_exists(db).await? {
+            continue;
+        }
+        let participant_id = match account.participant {
+            Some((gender, target_group)) => {
+                let existing = participants::find_by_email(db, account.email).await?;
+                let record = match existing {
+                    Some(p) => p,
+                    None => {
+                        let changes = ParticipantChanges {
+                            text: ParticipantText {
+                                full_name: Some(account.name.into()),
+                                email: Some(Some(account.email.into())),
+                                phone: None,
+                                ward: Some(Some("Ward 17".into())),
+                            },
+                            gender: Some(Some(gender)),
+                            organisation_id: Some(harare),
+                            target_group: Some(target_group),
+                        };
+                        participants::create(db, actor, changes).await?
+                    }
+                };
+                Some(record.id)
+            }
+            None => None,
+        };
+        let new = NewUser {
+            name: account.name.into(),
+            email: account.email.into(),
+            role: account.role,
+            password: account.password.into(),
+            participant_id,
+        };
+        accounts::create_user(db, actor, new).await?;
+        tracing::info!(
+            email = account.email,
+            password = account.password,
+            role = ?account.role,
+            "demo: created account (demo credentials, shown once)"
+        );
     }
     Ok(())
 }

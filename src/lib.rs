@@ -5,6 +5,7 @@
 //! exactly the app that production runs.
 
 pub mod api;
+pub mod auth;
 pub mod config;
 pub mod db;
 pub mod demo;
@@ -22,12 +23,14 @@ use poem::{
 use sea_orm::DatabaseConnection;
 
 pub use config::Config;
+use services::{accounts, login_throttle::LoginThrottle};
 
 /// What every request handler can reach.
 #[derive(Clone)]
 pub struct AppState {
     pub db: DatabaseConnection,
     pub config: Arc<Config>,
+    pub login_throttle: Arc<LoginThrottle>,
 }
 
 /// A built application, bound to its listener, ready to run.
@@ -41,9 +44,16 @@ impl Application {
     /// Connects and migrates the database, and takes over `listener`.
     pub async fn build(config: Config, listener: std::net::TcpListener) -> anyhow::Result<Self> {
         let db = db::connect(&config.database_url, config.db_max_connections).await?;
+        if let (Some(email), Some(password)) = (&config.admin_email, &config.admin_password)
+            && let Some(admin) = accounts::bootstrap_admin(&db, email, password).await?
+        {
+            tracing::info!(email = %admin.email, "created the first administrator");
+        }
+        tokio::task::spawn_blocking(accounts::warm_up).await?;
         let state = AppState {
             db,
             config: Arc::new(config),
+            login_throttle: Arc::new(LoginThrottle::default()),
         };
         Self::with_state(state, listener)
     }

@@ -1,8 +1,9 @@
 //! A course IWSD teaches, such as CSSD or Customer Care.
 
 use sea_orm::entity::prelude::*;
+use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
 #[sea_orm(table_name = "course")]
 pub struct Model {
     #[sea_orm(primary_key)]

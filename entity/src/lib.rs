@@ -1,5 +1,10 @@
 //! sea-orm models, one module per table. This crate knows nothing of the application: no HTTP,
 //! no business rules. Models never go over the wire; the API converts them into its own types.
 
+pub mod api_key;
+pub mod app_user;
+pub mod audit_log;
 pub mod course;
 pub mod organisation;
+pub mod participant;
+pub mod session;

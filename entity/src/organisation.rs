@@ -1,9 +1,11 @@
 //! An organisation participants and workshops belong to.
 
 use sea_orm::entity::prelude::*;
+use serde::Serialize;
 
 /// What sort of body an organisation is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum, Serialize)]
+#[serde(rename_all = "snake_case")]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
 pub enum OrganisationKind {
     /// A city or town council.
@@ -20,7 +22,7 @@ pub enum OrganisationKind {
     Other,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
 #[sea_orm(table_name = "organisation")]
 pub struct Model {
     #[sea_orm(primary_key)]

@@ -7,6 +7,7 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261128_000001_organisations_and_courses;
+mod m20261128_000002_people_and_access;
 
 /// The ordered list of all migrations.
 pub struct Migrator;
@@ -14,8 +15,9 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(
-            m20261128_000001_organisations_and_courses::Migration,
-        )]
+        vec![
+            Box::new(m20261128_000001_organisations_and_courses::Migration),
+            Box::new(m20261128_000002_people_and_access::Migration),
+        ]
     }
 }

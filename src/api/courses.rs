@@ -7,7 +7,11 @@ use poem_openapi::{ApiResponse, Object, OpenApi, param::Path, param::Query, payl
 
 use super::{JsonBody, Tag, page};
 use crate::{
-    AppState, domain::course::CourseChanges, error::ApiError, services::courses as service,
+    AppState,
+    auth::{CanManageCatalogue, CanReadCatalogue},
+    domain::course::CourseChanges,
+    error::ApiError,
+    services::courses as service,
 };
 
 /// A new course.
@@ -155,14 +159,16 @@ pub struct CourseApi;
 impl CourseApi {
     /// Create a course
     ///
-    /// A code already in use is 409. `min_attendance_days` may not exceed `duration_days` (422).
+    /// Administrators only. A code already in use is 409. `min_attendance_days` may not exceed
+    /// `duration_days` (422).
     #[oai(path = "/", method = "post", operation_id = "create_course")]
     async fn create(
         &self,
         state: Data<&AppState>,
+        auth: CanManageCatalogue,
         body: JsonBody<CreateCourse>,
     ) -> Result<Created, ApiError> {
-        let model = service::create(&state.db, body.0.into()).await?;
+        let model = service::create(&state.db, &auth.actor(), body.0.into()).await?;
         Ok(Created::Created(Json(model.into())))
     }
 
@@ -173,6 +179,7 @@ impl CourseApi {
     async fn list(
         &self,
         state: Data<&AppState>,
+        _auth: CanReadCatalogue,
         /// How many to return (1–200, default 50).
         #[oai(validator(minimum(value = "1"), maximum(value = "200")))]
         limit: Query<Option<u64>>,
@@ -188,25 +195,28 @@ impl CourseApi {
 
     /// Get one course
     #[oai(path = "/:id", method = "get", operation_id = "get_course")]
-    async fn get(&self, state: Data<&AppState>, id: Path<i64>) -> Result<Json<Course>, ApiError> {
+    async fn get(
+        &self,
+        state: Data<&AppState>,
+        _auth: CanReadCatalogue,
+        id: Path<i64>,
+    ) -> Result<Json<Course>, ApiError> {
         Ok(Json(service::get(&state.db, id.0).await?.into()))
     }
 
     /// Change a course
     ///
-    /// Only the fields given change; the result must satisfy every rule a new course does.
-    /// Certificates already issued keep the title they printed.
+    /// Administrators only. Only the fields given change; the result must satisfy every rule a
+    /// new course does. Certificates already issued keep the title they printed.
     #[oai(path = "/:id", method = "patch", operation_id = "update_course")]
     async fn update(
         &self,
         state: Data<&AppState>,
+        auth: CanManageCatalogue,
         id: Path<i64>,
         body: JsonBody<UpdateCourse>,
     ) -> Result<Json<Course>, ApiError> {
-        Ok(Json(
-            service::update(&state.db, id.0, body.0.into())
-                .await?
-                .into(),
-        ))
+        let updated = service::update(&state.db, &auth.actor(), id.0, body.0.into()).await?;
+        Ok(Json(updated.into()))
     }
 }

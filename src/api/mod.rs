@@ -3,6 +3,7 @@
 //! Handlers are thin: they take wire types, call `services`, and convert the result into wire
 //! types. Entities never go over the wire.
 
+pub mod accounts;
 pub mod courses;
 pub mod health;
 pub mod json_body;
@@ -19,6 +20,10 @@ use crate::services::PageRequest;
 pub enum Tag {
     /// Liveness and readiness of the service.
     Health,
+    /// Logging in and out; the caller's own account.
+    Auth,
+    /// User accounts, API keys and the audit log (administrators).
+    Administration,
     /// Local authorities, residents' associations and civic society organisations.
     Organisations,
     /// The courses IWSD teaches (CSSD, Customer Care, ...).
@@ -28,6 +33,8 @@ pub enum Tag {
 /// Every operation of the API.
 pub type Api = (
     health::HealthApi,
+    accounts::AuthApi,
+    accounts::AdminApi,
     organisations::OrganisationApi,
     courses::CourseApi,
 );
@@ -38,7 +45,13 @@ pub const TITLE: &str = "CSSD Training API";
 /// The OpenAPI service: routes plus the spec they describe.
 pub fn service() -> OpenApiService<Api, ()> {
     OpenApiService::new(
-        (health::HealthApi, organisations::OrganisationApi, courses::CourseApi),
+        (
+            health::HealthApi,
+            accounts::AuthApi,
+            accounts::AdminApi,
+            organisations::OrganisationApi,
+            courses::CourseApi,
+        ),
         TITLE,
         env!("CARGO_PKG_VERSION"),
     )

@@ -7,7 +7,12 @@ use poem::web::Data;
 use poem_openapi::{ApiResponse, Enum, Object, OpenApi, param::Path, param::Query, payload::Json};
 
 use super::{JsonBody, Tag, page};
-use crate::{AppState, error::ApiError, services::organisations as service};
+use crate::{
+    AppState,
+    auth::{CanManageCatalogue, CanReadCatalogue},
+    error::ApiError,
+    services::organisations as service,
+};
 
 /// What sort of body an organisation is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
@@ -96,15 +101,16 @@ pub struct OrganisationApi;
 impl OrganisationApi {
     /// Record an organisation
     ///
-    /// Names are unique: a second organisation with the same name is 409.
+    /// Administrators only. Names are unique: a second organisation with the same name is 409.
     #[oai(path = "/", method = "post", operation_id = "create_organisation")]
     async fn create(
         &self,
         state: Data<&AppState>,
+        auth: CanManageCatalogue,
         body: JsonBody<CreateOrganisation>,
     ) -> Result<Created, ApiError> {
         let body = body.0;
-        let model = service::create(&state.db, &body.name, body.kind.into()).await?;
+        let model = service::create(&state.db, &auth.actor(), &body.name, body.kind.into()).await?;
         Ok(Created::Created(Json(model.into())))
     }
 
@@ -115,6 +121,7 @@ impl OrganisationApi {
     async fn list(
         &self,
         state: Data<&AppState>,
+        _auth: CanReadCatalogue,
         /// How many to return (1–200, default 50).
         #[oai(validator(minimum(value = "1"), maximum(value = "200")))]
         limit: Query<Option<u64>>,
@@ -133,6 +140,7 @@ impl OrganisationApi {
     async fn get(
         &self,
         state: Data<&AppState>,
+        _auth: CanReadCatalogue,
         id: Path<i64>,
     ) -> Result<Json<Organisation>, ApiError> {
         Ok(Json(service::get(&state.db, id.0).await?.into()))

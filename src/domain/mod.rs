@@ -3,8 +3,11 @@
 //!
 //! Nothing here imports poem. Failures are [`Error`], converted to HTTP once, at the edge.
 
+pub mod access;
+pub mod account;
 pub mod course;
 pub mod organisation;
+pub mod participant;
 
 use sea_orm::DbErr;
 

@@ -3,13 +3,14 @@
 use chrono::Utc;
 use entity::course;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
 
-use super::{Page, PageRequest};
+use super::{Page, PageRequest, audit};
 use crate::domain::{
     Error, Result,
+    access::Actor,
     course::{Course, CourseChanges},
 };
 
@@ -44,9 +45,14 @@ async fn ensure_code_free(
 }
 
 /// Creates a course after checking its rules; a code already taken is a conflict.
-pub async fn create(db: &impl ConnectionTrait, changes: CourseChanges) -> Result<course::Model> {
+pub async fn create(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    changes: CourseChanges,
+) -> Result<course::Model> {
     let course = changes.apply_to(None)?;
-    ensure_code_free(db, &course.code, None).await?;
+    let txn = db.begin().await?;
+    ensure_code_free(&txn, &course.code, None).await?;
     let now = Utc::now();
     let model = course::ActiveModel {
         code: Set(course.code),
@@ -60,9 +66,13 @@ pub async fn create(db: &impl ConnectionTrait, changes: CourseChanges) -> Result
         updated_at: Set(now),
         ..Default::default()
     };
-    Ok(course::Entity::insert(model)
-        .exec_with_returning(db)
-        .await?)
+    let created = course::Entity::insert(model)
+        .exec_with_returning(&txn)
+        .await?;
+    let after = audit::snapshot(&created);
+    audit::record(&txn, actor, "course", created.id, "create", None, after).await?;
+    txn.commit().await?;
+    Ok(created)
 }
 
 /// One course by id.
@@ -86,15 +96,18 @@ pub async fn find_by_code(db: &impl ConnectionTrait, code: &str) -> Result<Optio
 
 /// Applies a partial update; the result must satisfy every rule a new course does.
 pub async fn update(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
+    actor: &Actor,
     id: i64,
     changes: CourseChanges,
 ) -> Result<course::Model> {
-    let current = get(db, id).await?;
+    let txn = db.begin().await?;
+    let current = get(&txn, id).await?;
     let course = changes.apply_to(Some(&from_model(&current)))?;
     if course.code != current.code {
-        ensure_code_free(db, &course.code, Some(id)).await?;
+        ensure_code_free(&txn, &course.code, Some(id)).await?;
     }
+    let before = audit::snapshot(&current);
     let mut model = current.into_active_model();
     model.code = Set(course.code);
     model.title = Set(course.title);
@@ -104,7 +117,19 @@ pub async fn update(
     model.pass_mark = Set(course.pass_mark);
     model.min_attendance_days = Set(course.min_attendance_days);
     model.updated_at = Set(Utc::now());
-    Ok(course::Entity::update(model).exec(db).await?)
+    let updated = course::Entity::update(model).exec(&txn).await?;
+    audit::record(
+        &txn,
+        actor,
+        "course",
+        id,
+        "update",
+        before,
+        audit::snapshot(&updated),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(updated)
 }
 
 /// Courses ordered by code.

@@ -1,8 +1,13 @@
 //! Operations on stored records: each function applies the domain's rules and reads or writes
-//! through sea-orm. Nothing here imports poem; failures are [`crate::domain::Error`].
+//! through sea-orm, in one transaction with its audit record where it changes something.
+//! Nothing here imports poem; failures are [`crate::domain::Error`].
 
+pub mod accounts;
+pub mod audit;
 pub mod courses;
+pub mod login_throttle;
 pub mod organisations;
+pub mod participants;
 
 /// A page of a list: the items and how many there are in all.
 #[derive(Debug, Clone)]

@@ -3,20 +3,23 @@
 use chrono::Utc;
 use entity::organisation::{self, OrganisationKind};
 use sea_orm::{
-    ActiveValue::Set, ConnectionTrait, EntityTrait, PaginatorTrait, QueryOrder, QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
 
-use super::{Page, PageRequest};
-use crate::domain::{Error, Result, organisation::clean_name};
+use super::{Page, PageRequest, audit};
+use crate::domain::{Error, Result, access::Actor, organisation::clean_name};
 
 /// Creates an organisation; a name already taken is a conflict.
 pub async fn create(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
+    actor: &Actor,
     name: &str,
     kind: OrganisationKind,
 ) -> Result<organisation::Model> {
     let name = clean_name(name)?;
-    if find_by_name(db, &name).await?.is_some() {
+    let txn = db.begin().await?;
+    if find_by_name(&txn, &name).await?.is_some() {
         return Err(Error::Conflict(format!(
             "an organisation named {name:?} already exists"
         )));
@@ -27,9 +30,22 @@ pub async fn create(
         created_at: Set(Utc::now()),
         ..Default::default()
     };
-    Ok(organisation::Entity::insert(model)
-        .exec_with_returning(db)
-        .await?)
+    let created = organisation::Entity::insert(model)
+        .exec_with_returning(&txn)
+        .await?;
+    let after = audit::snapshot(&created);
+    audit::record(
+        &txn,
+        actor,
+        "organisation",
+        created.id,
+        "create",
+        None,
+        after,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(created)
 }
 
 /// The organisation with exactly this name, if any.
@@ -37,7 +53,6 @@ pub async fn find_by_name(
     db: &impl ConnectionTrait,
     name: &str,
 ) -> Result<Option<organisation::Model>> {
-    use sea_orm::{ColumnTrait, QueryFilter};
     Ok(organisation::Entity::find()
         .filter(organisation::Column::Name.eq(name))
         .one(db)

@@ -12,11 +12,17 @@ use sea_orm::{ConnectionTrait, Database};
 use serde_json::Value;
 use tokio::sync::oneshot;
 
-/// A running app and a client to talk to it.
+/// The administrator every test app starts with.
+pub const ADMIN_EMAIL: &str = "admin@example.org";
+pub const ADMIN_PASSWORD: &str = "admin-password-1";
+
+/// A running app and a client to talk to it. Requests made through it carry the
+/// administrator's token; use [`TestApp::anonymous`] or [`TestApp::with_token`] for others.
 pub struct TestApp {
     pub base: String,
     pub client: reqwest::Client,
     pub state: AppState,
+    pub admin_token: String,
     shutdown: Option<oneshot::Sender<()>>,
     database: TestDatabase,
 }
@@ -157,6 +163,8 @@ pub fn test_config(database_url: String) -> Config {
     config.database_url = database_url;
     config.db_max_connections = 8;
     config.outbox_dir = std::env::temp_dir().join(format!("cssd-outbox-{}", random_suffix()));
+    config.admin_email = Some(ADMIN_EMAIL.into());
+    config.admin_password = Some(ADMIN_PASSWORD.into());
     config
 }
 
@@ -180,13 +188,16 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     tokio::spawn(app.run(async {
         let _ = rx.await;
     }));
-    TestApp {
+    let mut app = TestApp {
         base,
         client: reqwest::Client::new(),
         state,
+        admin_token: String::new(),
         shutdown: Some(tx),
         database,
-    }
+    };
+    app.admin_token = app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    app
 }
 
 impl Drop for TestApp {
@@ -198,10 +209,22 @@ impl Drop for TestApp {
     }
 }
 
-impl TestApp {
+/// Requests made with one caller's credentials (or none).
+pub struct As<'a> {
+    app: &'a TestApp,
+    token: Option<String>,
+}
+
+impl As<'_> {
     /// Sends a request with an optional JSON body.
     pub async fn request(&self, method: Method, path: &str, body: Option<Value>) -> TestResponse {
-        let mut req = self.client.request(method, format!("{}{path}", self.base));
+        let mut req = self
+            .app
+            .client
+            .request(method, format!("{}{path}", self.app.base));
+        if let Some(token) = &self.token {
+            req = req.bearer_auth(token);
+        }
         if let Some(body) = body {
             req = req.json(&body);
         }
@@ -216,11 +239,15 @@ impl TestApp {
         content_type: &str,
         body: &str,
     ) -> TestResponse {
-        let req = self
+        let mut req = self
+            .app
             .client
-            .request(method, format!("{}{path}", self.base))
+            .request(method, format!("{}{path}", self.app.base))
             .header("content-type", content_type)
             .body(body.to_owned());
+        if let Some(token) = &self.token {
+            req = req.bearer_auth(token);
+        }
         read(req.send().await.expect("request sent")).await
     }
 
@@ -234,6 +261,97 @@ impl TestApp {
 
     pub async fn patch(&self, path: &str, body: Value) -> TestResponse {
         self.request(Method::PATCH, path, Some(body)).await
+    }
+
+    pub async fn delete(&self, path: &str) -> TestResponse {
+        self.request(Method::DELETE, path, None).await
+    }
+}
+
+impl TestApp {
+    /// Requests as the administrator.
+    pub fn admin(&self) -> As<'_> {
+        As {
+            app: self,
+            token: Some(self.admin_token.clone()),
+        }
+    }
+
+    /// Requests without credentials.
+    pub fn anonymous(&self) -> As<'_> {
+        As {
+            app: self,
+            token: None,
+        }
+    }
+
+    /// Requests with this bearer token.
+    pub fn with_token(&self, token: &str) -> As<'_> {
+        As {
+            app: self,
+            token: Some(token.to_owned()),
+        }
+    }
+
+    /// Logs in and returns the session token (panics if the login fails).
+    pub async fn login(&self, email: &str, password: &str) -> String {
+        let body = serde_json::json!({"email": email, "password": password});
+        let resp = self.anonymous().post("/api/v1/auth/login", body).await;
+        assert_eq!(resp.status, 200, "login of {email} failed: {}", resp.text);
+        resp.body["token"].as_str().unwrap().to_owned()
+    }
+
+    /// Creates a user with this role (and optional participant record) and returns a session
+    /// token for them.
+    pub async fn user_token(&self, role: &str, email: &str, participant_id: Option<i64>) -> String {
+        let password = "a-long-password";
+        let body = serde_json::json!({
+            "name": email, "email": email, "role": role,
+            "password": password, "participant_id": participant_id,
+        });
+        let resp = self.post("/api/v1/users", body).await;
+        assert_eq!(resp.status, 201, "creating {email}: {}", resp.text);
+        self.login(email, password).await
+    }
+
+    /// Creates an API key with these scopes and returns the key.
+    pub async fn api_key(&self, scopes: &[&str]) -> String {
+        let body = serde_json::json!({"name": scopes.join("+"), "scopes": scopes});
+        let resp = self.post("/api/v1/api-keys", body).await;
+        assert_eq!(resp.status, 201, "creating key: {}", resp.text);
+        resp.body["key"].as_str().unwrap().to_owned()
+    }
+
+    pub async fn request(&self, method: Method, path: &str, body: Option<Value>) -> TestResponse {
+        self.admin().request(method, path, body).await
+    }
+
+    pub async fn request_raw(
+        &self,
+        method: Method,
+        path: &str,
+        content_type: &str,
+        body: &str,
+    ) -> TestResponse {
+        self.admin()
+            .request_raw(method, path, content_type, body)
+            .await
+    }
+
+    pub async fn get(&self, path: &str) -> TestResponse {
+        self.admin().get(path).await
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> TestResponse {
+        self.admin().post(path, body).await
+    }
+
+    pub async fn patch(&self, path: &str, body: Value) -> TestResponse {
+        self.admin().patch(path, body).await
+    }
+
+    pub async fn delete(&self, path: &str) -> TestResponse {
+        self.admin().delete(path).await
     }
 
     /// Seeds the demo data into this app's database.

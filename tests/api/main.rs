@@ -1,6 +1,8 @@
 //! The integration suite: the real app over real HTTP, one fresh database per test.
 //! Runs on SQLite; set `TEST_DATABASE_URL=postgres://…` to run it on PostgreSQL.
 
+mod access;
+mod auth;
 mod courses;
 mod errors;
 mod health;

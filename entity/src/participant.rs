@@ -1,0 +1,71 @@
+//! A person who takes part in workshops.
+
+use sea_orm::entity::prelude::*;
+use serde::Serialize;
+
+/// Gender as the participant chose to record it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum Gender {
+    #[sea_orm(string_value = "female")]
+    Female,
+    #[sea_orm(string_value = "male")]
+    Male,
+    #[sea_orm(string_value = "other")]
+    Other,
+    #[sea_orm(string_value = "undisclosed")]
+    Undisclosed,
+}
+
+/// The group a participant represents in the programme.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum TargetGroup {
+    #[sea_orm(string_value = "water_supply")]
+    WaterSupply,
+    #[sea_orm(string_value = "wastewater")]
+    Wastewater,
+    #[sea_orm(string_value = "solid_waste")]
+    SolidWaste,
+    #[sea_orm(string_value = "social_services")]
+    SocialServices,
+    #[sea_orm(string_value = "revenue")]
+    Revenue,
+    #[sea_orm(string_value = "management")]
+    Management,
+    #[sea_orm(string_value = "community_champion")]
+    CommunityChampion,
+    #[sea_orm(string_value = "councillor")]
+    Councillor,
+    #[sea_orm(string_value = "ratepayer")]
+    Ratepayer,
+    #[sea_orm(string_value = "civic_society")]
+    CivicSociety,
+    #[sea_orm(string_value = "other")]
+    Other,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
+#[sea_orm(table_name = "participant")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub full_name: String,
+    /// Lower-cased; unique when present.
+    #[sea_orm(unique)]
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub gender: Option<Gender>,
+    pub organisation_id: Option<i64>,
+    pub target_group: TargetGroup,
+    pub ward: Option<String>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

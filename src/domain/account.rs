@@ -1,0 +1,103 @@
+//! What makes an account valid: names, emails, passwords, scopes.
+
+use validator::ValidateEmail;
+
+use super::{FieldError, access::Scope, clean_text};
+
+/// The shortest password accepted.
+pub const MIN_PASSWORD_CHARS: usize = 10;
+/// The longest password accepted (hashing cost grows with length).
+pub const MAX_PASSWORD_CHARS: usize = 512;
+
+/// Normalises an email address (trimmed, lower-case) and checks its form.
+pub fn clean_email(field: &str, email: &str, errors: &mut Vec<FieldError>) -> String {
+    let email = email.trim().to_lowercase();
+    if !email.validate_email() {
+        errors.push(FieldError::new(field, "must be a valid email address"));
+    }
+    email
+}
+
+/// Checks a new password's length.
+pub fn check_password(password: &str, errors: &mut Vec<FieldError>) {
+    let chars = password.chars().count();
+    if chars < MIN_PASSWORD_CHARS {
+        errors.push(FieldError::new(
+            "password",
+            format!("must be at least {MIN_PASSWORD_CHARS} characters long"),
+        ));
+    } else if chars > MAX_PASSWORD_CHARS {
+        errors.push(FieldError::new(
+            "password",
+            format!("must be at most {MAX_PASSWORD_CHARS} characters long"),
+        ));
+    }
+}
+
+/// Checks a person's name (full Unicode, trimmed, 1–120 characters, no control characters).
+pub fn clean_person_name(field: &str, name: &str, errors: &mut Vec<FieldError>) -> String {
+    clean_text(field, name, 120, errors)
+}
+
+/// Parses a list of scope names: at least one, all known, no repeats.
+pub fn parse_scopes(names: &[String]) -> Result<Vec<Scope>, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let mut scopes = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        match Scope::parse(name.trim()) {
+            Some(scope) if !scopes.contains(&scope) => scopes.push(scope),
+            Some(_) => errors.push(FieldError::new(format!("scopes[{i}]"), "is repeated")),
+            None => errors.push(FieldError::new(
+                format!("scopes[{i}]"),
+                "must be one of: read, enrol, attendance, certificates, admin",
+            )),
+        }
+    }
+    if names.is_empty() {
+        errors.push(FieldError::new("scopes", "must name at least one scope"));
+    }
+    if errors.is_empty() {
+        scopes.sort();
+        Ok(scopes)
+    } else {
+        Err(errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_lower_cased_and_checked() {
+        let mut errors = vec![];
+        assert_eq!(
+            clean_email("email", " Tendai@Harare.GOV.zw ", &mut errors),
+            "tendai@harare.gov.zw"
+        );
+        assert!(errors.is_empty());
+        clean_email("email", "not-an-email", &mut errors);
+        assert_eq!(errors.len(), 1);
+    }
+
+    #[test]
+    fn passwords_need_ten_characters() {
+        let mut errors = vec![];
+        check_password("123456789", &mut errors);
+        assert_eq!(errors.len(), 1);
+        errors.clear();
+        check_password("1234567890", &mut errors);
+        assert!(errors.is_empty());
+    }
+
+    #[test]
+    fn scopes_must_be_known_and_not_repeated() {
+        assert_eq!(
+            parse_scopes(&["enrol".into(), "read".into()]).unwrap(),
+            [Scope::Read, Scope::Enrol]
+        );
+        assert!(parse_scopes(&[]).is_err());
+        assert!(parse_scopes(&["read".into(), "read".into()]).is_err());
+        assert!(parse_scopes(&["write".into()]).is_err());
+    }
+}

@@ -1,0 +1,435 @@
+//! Accounts and credentials: users, password login, session tokens and API keys.
+//!
+//! Passwords are hashed with argon2id. Session tokens and API keys are 256-bit random secrets;
+//! only their SHA-256 is stored, and a request is authenticated by one indexed lookup of it.
+
+use std::sync::OnceLock;
+
+use argon2::{
+    Algorithm, Argon2, Params, PasswordHash, PasswordHasher, PasswordVerifier, Version,
+    password_hash::SaltString,
+};
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use chrono::{DateTime, Duration, Utc};
+use entity::{
+    api_key,
+    app_user::{self, Role},
+    participant, session,
+};
+use rand::RngCore;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    TransactionTrait,
+};
+use sha2::{Digest, Sha256};
+
+use super::{Page, PageRequest, audit};
+use crate::domain::{
+    Error, FieldError, Result,
+    access::{Actor, Principal, Scope},
+    account::{check_password, clean_email, clean_person_name, parse_scopes},
+};
+
+/// How long a login session lasts.
+pub const SESSION_LIFETIME_HOURS: i64 = 12;
+const SESSION_PREFIX: &str = "cssd_s_";
+const KEY_PREFIX: &str = "cssd_k_";
+
+fn argon2() -> Argon2<'static> {
+    // OWASP's recommendation for argon2id: 19 MiB, 2 iterations, 1 lane.
+    let params = Params::new(19 * 1024, 2, 1, None).expect("valid argon2 parameters");
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+/// Hashes a password into a PHC string.
+pub fn hash_password(password: &str) -> String {
+    let mut salt = [0u8; 16];
+    rand::rng().fill_bytes(&mut salt);
+    let salt = SaltString::encode_b64(&salt).expect("16-byte salt encodes");
+    argon2()
+        .hash_password(password.as_bytes(), &salt)
+        .expect("argon2 hashing cannot fail with valid params")
+        .to_string()
+}
+
+/// Checks a password against a PHC string; a malformed hash never matches.
+pub fn verify_password(hash: &str, password: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|parsed| {
+        argon2()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
+}
+
+/// A hash to verify against when the email is unknown, so that an unknown email costs the
+/// same time as a wrong password and the two cannot be told apart.
+fn dummy_hash() -> &'static str {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    DUMMY.get_or_init(|| hash_password("not a real password; timing equaliser"))
+}
+
+/// Computes the dummy hash ahead of the first login (it takes as long as a real one).
+pub fn warm_up() {
+    dummy_hash();
+}
+
+/// A fresh secret: the prefix and 256 random bits, URL-safe.
+fn new_secret(prefix: &str) -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    format!("{prefix}{}", URL_SAFE_NO_PAD.encode(bytes))
+}
+
+/// Hex SHA-256 of a secret, as stored.
+pub fn secret_hash(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+/// A user to create.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    pub password: String,
+    pub participant_id: Option<i64>,
+}
+
+/// Creates a user after checking the rules; an email already in use (in any case) is 409.
+pub async fn create_user(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    new: NewUser,
+) -> Result<app_user::Model> {
+    let mut errors = Vec::new();
+    let name = clean_person_name("name", &new.name, &mut errors);
+    let email = clean_email("email", &new.email, &mut errors);
+    check_password(&new.password, &mut errors);
+    if !errors.is_empty() {
+        return Err(Error::Invalid(errors));
+    }
+    let txn = db.begin().await?;
+    if find_user_by_email(&txn, &email).await?.is_some() {
+        return Err(Error::Conflict(format!(
+            "a user with email {email} already exists"
+        )));
+    }
+    if let Some(pid) = new.participant_id {
+        if participant::Entity::find_by_id(pid)
+            .one(&txn)
+            .await?
+            .is_none()
+        {
+            return Err(Error::Invalid(vec![FieldError::new(
+                "participant_id",
+                format!("participant {pid} does not exist"),
+            )]));
+        }
+        let taken = app_user::Entity::find()
+            .filter(app_user::Column::ParticipantId.eq(pid))
+            .one(&txn)
+            .await?;
+        if taken.is_some() {
+            return Err(Error::Conflict(format!(
+                "participant {pid} already has a user account"
+            )));
+        }
+    }
+    let password_hash = {
+        let password = new.password.clone();
+        tokio::task::spawn_blocking(move || hash_password(&password))
+            .await
+            .map_err(|e| Error::Database(sea_orm::DbErr::Custom(e.to_string())))?
+    };
+    let model = app_user::ActiveModel {
+        name: Set(name),
+        email: Set(email),
+        role: Set(new.role),
+        password_hash: Set(password_hash),
+        participant_id: Set(new.participant_id),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    };
+    let user = app_user::Entity::insert(model)
+        .exec_with_returning(&txn)
+        .await?;
+    audit::record(
+        &txn,
+        actor,
+        "user",
+        user.id,
+        "create",
+        None,
+        audit::snapshot(&user),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(user)
+}
+
+/// The user with this (normalised) email, if any.
+pub async fn find_user_by_email(
+    db: &impl ConnectionTrait,
+    email: &str,
+) -> Result<Option<app_user::Model>> {
+    Ok(app_user::Entity::find()
+        .filter(app_user::Column::Email.eq(email.trim().to_lowercase()))
+        .one(db)
+        .await?)
+}
+
+/// One user by id.
+pub async fn get_user(db: &impl ConnectionTrait, id: i64) -> Result<app_user::Model> {
+    app_user::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(Error::NotFound { entity: "user", id })
+}
+
+/// Users, ordered by id.
+pub async fn list_users(
+    db: &impl ConnectionTrait,
+    role: Option<Role>,
+    page: PageRequest,
+) -> Result<Page<app_user::Model>> {
+    let mut query = app_user::Entity::find().order_by_asc(app_user::Column::Id);
+    if let Some(role) = role {
+        query = query.filter(app_user::Column::Role.eq(role));
+    }
+    let total = query.clone().count(db).await?;
+    let items = query.limit(page.limit).offset(page.offset).all(db).await?;
+    Ok(Page { items, total })
+}
+
+/// Whether any administrator exists.
+pub async fn admin_exists(db: &impl ConnectionTrait) -> Result<bool> {
+    Ok(app_user::Entity::find()
+        .filter(app_user::Column::Role.eq(Role::Admin))
+        .one(db)
+        .await?
+        .is_some())
+}
+
+/// A successful login.
+#[derive(Debug)]
+pub struct Login {
+    pub token: String,
+    pub expires_at: DateTime<Utc>,
+    pub user: app_user::Model,
+}
+
+/// Checks an email and password and opens a session. Unknown email and wrong password fail
+/// alike (`None`), after the same amount of hashing work.
+pub async fn login(db: &DatabaseConnection, email: &str, password: &str) -> Result<Option<Login>> {
+    let user = find_user_by_email(db, email).await?;
+    let hash = user
+        .as_ref()
+        .map_or_else(|| dummy_hash().to_owned(), |u| u.password_hash.clone());
+    let password = password.to_owned();
+    let matches = tokio::task::spawn_blocking(move || verify_password(&hash, &password))
+        .await
+        .unwrap_or(false);
+    let Some(user) = user.filter(|_| matches) else {
+        return Ok(None);
+    };
+    let token = new_secret(SESSION_PREFIX);
+    let now = Utc::now();
+    let expires_at = now + Duration::hours(SESSION_LIFETIME_HOURS);
+    let row = session::ActiveModel {
+        user_id: Set(user.id),
+        token_hash: Set(secret_hash(&token)),
+        created_at: Set(now),
+        expires_at: Set(expires_at),
+        revoked_at: Set(None),
+        ..Default::default()
+    };
+    session::Entity::insert(row).exec(db).await?;
+    Ok(Some(Login {
+        token,
+        expires_at,
+        user,
+    }))
+}
+
+/// Ends the session of this token (no effect on an API key or an unknown token).
+pub async fn logout(db: &impl ConnectionTrait, token: &str) -> Result<()> {
+    let found = session::Entity::find()
+        .filter(session::Column::TokenHash.eq(secret_hash(token)))
+        .one(db)
+        .await?;
+    if let Some(found) = found.filter(|s| s.revoked_at.is_none()) {
+        let mut active = found.into_active_model();
+        active.revoked_at = Set(Some(Utc::now()));
+        active.update(db).await?;
+    }
+    Ok(())
+}
+
+/// Who holds this bearer token, if it is a live session token or an unrevoked API key.
+/// One indexed lookup.
+pub async fn authenticate(db: &impl ConnectionTrait, token: &str) -> Result<Option<Principal>> {
+    let now = Utc::now();
+    if token.starts_with(SESSION_PREFIX) {
+        let found = session::Entity::find()
+            .filter(session::Column::TokenHash.eq(secret_hash(token)))
+            .find_also_related(app_user::Entity)
+            .one(db)
+            .await?;
+        return Ok(match found {
+            Some((session, Some(user)))
+                if session.revoked_at.is_none() && session.expires_at > now =>
+            {
+                Some(Principal::User {
+                    id: user.id,
+                    name: user.name,
+                    email: user.email,
+                    role: user.role,
+                    participant_id: user.participant_id,
+                })
+            }
+            _ => None,
+        });
+    }
+    if token.starts_with(KEY_PREFIX) {
+        let found = api_key::Entity::find()
+            .filter(api_key::Column::KeyHash.eq(secret_hash(token)))
+            .one(db)
+            .await?;
+        return Ok(found
+            .filter(|k| k.revoked_at.is_none())
+            .map(|k| Principal::ApiKey {
+                id: k.id,
+                scopes: scopes_of(&k),
+                name: k.name,
+            }));
+    }
+    Ok(None)
+}
+
+/// The scopes stored on a key.
+pub fn scopes_of(key: &api_key::Model) -> Vec<Scope> {
+    key.scopes
+        .split_whitespace()
+        .filter_map(Scope::parse)
+        .collect()
+}
+
+/// Creates an API key; returns the record and the key itself, which is never stored or shown again.
+pub async fn create_api_key(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    name: &str,
+    scopes: &[String],
+) -> Result<(api_key::Model, String)> {
+    let mut errors = Vec::new();
+    let name = crate::domain::clean_text("name", name, 120, &mut errors);
+    let scopes = match parse_scopes(scopes) {
+        Ok(scopes) => scopes,
+        Err(mut scope_errors) => {
+            errors.append(&mut scope_errors);
+            Vec::new()
+        }
+    };
+    if !errors.is_empty() {
+        return Err(Error::Invalid(errors));
+    }
+    let key = new_secret(KEY_PREFIX);
+    let txn = db.begin().await?;
+    let row = api_key::ActiveModel {
+        name: Set(name),
+        scopes: Set(scopes
+            .iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")),
+        key_hash: Set(secret_hash(&key)),
+        key_prefix: Set(key.chars().take(12).collect()),
+        created_by: Set(actor.id.filter(|_| actor.kind == "user")),
+        created_at: Set(Utc::now()),
+        revoked_at: Set(None),
+        ..Default::default()
+    };
+    let model = api_key::Entity::insert(row)
+        .exec_with_returning(&txn)
+        .await?;
+    audit::record(
+        &txn,
+        actor,
+        "api_key",
+        model.id,
+        "create",
+        None,
+        audit::snapshot(&model),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok((model, key))
+}
+
+/// API keys, newest first.
+pub async fn list_api_keys(
+    db: &impl ConnectionTrait,
+    page: PageRequest,
+) -> Result<Page<api_key::Model>> {
+    let query = api_key::Entity::find().order_by_desc(api_key::Column::Id);
+    let total = query.clone().count(db).await?;
+    let items = query.limit(page.limit).offset(page.offset).all(db).await?;
+    Ok(Page { items, total })
+}
+
+/// Revokes a key at once; revoking a revoked key changes nothing.
+pub async fn revoke_api_key(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: i64,
+) -> Result<api_key::Model> {
+    let txn = db.begin().await?;
+    let key = api_key::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(Error::NotFound {
+            entity: "API key",
+            id,
+        })?;
+    if key.revoked_at.is_some() {
+        return Ok(key);
+    }
+    let before = audit::snapshot(&key);
+    let mut active = key.into_active_model();
+    active.revoked_at = Set(Some(Utc::now()));
+    let key = active.update(&txn).await?;
+    audit::record(
+        &txn,
+        actor,
+        "api_key",
+        id,
+        "revoke",
+        before,
+        audit::snapshot(&key),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(key)
+}
+
+/// Creates the first administrator from configuration when no administrator exists.
+pub async fn bootstrap_admin(
+    db: &DatabaseConnection,
+    email: &str,
+    password: &str,
+) -> Result<Option<app_user::Model>> {
+    if admin_exists(db).await? {
+        return Ok(None);
+    }
+    let new = NewUser {
+        name: "Administrator".into(),
+        email: email.into(),
+        role: Role::Admin,
+        password: password.into(),
+        participant_id: None,
+    };
+    create_user(db, &Actor::system("bootstrap"), new)
+        .await
+        .map(Some)
+}

@@ -1,0 +1,150 @@
+//! The role matrix: every operation in the spec, called by every kind of caller, answers as
+//! the role table of the contract says. An operation without a rule here fails the test.
+
+use reqwest::Method;
+use serde_json::json;
+
+use crate::helpers::spawn_app;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Who {
+    Anonymous,
+    Admin,
+    Trainer,
+    Participant,
+    KeyRead,
+    KeyEnrol,
+    KeyAttendance,
+    KeyCertificates,
+    KeyAdmin,
+}
+
+use Who::*;
+
+const EVERYONE: [Who; 9] = [
+    Anonymous,
+    Admin,
+    Trainer,
+    Participant,
+    KeyRead,
+    KeyEnrol,
+    KeyAttendance,
+    KeyCertificates,
+    KeyAdmin,
+];
+
+enum Rule {
+    /// Anyone, without credentials.
+    Public,
+    /// Any authenticated caller.
+    AnyCaller,
+    /// Only these callers; other authenticated callers get 403.
+    Only(&'static [Who]),
+}
+
+const ADMINS: &[Who] = &[Admin, KeyAdmin];
+const CATALOGUE_READERS: &[Who] = &[Admin, Trainer, KeyRead, KeyAdmin];
+
+/// The role table, per operation.
+fn rule(operation_id: &str) -> Option<Rule> {
+    Some(match operation_id {
+        "get_health" | "login" => Rule::Public,
+        "logout" | "get_me" => Rule::AnyCaller,
+        "list_courses" | "get_course" | "list_organisations" | "get_organisation" => {
+            Rule::Only(CATALOGUE_READERS)
+        }
+        "create_course" | "update_course" | "create_organisation" => Rule::Only(ADMINS),
+        "create_user" | "list_users" | "create_api_key" | "list_api_keys" | "revoke_api_key"
+        | "list_audit_entries" => Rule::Only(ADMINS),
+        _ => return None,
+    })
+}
+
+#[tokio::test]
+async fn every_operation_answers_each_role_as_the_role_table_says() {
+    let app = spawn_app().await;
+    let mut tokens = vec![];
+    for who in EVERYONE {
+        let token = match who {
+            Anonymous => None,
+            Admin => Some(app.admin_token.clone()),
+            Trainer => Some(app.user_token("trainer", "trainer@example.org", None).await),
+            Participant => Some(
+                app.user_token("participant", "participant@example.org", None)
+                    .await,
+            ),
+            KeyRead => Some(app.api_key(&["read"]).await),
+            KeyEnrol => Some(app.api_key(&["enrol"]).await),
+            KeyAttendance => Some(app.api_key(&["attendance"]).await),
+            KeyCertificates => Some(app.api_key(&["certificates"]).await),
+            KeyAdmin => Some(app.api_key(&["admin"]).await),
+        };
+        tokens.push((who, token));
+    }
+
+    let spec = app.anonymous().get("/openapi.json").await.body;
+    let mut operations = vec![];
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let id = op["operationId"].as_str().unwrap().to_owned();
+            // Path parameters point at nothing, so allowed callers see 404 or 422, never 401/403.
+            let concrete = path
+                .split('/')
+                .map(|seg| if seg.starts_with('{') { "999999" } else { seg })
+                .collect::<Vec<_>>()
+                .join("/");
+            operations.push((id, method.to_uppercase(), concrete));
+        }
+    }
+    // Logging out ends the caller's session, so it goes last.
+    operations.sort_by_key(|(id, _, _)| id == "logout");
+
+    let mut failures = vec![];
+    for (id, method, path) in &operations {
+        let Some(rule) = rule(id) else {
+            failures.push(format!("{id}: no rule in the role matrix"));
+            continue;
+        };
+        for (who, token) in &tokens {
+            let caller = match token {
+                Some(t) => app.with_token(t),
+                None => app.anonymous(),
+            };
+            let method = Method::from_bytes(method.as_bytes()).unwrap();
+            let body =
+                matches!(method, Method::POST | Method::PUT | Method::PATCH).then(|| json!({}));
+            let status = caller
+                .request(method.clone(), path, body)
+                .await
+                .status
+                .as_u16();
+            let allowed = match &rule {
+                Rule::Public => true,
+                Rule::AnyCaller => *who != Anonymous,
+                Rule::Only(list) => list.contains(who),
+            };
+            let ok = match (allowed, who) {
+                (true, _) => status != 401 && status != 403,
+                (false, Anonymous) => status == 401,
+                (false, _) => status == 403,
+            };
+            if !ok {
+                failures.push(format!(
+                    "{id} {method} {path} as {who:?}: got {status}, expected {}",
+                    if allowed {
+                        "access"
+                    } else if *who == Anonymous {
+                        "401"
+                    } else {
+                        "403"
+                    }
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "role matrix violations:\n{}",
+        failures.join("\n")
+    );
+}
