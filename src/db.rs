@@ -4,7 +4,8 @@ use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection, DbBackend, DbErr,
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
+    EntityTrait, QuerySelect, Select, SqliteTransactionMode, TransactionOptions, TransactionTrait,
     sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous},
 };
 
@@ -34,4 +35,25 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
 /// Whether the connection is to PostgreSQL (as opposed to SQLite).
 pub fn is_postgres(db: &DatabaseConnection) -> bool {
     db.get_database_backend() == DbBackend::Postgres
+}
+
+/// Begins a transaction that writes: on SQLite it takes the write lock at once (`BEGIN
+/// IMMEDIATE`, waiting up to the busy timeout), so that a read-then-write inside it can never be
+/// overtaken by another writer. On PostgreSQL it is an ordinary transaction, in which the rows
+/// that serialise writers are locked with `SELECT … FOR UPDATE` (see [`lock_for_update`]).
+pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
+}
+
+/// Adds `FOR UPDATE` on PostgreSQL (SQLite is already serialised by [`begin_write`]).
+pub fn lock_for_update<E: EntityTrait>(query: Select<E>, backend: DbBackend) -> Select<E> {
+    if backend == DbBackend::Postgres {
+        query.lock_exclusive()
+    } else {
+        query
+    }
 }

@@ -6,11 +6,13 @@
 
 pub mod api;
 pub mod auth;
+pub mod calendar;
 pub mod config;
 pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod idempotency;
 pub mod services;
 
 use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
@@ -101,6 +103,7 @@ pub fn endpoint(state: AppState) -> impl Endpoint {
         .nest("/", api)
         .at("/openapi.json", spec)
         .nest("/docs", docs);
+    let routes = routes.around(|ep, req| async move { idempotency::handle(&ep, req).await });
     error::with_problem_errors(routes.data(state))
         .with(Tracing)
         .with(CatchPanic::new())

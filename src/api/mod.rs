@@ -5,9 +5,12 @@
 
 pub mod accounts;
 pub mod courses;
+pub mod enrolments;
 pub mod health;
 pub mod json_body;
 pub mod organisations;
+pub mod participants;
+pub mod workshops;
 
 use poem_openapi::{OpenApiService, Tags};
 
@@ -28,6 +31,12 @@ pub enum Tag {
     Organisations,
     /// The courses IWSD teaches (CSSD, Customer Care, ...).
     Courses,
+    /// The people who attend workshops.
+    Participants,
+    /// Five-day offerings of a course: schedules, calendars and status.
+    Workshops,
+    /// Seats under the 35-seat cap, the waitlist and withdrawals.
+    Enrolments,
 }
 
 /// Every operation of the API.
@@ -37,6 +46,9 @@ pub type Api = (
     accounts::AdminApi,
     organisations::OrganisationApi,
     courses::CourseApi,
+    participants::ParticipantApi,
+    workshops::WorkshopApi,
+    enrolments::EnrolmentApi,
 );
 
 /// The title the spec carries.
@@ -51,6 +63,9 @@ pub fn service() -> OpenApiService<Api, ()> {
             accounts::AdminApi,
             organisations::OrganisationApi,
             courses::CourseApi,
+            participants::ParticipantApi,
+            workshops::WorkshopApi,
+            enrolments::EnrolmentApi,
         ),
         TITLE,
         env!("CARGO_PKG_VERSION"),

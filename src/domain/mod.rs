@@ -8,6 +8,8 @@ pub mod account;
 pub mod course;
 pub mod organisation;
 pub mod participant;
+pub mod schedule;
+pub mod workshop;
 
 use sea_orm::DbErr;
 

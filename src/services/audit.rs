@@ -39,6 +39,38 @@ pub async fn record(
     Ok(())
 }
 
+/// Records the creation of many records of one kind at once (bulk imports), in chunks.
+pub async fn record_created(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    entity: &str,
+    action: &str,
+    created: Vec<(i64, Option<Value>)>,
+) -> Result<()> {
+    let now = Utc::now();
+    let mut rows = created
+        .into_iter()
+        .map(|(entity_id, after)| audit_log::ActiveModel {
+            at: Set(now),
+            actor_kind: Set(actor.kind.to_owned()),
+            actor_id: Set(actor.id),
+            actor_label: Set(actor.label.clone()),
+            entity: Set(entity.to_owned()),
+            entity_id: Set(entity_id),
+            action: Set(action.to_owned()),
+            before: Set(None),
+            after: Set(after),
+            ..Default::default()
+        });
+    loop {
+        let chunk: Vec<_> = rows.by_ref().take(100).collect();
+        if chunk.is_empty() {
+            return Ok(());
+        }
+        audit_log::Entity::insert_many(chunk).exec(db).await?;
+    }
+}
+
 /// A compact JSON snapshot of a record for the log.
 pub fn snapshot(value: &impl Serialize) -> Option<Value> {
     serde_json::to_value(value).ok()

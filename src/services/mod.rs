@@ -5,9 +5,12 @@
 pub mod accounts;
 pub mod audit;
 pub mod courses;
+pub mod enrolments;
+pub mod idempotency;
 pub mod login_throttle;
 pub mod organisations;
 pub mod participants;
+pub mod workshops;
 
 /// A page of a list: the items and how many there are in all.
 #[derive(Debug, Clone)]

@@ -218,3 +218,189 @@ pub async fn find_by_email(
         .one(db)
         .await?)
 }
+
+/// One data row of a participant import, as read (values not yet checked).
+#[derive(Debug, Clone, Default)]
+pub struct ImportRow {
+    /// The line of the file the row starts on (the header is line 1).
+    pub line: u64,
+    pub full_name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub gender: Option<String>,
+    pub organisation_id: Option<String>,
+    pub target_group: Option<String>,
+    pub ward: Option<String>,
+}
+
+/// Why one row of an import was not created.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowError {
+    pub line: u64,
+    pub field: String,
+    pub message: String,
+}
+
+/// What an import did.
+#[derive(Debug, Clone)]
+pub struct ImportOutcome {
+    pub created: Vec<participant::Model>,
+    pub errors: Vec<RowError>,
+}
+
+fn non_empty(value: Option<String>) -> Option<String> {
+    value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+}
+
+/// Creates every valid row in one transaction and reports every invalid one with its line.
+/// Checks run in bulk (one query for all emails, one for all organisations), so a thousand
+/// rows import in a few dozen statements.
+pub async fn import(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    rows: Vec<ImportRow>,
+) -> Result<ImportOutcome> {
+    use sea_orm::ActiveEnum;
+    let mut errors = Vec::new();
+    let mut valid = Vec::new();
+    for row in rows {
+        let line = row.line;
+        let mut row_errors = Vec::new();
+        let text = ParticipantText {
+            full_name: Some(row.full_name.clone().unwrap_or_default()),
+            email: Some(non_empty(row.email.clone())),
+            phone: Some(non_empty(row.phone.clone())),
+            ward: Some(non_empty(row.ward.clone())),
+        };
+        let cleaned = clean(text).map_err(|e| row_errors.extend(e)).ok();
+        let gender = match non_empty(row.gender.clone()) {
+            None => None,
+            Some(g) => match Gender::try_from_value(&g) {
+                Ok(g) => Some(g),
+                Err(_) => {
+                    row_errors.push(FieldError::new(
+                        "gender",
+                        "must be one of: female, male, other, undisclosed",
+                    ));
+                    None
+                }
+            },
+        };
+        let target_group = match non_empty(row.target_group.clone()) {
+            None => {
+                row_errors.push(FieldError::new("target_group", "is required"));
+                None
+            }
+            Some(t) => TargetGroup::try_from_value(&t)
+                .map_err(|_| {
+                    row_errors.push(FieldError::new(
+                        "target_group",
+                        format!("{t:?} is not a target group"),
+                    ))
+                })
+                .ok(),
+        };
+        let organisation_id = match non_empty(row.organisation_id.clone()) {
+            None => None,
+            Some(o) => o
+                .parse::<i64>()
+                .map_err(|_| {
+                    row_errors.push(FieldError::new("organisation_id", "must be a whole number"))
+                })
+                .ok(),
+        };
+        match (cleaned, target_group, row_errors.is_empty()) {
+            (Some(text), Some(target_group), true) => {
+                valid.push((line, text, gender, organisation_id, target_group))
+            }
+            _ => errors.extend(row_errors.into_iter().map(|e| RowError {
+                line,
+                field: e.field,
+                message: e.message,
+            })),
+        }
+    }
+
+    let emails: Vec<String> = valid
+        .iter()
+        .filter_map(|(_, t, ..)| t.email.clone().flatten())
+        .collect();
+    let taken: std::collections::HashSet<String> = participant::Entity::find()
+        .filter(participant::Column::Email.is_in(emails))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|p| p.email)
+        .collect();
+    let org_ids: Vec<i64> = valid.iter().filter_map(|(_, _, _, o, _)| *o).collect();
+    let known_orgs: std::collections::HashSet<i64> = organisation::Entity::find()
+        .filter(organisation::Column::Id.is_in(org_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| o.id)
+        .collect();
+
+    let mut seen_emails = std::collections::HashMap::new();
+    let now = Utc::now();
+    let mut to_insert = Vec::new();
+    for (line, text, gender, organisation_id, target_group) in valid {
+        let email = text.email.flatten();
+        if let Some(e) = &email {
+            if taken.contains(e) {
+                errors.push(RowError {
+                    line,
+                    field: "email".into(),
+                    message: format!("a participant with email {e} already exists"),
+                });
+                continue;
+            }
+            if let Some(first) = seen_emails.insert(e.clone(), line) {
+                seen_emails.insert(e.clone(), first);
+                errors.push(RowError {
+                    line,
+                    field: "email".into(),
+                    message: format!("{e} is also on line {first}"),
+                });
+                continue;
+            }
+        }
+        if let Some(org) = organisation_id.filter(|o| !known_orgs.contains(o)) {
+            errors.push(RowError {
+                line,
+                field: "organisation_id".into(),
+                message: format!("organisation {org} does not exist"),
+            });
+            continue;
+        }
+        to_insert.push(participant::ActiveModel {
+            full_name: Set(text.full_name.unwrap_or_default()),
+            email: Set(email),
+            phone: Set(text.phone.flatten()),
+            gender: Set(gender),
+            organisation_id: Set(organisation_id),
+            target_group: Set(target_group),
+            ward: Set(text.ward.flatten()),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        });
+    }
+    errors.sort_by_key(|e| e.line);
+
+    let txn = db.begin().await?;
+    let mut created = Vec::with_capacity(to_insert.len());
+    let mut pending = to_insert.into_iter().peekable();
+    while pending.peek().is_some() {
+        let chunk: Vec<_> = pending.by_ref().take(100).collect();
+        created.extend(
+            participant::Entity::insert_many(chunk)
+                .exec_with_returning(&txn)
+                .await?,
+        );
+    }
+    let records = created.iter().map(|p| (p.id, audit::snapshot(p))).collect();
+    audit::record_created(&txn, actor, "participant", "import", records).await?;
+    txn.commit().await?;
+    Ok(ImportOutcome { created, errors })
+}

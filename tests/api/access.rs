@@ -44,16 +44,38 @@ enum Rule {
 
 const ADMINS: &[Who] = &[Admin, KeyAdmin];
 const CATALOGUE_READERS: &[Who] = &[Admin, Trainer, KeyRead, KeyAdmin];
+const ROSTER_READERS: &[Who] = &[Admin, Trainer, KeyRead, KeyAdmin];
+const ENROLLERS: &[Who] = &[Admin, KeyEnrol, KeyAdmin];
 
 /// The role table, per operation.
 fn rule(operation_id: &str) -> Option<Rule> {
     Some(match operation_id {
         "get_health" | "login" => Rule::Public,
-        "logout" | "get_me" => Rule::AnyCaller,
-        "list_courses" | "get_course" | "list_organisations" | "get_organisation" => {
-            Rule::Only(CATALOGUE_READERS)
+        "logout" | "get_me" | "list_my_enrolments" => Rule::AnyCaller,
+        "list_courses"
+        | "get_course"
+        | "list_organisations"
+        | "get_organisation"
+        | "list_workshops"
+        | "get_workshop"
+        | "get_workshop_schedule"
+        | "get_workshop_calendar" => Rule::Only(CATALOGUE_READERS),
+        "create_course"
+        | "update_course"
+        | "create_organisation"
+        | "create_workshop"
+        | "update_workshop"
+        | "start_workshop"
+        | "complete_workshop"
+        | "cancel_workshop" => Rule::Only(ADMINS),
+        "list_participants" | "get_participant" | "list_enrolments" | "get_enrolment" => {
+            Rule::Only(ROSTER_READERS)
         }
-        "create_course" | "update_course" | "create_organisation" => Rule::Only(ADMINS),
+        "create_participant"
+        | "import_participants"
+        | "update_participant"
+        | "create_enrolment"
+        | "withdraw_enrolment" => Rule::Only(ENROLLERS),
         "create_user" | "list_users" | "create_api_key" | "list_api_keys" | "revoke_api_key"
         | "list_audit_entries" => Rule::Only(ADMINS),
         _ => return None,

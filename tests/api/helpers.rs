@@ -157,6 +157,16 @@ async fn fresh_database() -> (String, TestDatabase) {
     }
 }
 
+/// The Monday at least a week from today (a date for workshops that have not started).
+pub fn future_monday() -> String {
+    use chrono::{Datelike, Days, Utc};
+    let mut date = Utc::now().date_naive() + Days::new(7);
+    while date.weekday() != chrono::Weekday::Mon {
+        date = date + Days::new(1);
+    }
+    date.to_string()
+}
+
 /// The configuration every test app starts from.
 pub fn test_config(database_url: String) -> Config {
     let mut config = Config::with_defaults();
@@ -352,6 +362,37 @@ impl TestApp {
 
     pub async fn delete(&self, path: &str) -> TestResponse {
         self.admin().delete(path).await
+    }
+
+    /// Creates a participant and returns its id.
+    pub async fn participant(&self, full_name: &str) -> i64 {
+        let body =
+            serde_json::json!({"full_name": full_name, "target_group": "community_champion"});
+        let resp = self.post("/api/v1/participants", body).await;
+        assert_eq!(resp.status, 201, "creating participant: {}", resp.text);
+        resp.body["id"].as_i64().unwrap()
+    }
+
+    /// Creates a course with `days` days and returns its id.
+    pub async fn course(&self, code: &str, days: i32) -> i64 {
+        let body = serde_json::json!({
+            "code": code, "title": format!("Course {code}"), "duration_days": days,
+            "topics": ["Roles", "Processes", "Engagement", "Trust", "Champions"],
+        });
+        let resp = self.post("/api/v1/courses", body).await;
+        assert_eq!(resp.status, 201, "creating course: {}", resp.text);
+        resp.body["id"].as_i64().unwrap()
+    }
+
+    /// Schedules a ToT workshop of `course_id` starting on `start` and returns it.
+    pub async fn workshop(&self, course_id: i64, start: &str, capacity: i32) -> Value {
+        let body = serde_json::json!({
+            "course_id": course_id, "level": "tot", "venue": "Town House, Harare",
+            "start_date": start, "capacity": capacity,
+        });
+        let resp = self.post("/api/v1/workshops", body).await;
+        assert_eq!(resp.status, 201, "creating workshop: {}", resp.text);
+        resp.body
     }
 
     /// Seeds the demo data into this app's database.

@@ -4,8 +4,12 @@
 mod access;
 mod auth;
 mod courses;
+mod enrolments;
 mod errors;
 mod health;
 mod helpers;
+mod idempotency;
 mod organisations;
+mod participants;
 mod spec;
+mod workshops;

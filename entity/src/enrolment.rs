@@ -1,0 +1,38 @@
+//! A participant's place in a workshop, or in its waitlist.
+
+use sea_orm::entity::prelude::*;
+use serde::Serialize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum EnrolmentStatus {
+    /// Holds a seat.
+    #[sea_orm(string_value = "enrolled")]
+    Enrolled,
+    /// Waiting for a seat, in `queue_number` order.
+    #[sea_orm(string_value = "waitlisted")]
+    Waitlisted,
+    /// Gave up the seat or the place in the waitlist.
+    #[sea_orm(string_value = "withdrawn")]
+    Withdrawn,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
+#[sea_orm(table_name = "enrolment")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub workshop_id: i64,
+    pub participant_id: i64,
+    pub status: EnrolmentStatus,
+    /// Order of arrival within the workshop; the waitlist is served in this order.
+    pub queue_number: i64,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

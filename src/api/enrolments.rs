@@ -1,0 +1,256 @@
+//! Enrolment: taking a seat in a workshop under its cap, the waitlist, and withdrawal.
+
+use chrono::{DateTime, Utc};
+use entity::enrolment::EnrolmentStatus as DbStatus;
+use poem::web::Data;
+use poem_openapi::{
+    ApiResponse, Enum, Object, OpenApi,
+    param::{Header, Path, Query},
+    payload::Json,
+};
+
+use super::{JsonBody, Tag, page};
+use crate::{
+    AppState,
+    auth::{Caller, CanEnrol, CanReadParticipants},
+    error::ApiError,
+    services::{
+        PageRequest,
+        enrolments::{self as service, EnrolmentView},
+    },
+};
+
+/// Where an enrolment stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[oai(rename_all = "snake_case")]
+pub enum EnrolmentStatus {
+    /// Holds a seat.
+    Enrolled,
+    /// Waiting for a seat; `waitlist_position` says where in the queue.
+    Waitlisted,
+    /// Gave the seat or the place up.
+    Withdrawn,
+}
+
+impl From<DbStatus> for EnrolmentStatus {
+    fn from(s: DbStatus) -> Self {
+        match s {
+            DbStatus::Enrolled => Self::Enrolled,
+            DbStatus::Waitlisted => Self::Waitlisted,
+            DbStatus::Withdrawn => Self::Withdrawn,
+        }
+    }
+}
+
+impl From<EnrolmentStatus> for DbStatus {
+    fn from(s: EnrolmentStatus) -> Self {
+        match s {
+            EnrolmentStatus::Enrolled => Self::Enrolled,
+            EnrolmentStatus::Waitlisted => Self::Waitlisted,
+            EnrolmentStatus::Withdrawn => Self::Withdrawn,
+        }
+    }
+}
+
+/// A request for a seat.
+#[derive(Debug, Object)]
+pub struct CreateEnrolment {
+    /// The participant to enrol.
+    pub participant_id: i64,
+}
+
+/// A participant's place in a workshop.
+#[derive(Debug, Object)]
+pub struct Enrolment {
+    pub id: i64,
+    pub workshop_id: i64,
+    pub participant_id: i64,
+    pub status: EnrolmentStatus,
+    /// For a waitlisted enrolment: 1 is the next to get a seat.
+    #[oai(skip_serializing_if_is_none)]
+    pub waitlist_position: Option<u64>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<EnrolmentView> for Enrolment {
+    fn from(v: EnrolmentView) -> Self {
+        let e = v.enrolment;
+        Self {
+            id: e.id,
+            workshop_id: e.workshop_id,
+            participant_id: e.participant_id,
+            status: e.status.into(),
+            waitlist_position: v.waitlist_position,
+            created_at: e.created_at,
+            updated_at: e.updated_at,
+        }
+    }
+}
+
+fn plain(e: entity::enrolment::Model) -> Enrolment {
+    EnrolmentView {
+        enrolment: e,
+        waitlist_position: None,
+    }
+    .into()
+}
+
+/// A page of enrolments.
+#[derive(Debug, Object)]
+pub struct EnrolmentPage {
+    pub items: Vec<Enrolment>,
+    pub total: u64,
+}
+
+/// The result of a withdrawal.
+#[derive(Debug, Object)]
+pub struct Withdrawal {
+    /// The enrolment, now `withdrawn`.
+    pub withdrawn: Enrolment,
+    /// The waitlisted participant who got the freed seat, if any.
+    pub promoted: Option<Enrolment>,
+}
+
+#[derive(ApiResponse)]
+enum Created {
+    /// A seat was taken (`enrolled`) or a waitlist place given (`waitlisted`).
+    #[oai(status = 201)]
+    Created(Json<Enrolment>),
+}
+
+pub struct EnrolmentApi;
+
+#[OpenApi(prefix_path = "/api/v1", tag = "Tag::Enrolments")]
+impl EnrolmentApi {
+    /// Enrol a participant
+    ///
+    /// `enrolled` while seats remain, else `waitlisted` with a position. The cap holds under any
+    /// number of concurrent requests. 409 when the participant is already enrolled or waitlisted,
+    /// or the workshop is not `scheduled`.
+    #[oai(
+        path = "/workshops/:id/enrolments",
+        method = "post",
+        operation_id = "create_enrolment"
+    )]
+    async fn enrol(
+        &self,
+        state: Data<&AppState>,
+        auth: CanEnrol,
+        id: Path<i64>,
+        /// Makes a retry of this request return the first response instead of enrolling again.
+        #[oai(name = "Idempotency-Key")]
+        _idempotency_key: Header<Option<String>>,
+        body: JsonBody<CreateEnrolment>,
+    ) -> Result<Created, ApiError> {
+        let view = service::enrol(&state.db, &auth.actor(), id.0, body.0.participant_id).await?;
+        Ok(Created::Created(Json(view.into())))
+    }
+
+    /// List a workshop's enrolments
+    ///
+    /// In order of arrival; waitlisted ones carry their position.
+    #[oai(
+        path = "/workshops/:id/enrolments",
+        method = "get",
+        operation_id = "list_enrolments"
+    )]
+    async fn list(
+        &self,
+        state: Data<&AppState>,
+        _auth: CanReadParticipants,
+        id: Path<i64>,
+        status: Query<Option<EnrolmentStatus>>,
+        /// How many to return (1–200, default 50).
+        #[oai(validator(minimum(value = "1"), maximum(value = "200")))]
+        limit: Query<Option<u64>>,
+        /// How many to skip.
+        offset: Query<Option<u64>>,
+    ) -> Result<Json<EnrolmentPage>, ApiError> {
+        let found = service::list(
+            &state.db,
+            id.0,
+            status.0.map(Into::into),
+            page(limit.0, offset.0),
+        )
+        .await?;
+        Ok(Json(EnrolmentPage {
+            items: found.items.into_iter().map(Into::into).collect(),
+            total: found.total,
+        }))
+    }
+
+    /// Get one enrolment
+    #[oai(
+        path = "/workshops/:id/enrolments/:enrolment_id",
+        method = "get",
+        operation_id = "get_enrolment"
+    )]
+    async fn get(
+        &self,
+        state: Data<&AppState>,
+        _auth: CanReadParticipants,
+        id: Path<i64>,
+        enrolment_id: Path<i64>,
+    ) -> Result<Json<Enrolment>, ApiError> {
+        Ok(Json(
+            service::get(&state.db, id.0, enrolment_id.0).await?.into(),
+        ))
+    }
+
+    /// Withdraw an enrolment
+    ///
+    /// The freed seat goes to the first waitlisted participant in the same transaction.
+    #[oai(
+        path = "/workshops/:id/enrolments/:enrolment_id",
+        method = "delete",
+        operation_id = "withdraw_enrolment"
+    )]
+    async fn withdraw(
+        &self,
+        state: Data<&AppState>,
+        auth: CanEnrol,
+        id: Path<i64>,
+        enrolment_id: Path<i64>,
+    ) -> Result<Json<Withdrawal>, ApiError> {
+        let (withdrawn, promoted) =
+            service::withdraw(&state.db, &auth.actor(), id.0, enrolment_id.0).await?;
+        Ok(Json(Withdrawal {
+            withdrawn: plain(withdrawn),
+            promoted: promoted.map(plain),
+        }))
+    }
+
+    /// My enrolments
+    ///
+    /// The enrolments of the participant record linked to the caller's account, newest first
+    /// (empty for accounts without one).
+    #[oai(
+        path = "/me/enrolments",
+        method = "get",
+        operation_id = "list_my_enrolments"
+    )]
+    async fn mine(
+        &self,
+        state: Data<&AppState>,
+        auth: Caller,
+        /// How many to return (1–200, default 50).
+        #[oai(validator(minimum(value = "1"), maximum(value = "200")))]
+        limit: Query<Option<u64>>,
+        /// How many to skip.
+        offset: Query<Option<u64>>,
+    ) -> Result<Json<EnrolmentPage>, ApiError> {
+        let Some(participant_id) = auth.0.participant_id() else {
+            return Ok(Json(EnrolmentPage {
+                items: vec![],
+                total: 0,
+            }));
+        };
+        let request: PageRequest = page(limit.0, offset.0);
+        let found = service::for_participant(&state.db, participant_id, request).await?;
+        Ok(Json(EnrolmentPage {
+            items: found.items.into_iter().map(Into::into).collect(),
+            total: found.total,
+        }))
+    }
+}

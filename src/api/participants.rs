@@ -1,0 +1,443 @@
+//! Participants: council staff, councillors, residents and civic society members who attend
+//! workshops. Names are full Unicode and are kept exactly as given.
+
+use chrono::{DateTime, Utc};
+use entity::participant::{self, Gender as DbGender, TargetGroup as DbTargetGroup};
+use poem::{Request, RequestBody, web::Data};
+use poem_openapi::{
+    ApiExtractor, ApiExtractorType, ApiResponse, Enum, ExtractParamOptions, Object, OpenApi,
+    param::{Header, Path, Query},
+    payload::{Json, ParsePayload, Payload},
+    registry::{MetaMediaType, MetaRequest, MetaSchema, MetaSchemaRef, Registry},
+};
+
+use super::{JsonBody, Tag, page};
+use crate::{
+    AppState,
+    auth::{CanManageParticipants, CanReadParticipants},
+    domain::participant::ParticipantText,
+    error::ApiError,
+    services::participants::{self as service, ImportRow, ParticipantChanges, ParticipantFilter},
+};
+
+macro_rules! mirror_enum {
+    ($(#[$meta:meta])* $wire:ident <=> $db:ident { $($(#[$vmeta:meta])* $variant:ident),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+        #[oai(rename_all = "snake_case")]
+        pub enum $wire { $($(#[$vmeta])* $variant),+ }
+
+        impl From<$wire> for $db {
+            fn from(v: $wire) -> Self {
+                match v { $($wire::$variant => $db::$variant),+ }
+            }
+        }
+
+        impl From<$db> for $wire {
+            fn from(v: $db) -> Self {
+                match v { $($db::$variant => $wire::$variant),+ }
+            }
+        }
+    };
+}
+
+mirror_enum! {
+    /// Gender as the participant chose to record it.
+    Gender <=> DbGender { Female, Male, Other, Undisclosed }
+}
+
+mirror_enum! {
+    /// The group a participant represents.
+    TargetGroup <=> DbTargetGroup {
+        WaterSupply, Wastewater, SolidWaste, SocialServices, Revenue, Management,
+        CommunityChampion, Councillor, Ratepayer, CivicSociety, Other,
+    }
+}
+
+/// A new participant.
+#[derive(Debug, Object)]
+pub struct CreateParticipant {
+    /// Full name exactly as it should print on a certificate (any script, diacritics kept).
+    #[oai(validator(min_length = 1, max_length = 120))]
+    pub full_name: String,
+    /// Email address; certificates are sent here. Unique when given.
+    #[oai(validator(max_length = 254))]
+    pub email: Option<String>,
+    /// Phone number.
+    #[oai(validator(max_length = 32))]
+    pub phone: Option<String>,
+    pub gender: Option<Gender>,
+    /// The organisation the participant comes from.
+    pub organisation_id: Option<i64>,
+    /// The group the participant represents.
+    pub target_group: TargetGroup,
+    /// The ward the participant represents or lives in.
+    #[oai(validator(max_length = 64))]
+    pub ward: Option<String>,
+}
+
+/// Changes to a participant; fields left out keep their value, an empty string clears an
+/// optional text field.
+#[derive(Debug, Object)]
+pub struct UpdateParticipant {
+    #[oai(validator(min_length = 1, max_length = 120))]
+    pub full_name: Option<String>,
+    #[oai(validator(max_length = 254))]
+    pub email: Option<String>,
+    #[oai(validator(max_length = 32))]
+    pub phone: Option<String>,
+    pub gender: Option<Gender>,
+    pub organisation_id: Option<i64>,
+    pub target_group: Option<TargetGroup>,
+    #[oai(validator(max_length = 64))]
+    pub ward: Option<String>,
+}
+
+/// A participant.
+#[derive(Debug, Object)]
+pub struct Participant {
+    pub id: i64,
+    pub full_name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub gender: Option<Gender>,
+    pub organisation_id: Option<i64>,
+    pub target_group: TargetGroup,
+    pub ward: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<participant::Model> for Participant {
+    fn from(p: participant::Model) -> Self {
+        Self {
+            id: p.id,
+            full_name: p.full_name,
+            email: p.email,
+            phone: p.phone,
+            gender: p.gender.map(Into::into),
+            organisation_id: p.organisation_id,
+            target_group: p.target_group.into(),
+            ward: p.ward,
+            created_at: p.created_at,
+            updated_at: p.updated_at,
+        }
+    }
+}
+
+/// A page of participants.
+#[derive(Debug, Object)]
+pub struct ParticipantPage {
+    pub items: Vec<Participant>,
+    pub total: u64,
+}
+
+/// A row of an import that was not created, and why.
+#[derive(Debug, Object)]
+pub struct ImportRowError {
+    /// The line in the file (the header is line 1).
+    pub line: u64,
+    /// The column at fault.
+    pub field: String,
+    pub message: String,
+}
+
+/// What an import did: the rows created and the rows refused.
+#[derive(Debug, Object)]
+pub struct ImportReport {
+    /// How many participants were created.
+    pub created: u64,
+    /// Their ids, in file order.
+    pub participant_ids: Vec<i64>,
+    /// Every refused row, by line.
+    pub errors: Vec<ImportRowError>,
+}
+
+/// A CSV request body (`text/csv`, UTF-8, header row first).
+pub struct CsvBody(pub String);
+
+impl Payload for CsvBody {
+    const CONTENT_TYPE: &'static str = "text/csv";
+
+    fn check_content_type(content_type: &str) -> bool {
+        content_type.starts_with("text/csv") || content_type.starts_with("text/plain")
+    }
+
+    fn schema_ref() -> MetaSchemaRef {
+        MetaSchemaRef::Inline(Box::new(MetaSchema::new("string")))
+    }
+}
+
+impl ParsePayload for CsvBody {
+    const IS_REQUIRED: bool = true;
+
+    async fn from_request(request: &Request, body: &mut RequestBody) -> poem::Result<Self> {
+        let bytes = <Vec<u8> as poem::FromRequest>::from_request(request, body).await?;
+        let text = String::from_utf8(bytes).map_err(|_| {
+            ApiError::BadRequest(
+                "the CSV is not valid UTF-8; save it as UTF-8 and try again".into(),
+            )
+        })?;
+        Ok(Self(text))
+    }
+}
+
+impl<'a> ApiExtractor<'a> for CsvBody {
+    const TYPES: &'static [ApiExtractorType] = &[ApiExtractorType::RequestObject];
+    type ParamType = ();
+    type ParamRawType = ();
+
+    fn register(_registry: &mut Registry) {}
+
+    fn request_meta() -> Option<MetaRequest> {
+        Some(MetaRequest {
+            description: Some(
+                "UTF-8 CSV with a header row. Columns: full_name, target_group (required), email, \
+                 phone, gender, organisation_id, ward.",
+            ),
+            content: vec![MetaMediaType {
+                content_type: Self::CONTENT_TYPE,
+                schema: Self::schema_ref(),
+            }],
+            required: true,
+        })
+    }
+
+    async fn from_request(
+        request: &'a Request,
+        body: &mut RequestBody,
+        _param_opts: ExtractParamOptions<Self::ParamType>,
+    ) -> poem::Result<Self> {
+        match request.content_type() {
+            Some(ct) if !Self::check_content_type(ct) => Err(ApiError::UnsupportedMediaType(
+                format!("this operation takes text/csv, not {ct}"),
+            )
+            .into()),
+            _ => <Self as ParsePayload>::from_request(request, body).await,
+        }
+    }
+}
+
+const IMPORT_COLUMNS: [&str; 7] = [
+    "full_name",
+    "email",
+    "phone",
+    "gender",
+    "organisation_id",
+    "target_group",
+    "ward",
+];
+
+/// Reads the CSV into rows; a file that cannot be read as a table is refused whole.
+fn read_csv(text: &str) -> Result<Vec<ImportRow>, ApiError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(false)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| ApiError::BadRequest(format!("the CSV cannot be read: {e}")))?
+        .clone();
+    let names: Vec<String> = headers
+        .iter()
+        .map(|h| h.trim_start_matches('\u{feff}').trim().to_lowercase())
+        .collect();
+    let mut problems = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        if !IMPORT_COLUMNS.contains(&name.as_str()) {
+            problems.push(crate::error::FieldError {
+                field: format!("header[{i}]"),
+                message: format!(
+                    "unknown column {name:?}; the columns are {}",
+                    IMPORT_COLUMNS.join(", ")
+                ),
+            });
+        }
+    }
+    for required in ["full_name", "target_group"] {
+        if !names.iter().any(|n| n == required) {
+            problems.push(crate::error::FieldError {
+                field: "header".into(),
+                message: format!("the column {required} is missing"),
+            });
+        }
+    }
+    if !problems.is_empty() {
+        return Err(ApiError::invalid(problems));
+    }
+    let column = |name: &str| names.iter().position(|n| n == name);
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record =
+            record.map_err(|e| ApiError::BadRequest(format!("the CSV cannot be read: {e}")))?;
+        let get = |name: &str| column(name).and_then(|i| record.get(i)).map(str::to_owned);
+        rows.push(ImportRow {
+            line: record.position().map_or(0, |p| p.line()),
+            full_name: get("full_name"),
+            email: get("email"),
+            phone: get("phone"),
+            gender: get("gender"),
+            organisation_id: get("organisation_id"),
+            target_group: get("target_group"),
+            ward: get("ward"),
+        });
+    }
+    if rows.len() > 10_000 {
+        return Err(ApiError::invalid_field(
+            "body",
+            "at most 10,000 rows per import",
+        ));
+    }
+    Ok(rows)
+}
+
+#[derive(ApiResponse)]
+enum Created {
+    /// The participant was created.
+    #[oai(status = 201)]
+    Created(Json<Participant>),
+}
+
+pub struct ParticipantApi;
+
+#[OpenApi(prefix_path = "/api/v1/participants", tag = "Tag::Participants")]
+impl ParticipantApi {
+    /// Record a participant
+    ///
+    /// An email already used by another participant is 409. Send an `Idempotency-Key` to make
+    /// a retry safe.
+    #[oai(path = "/", method = "post", operation_id = "create_participant")]
+    async fn create(
+        &self,
+        state: Data<&AppState>,
+        auth: CanManageParticipants,
+        /// Makes a retry of this request return the first response instead of creating again.
+        #[oai(name = "Idempotency-Key")]
+        _idempotency_key: Header<Option<String>>,
+        body: JsonBody<CreateParticipant>,
+    ) -> Result<Created, ApiError> {
+        let b = body.0;
+        let changes = ParticipantChanges {
+            text: ParticipantText {
+                full_name: Some(b.full_name),
+                email: Some(b.email),
+                phone: Some(b.phone),
+                ward: Some(b.ward),
+            },
+            gender: Some(b.gender.map(Into::into)),
+            organisation_id: Some(b.organisation_id),
+            target_group: Some(b.target_group.into()),
+        };
+        let created = service::create(&state.db, &auth.actor(), changes).await?;
+        Ok(Created::Created(Json(created.into())))
+    }
+
+    /// Import participants from CSV
+    ///
+    /// Creates every valid row and reports every invalid one with its line and reason; a
+    /// duplicate email (in the file or already recorded) is a row error. A file that is not a
+    /// readable CSV, or has unknown or missing columns, is refused whole and changes nothing.
+    #[oai(
+        path = "/import",
+        method = "post",
+        operation_id = "import_participants"
+    )]
+    async fn import(
+        &self,
+        state: Data<&AppState>,
+        auth: CanManageParticipants,
+        /// Makes a retry of this request return the first response instead of importing again.
+        #[oai(name = "Idempotency-Key")]
+        _idempotency_key: Header<Option<String>>,
+        body: CsvBody,
+    ) -> Result<Json<ImportReport>, ApiError> {
+        let rows = read_csv(&body.0)?;
+        let outcome = service::import(&state.db, &auth.actor(), rows).await?;
+        Ok(Json(ImportReport {
+            created: outcome.created.len() as u64,
+            participant_ids: outcome.created.iter().map(|p| p.id).collect(),
+            errors: outcome
+                .errors
+                .into_iter()
+                .map(|e| ImportRowError {
+                    line: e.line,
+                    field: e.field,
+                    message: e.message,
+                })
+                .collect(),
+        }))
+    }
+
+    /// List participants
+    ///
+    /// By name. Filter by organisation, target group, or a part of the name or email.
+    #[oai(path = "/", method = "get", operation_id = "list_participants")]
+    #[allow(clippy::too_many_arguments)]
+    async fn list(
+        &self,
+        state: Data<&AppState>,
+        _auth: CanReadParticipants,
+        organisation_id: Query<Option<i64>>,
+        target_group: Query<Option<TargetGroup>>,
+        /// Part of the name or email, any case.
+        #[oai(validator(max_length = 120))]
+        q: Query<Option<String>>,
+        /// How many to return (1–200, default 50).
+        #[oai(validator(minimum(value = "1"), maximum(value = "200")))]
+        limit: Query<Option<u64>>,
+        /// How many to skip.
+        offset: Query<Option<u64>>,
+    ) -> Result<Json<ParticipantPage>, ApiError> {
+        let filter = ParticipantFilter {
+            organisation_id: organisation_id.0,
+            target_group: target_group.0.map(Into::into),
+            search: q.0,
+        };
+        let found = service::list(&state.db, filter, page(limit.0, offset.0)).await?;
+        Ok(Json(ParticipantPage {
+            items: found.items.into_iter().map(Into::into).collect(),
+            total: found.total,
+        }))
+    }
+
+    /// Get one participant
+    #[oai(path = "/:id", method = "get", operation_id = "get_participant")]
+    async fn get(
+        &self,
+        state: Data<&AppState>,
+        _auth: CanReadParticipants,
+        id: Path<i64>,
+    ) -> Result<Json<Participant>, ApiError> {
+        Ok(Json(service::get(&state.db, id.0).await?.into()))
+    }
+
+    /// Change a participant
+    ///
+    /// Certificates already issued keep the name they printed.
+    #[oai(path = "/:id", method = "patch", operation_id = "update_participant")]
+    async fn update(
+        &self,
+        state: Data<&AppState>,
+        auth: CanManageParticipants,
+        id: Path<i64>,
+        body: JsonBody<UpdateParticipant>,
+    ) -> Result<Json<Participant>, ApiError> {
+        let b = body.0;
+        let changes = ParticipantChanges {
+            text: ParticipantText {
+                full_name: b.full_name,
+                email: b.email.map(Some),
+                phone: b.phone.map(Some),
+                ward: b.ward.map(Some),
+            },
+            gender: b.gender.map(|g| Some(g.into())),
+            organisation_id: b.organisation_id.map(Some),
+            target_group: b.target_group.map(Into::into),
+        };
+        Ok(Json(
+            service::update(&state.db, &auth.actor(), id.0, changes)
+                .await?
+                .into(),
+        ))
+    }
+}
