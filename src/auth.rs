@@ -72,6 +72,7 @@ guard!(Caller, None);
 guard!(CanReadCatalogue, Some(Permission::ReadCatalogue));
 guard!(CanManageCatalogue, Some(Permission::ManageCatalogue));
 guard!(CanReadParticipants, Some(Permission::ReadParticipants));
+guard!(CanReadRegister, Some(Permission::ReadRegister));
 guard!(CanManageParticipants, Some(Permission::ManageParticipants));
 guard!(CanEnrol, Some(Permission::Enrol));
 guard!(CanRecordAttendance, Some(Permission::RecordAttendance));

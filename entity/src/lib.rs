@@ -3,6 +3,8 @@
 
 pub mod api_key;
 pub mod app_user;
+pub mod assessment;
+pub mod attendance;
 pub mod audit_log;
 pub mod course;
 pub mod enrolment;

@@ -9,6 +9,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261128_000001_organisations_and_courses;
 mod m20261128_000002_people_and_access;
 mod m20261128_000003_workshops_and_enrolment;
+mod m20261128_000004_attendance_and_assessments;
 
 /// The ordered list of all migrations.
 pub struct Migrator;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000001_organisations_and_courses::Migration),
             Box::new(m20261128_000002_people_and_access::Migration),
             Box::new(m20261128_000003_workshops_and_enrolment::Migration),
+            Box::new(m20261128_000004_attendance_and_assessments::Migration),
         ]
     }
 }

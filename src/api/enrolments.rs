@@ -12,7 +12,7 @@ use poem_openapi::{
 use super::{JsonBody, Tag, page};
 use crate::{
     AppState,
-    auth::{Caller, CanEnrol, CanReadParticipants},
+    auth::{Caller, CanEnrol, CanReadRegister},
     error::ApiError,
     services::{
         PageRequest,
@@ -158,7 +158,7 @@ impl EnrolmentApi {
     async fn list(
         &self,
         state: Data<&AppState>,
-        _auth: CanReadParticipants,
+        _auth: CanReadRegister,
         id: Path<i64>,
         status: Query<Option<EnrolmentStatus>>,
         /// How many to return (1–200, default 50).
@@ -189,7 +189,7 @@ impl EnrolmentApi {
     async fn get(
         &self,
         state: Data<&AppState>,
-        _auth: CanReadParticipants,
+        _auth: CanReadRegister,
         id: Path<i64>,
         enrolment_id: Path<i64>,
     ) -> Result<Json<Enrolment>, ApiError> {

@@ -4,6 +4,7 @@
 //! types. Entities never go over the wire.
 
 pub mod accounts;
+pub mod attendance;
 pub mod courses;
 pub mod enrolments;
 pub mod health;
@@ -37,6 +38,8 @@ pub enum Tag {
     Workshops,
     /// Seats under the 35-seat cap, the waitlist and withdrawals.
     Enrolments,
+    /// Attendance registers, assessment scores and certificate eligibility.
+    Attendance,
 }
 
 /// Every operation of the API.
@@ -49,6 +52,7 @@ pub type Api = (
     participants::ParticipantApi,
     workshops::WorkshopApi,
     enrolments::EnrolmentApi,
+    attendance::AttendanceApi,
 );
 
 /// The title the spec carries.
@@ -66,6 +70,7 @@ pub fn service() -> OpenApiService<Api, ()> {
             participants::ParticipantApi,
             workshops::WorkshopApi,
             enrolments::EnrolmentApi,
+            attendance::AttendanceApi,
         ),
         TITLE,
         env!("CARGO_PKG_VERSION"),

@@ -3,7 +3,7 @@
 //! | who | may |
 //! |---|---|
 //! | admin | everything |
-//! | trainer | read the catalogue (courses, organisations, workshops) and the rosters of workshops; record attendance and assessments — for workshops they are assigned to, which the workshop rules check |
+//! | trainer | read the catalogue (courses, organisations, workshops), participants and the rosters of workshops; record attendance and assessments — for workshops they are assigned to, which the workshop rules check |
 //! | participant | their own enrolments and certificates only |
 //! | API key | what its scopes allow: `read`, `enrol`, `attendance`, `certificates`, `admin` |
 
@@ -55,8 +55,10 @@ pub enum Permission {
     ReadCatalogue,
     /// Create or change courses, organisations and workshops.
     ManageCatalogue,
-    /// Read participant records and workshop rosters (enrolments, attendance, results).
+    /// Read participant records.
     ReadParticipants,
+    /// Read a workshop's roster: its enrolments, attendance register and results.
+    ReadRegister,
     /// Create and change participant records.
     ManageParticipants,
     /// Enrol participants in workshops and withdraw them.
@@ -75,7 +77,8 @@ impl Permission {
         match self {
             Permission::ReadCatalogue => "read courses, organisations and workshops",
             Permission::ManageCatalogue => "create or change courses, organisations and workshops",
-            Permission::ReadParticipants => "read participants and workshop rosters",
+            Permission::ReadParticipants => "read participant records",
+            Permission::ReadRegister => "read workshop rosters, registers and results",
             Permission::ManageParticipants => "create or change participants",
             Permission::Enrol => "enrol or withdraw participants",
             Permission::RecordAttendance => "record attendance and assessments",
@@ -118,7 +121,7 @@ impl Principal {
             } => {
                 matches!(
                     permission,
-                    ReadCatalogue | ReadParticipants | RecordAttendance
+                    ReadCatalogue | ReadParticipants | ReadRegister | RecordAttendance
                 )
             }
             Principal::User {
@@ -127,9 +130,11 @@ impl Principal {
             } => false,
             Principal::ApiKey { scopes, .. } => scopes.iter().any(|scope| match scope {
                 Scope::Admin => true,
-                Scope::Read => matches!(permission, ReadCatalogue | ReadParticipants),
+                Scope::Read => {
+                    matches!(permission, ReadCatalogue | ReadParticipants | ReadRegister)
+                }
                 Scope::Enrol => matches!(permission, Enrol | ManageParticipants),
-                Scope::Attendance => permission == RecordAttendance,
+                Scope::Attendance => matches!(permission, RecordAttendance | ReadRegister),
                 Scope::Certificates => permission == ManageCertificates,
             }),
         }
@@ -198,10 +203,11 @@ mod tests {
     use super::*;
     use Permission::*;
 
-    const EVERY_PERMISSION: [Permission; 8] = [
+    const EVERY_PERMISSION: [Permission; 9] = [
         ReadCatalogue,
         ManageCatalogue,
         ReadParticipants,
+        ReadRegister,
         ManageParticipants,
         Enrol,
         RecordAttendance,
@@ -244,7 +250,15 @@ mod tests {
             .into_iter()
             .filter(|p| trainer.may(*p))
             .collect();
-        assert_eq!(allowed, [ReadCatalogue, ReadParticipants, RecordAttendance]);
+        assert_eq!(
+            allowed,
+            [
+                ReadCatalogue,
+                ReadParticipants,
+                ReadRegister,
+                RecordAttendance
+            ]
+        );
     }
 
     #[test]

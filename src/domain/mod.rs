@@ -6,6 +6,7 @@
 pub mod access;
 pub mod account;
 pub mod course;
+pub mod eligibility;
 pub mod organisation;
 pub mod participant;
 pub mod schedule;

@@ -39,29 +39,35 @@ pub async fn record(
     Ok(())
 }
 
-/// Records the creation of many records of one kind at once (bulk imports), in chunks.
-pub async fn record_created(
+/// One change, for [`record_many`].
+#[derive(Debug, Clone)]
+pub struct Change {
+    pub entity: &'static str,
+    pub entity_id: i64,
+    pub action: &'static str,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+}
+
+/// Records many changes at once (bulk imports, attendance registers), in a few statements.
+pub async fn record_many(
     db: &impl ConnectionTrait,
     actor: &Actor,
-    entity: &str,
-    action: &str,
-    created: Vec<(i64, Option<Value>)>,
+    changes: Vec<Change>,
 ) -> Result<()> {
     let now = Utc::now();
-    let mut rows = created
-        .into_iter()
-        .map(|(entity_id, after)| audit_log::ActiveModel {
-            at: Set(now),
-            actor_kind: Set(actor.kind.to_owned()),
-            actor_id: Set(actor.id),
-            actor_label: Set(actor.label.clone()),
-            entity: Set(entity.to_owned()),
-            entity_id: Set(entity_id),
-            action: Set(action.to_owned()),
-            before: Set(None),
-            after: Set(after),
-            ..Default::default()
-        });
+    let mut rows = changes.into_iter().map(|c| audit_log::ActiveModel {
+        at: Set(now),
+        actor_kind: Set(actor.kind.to_owned()),
+        actor_id: Set(actor.id),
+        actor_label: Set(actor.label.clone()),
+        entity: Set(c.entity.to_owned()),
+        entity_id: Set(c.entity_id),
+        action: Set(c.action.to_owned()),
+        before: Set(c.before),
+        after: Set(c.after),
+        ..Default::default()
+    });
     loop {
         let chunk: Vec<_> = rows.by_ref().take(100).collect();
         if chunk.is_empty() {

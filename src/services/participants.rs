@@ -399,8 +399,17 @@ pub async fn import(
                 .await?,
         );
     }
-    let records = created.iter().map(|p| (p.id, audit::snapshot(p))).collect();
-    audit::record_created(&txn, actor, "participant", "import", records).await?;
+    let changes = created
+        .iter()
+        .map(|p| audit::Change {
+            entity: "participant",
+            entity_id: p.id,
+            action: "import",
+            before: None,
+            after: audit::snapshot(p),
+        })
+        .collect();
+    audit::record_many(&txn, actor, changes).await?;
     txn.commit().await?;
     Ok(ImportOutcome { created, errors })
 }

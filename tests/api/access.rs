@@ -46,6 +46,8 @@ const ADMINS: &[Who] = &[Admin, KeyAdmin];
 const CATALOGUE_READERS: &[Who] = &[Admin, Trainer, KeyRead, KeyAdmin];
 const ROSTER_READERS: &[Who] = &[Admin, Trainer, KeyRead, KeyAdmin];
 const ENROLLERS: &[Who] = &[Admin, KeyEnrol, KeyAdmin];
+const REGISTER_READERS: &[Who] = &[Admin, Trainer, KeyRead, KeyAttendance, KeyAdmin];
+const MARKERS: &[Who] = &[Admin, Trainer, KeyAttendance, KeyAdmin];
 
 /// The role table, per operation.
 fn rule(operation_id: &str) -> Option<Rule> {
@@ -68,9 +70,10 @@ fn rule(operation_id: &str) -> Option<Rule> {
         | "start_workshop"
         | "complete_workshop"
         | "cancel_workshop" => Rule::Only(ADMINS),
-        "list_participants" | "get_participant" | "list_enrolments" | "get_enrolment" => {
-            Rule::Only(ROSTER_READERS)
-        }
+        "list_participants" | "get_participant" => Rule::Only(ROSTER_READERS),
+        "list_enrolments" | "get_enrolment" | "get_attendance" | "get_attendance_csv"
+        | "get_results" => Rule::Only(REGISTER_READERS),
+        "mark_attendance" | "record_assessments" => Rule::Only(MARKERS),
         "create_participant"
         | "import_participants"
         | "update_participant"

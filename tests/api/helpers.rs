@@ -273,6 +273,10 @@ impl As<'_> {
         self.request(Method::PATCH, path, Some(body)).await
     }
 
+    pub async fn put(&self, path: &str, body: Value) -> TestResponse {
+        self.request(Method::PUT, path, Some(body)).await
+    }
+
     pub async fn delete(&self, path: &str) -> TestResponse {
         self.request(Method::DELETE, path, None).await
     }
@@ -358,6 +362,10 @@ impl TestApp {
 
     pub async fn patch(&self, path: &str, body: Value) -> TestResponse {
         self.admin().patch(path, body).await
+    }
+
+    pub async fn put(&self, path: &str, body: Value) -> TestResponse {
+        self.admin().put(path, body).await
     }
 
     pub async fn delete(&self, path: &str) -> TestResponse {
