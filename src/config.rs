@@ -26,6 +26,9 @@ pub struct Config {
     pub mail_from: String,
     /// `CSSD_DB_MAX_CONNECTIONS`: the size of the database pool.
     pub db_max_connections: u32,
+    /// `CSSD_SIGNATORY_NAME` / `CSSD_SIGNATORY_TITLE`: who signs certificates.
+    pub signatory_name: String,
+    pub signatory_title: String,
 }
 
 /// A configuration value that cannot be used.
@@ -49,6 +52,8 @@ impl Config {
             smtp_url: None,
             mail_from: "IWSD Training <training@iwsd.invalid>".into(),
             db_max_connections: 16,
+            signatory_name: "Director of Training".into(),
+            signatory_title: "Institute of Water and Sanitation Development".into(),
         }
     }
 
@@ -88,6 +93,12 @@ impl Config {
                 name: "CSSD_DB_MAX_CONNECTIONS",
                 message: format!("{n:?} is not a whole number of at least 2"),
             })?;
+        }
+        if let Some(name) = lookup("CSSD_SIGNATORY_NAME") {
+            config.signatory_name = name;
+        }
+        if let Some(title) = lookup("CSSD_SIGNATORY_TITLE") {
+            config.signatory_title = title;
         }
         config.check()?;
         Ok(config)
@@ -141,6 +152,8 @@ impl fmt::Debug for Config {
             .field("smtp_url", &self.smtp_url.as_deref().map(redact_url))
             .field("mail_from", &self.mail_from)
             .field("db_max_connections", &self.db_max_connections)
+            .field("signatory_name", &self.signatory_name)
+            .field("signatory_title", &self.signatory_title)
             .finish()
     }
 }

@@ -7,6 +7,7 @@
 pub mod api;
 pub mod auth;
 pub mod calendar;
+pub mod certificate;
 pub mod config;
 pub mod db;
 pub mod demo;
@@ -33,6 +34,8 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub config: Arc<Config>,
     pub login_throttle: Arc<LoginThrottle>,
+    /// Fonts parsed and static page parts prepared once, shared by every rendering.
+    pub renderer: Arc<certificate::CertificateRenderer>,
 }
 
 /// A built application, bound to its listener, ready to run.
@@ -52,10 +55,12 @@ impl Application {
             tracing::info!(email = %admin.email, "created the first administrator");
         }
         tokio::task::spawn_blocking(accounts::warm_up).await?;
+        let renderer = tokio::task::spawn_blocking(certificate_renderer).await??;
         let state = AppState {
             db,
             config: Arc::new(config),
             login_throttle: Arc::new(LoginThrottle::default()),
+            renderer: Arc::new(renderer),
         };
         Self::with_state(state, listener)
     }
@@ -92,6 +97,16 @@ impl Application {
         self.state.db.clone().close().await.ok();
         Ok(())
     }
+}
+
+/// The certificate renderer with the fonts committed in `assets/fonts/`, compiled into the
+/// binary so it runs from any directory.
+pub fn certificate_renderer() -> Result<certificate::CertificateRenderer, certificate::RenderError>
+{
+    certificate::CertificateRenderer::from_font_bytes(
+        include_bytes!("../assets/fonts/DejaVuSans.ttf").to_vec(),
+        include_bytes!("../assets/fonts/DejaVuSerif-Bold.ttf").to_vec(),
+    )
 }
 
 /// The whole HTTP surface: the API, its spec and Swagger UI, with errors as problem+json.

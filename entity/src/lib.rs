@@ -6,6 +6,8 @@ pub mod app_user;
 pub mod assessment;
 pub mod attendance;
 pub mod audit_log;
+pub mod certificate;
+pub mod certificate_sequence;
 pub mod course;
 pub mod enrolment;
 pub mod idempotency_record;

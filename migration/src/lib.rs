@@ -10,6 +10,7 @@ mod m20261128_000001_organisations_and_courses;
 mod m20261128_000002_people_and_access;
 mod m20261128_000003_workshops_and_enrolment;
 mod m20261128_000004_attendance_and_assessments;
+mod m20261128_000005_certificates;
 
 /// The ordered list of all migrations.
 pub struct Migrator;
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000002_people_and_access::Migration),
             Box::new(m20261128_000003_workshops_and_enrolment::Migration),
             Box::new(m20261128_000004_attendance_and_assessments::Migration),
+            Box::new(m20261128_000005_certificates::Migration),
         ]
     }
 }

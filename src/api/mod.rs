@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod attendance;
+pub mod certificates;
 pub mod courses;
 pub mod enrolments;
 pub mod health;
@@ -40,6 +41,8 @@ pub enum Tag {
     Enrolments,
     /// Attendance registers, assessment scores and certificate eligibility.
     Attendance,
+    /// Issuing, downloading, verifying and revoking certificates; the training cascade.
+    Certificates,
 }
 
 /// Every operation of the API.
@@ -53,6 +56,7 @@ pub type Api = (
     workshops::WorkshopApi,
     enrolments::EnrolmentApi,
     attendance::AttendanceApi,
+    certificates::CertificateApi,
 );
 
 /// The title the spec carries.
@@ -71,6 +75,7 @@ pub fn service() -> OpenApiService<Api, ()> {
             workshops::WorkshopApi,
             enrolments::EnrolmentApi,
             attendance::AttendanceApi,
+            certificates::CertificateApi,
         ),
         TITLE,
         env!("CARGO_PKG_VERSION"),

@@ -5,6 +5,8 @@
 pub mod accounts;
 pub mod attendance;
 pub mod audit;
+pub mod cascade;
+pub mod certificates;
 pub mod courses;
 pub mod enrolments;
 pub mod idempotency;

@@ -255,6 +255,20 @@ pub async fn create(
     if let Some(conflict) = parent_conflict {
         return Err(Error::Conflict(conflict));
     }
+    if let Some(course) = &course
+        && new.level != Level::Tot
+    {
+        let problems = super::certificates::uncertified_trainers(
+            &txn,
+            course.id,
+            &course.code,
+            &new.trainer_ids,
+        )
+        .await?;
+        if !problems.is_empty() {
+            return Err(Error::Conflict(problems.join("; ")));
+        }
+    }
     let (Some(course), Some(dates)) = (course, dates) else {
         return Err(Error::Invalid(errors));
     };
@@ -531,6 +545,16 @@ pub async fn update(
     }
     if !errors.is_empty() {
         return Err(Error::Invalid(errors));
+    }
+    if let Some(trainers) = &changes.trainer_ids
+        && current.level != Level::Tot
+    {
+        let problems =
+            super::certificates::uncertified_trainers(&txn, course.id, &course.code, trainers)
+                .await?;
+        if !problems.is_empty() {
+            return Err(Error::Conflict(problems.join("; ")));
+        }
     }
     if let Some(capacity) = changes.capacity
         && capacity < current.seats_taken

@@ -48,6 +48,7 @@ const ROSTER_READERS: &[Who] = &[Admin, Trainer, KeyRead, KeyAdmin];
 const ENROLLERS: &[Who] = &[Admin, KeyEnrol, KeyAdmin];
 const REGISTER_READERS: &[Who] = &[Admin, Trainer, KeyRead, KeyAttendance, KeyAdmin];
 const MARKERS: &[Who] = &[Admin, Trainer, KeyAttendance, KeyAdmin];
+const CERTIFIERS: &[Who] = &[Admin, KeyCertificates, KeyAdmin];
 
 /// The role table, per operation.
 fn rule(operation_id: &str) -> Option<Rule> {
@@ -74,6 +75,13 @@ fn rule(operation_id: &str) -> Option<Rule> {
         "list_enrolments" | "get_enrolment" | "get_attendance" | "get_attendance_csv"
         | "get_results" => Rule::Only(REGISTER_READERS),
         "mark_attendance" | "record_assessments" => Rule::Only(MARKERS),
+        "verify_certificate" => Rule::Public,
+        "get_certificate" | "get_certificate_pdf" | "list_my_certificates" => Rule::AnyCaller,
+        "issue_certificates"
+        | "list_certificates"
+        | "revoke_certificate"
+        | "get_workshop_certificates_zip" => Rule::Only(CERTIFIERS),
+        "get_workshop_cascade" => Rule::Only(CATALOGUE_READERS),
         "create_participant"
         | "import_participants"
         | "update_participant"

@@ -226,6 +226,16 @@ pub struct As<'a> {
 }
 
 impl As<'_> {
+    /// Downloads bytes with this caller's credentials: (status, body).
+    pub async fn client_get_bytes(&self, path: &str) -> (u16, Vec<u8>) {
+        let mut req = self.app.client.get(format!("{}{path}", self.app.base));
+        if let Some(token) = &self.token {
+            req = req.bearer_auth(token);
+        }
+        let resp = req.send().await.expect("request sent");
+        (resp.status().as_u16(), resp.bytes().await.unwrap().to_vec())
+    }
+
     /// Sends a request with an optional JSON body.
     pub async fn request(&self, method: Method, path: &str, body: Option<Value>) -> TestResponse {
         let mut req = self
@@ -401,6 +411,90 @@ impl TestApp {
         let resp = self.post("/api/v1/workshops", body).await;
         assert_eq!(resp.status, 201, "creating workshop: {}", resp.text);
         resp.body
+    }
+
+    /// A completed past workshop of course `course_id` (level, parent and trainers as given)
+    /// where each named participant attended every day and scored `post_test` out of 100 (None:
+    /// attended only one day and sat no test). Returns the workshop id and, per name, the
+    /// (participant id, enrolment id).
+    pub async fn completed_workshop(
+        &self,
+        course_id: i64,
+        level: &str,
+        parent: Option<i64>,
+        trainer_ids: &[i64],
+        people: &[(&str, Option<f64>)],
+    ) -> (i64, Vec<(i64, i64)>) {
+        let body = serde_json::json!({
+            "course_id": course_id, "level": level, "parent_workshop_id": parent,
+            "venue": "Town House, Harare", "start_date": "2026-03-02", "trainer_ids": trainer_ids,
+        });
+        let w = self.post("/api/v1/workshops", body).await;
+        assert_eq!(w.status, 201, "creating workshop: {}", w.text);
+        let id = w.body["id"].as_i64().unwrap();
+        let mut ids = vec![];
+        let (mut marks, mut scores) = (vec![], vec![]);
+        for (name, post_test) in people {
+            let p = self.participant(name).await;
+            let e = self
+                .post(
+                    &format!("/api/v1/workshops/{id}/enrolments"),
+                    serde_json::json!({"participant_id": p}),
+                )
+                .await;
+            let e = e.body["id"].as_i64().unwrap();
+            let days = if post_test.is_some() { 5 } else { 1 };
+            for day in 1..=days {
+                marks.push(serde_json::json!({"enrolment_id": e, "day": day, "status": "present"}));
+            }
+            if let Some(score) = post_test {
+                scores.push(serde_json::json!({"enrolment_id": e, "kind": "post_test", "score": score, "max_score": 100}));
+            }
+            ids.push((p, e));
+        }
+        let resp = self
+            .put(
+                &format!("/api/v1/workshops/{id}/attendance"),
+                serde_json::json!({"records": marks}),
+            )
+            .await;
+        assert_eq!(resp.status, 200, "{}", resp.text);
+        if !scores.is_empty() {
+            let resp = self
+                .put(
+                    &format!("/api/v1/workshops/{id}/assessments"),
+                    serde_json::json!({"records": scores}),
+                )
+                .await;
+            assert_eq!(resp.status, 200, "{}", resp.text);
+        }
+        let resp = self
+            .post(
+                &format!("/api/v1/workshops/{id}/complete"),
+                serde_json::json!({}),
+            )
+            .await;
+        assert_eq!(resp.status, 200, "{}", resp.text);
+        (id, ids)
+    }
+
+    /// Downloads bytes (e.g. a PDF) as the administrator.
+    pub async fn bytes(&self, path: &str) -> (StatusCode, String, Vec<u8>) {
+        let resp = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(&self.admin_token)
+            .send()
+            .await
+            .unwrap();
+        let status = resp.status();
+        let ct = resp
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned();
+        (status, ct, resp.bytes().await.unwrap().to_vec())
     }
 
     /// Seeds the demo data into this app's database.

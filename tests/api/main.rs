@@ -4,6 +4,7 @@
 mod access;
 mod attendance;
 mod auth;
+mod certificates;
 mod courses;
 mod enrolments;
 mod errors;

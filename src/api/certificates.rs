@@ -1,0 +1,483 @@
+//! Certificates: issuing, downloading, verifying and revoking, and the cascade they build.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::certificate::{self, CertificateStatus as DbStatus};
+use poem::web::Data;
+use poem_openapi::{
+    ApiResponse, Enum, Object, OpenApi,
+    param::{Path, Query},
+    payload::{Binary, Json},
+};
+
+use super::{JsonBody, Tag, page, workshops::Level};
+use crate::{
+    AppState,
+    auth::{Caller, CanManageCertificates, CanReadCatalogue},
+    domain::access::{Permission, Principal},
+    error::ApiError,
+    services::{
+        cascade::{self, CascadeNode as Node},
+        certificates::{self as service, CertificateFilter, IssueSettings},
+    },
+};
+
+/// Whether a certificate still stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[oai(rename_all = "snake_case")]
+pub enum CertificateStatus {
+    Valid,
+    Revoked,
+}
+
+impl From<DbStatus> for CertificateStatus {
+    fn from(s: DbStatus) -> Self {
+        match s {
+            DbStatus::Valid => Self::Valid,
+            DbStatus::Revoked => Self::Revoked,
+        }
+    }
+}
+
+/// A certificate.
+#[derive(Debug, Object)]
+pub struct Certificate {
+    pub id: i64,
+    /// `IWSD-<COURSE>-<YEAR>-<6 digits>`.
+    pub number: String,
+    /// The code in the verification link; anyone holding it can verify the certificate.
+    pub verification_code: String,
+    /// `CSSD_PUBLIC_URL/api/v1/verify/{verification_code}`, as printed in the QR code.
+    pub verification_url: String,
+    pub participant_id: i64,
+    pub workshop_id: i64,
+    pub enrolment_id: i64,
+    pub course_code: String,
+    pub course_title: String,
+    pub level: Level,
+    /// The name as printed.
+    pub holder_name: String,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+    pub venue: String,
+    pub organisation_name: Option<String>,
+    pub issued_on: NaiveDate,
+    pub issued_at: DateTime<Utc>,
+    pub status: CertificateStatus,
+    pub revoked_at: Option<DateTime<Utc>>,
+    pub revoked_reason: Option<String>,
+}
+
+impl From<certificate::Model> for Certificate {
+    fn from(c: certificate::Model) -> Self {
+        Self {
+            id: c.id,
+            number: c.number,
+            verification_code: c.verification_code,
+            verification_url: c.verification_url,
+            participant_id: c.participant_id,
+            workshop_id: c.workshop_id,
+            enrolment_id: c.enrolment_id,
+            course_code: c.course_code,
+            course_title: c.course_title,
+            level: c.level.into(),
+            holder_name: c.holder_name,
+            start_date: c.start_date,
+            end_date: c.end_date,
+            venue: c.venue,
+            organisation_name: c.organisation_name,
+            issued_on: c.issued_on,
+            issued_at: c.issued_at,
+            status: c.status.into(),
+            revoked_at: c.revoked_at,
+            revoked_reason: c.revoked_reason,
+        }
+    }
+}
+
+/// A page of certificates.
+#[derive(Debug, Object)]
+pub struct CertificatePage {
+    pub items: Vec<Certificate>,
+    pub total: u64,
+}
+
+/// A participant who got no certificate, and why.
+#[derive(Debug, Object)]
+pub struct SkippedParticipant {
+    pub enrolment_id: i64,
+    pub participant_id: i64,
+    /// In plain words: attendance, post-test, an existing certificate, or an unprintable name.
+    pub reasons: Vec<String>,
+}
+
+/// What issuing did.
+#[derive(Debug, Object)]
+pub struct IssueReport {
+    /// Certificates issued now.
+    pub issued: Vec<Certificate>,
+    /// Everyone else enrolled, with the reasons.
+    pub skipped: Vec<SkippedParticipant>,
+}
+
+/// Why a certificate is revoked.
+#[derive(Debug, Object)]
+pub struct RevokeRequest {
+    #[oai(validator(min_length = 1, max_length = 1000))]
+    pub reason: String,
+}
+
+/// What anyone may learn from a verification code.
+#[derive(Debug, Object)]
+pub struct Verification {
+    /// True when the certificate exists and has not been revoked.
+    pub valid: bool,
+    pub status: CertificateStatus,
+    pub number: String,
+    pub holder_name: String,
+    pub course_title: String,
+    pub level: Level,
+    /// The last day of the workshop.
+    pub completed_on: NaiveDate,
+}
+
+/// One workshop of a cascade tree.
+#[derive(Debug, Object)]
+pub struct CascadeNode {
+    pub workshop_id: i64,
+    pub course_code: String,
+    pub level: Level,
+    pub status: super::workshops::WorkshopStatus,
+    pub venue: String,
+    pub start_date: NaiveDate,
+    /// Participants holding a seat.
+    pub enrolled: u64,
+    /// Participants of the workshop once it is completed.
+    pub completed: u64,
+    /// Valid certificates issued.
+    pub certified: u64,
+    /// Workshops run by the people trained here.
+    pub children: Vec<CascadeNode>,
+}
+
+impl From<Node> for CascadeNode {
+    fn from(n: Node) -> Self {
+        Self {
+            workshop_id: n.workshop.id,
+            course_code: n.course_code,
+            level: n.workshop.level.into(),
+            status: n.workshop.status.into(),
+            venue: n.workshop.venue,
+            start_date: n.workshop.start_date,
+            enrolled: n.enrolled,
+            completed: n.completed,
+            certified: n.certified,
+            children: n.children.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+/// Totals over a cascade tree.
+#[derive(Debug, Object)]
+pub struct CascadeTotals {
+    pub workshops: u64,
+    pub enrolled: u64,
+    pub completed: u64,
+    pub certified: u64,
+}
+
+/// The reach of one workshop: the tree of workshops descending from it.
+#[derive(Debug, Object)]
+pub struct Cascade {
+    pub root: CascadeNode,
+    pub totals: CascadeTotals,
+}
+
+#[derive(ApiResponse)]
+enum PdfResponse {
+    /// The certificate as issued.
+    #[oai(status = 200, content_type = "application/pdf")]
+    Ok(
+        Binary<Vec<u8>>,
+        #[oai(header = "Content-Disposition")] String,
+    ),
+}
+
+#[derive(ApiResponse)]
+enum ZipResponse {
+    /// Every certificate PDF of the workshop.
+    #[oai(status = 200, content_type = "application/zip")]
+    Ok(
+        Binary<Vec<u8>>,
+        #[oai(header = "Content-Disposition")] String,
+    ),
+}
+
+/// May `who` read this certificate? Certificate managers may; a participant may read their own.
+fn ensure_may_read(who: &Principal, c: &certificate::Model) -> Result<(), ApiError> {
+    if who.may(Permission::ManageCertificates) || who.participant_id() == Some(c.participant_id) {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden(
+            "this certificate belongs to someone else".into(),
+        ))
+    }
+}
+
+pub struct CertificateApi;
+
+#[OpenApi(prefix_path = "/api/v1", tag = "Tag::Certificates")]
+impl CertificateApi {
+    /// Issue a workshop's certificates
+    ///
+    /// For a completed workshop: one certificate to every eligible participant without a valid
+    /// one, in one transaction; everyone else is listed under `skipped` with the reasons.
+    /// Idempotent: issuing again issues nothing new. A name the certificate font cannot print is
+    /// skipped with the offending character named.
+    #[oai(
+        path = "/workshops/:id/certificates",
+        method = "post",
+        operation_id = "issue_certificates"
+    )]
+    async fn issue(
+        &self,
+        state: Data<&AppState>,
+        auth: CanManageCertificates,
+        id: Path<i64>,
+    ) -> Result<Json<IssueReport>, ApiError> {
+        let settings = IssueSettings {
+            public_url: state.config.public_url_trimmed().to_owned(),
+            signatory_name: state.config.signatory_name.clone(),
+            signatory_title: state.config.signatory_title.clone(),
+        };
+        let outcome = service::issue_for_workshop(
+            &state.db,
+            &auth.actor(),
+            state.renderer.clone(),
+            &settings,
+            id.0,
+        )
+        .await?;
+        Ok(Json(IssueReport {
+            issued: outcome.issued.into_iter().map(Into::into).collect(),
+            skipped: outcome
+                .skipped
+                .into_iter()
+                .map(|s| SkippedParticipant {
+                    enrolment_id: s.enrolment_id,
+                    participant_id: s.participant_id,
+                    reasons: s.reasons,
+                })
+                .collect(),
+        }))
+    }
+
+    /// List certificates
+    ///
+    /// Newest first; filter by workshop or participant.
+    #[oai(
+        path = "/certificates",
+        method = "get",
+        operation_id = "list_certificates"
+    )]
+    async fn list(
+        &self,
+        state: Data<&AppState>,
+        _auth: CanManageCertificates,
+        workshop_id: Query<Option<i64>>,
+        participant_id: Query<Option<i64>>,
+        /// How many to return (1–200, default 50).
+        #[oai(validator(minimum(value = "1"), maximum(value = "200")))]
+        limit: Query<Option<u64>>,
+        /// How many to skip.
+        offset: Query<Option<u64>>,
+    ) -> Result<Json<CertificatePage>, ApiError> {
+        let filter = CertificateFilter {
+            workshop_id: workshop_id.0,
+            participant_id: participant_id.0,
+        };
+        let found = service::list(&state.db, filter, page(limit.0, offset.0)).await?;
+        Ok(Json(CertificatePage {
+            items: found.items.into_iter().map(Into::into).collect(),
+            total: found.total,
+        }))
+    }
+
+    /// Get one certificate
+    ///
+    /// Certificate managers, or the participant it belongs to.
+    #[oai(
+        path = "/certificates/:id",
+        method = "get",
+        operation_id = "get_certificate"
+    )]
+    async fn get(
+        &self,
+        state: Data<&AppState>,
+        auth: Caller,
+        id: Path<i64>,
+    ) -> Result<Json<Certificate>, ApiError> {
+        let c = service::get(&state.db, id.0).await?;
+        ensure_may_read(&auth.0, &c)?;
+        Ok(Json(c.into()))
+    }
+
+    /// Download a certificate PDF
+    ///
+    /// The PDF exactly as issued. Certificate managers, or the participant it belongs to.
+    #[oai(
+        path = "/certificates/:id/pdf",
+        method = "get",
+        operation_id = "get_certificate_pdf"
+    )]
+    async fn pdf(
+        &self,
+        state: Data<&AppState>,
+        auth: Caller,
+        id: Path<i64>,
+    ) -> Result<PdfResponse, ApiError> {
+        let c = service::get(&state.db, id.0).await?;
+        ensure_may_read(&auth.0, &c)?;
+        let disposition = format!("inline; filename=\"certificate-{}.pdf\"", c.number);
+        Ok(PdfResponse::Ok(Binary(c.pdf), disposition))
+    }
+
+    /// Revoke a certificate
+    ///
+    /// Verification then shows it as revoked. Re-issuing is an explicit revoke-and-issue.
+    #[oai(
+        path = "/certificates/:id/revoke",
+        method = "post",
+        operation_id = "revoke_certificate"
+    )]
+    async fn revoke(
+        &self,
+        state: Data<&AppState>,
+        auth: CanManageCertificates,
+        id: Path<i64>,
+        body: JsonBody<RevokeRequest>,
+    ) -> Result<Json<Certificate>, ApiError> {
+        Ok(Json(
+            service::revoke(&state.db, &auth.actor(), id.0, &body.0.reason)
+                .await?
+                .into(),
+        ))
+    }
+
+    /// My certificates
+    ///
+    /// The certificates of the participant record linked to the caller's account (empty for
+    /// accounts without one).
+    #[oai(
+        path = "/me/certificates",
+        method = "get",
+        operation_id = "list_my_certificates"
+    )]
+    async fn mine(
+        &self,
+        state: Data<&AppState>,
+        auth: Caller,
+        /// How many to return (1–200, default 50).
+        #[oai(validator(minimum(value = "1"), maximum(value = "200")))]
+        limit: Query<Option<u64>>,
+        /// How many to skip.
+        offset: Query<Option<u64>>,
+    ) -> Result<Json<CertificatePage>, ApiError> {
+        let Some(participant_id) = auth.0.participant_id() else {
+            return Ok(Json(CertificatePage {
+                items: vec![],
+                total: 0,
+            }));
+        };
+        let filter = CertificateFilter {
+            workshop_id: None,
+            participant_id: Some(participant_id),
+        };
+        let found = service::list(&state.db, filter, page(limit.0, offset.0)).await?;
+        Ok(Json(CertificatePage {
+            items: found.items.into_iter().map(Into::into).collect(),
+            total: found.total,
+        }))
+    }
+
+    /// Download a workshop's certificates as ZIP
+    ///
+    /// Every certificate PDF of the workshop (revoked ones marked in the file name).
+    #[oai(
+        path = "/workshops/:id/certificates.zip",
+        method = "get",
+        operation_id = "get_workshop_certificates_zip"
+    )]
+    async fn zip(
+        &self,
+        state: Data<&AppState>,
+        _auth: CanManageCertificates,
+        id: Path<i64>,
+    ) -> Result<ZipResponse, ApiError> {
+        let bytes = service::workshop_zip(&state.db, id.0).await?;
+        Ok(ZipResponse::Ok(
+            Binary(bytes),
+            format!(
+                "attachment; filename=\"workshop-{}-certificates.zip\"",
+                id.0
+            ),
+        ))
+    }
+
+    /// Verify a certificate
+    ///
+    /// Public: anyone with the code (from the QR code on the certificate) can check it. Shows
+    /// only what the certificate itself prints. Unknown codes are 404.
+    #[oai(
+        path = "/verify/:code",
+        method = "get",
+        operation_id = "verify_certificate"
+    )]
+    async fn verify(
+        &self,
+        state: Data<&AppState>,
+        #[oai(validator(max_length = 100))] code: Path<String>,
+    ) -> Result<Json<Verification>, ApiError> {
+        let c = service::find_by_code(&state.db, &code.0)
+            .await?
+            .ok_or_else(|| {
+                ApiError::NotFound("no certificate has this verification code".into())
+            })?;
+        Ok(Json(Verification {
+            valid: c.status == DbStatus::Valid,
+            status: c.status.into(),
+            number: c.number,
+            holder_name: c.holder_name,
+            course_title: c.course_title,
+            level: c.level.into(),
+            completed_on: c.end_date,
+        }))
+    }
+
+    /// A workshop's cascade
+    ///
+    /// The tree of workshops descending from this one (ToT → cascade → community), each with
+    /// its enrolled, completed and certified participants, and the totals: the reach of one
+    /// Training-of-Trainers workshop.
+    #[oai(
+        path = "/workshops/:id/cascade",
+        method = "get",
+        operation_id = "get_workshop_cascade"
+    )]
+    async fn cascade(
+        &self,
+        state: Data<&AppState>,
+        _auth: CanReadCatalogue,
+        id: Path<i64>,
+    ) -> Result<Json<Cascade>, ApiError> {
+        let (root, totals) = cascade::tree(&state.db, id.0).await?;
+        Ok(Json(Cascade {
+            root: root.into(),
+            totals: CascadeTotals {
+                workshops: totals.workshops,
+                enrolled: totals.enrolled,
+                completed: totals.completed,
+                certified: totals.certified,
+            },
+        }))
+    }
+}

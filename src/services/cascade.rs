@@ -1,0 +1,126 @@
+//! The reach of a Training-of-Trainers workshop: the tree of workshops that descend from it.
+
+use std::collections::HashMap;
+
+use entity::{
+    certificate::{self, CertificateStatus},
+    course,
+    workshop::{self, Status},
+};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    sea_query::{Expr, ExprTrait},
+};
+
+use super::workshops::get_model;
+use crate::domain::Result;
+
+/// The deepest cascade followed (ToT → cascade → community is three levels).
+pub const MAX_DEPTH: usize = 10;
+
+/// One workshop in the tree with its own counts.
+#[derive(Debug, Clone)]
+pub struct CascadeNode {
+    pub workshop: workshop::Model,
+    pub course_code: String,
+    /// Participants holding a seat.
+    pub enrolled: u64,
+    /// Participants of a workshop that has been completed.
+    pub completed: u64,
+    /// Valid certificates issued.
+    pub certified: u64,
+    pub children: Vec<CascadeNode>,
+}
+
+/// Totals over a whole tree.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CascadeTotals {
+    pub workshops: u64,
+    pub enrolled: u64,
+    pub completed: u64,
+    pub certified: u64,
+}
+
+/// The tree below (and including) `workshop_id`, and its totals. Each level is read with one
+/// query, and the certificate counts with one grouped query.
+pub async fn tree(
+    db: &impl ConnectionTrait,
+    workshop_id: i64,
+) -> Result<(CascadeNode, CascadeTotals)> {
+    let root = get_model(db, workshop_id).await?;
+    let mut all = vec![root.clone()];
+    let mut frontier = vec![root.id];
+    for _ in 0..MAX_DEPTH {
+        if frontier.is_empty() {
+            break;
+        }
+        let children = workshop::Entity::find()
+            .filter(workshop::Column::ParentWorkshopId.is_in(frontier.clone()))
+            .order_by_asc(workshop::Column::StartDate)
+            .order_by_asc(workshop::Column::Id)
+            .all(db)
+            .await?;
+        frontier = children.iter().map(|w| w.id).collect();
+        all.extend(children);
+    }
+    let ids: Vec<i64> = all.iter().map(|w| w.id).collect();
+    let certified: HashMap<i64, i64> = certificate::Entity::find()
+        .select_only()
+        .column(certificate::Column::WorkshopId)
+        .column_as(Expr::col(certificate::Column::Id).count(), "certified")
+        .filter(certificate::Column::WorkshopId.is_in(ids))
+        .filter(certificate::Column::Status.eq(CertificateStatus::Valid))
+        .group_by(certificate::Column::WorkshopId)
+        .into_tuple::<(i64, i64)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let codes: HashMap<i64, String> = course::Entity::find()
+        .filter(course::Column::Id.is_in(all.iter().map(|w| w.course_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.code))
+        .collect();
+
+    let mut totals = CascadeTotals::default();
+    let mut children_of: HashMap<Option<i64>, Vec<workshop::Model>> = HashMap::new();
+    for w in all.into_iter().skip(1) {
+        children_of.entry(w.parent_workshop_id).or_default().push(w);
+    }
+    fn build(
+        w: workshop::Model,
+        children_of: &mut HashMap<Option<i64>, Vec<workshop::Model>>,
+        certified: &HashMap<i64, i64>,
+        codes: &HashMap<i64, String>,
+        totals: &mut CascadeTotals,
+    ) -> CascadeNode {
+        let enrolled = u64::try_from(w.seats_taken).unwrap_or(0);
+        let completed = if w.status == Status::Completed {
+            enrolled
+        } else {
+            0
+        };
+        let certified_here = u64::try_from(certified.get(&w.id).copied().unwrap_or(0)).unwrap_or(0);
+        totals.workshops += 1;
+        totals.enrolled += enrolled;
+        totals.completed += completed;
+        totals.certified += certified_here;
+        let kids = children_of.remove(&Some(w.id)).unwrap_or_default();
+        let children = kids
+            .into_iter()
+            .map(|c| build(c, children_of, certified, codes, totals))
+            .collect();
+        CascadeNode {
+            course_code: codes.get(&w.course_id).cloned().unwrap_or_default(),
+            workshop: w,
+            enrolled,
+            completed,
+            certified: certified_here,
+            children,
+        }
+    }
+    let node = build(root, &mut children_of, &certified, &codes, &mut totals);
+    Ok((node, totals))
+}

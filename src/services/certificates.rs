@@ -1,0 +1,483 @@
+//! Issuing certificates, their numbers and verification codes, revocation, and the trainer
+//! cascade they enable.
+//!
+//! Issuing takes the workshop's write lock, re-checks eligibility, numbers the certificates
+//! (`IWSD-<COURSE>-<YEAR>-<6 digits>`, a per-course per-year sequence that never reuses a
+//! number), renders each PDF off the async runtime, and stores the PDF with a snapshot of what
+//! it printed — all in one transaction. A certificate never changes afterwards.
+
+use std::{collections::HashMap, sync::Arc};
+
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use chrono::{Datelike, Utc};
+use entity::{
+    app_user,
+    certificate::{self, CertificateStatus},
+    certificate_sequence, organisation,
+    workshop::{self, Level, Status},
+};
+use rand::RngCore;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    DatabaseTransaction, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, sea_query::OnConflict,
+};
+
+use super::{Page, PageRequest, attendance, audit};
+use crate::{
+    certificate::{self as pdf, CertificateData, CertificateRenderer, RenderError},
+    db::{begin_write, lock_for_update},
+    domain::{Error, FieldError, Result, access::Actor, workshop::level_name},
+};
+
+/// What every certificate prints besides the participant's own details.
+#[derive(Debug, Clone)]
+pub struct IssueSettings {
+    /// `CSSD_PUBLIC_URL`, without trailing slash.
+    pub public_url: String,
+    pub signatory_name: String,
+    pub signatory_title: String,
+}
+
+/// A participant who got no certificate, and why.
+#[derive(Debug, Clone)]
+pub struct Skipped {
+    pub enrolment_id: i64,
+    pub participant_id: i64,
+    pub reasons: Vec<String>,
+}
+
+/// What an issue run did.
+#[derive(Debug, Clone)]
+pub struct IssueOutcome {
+    pub issued: Vec<certificate::Model>,
+    pub skipped: Vec<Skipped>,
+}
+
+/// A fresh verification code: 160 random bits, URL-safe.
+fn verification_code() -> String {
+    let mut bytes = [0u8; 20];
+    rand::rng().fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// The public verification URL of a code.
+pub fn verification_url(public_url: &str, code: &str) -> String {
+    format!("{}/api/v1/verify/{code}", public_url.trim_end_matches('/'))
+}
+
+fn pdf_level(level: Level) -> pdf::Level {
+    match level {
+        Level::Tot => pdf::Level::Tot,
+        Level::Cascade => pdf::Level::Cascade,
+        Level::Community => pdf::Level::Community,
+    }
+}
+
+/// What the certificate prints, from its stored snapshot.
+pub fn printed(c: &certificate::Model) -> CertificateData {
+    CertificateData {
+        holder_name: c.holder_name.clone(),
+        course_code: c.course_code.clone(),
+        course_title: c.course_title.clone(),
+        level: pdf_level(c.level),
+        start_date: c.start_date,
+        end_date: c.end_date,
+        venue: c.venue.clone(),
+        organisation: c.organisation_name.clone(),
+        number: c.number.clone(),
+        issued_on: c.issued_on,
+        verification_url: c.verification_url.clone(),
+        signatory_name: c.signatory_name.clone(),
+        signatory_title: c.signatory_title.clone(),
+    }
+}
+
+/// Reserves `count` consecutive numbers of the (course, year) sequence.
+async fn reserve_numbers(
+    txn: &DatabaseTransaction,
+    course_code: &str,
+    year: i32,
+    count: i64,
+) -> Result<i64> {
+    let seed = certificate_sequence::ActiveModel {
+        course_code: Set(course_code.to_owned()),
+        year: Set(year),
+        last_number: Set(0),
+    };
+    certificate_sequence::Entity::insert(seed)
+        .on_conflict(
+            OnConflict::columns([
+                certificate_sequence::Column::CourseCode,
+                certificate_sequence::Column::Year,
+            ])
+            .do_nothing()
+            .to_owned(),
+        )
+        .exec_without_returning(txn)
+        .await?;
+    let query = certificate_sequence::Entity::find_by_id((course_code.to_owned(), year));
+    let row = lock_for_update(query, txn.get_database_backend())
+        .one(txn)
+        .await?
+        .ok_or_else(|| Error::Conflict("certificate numbering is unavailable".into()))?;
+    let first = row.last_number + 1;
+    let mut model = row.into_active_model();
+    model.last_number = Set(first + count - 1);
+    model.update(txn).await?;
+    Ok(first)
+}
+
+fn unprintable(err: &RenderError) -> Option<String> {
+    match err {
+        RenderError::MissingGlyph {
+            character,
+            codepoint,
+            ..
+        } => Some(format!(
+            "the name contains {character:?} ({codepoint}), which the certificate font cannot print; \
+             correct the participant's name and issue again"
+        )),
+        _ => None,
+    }
+}
+
+/// Issues a certificate to every eligible participant of a completed workshop who has no valid
+/// one yet; reports everyone else with the reasons. Idempotent.
+pub async fn issue_for_workshop(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    renderer: Arc<CertificateRenderer>,
+    settings: &IssueSettings,
+    workshop_id: i64,
+) -> Result<IssueOutcome> {
+    let txn = begin_write(db).await?;
+    let workshop = lock_for_update(
+        workshop::Entity::find_by_id(workshop_id),
+        txn.get_database_backend(),
+    )
+    .one(&txn)
+    .await?
+    .ok_or(Error::NotFound {
+        entity: "workshop",
+        id: workshop_id,
+    })?;
+    if workshop.status != Status::Completed {
+        return Err(Error::Conflict(format!(
+            "certificates are issued once workshop {workshop_id} is completed"
+        )));
+    }
+    let (course, results) = attendance::results(&txn, workshop_id).await?;
+    let existing: HashMap<i64, certificate::Model> = certificate::Entity::find()
+        .filter(certificate::Column::WorkshopId.eq(workshop_id))
+        .filter(certificate::Column::Status.eq(CertificateStatus::Valid))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|c| (c.enrolment_id, c))
+        .collect();
+    let organisation_name = match workshop.organisation_id {
+        Some(id) => organisation::Entity::find_by_id(id)
+            .one(&txn)
+            .await?
+            .map(|o| o.name),
+        None => None,
+    };
+    let now = Utc::now();
+    let issued_on = crate::domain::schedule::local_today();
+    let mut skipped = Vec::new();
+    let mut to_issue = Vec::new();
+    for r in results {
+        if let Some(c) = existing.get(&r.enrolment_id) {
+            skipped.push(Skipped {
+                enrolment_id: r.enrolment_id,
+                participant_id: r.participant_id,
+                reasons: vec![format!("already holds certificate {}", c.number)],
+            });
+        } else if !r.verdict.eligible {
+            skipped.push(Skipped {
+                enrolment_id: r.enrolment_id,
+                participant_id: r.participant_id,
+                reasons: r.verdict.reasons,
+            });
+        } else if let Err(reason) = renderer
+            .check_holder_name(&r.full_name)
+            .map_err(|e| unprintable(&e))
+        {
+            let reason = reason.unwrap_or_else(|| "the name cannot be printed".into());
+            skipped.push(Skipped {
+                enrolment_id: r.enrolment_id,
+                participant_id: r.participant_id,
+                reasons: vec![reason],
+            });
+        } else {
+            to_issue.push(r);
+        }
+    }
+    let mut drafts = Vec::with_capacity(to_issue.len());
+    if !to_issue.is_empty() {
+        let year = issued_on.year();
+        let first = reserve_numbers(&txn, &course.code, year, to_issue.len() as i64).await?;
+        for (i, r) in to_issue.iter().enumerate() {
+            let code = verification_code();
+            drafts.push((
+                r,
+                code.clone(),
+                CertificateData {
+                    holder_name: r.full_name.clone(),
+                    course_code: course.code.clone(),
+                    course_title: course.title.clone(),
+                    level: pdf_level(workshop.level),
+                    start_date: workshop.start_date,
+                    end_date: workshop.end_date,
+                    venue: workshop.venue.clone(),
+                    organisation: organisation_name.clone(),
+                    number: format!("IWSD-{}-{year}-{:06}", course.code, first + i as i64),
+                    issued_on,
+                    verification_url: verification_url(&settings.public_url, &code),
+                    signatory_name: settings.signatory_name.clone(),
+                    signatory_title: settings.signatory_title.clone(),
+                },
+            ));
+        }
+    }
+    // Rendering is CPU work: keep it off the async runtime.
+    let data: Vec<CertificateData> = drafts.iter().map(|(_, _, d)| d.clone()).collect();
+    let pdfs = tokio::task::spawn_blocking(move || {
+        data.iter().map(|d| renderer.render(d)).collect::<Vec<_>>()
+    })
+    .await
+    .map_err(|e| Error::Database(sea_orm::DbErr::Custom(format!("rendering stopped: {e}"))))?;
+    let mut issued = Vec::with_capacity(drafts.len());
+    for ((r, code, data), pdf) in drafts.into_iter().zip(pdfs) {
+        let pdf = pdf.map_err(|e| match e {
+            RenderError::MissingGlyph {
+                character,
+                codepoint,
+                field,
+            } => Error::Invalid(vec![FieldError::new(
+                field,
+                format!(
+                    "contains {character:?} ({codepoint}), which the certificate font cannot print"
+                ),
+            )]),
+            other => Error::Database(sea_orm::DbErr::Custom(format!("rendering failed: {other}"))),
+        })?;
+        let row = certificate::ActiveModel {
+            number: Set(data.number.clone()),
+            verification_code: Set(code),
+            enrolment_id: Set(r.enrolment_id),
+            participant_id: Set(r.participant_id),
+            workshop_id: Set(workshop_id),
+            course_id: Set(course.id),
+            course_code: Set(data.course_code),
+            course_title: Set(data.course_title),
+            level: Set(workshop.level),
+            holder_name: Set(data.holder_name),
+            start_date: Set(data.start_date),
+            end_date: Set(data.end_date),
+            venue: Set(data.venue),
+            organisation_name: Set(data.organisation),
+            issued_on: Set(data.issued_on),
+            issued_at: Set(now),
+            verification_url: Set(data.verification_url),
+            signatory_name: Set(data.signatory_name),
+            signatory_title: Set(data.signatory_title),
+            pdf: Set(pdf),
+            status: Set(CertificateStatus::Valid),
+            revoked_at: Set(None),
+            revoked_reason: Set(None),
+            ..Default::default()
+        };
+        let saved = certificate::Entity::insert(row)
+            .exec_with_returning(&txn)
+            .await?;
+        audit::record(
+            &txn,
+            actor,
+            "certificate",
+            saved.id,
+            "issue",
+            None,
+            audit::snapshot(&saved),
+        )
+        .await?;
+        issued.push(saved);
+    }
+    txn.commit().await?;
+    Ok(IssueOutcome { issued, skipped })
+}
+
+/// One certificate by id.
+pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<certificate::Model> {
+    certificate::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(Error::NotFound {
+            entity: "certificate",
+            id,
+        })
+}
+
+/// A certificate by its verification code, if any.
+pub async fn find_by_code(
+    db: &impl ConnectionTrait,
+    code: &str,
+) -> Result<Option<certificate::Model>> {
+    Ok(certificate::Entity::find()
+        .filter(certificate::Column::VerificationCode.eq(code))
+        .one(db)
+        .await?)
+}
+
+/// Filters of the certificate list.
+#[derive(Debug, Clone, Default)]
+pub struct CertificateFilter {
+    pub workshop_id: Option<i64>,
+    pub participant_id: Option<i64>,
+}
+
+/// Certificates, newest first (without their PDFs).
+pub async fn list(
+    db: &impl ConnectionTrait,
+    filter: CertificateFilter,
+    page: PageRequest,
+) -> Result<Page<certificate::Model>> {
+    let mut query = certificate::Entity::find();
+    if let Some(w) = filter.workshop_id {
+        query = query.filter(certificate::Column::WorkshopId.eq(w));
+    }
+    if let Some(p) = filter.participant_id {
+        query = query.filter(certificate::Column::ParticipantId.eq(p));
+    }
+    let total = query.clone().count(db).await?;
+    let items = query
+        .order_by_desc(certificate::Column::Id)
+        .limit(page.limit)
+        .offset(page.offset)
+        .all(db)
+        .await?;
+    Ok(Page { items, total })
+}
+
+/// Revokes a certificate; the verification page then shows it as revoked. Workshops already
+/// run by a trainer whose ToT certificate is revoked are left as they are.
+pub async fn revoke(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: i64,
+    reason: &str,
+) -> Result<certificate::Model> {
+    let mut errors = Vec::new();
+    let reason = crate::domain::clean_text("reason", reason, 1000, &mut errors);
+    if !errors.is_empty() {
+        return Err(Error::Invalid(errors));
+    }
+    let txn = begin_write(db).await?;
+    let current = get(&txn, id).await?;
+    if current.status == CertificateStatus::Revoked {
+        return Err(Error::Conflict(format!(
+            "certificate {} is already revoked",
+            current.number
+        )));
+    }
+    let before = audit::snapshot(&current);
+    let mut model = current.into_active_model();
+    model.status = Set(CertificateStatus::Revoked);
+    model.revoked_at = Set(Some(Utc::now()));
+    model.revoked_reason = Set(Some(reason));
+    let revoked = model.update(&txn).await?;
+    audit::record(
+        &txn,
+        actor,
+        "certificate",
+        id,
+        "revoke",
+        before,
+        audit::snapshot(&revoked),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(revoked)
+}
+
+/// The PDFs of a workshop's certificates packed in one ZIP (built off the async runtime).
+pub async fn workshop_zip(db: &impl ConnectionTrait, workshop_id: i64) -> Result<Vec<u8>> {
+    workshop::Entity::find_by_id(workshop_id)
+        .one(db)
+        .await?
+        .ok_or(Error::NotFound {
+            entity: "workshop",
+            id: workshop_id,
+        })?;
+    let certificates = certificate::Entity::find()
+        .filter(certificate::Column::WorkshopId.eq(workshop_id))
+        .order_by_asc(certificate::Column::Number)
+        .all(db)
+        .await?;
+    let zip = tokio::task::spawn_blocking(move || -> std::io::Result<Vec<u8>> {
+        use std::io::Write;
+        let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        for c in certificates {
+            let suffix = if c.status == CertificateStatus::Revoked {
+                "-REVOKED"
+            } else {
+                ""
+            };
+            writer
+                .start_file(format!("certificate-{}{suffix}.pdf", c.number), options)
+                .map_err(std::io::Error::other)?;
+            writer.write_all(&c.pdf)?;
+        }
+        Ok(writer.finish().map_err(std::io::Error::other)?.into_inner())
+    })
+    .await
+    .map_err(|e| Error::Database(sea_orm::DbErr::Custom(e.to_string())))?
+    .map_err(|e| Error::Database(sea_orm::DbErr::Custom(e.to_string())))?;
+    Ok(zip)
+}
+
+/// The cascade rule for trainers: every trainer of a `cascade` or `community` workshop must
+/// hold, through their linked participant record, a valid certificate from a `tot` workshop
+/// of the course. Returns the conflicts in words, one per trainer.
+pub async fn uncertified_trainers(
+    db: &impl ConnectionTrait,
+    course_id: i64,
+    course_code: &str,
+    trainer_ids: &[i64],
+) -> Result<Vec<String>> {
+    let users = app_user::Entity::find()
+        .filter(app_user::Column::Id.is_in(trainer_ids.iter().copied()))
+        .all(db)
+        .await?;
+    let mut problems = Vec::new();
+    for user in users {
+        let holds = match user.participant_id {
+            None => false,
+            Some(pid) => certificate::Entity::find()
+                .filter(certificate::Column::ParticipantId.eq(pid))
+                .filter(certificate::Column::CourseId.eq(course_id))
+                .filter(certificate::Column::Level.eq(Level::Tot))
+                .filter(certificate::Column::Status.eq(CertificateStatus::Valid))
+                .one(db)
+                .await?
+                .is_some(),
+        };
+        if !holds {
+            let why = if user.participant_id.is_none() {
+                " (the account is not linked to a participant record)"
+            } else {
+                ""
+            };
+            problems.push(format!(
+                "trainer {} ({}) holds no valid {} certificate for {course_code}{why}",
+                user.id,
+                user.name,
+                level_name(Level::Tot)
+            ));
+        }
+    }
+    Ok(problems)
+}
