@@ -56,29 +56,18 @@ impl FontVariant {
     /// The subset of `face` drawing exactly `chars` (plus `.notdef`).
     pub fn new(face: &Face, chars: &BTreeSet<char>) -> Result<Self, RenderError> {
         let gids = gids_of(face, chars.iter().copied())?;
-        let order = face.extend_order(&[], gids);
-        Self::build(face, order, chars.iter().copied())
-    }
-
-    fn build(
-        face: &Face,
-        order: Vec<u16>,
-        chars: impl Iterator<Item = char>,
-    ) -> Result<Self, RenderError> {
-        let pos: HashMap<u16, u16> = order
-            .iter()
-            .enumerate()
-            .map(|(i, &g)| (g, i as u16))
-            .collect();
+        let sub = face
+            .subset(gids.iter().copied())
+            .map_err(RenderError::Font)?;
         let char_gid: HashMap<char, u16> = chars
-            .filter_map(|c| Some((c, pos[&face.glyph(c)?])))
+            .iter()
+            .filter_map(|&c| Some((c, sub.remapper.get(face.glyph(c)?)?)))
             .collect();
-        let bytes = face.subset(&order).map_err(RenderError::Font)?;
-        let name = format!("{}+{}", subset_tag(&face.ps_name, &order), face.ps_name);
+        let name = format!("{}+{}", subset_tag(&face.ps_name, &gids), face.ps_name);
         let to_unicode = to_unicode_cmap(&char_gid);
         Ok(FontVariant {
             char_gid,
-            bytes,
+            bytes: sub.bytes,
             name,
             to_unicode,
             packed: OnceLock::new(),
@@ -132,11 +121,11 @@ fn gids_of(face: &Face, chars: impl Iterator<Item = char>) -> Result<Vec<u16>, R
     Ok(gids)
 }
 
-/// Subset tag (ISO 32000-1 §9.6.4): six capitals derived from the glyph order.
-fn subset_tag(ps_name: &str, order: &[u16]) -> String {
+/// Subset tag (ISO 32000-1 §9.6.4): six capitals derived from the glyph set.
+fn subset_tag(ps_name: &str, gids: &[u16]) -> String {
     let mut h = Fnv::new(0);
     h.write(ps_name.as_bytes());
-    for g in order {
+    for g in gids {
         h.write(&g.to_be_bytes());
     }
     let mut v = h.finish();

@@ -1,8 +1,9 @@
 //! Training certificate → PDF bytes.
 //!
 //! Self-contained: depends only on `printpdf` (=0.12.8, **without** its
-//! `text_layout` / `html` features — see NOTES.md), `qrcode`, `chrono` and
-//! `thiserror`. No I/O except [`CertificateRenderer::from_assets_dir`].
+//! `text_layout` / `html` features — see NOTES.md), `qrcode`, `ttf-parser`,
+//! `subsetter`, `write-fonts`, `self_cell`, `chrono` and `thiserror`. No I/O
+//! except [`CertificateRenderer::from_assets_dir`].
 //!
 //! ```ignore
 //! let renderer = Arc::new(CertificateRenderer::from_assets_dir(Path::new("assets"))?);
@@ -10,7 +11,7 @@
 //! let pdf: Vec<u8> = renderer.render(&snapshot)?;       // in spawn_blocking
 //! ```
 //!
-//! Done once, in the constructor: font parsing (cmap, hmtx, loca, names,
+//! Done once, in the constructor: font parsing (ttf-parser: cmap, hmtx, names,
 //! metrics); the static page — border, logo and rules serialized and
 //! compressed once into a form XObject, the fixed wording measured and placed
 //! for both headings; the *base* font subsets (printable ASCII + fixed
