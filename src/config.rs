@@ -3,7 +3,7 @@
 //! Every variable is listed in the README. Secrets are never printed: `Debug` on [`Config`]
 //! redacts them.
 
-use std::{fmt, net::SocketAddr, path::PathBuf};
+use std::{fmt, net::SocketAddr, path::PathBuf, time::Duration};
 
 /// Everything the application needs to start.
 #[derive(Clone)]
@@ -29,6 +29,14 @@ pub struct Config {
     /// `CSSD_SIGNATORY_NAME` / `CSSD_SIGNATORY_TITLE`: who signs certificates.
     pub signatory_name: String,
     pub signatory_title: String,
+    /// `CSSD_MAIL_WORKER`: whether this process sends queued mail (default true).
+    pub mail_worker: bool,
+    /// `CSSD_MAIL_MAX_ATTEMPTS`: attempts before a message is given up (default 8).
+    pub mail_max_attempts: i32,
+    /// `CSSD_MAIL_RETRY_BASE_SECONDS`: the first retry's delay; each later one is 3× longer.
+    pub mail_retry_base: Duration,
+    /// `CSSD_MAIL_POLL_SECONDS`: how often the worker looks for due mail.
+    pub mail_poll_interval: Duration,
 }
 
 /// A configuration value that cannot be used.
@@ -54,6 +62,10 @@ impl Config {
             db_max_connections: 16,
             signatory_name: "Director of Training".into(),
             signatory_title: "Institute of Water and Sanitation Development".into(),
+            mail_worker: true,
+            mail_max_attempts: 8,
+            mail_retry_base: Duration::from_secs(60),
+            mail_poll_interval: Duration::from_secs(5),
         }
     }
 
@@ -99,6 +111,35 @@ impl Config {
         }
         if let Some(title) = lookup("CSSD_SIGNATORY_TITLE") {
             config.signatory_title = title;
+        }
+        if let Some(v) = lookup("CSSD_MAIL_WORKER") {
+            config.mail_worker = !matches!(v.to_lowercase().as_str(), "0" | "false" | "no" | "off");
+        }
+        if let Some(n) = lookup("CSSD_MAIL_MAX_ATTEMPTS") {
+            config.mail_max_attempts =
+                n.parse()
+                    .ok()
+                    .filter(|n| (1..=50).contains(n))
+                    .ok_or(ConfigError {
+                        name: "CSSD_MAIL_MAX_ATTEMPTS",
+                        message: format!("{n:?} is not a whole number from 1 to 50"),
+                    })?;
+        }
+        for (name, field) in [
+            ("CSSD_MAIL_RETRY_BASE_SECONDS", &mut config.mail_retry_base),
+            ("CSSD_MAIL_POLL_SECONDS", &mut config.mail_poll_interval),
+        ] {
+            if let Some(v) = lookup(name) {
+                *field = v
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|s| *s > 0.0 && *s <= 86_400.0)
+                    .map(Duration::from_secs_f64)
+                    .ok_or(ConfigError {
+                        name,
+                        message: format!("{v:?} is not a number of seconds"),
+                    })?;
+            }
         }
         config.check()?;
         Ok(config)
@@ -154,6 +195,10 @@ impl fmt::Debug for Config {
             .field("db_max_connections", &self.db_max_connections)
             .field("signatory_name", &self.signatory_name)
             .field("signatory_title", &self.signatory_title)
+            .field("mail_worker", &self.mail_worker)
+            .field("mail_max_attempts", &self.mail_max_attempts)
+            .field("mail_retry_base", &self.mail_retry_base)
+            .field("mail_poll_interval", &self.mail_poll_interval)
             .finish()
     }
 }

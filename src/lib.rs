@@ -14,6 +14,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod idempotency;
+pub mod mail;
 pub mod services;
 
 use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
@@ -36,6 +37,28 @@ pub struct AppState {
     pub login_throttle: Arc<LoginThrottle>,
     /// Fonts parsed and static page parts prepared once, shared by every rendering.
     pub renderer: Arc<certificate::CertificateRenderer>,
+    /// Where mail goes (SMTP or the outbox folder).
+    pub mailer: mail::Mailer,
+    /// Wakes the mail worker when a request has queued mail.
+    pub mail_wake: Arc<tokio::sync::Notify>,
+}
+
+impl AppState {
+    /// A mail worker over this state's database and transport.
+    pub fn mail_worker(&self) -> anyhow::Result<mail::worker::Worker> {
+        Ok(mail::worker::Worker {
+            db: self.db.clone(),
+            mailer: self.mailer.clone(),
+            from: mail::sender(&self.config.mail_from)?,
+            policy: mail::worker::RetryPolicy {
+                max_attempts: self.config.mail_max_attempts,
+                retry_base: self.config.mail_retry_base,
+                poll_interval: self.config.mail_poll_interval,
+                lease: Duration::from_secs(300),
+            },
+            wake: self.mail_wake.clone(),
+        })
+    }
 }
 
 /// A built application, bound to its listener, ready to run.
@@ -56,7 +79,11 @@ impl Application {
         }
         tokio::task::spawn_blocking(accounts::warm_up).await?;
         let renderer = tokio::task::spawn_blocking(certificate_renderer).await??;
+        let mailer = mail::Mailer::from_config(config.smtp_url.as_deref(), &config.outbox_dir)?;
+        mail::sender(&config.mail_from)?;
         let state = AppState {
+            mailer,
+            mail_wake: Arc::new(tokio::sync::Notify::new()),
             db,
             config: Arc::new(config),
             login_throttle: Arc::new(LoginThrottle::default()),
@@ -87,13 +114,32 @@ impl Application {
         &self.state
     }
 
-    /// Serves until `shutdown` resolves, then lets in-flight requests finish (up to 10 s).
+    /// Serves (and, unless configured off, sends queued mail) until `shutdown` resolves, then
+    /// lets in-flight requests finish (up to 10 s) and the mail worker finish the message in hand.
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send) -> std::io::Result<()> {
         let endpoint = endpoint(self.state.clone());
+        let (stop_worker, stopped) = tokio::sync::watch::channel(false);
+        let worker = if self.state.config.mail_worker {
+            let worker = self.state.mail_worker().map_err(std::io::Error::other)?;
+            Some(tokio::spawn(worker.run(stopped)))
+        } else {
+            None
+        };
         tracing::info!(addr = %self.local_addr, "serving; Swagger UI at /docs");
+        let shutdown = async move {
+            shutdown.await;
+            let _ = stop_worker.send(true);
+        };
         Server::new_with_acceptor(self.acceptor)
             .run_with_graceful_shutdown(endpoint, shutdown, Some(Duration::from_secs(10)))
             .await?;
+        if let Some(worker) = worker
+            && tokio::time::timeout(Duration::from_secs(60), worker)
+                .await
+                .is_err()
+        {
+            tracing::warn!("mail worker did not stop within 60 s");
+        }
         self.state.db.clone().close().await.ok();
         Ok(())
     }

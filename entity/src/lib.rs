@@ -9,6 +9,7 @@ pub mod audit_log;
 pub mod certificate;
 pub mod certificate_sequence;
 pub mod course;
+pub mod email_outbox;
 pub mod enrolment;
 pub mod idempotency_record;
 pub mod organisation;

@@ -110,6 +110,14 @@ pub struct SkippedParticipant {
     pub reasons: Vec<String>,
 }
 
+/// An issued certificate that could not be emailed.
+#[derive(Debug, Object)]
+pub struct UnsentEmail {
+    pub certificate_id: i64,
+    pub participant_id: i64,
+    pub reason: String,
+}
+
 /// What issuing did.
 #[derive(Debug, Object)]
 pub struct IssueReport {
@@ -117,6 +125,20 @@ pub struct IssueReport {
     pub issued: Vec<Certificate>,
     /// Everyone else enrolled, with the reasons.
     pub skipped: Vec<SkippedParticipant>,
+    /// Emails queued for the issued certificates (see `GET /api/v1/emails`).
+    pub emails_queued: u32,
+    /// Issued certificates whose holder has no email address.
+    pub emails_skipped: Vec<UnsentEmail>,
+}
+
+/// A queued email.
+#[derive(Debug, Object)]
+pub struct QueuedEmail {
+    /// The outbox entry (see `GET /api/v1/emails`).
+    pub id: i64,
+    pub recipient: String,
+    pub message_id: String,
+    pub status: super::emails::EmailStatus,
 }
 
 /// Why a certificate is revoked.
@@ -203,6 +225,13 @@ enum PdfResponse {
 }
 
 #[derive(ApiResponse)]
+enum EmailQueued {
+    /// The email is queued; the mail worker sends it shortly.
+    #[oai(status = 202)]
+    Accepted(Json<QueuedEmail>),
+}
+
+#[derive(ApiResponse)]
 enum ZipResponse {
     /// Every certificate PDF of the workshop.
     #[oai(status = 200, content_type = "application/zip")]
@@ -257,6 +286,9 @@ impl CertificateApi {
             id.0,
         )
         .await?;
+        if outcome.emails_queued > 0 {
+            state.mail_wake.notify_one();
+        }
         Ok(Json(IssueReport {
             issued: outcome.issued.into_iter().map(Into::into).collect(),
             skipped: outcome
@@ -268,7 +300,46 @@ impl CertificateApi {
                     reasons: s.reasons,
                 })
                 .collect(),
+            emails_queued: outcome.emails_queued,
+            emails_skipped: outcome
+                .emails_skipped
+                .into_iter()
+                .map(|u| UnsentEmail {
+                    certificate_id: u.certificate_id,
+                    participant_id: u.participant_id,
+                    reason: u.reason,
+                })
+                .collect(),
         }))
+    }
+
+    /// Email a certificate again
+    ///
+    /// Queues a fresh copy to the holder's current address (the participant asked again). Send
+    /// an `Idempotency-Key` so that a double click queues one copy. 409 when the holder has no
+    /// email address or the certificate is revoked.
+    #[oai(
+        path = "/certificates/:id/email",
+        method = "post",
+        operation_id = "email_certificate"
+    )]
+    async fn email(
+        &self,
+        state: Data<&AppState>,
+        auth: CanManageCertificates,
+        id: Path<i64>,
+        /// Makes a retry of this request return the first response instead of queueing again.
+        #[oai(name = "Idempotency-Key")]
+        _idempotency_key: poem_openapi::param::Header<Option<String>>,
+    ) -> Result<EmailQueued, ApiError> {
+        let queued = service::queue_email(&state.db, &auth.actor(), id.0).await?;
+        state.mail_wake.notify_one();
+        Ok(EmailQueued::Accepted(Json(QueuedEmail {
+            id: queued.id,
+            recipient: queued.recipient,
+            message_id: queued.message_id,
+            status: queued.status.into(),
+        })))
     }
 
     /// List certificates

@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod attendance;
 pub mod certificates;
 pub mod courses;
+pub mod emails;
 pub mod enrolments;
 pub mod health;
 pub mod json_body;
@@ -43,6 +44,8 @@ pub enum Tag {
     Attendance,
     /// Issuing, downloading, verifying and revoking certificates; the training cascade.
     Certificates,
+    /// The mail outbox.
+    Emails,
 }
 
 /// Every operation of the API.
@@ -57,6 +60,7 @@ pub type Api = (
     enrolments::EnrolmentApi,
     attendance::AttendanceApi,
     certificates::CertificateApi,
+    emails::EmailApi,
 );
 
 /// The title the spec carries.
@@ -76,6 +80,7 @@ pub fn service() -> OpenApiService<Api, ()> {
             enrolments::EnrolmentApi,
             attendance::AttendanceApi,
             certificates::CertificateApi,
+            emails::EmailApi,
         ),
         TITLE,
         env!("CARGO_PKG_VERSION"),

@@ -13,7 +13,7 @@ use chrono::{Datelike, Utc};
 use entity::{
     app_user,
     certificate::{self, CertificateStatus},
-    certificate_sequence, organisation,
+    certificate_sequence, email_outbox, organisation, participant,
     workshop::{self, Level, Status},
 };
 use rand::RngCore;
@@ -28,6 +28,7 @@ use crate::{
     certificate::{self as pdf, CertificateData, CertificateRenderer, RenderError},
     db::{begin_write, lock_for_update},
     domain::{Error, FieldError, Result, access::Actor, workshop::level_name},
+    mail,
 };
 
 /// What every certificate prints besides the participant's own details.
@@ -47,11 +48,23 @@ pub struct Skipped {
     pub reasons: Vec<String>,
 }
 
+/// A certificate whose email could not be queued.
+#[derive(Debug, Clone)]
+pub struct UnsentEmail {
+    pub certificate_id: i64,
+    pub participant_id: i64,
+    pub reason: String,
+}
+
 /// What an issue run did.
 #[derive(Debug, Clone)]
 pub struct IssueOutcome {
     pub issued: Vec<certificate::Model>,
     pub skipped: Vec<Skipped>,
+    /// Emails queued (one per issued certificate whose holder has an address).
+    pub emails_queued: u32,
+    /// Issued certificates that could not be emailed (no address).
+    pub emails_skipped: Vec<UnsentEmail>,
 }
 
 /// A fresh verification code: 160 random bits, URL-safe.
@@ -248,6 +261,14 @@ pub async fn issue_for_workshop(
     })
     .await
     .map_err(|e| Error::Database(sea_orm::DbErr::Custom(format!("rendering stopped: {e}"))))?;
+    let emails: HashMap<i64, Option<String>> = participant::Entity::find()
+        .filter(participant::Column::Id.is_in(to_issue.iter().map(|r| r.participant_id)))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.email))
+        .collect();
+    let (mut emails_queued, mut emails_skipped) = (0, Vec::new());
     let mut issued = Vec::with_capacity(drafts.len());
     for ((r, code, data), pdf) in drafts.into_iter().zip(pdfs) {
         let pdf = pdf.map_err(|e| match e {
@@ -302,10 +323,56 @@ pub async fn issue_for_workshop(
             audit::snapshot(&saved),
         )
         .await?;
+        match emails.get(&saved.participant_id).cloned().flatten() {
+            Some(address) => {
+                mail::outbox::queue_certificate(&txn, &saved, &address).await?;
+                emails_queued += 1;
+            }
+            None => emails_skipped.push(UnsentEmail {
+                certificate_id: saved.id,
+                participant_id: saved.participant_id,
+                reason: "the participant has no email address; the certificate can be downloaded instead".into(),
+            }),
+        }
         issued.push(saved);
     }
     txn.commit().await?;
-    Ok(IssueOutcome { issued, skipped })
+    Ok(IssueOutcome {
+        issued,
+        skipped,
+        emails_queued,
+        emails_skipped,
+    })
+}
+
+/// Queues a fresh copy of a certificate's email to the holder's current address.
+pub async fn queue_email(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: i64,
+) -> Result<email_outbox::Model> {
+    let txn = begin_write(db).await?;
+    let c = get(&txn, id).await?;
+    if c.status == CertificateStatus::Revoked {
+        return Err(Error::Conflict(format!(
+            "certificate {} is revoked",
+            c.number
+        )));
+    }
+    let holder = participant::Entity::find_by_id(c.participant_id)
+        .one(&txn)
+        .await?;
+    let Some(address) = holder.and_then(|p| p.email) else {
+        return Err(Error::Conflict(format!(
+            "participant {} has no email address; add one, or download the certificate instead",
+            c.participant_id
+        )));
+    };
+    let queued = mail::outbox::queue_certificate(&txn, &c, &address).await?;
+    let after = Some(serde_json::json!({"to": address, "message_id": queued.message_id}));
+    audit::record(&txn, actor, "certificate", id, "email", None, after).await?;
+    txn.commit().await?;
+    Ok(queued)
 }
 
 /// One certificate by id.

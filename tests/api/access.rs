@@ -80,7 +80,9 @@ fn rule(operation_id: &str) -> Option<Rule> {
         "issue_certificates"
         | "list_certificates"
         | "revoke_certificate"
-        | "get_workshop_certificates_zip" => Rule::Only(CERTIFIERS),
+        | "get_workshop_certificates_zip"
+        | "email_certificate" => Rule::Only(CERTIFIERS),
+        "list_emails" => Rule::Only(ADMINS),
         "get_workshop_cascade" => Rule::Only(CATALOGUE_READERS),
         "create_participant"
         | "import_participants"

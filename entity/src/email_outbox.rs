@@ -1,0 +1,52 @@
+//! One email in the outbox: what to send, and what happened when it was tried.
+
+use sea_orm::entity::prelude::*;
+use serde::Serialize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum EmailStatus {
+    /// Waiting to be sent (again).
+    #[sea_orm(string_value = "queued")]
+    Queued,
+    /// Handed to the mail server (or written to the outbox folder).
+    #[sea_orm(string_value = "sent")]
+    Sent,
+    /// Refused for good, or out of attempts.
+    #[sea_orm(string_value = "failed")]
+    Failed,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
+#[sea_orm(table_name = "email_outbox")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    /// The `Message-ID` header, fixed when queued, so a receiver can recognise a duplicate.
+    #[sea_orm(unique)]
+    pub message_id: String,
+    pub recipient: String,
+    pub recipient_name: String,
+    pub subject: String,
+    #[sea_orm(column_type = "Text")]
+    pub body_text: String,
+    #[sea_orm(column_type = "Text")]
+    pub body_html: String,
+    /// The certificate whose PDF is attached.
+    pub certificate_id: Option<i64>,
+    pub status: EmailStatus,
+    pub attempts: i32,
+    pub next_attempt_at: DateTimeUtc,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub last_error: Option<String>,
+    /// A worker holds the message until then; after it, another may take it over.
+    pub claimed_until: Option<DateTimeUtc>,
+    pub sent_at: Option<DateTimeUtc>,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

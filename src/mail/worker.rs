@@ -1,0 +1,142 @@
+//! The background worker that drains the outbox.
+//!
+//! It claims due messages with a lease, sends each, and records the outcome at once: a message
+//! handed over is marked `sent` and never sent again by a retry or a restart. (Only a crash in
+//! the instant between the server accepting a message and the worker recording it could repeat
+//! a send; the `Message-ID` stays the same, so the receiving side can recognise it.) On
+//! shutdown the worker finishes the message in hand and stops.
+
+use std::{sync::Arc, time::Duration};
+
+use chrono::Utc;
+use entity::{certificate, email_outbox};
+use lettre::{
+    Message,
+    message::{Attachment, Mailbox, MultiPart, header::ContentType},
+};
+use sea_orm::{DatabaseConnection, EntityTrait};
+use tokio::sync::{Notify, watch};
+
+use super::{Mailer, SendError, compose, outbox};
+
+/// How the worker retries and paces itself.
+#[derive(Debug, Clone)]
+pub struct RetryPolicy {
+    /// Attempts before a message is given up as `failed`.
+    pub max_attempts: i32,
+    /// The first retry waits this long; each later one three times longer (at most 12 h).
+    pub retry_base: Duration,
+    /// How often to look for due messages when nobody says there is new mail.
+    pub poll_interval: Duration,
+    /// How long a claimed message stays with this worker.
+    pub lease: Duration,
+}
+
+/// Drains the outbox.
+pub struct Worker {
+    pub db: DatabaseConnection,
+    pub mailer: Mailer,
+    pub from: Mailbox,
+    pub policy: RetryPolicy,
+    /// Woken when a request queues mail, so it goes out at once.
+    pub wake: Arc<Notify>,
+}
+
+impl Worker {
+    /// Runs until `shutdown` turns true.
+    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
+        tracing::info!("mail worker started");
+        while !*shutdown.borrow() {
+            let sent_any = match self.drain_once().await {
+                Ok(n) => n > 0,
+                Err(err) => {
+                    tracing::warn!(error = %err, "mail worker: outbox unavailable");
+                    false
+                }
+            };
+            if sent_any {
+                continue;
+            }
+            tokio::select! {
+                () = self.wake.notified() => {}
+                () = tokio::time::sleep(self.policy.poll_interval) => {}
+                _ = shutdown.changed() => {}
+            }
+        }
+        tracing::info!("mail worker stopped");
+    }
+
+    /// Claims and delivers one batch of due messages; returns how many it tried.
+    pub async fn drain_once(&self) -> Result<usize, sea_orm::DbErr> {
+        let now = Utc::now();
+        let lease =
+            chrono::Duration::from_std(self.policy.lease).unwrap_or(chrono::Duration::minutes(5));
+        let batch = outbox::claim(&self.db, 10, now, now + lease).await?;
+        for message in &batch {
+            self.deliver(message).await?;
+        }
+        Ok(batch.len())
+    }
+
+    async fn deliver(&self, message: &email_outbox::Model) -> Result<(), sea_orm::DbErr> {
+        let outcome = match self.build(message).await {
+            Ok(email) => self.mailer.send(email).await,
+            Err(err) => Err(SendError::Permanent(err)),
+        };
+        match outcome {
+            Ok(()) => {
+                outbox::mark_sent(&self.db, message).await?;
+                tracing::info!(id = message.id, to = %message.recipient, "mail sent");
+            }
+            Err(err) => {
+                let permanent = matches!(err, SendError::Permanent(_));
+                let status = outbox::mark_failed(
+                    &self.db,
+                    message,
+                    &err.to_string(),
+                    permanent,
+                    self.policy.max_attempts,
+                    self.policy.retry_base,
+                )
+                .await?;
+                tracing::warn!(id = message.id, error = %err, ?status, "mail not sent");
+            }
+        }
+        Ok(())
+    }
+
+    /// The message as it goes out: text and HTML, with the certificate PDF exactly as issued.
+    async fn build(&self, m: &email_outbox::Model) -> Result<Message, String> {
+        let to: Mailbox = format!(
+            "{} <{}>",
+            m.recipient_name.replace(['<', '>', '"'], ""),
+            m.recipient
+        )
+        .parse()
+        .or_else(|_| m.recipient.parse())
+        .map_err(|e| format!("recipient {}: {e}", m.recipient))?;
+        let body = MultiPart::alternative_plain_html(m.body_text.clone(), m.body_html.clone());
+        let content = match m.certificate_id {
+            Some(id) => {
+                let c = certificate::Entity::find_by_id(id)
+                    .one(&self.db)
+                    .await
+                    .map_err(|e| e.to_string())?
+                    .ok_or_else(|| format!("certificate {id} no longer exists"))?;
+                let pdf = Attachment::new(compose::attachment_name(&c)).body(
+                    c.pdf,
+                    ContentType::parse("application/pdf").map_err(|e| e.to_string())?,
+                );
+                MultiPart::mixed().multipart(body).singlepart(pdf)
+            }
+            None => body,
+        };
+        Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(m.subject.clone())
+            .message_id(Some(m.message_id.clone()))
+            .multipart(content)
+            .map_err(|e| e.to_string())
+    }
+}
