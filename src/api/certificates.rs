@@ -365,6 +365,7 @@ impl CertificateApi {
         let filter = CertificateFilter {
             workshop_id: workshop_id.0,
             participant_id: participant_id.0,
+            ..Default::default()
         };
         let found = service::list(&state.db, filter, page(limit.0, offset.0)).await?;
         Ok(Json(CertificatePage {
@@ -462,6 +463,7 @@ impl CertificateApi {
         let filter = CertificateFilter {
             workshop_id: None,
             participant_id: Some(participant_id),
+            ..Default::default()
         };
         let found = service::list(&state.db, filter, page(limit.0, offset.0)).await?;
         Ok(Json(CertificatePage {

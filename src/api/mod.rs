@@ -13,6 +13,7 @@ pub mod health;
 pub mod json_body;
 pub mod organisations;
 pub mod participants;
+pub mod reports;
 pub mod workshops;
 
 use poem_openapi::{OpenApiService, Tags};
@@ -46,6 +47,8 @@ pub enum Tag {
     Certificates,
     /// The mail outbox.
     Emails,
+    /// Summary figures and CSV exports for councils and funders.
+    Reports,
 }
 
 /// Every operation of the API.
@@ -61,6 +64,7 @@ pub type Api = (
     attendance::AttendanceApi,
     certificates::CertificateApi,
     emails::EmailApi,
+    reports::ReportApi,
 );
 
 /// The title the spec carries.
@@ -81,6 +85,7 @@ pub fn service() -> OpenApiService<Api, ()> {
             attendance::AttendanceApi,
             certificates::CertificateApi,
             emails::EmailApi,
+            reports::ReportApi,
         ),
         TITLE,
         env!("CARGO_PKG_VERSION"),

@@ -402,6 +402,10 @@ pub async fn find_by_code(
 pub struct CertificateFilter {
     pub workshop_id: Option<i64>,
     pub participant_id: Option<i64>,
+    /// Issued on or after.
+    pub issued_from: Option<chrono::NaiveDate>,
+    /// Issued on or before.
+    pub issued_to: Option<chrono::NaiveDate>,
 }
 
 /// Certificates, newest first (without their PDFs).
@@ -416,6 +420,12 @@ pub async fn list(
     }
     if let Some(p) = filter.participant_id {
         query = query.filter(certificate::Column::ParticipantId.eq(p));
+    }
+    if let Some(from) = filter.issued_from {
+        query = query.filter(certificate::Column::IssuedOn.gte(from));
+    }
+    if let Some(to) = filter.issued_to {
+        query = query.filter(certificate::Column::IssuedOn.lte(to));
     }
     let total = query.clone().count(db).await?;
     let items = query

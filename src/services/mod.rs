@@ -13,6 +13,7 @@ pub mod idempotency;
 pub mod login_throttle;
 pub mod organisations;
 pub mod participants;
+pub mod reports;
 pub mod workshops;
 
 /// A page of a list: the items and how many there are in all.

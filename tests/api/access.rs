@@ -83,6 +83,9 @@ fn rule(operation_id: &str) -> Option<Rule> {
         | "get_workshop_certificates_zip"
         | "email_certificate" => Rule::Only(CERTIFIERS),
         "list_emails" => Rule::Only(ADMINS),
+        "get_summary_report" | "get_summary_report_csv" => Rule::Only(ROSTER_READERS),
+        "get_workshop_roster_csv" => Rule::Only(REGISTER_READERS),
+        "get_certificates_csv" => Rule::Only(CERTIFIERS),
         "get_workshop_cascade" => Rule::Only(CATALOGUE_READERS),
         "create_participant"
         | "import_participants"

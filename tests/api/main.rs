@@ -14,6 +14,7 @@ mod helpers;
 mod idempotency;
 mod organisations;
 mod participants;
+mod reports;
 mod smtp;
 mod spec;
 mod workshops;

@@ -1,0 +1,393 @@
+//! Reports and CSV exports for IWSD: who was trained, where, in which roles, how many certified.
+
+use chrono::NaiveDate;
+use poem::web::Data;
+use poem_openapi::{
+    ApiResponse, Object, OpenApi,
+    param::{Path, Query},
+    payload::{Json, PlainText},
+};
+
+use super::Tag;
+use crate::{
+    AppState,
+    auth::{CanManageCertificates, CanReadParticipants, CanReadRegister},
+    error::ApiError,
+    services::{
+        PageRequest,
+        certificates::{self, CertificateFilter},
+        enrolments, participants,
+        reports::{self, Breakdown, Count, CourseFigure, ReportFilter, Summary},
+    },
+};
+
+/// One group of a breakdown.
+#[derive(Debug, Object)]
+pub struct GroupCount {
+    /// The group: a course code, level, target group, gender, or organisation id (`none`).
+    pub key: String,
+    /// A readable name for the group.
+    pub label: String,
+    pub count: i64,
+}
+
+/// A population broken down every way IWSD reports it.
+#[derive(Debug, Object)]
+pub struct PeopleBreakdown {
+    pub total: i64,
+    pub by_course: Vec<GroupCount>,
+    pub by_level: Vec<GroupCount>,
+    pub by_target_group: Vec<GroupCount>,
+    pub by_gender: Vec<GroupCount>,
+    /// By the participant's organisation.
+    pub by_organisation: Vec<GroupCount>,
+}
+
+/// A per-course figure and the number of observations behind it.
+#[derive(Debug, Object)]
+pub struct CourseValue {
+    pub course_code: String,
+    pub value: f64,
+    pub basis: i64,
+}
+
+/// Workshop counts.
+#[derive(Debug, Object)]
+pub struct WorkshopCounts {
+    pub total: i64,
+    pub by_course: Vec<GroupCount>,
+    pub by_level: Vec<GroupCount>,
+    pub by_status: Vec<GroupCount>,
+}
+
+/// The summary report.
+#[derive(Debug, Object)]
+pub struct SummaryReport {
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub organisation_id: Option<i64>,
+    pub workshops: WorkshopCounts,
+    /// Distinct people holding a seat.
+    pub distinct_participants: i64,
+    /// Enrolments holding a seat.
+    pub enrolled: PeopleBreakdown,
+    /// Valid certificates.
+    pub certified: PeopleBreakdown,
+    /// Share (0–1) of possible participant-days attended (present or late), completed workshops.
+    pub attendance_rate_by_course: Vec<CourseValue>,
+    /// Mean post-test minus pre-test, in percentage points.
+    pub knowledge_gain_by_course: Vec<CourseValue>,
+}
+
+fn groups(counts: Vec<Count>) -> Vec<GroupCount> {
+    counts
+        .into_iter()
+        .map(|c| GroupCount {
+            key: c.key,
+            label: c.label,
+            count: c.count,
+        })
+        .collect()
+}
+
+fn people(b: Breakdown) -> PeopleBreakdown {
+    PeopleBreakdown {
+        total: b.total,
+        by_course: groups(b.by_course),
+        by_level: groups(b.by_level),
+        by_target_group: groups(b.by_target_group),
+        by_gender: groups(b.by_gender),
+        by_organisation: groups(b.by_organisation),
+    }
+}
+
+fn figures(f: Vec<CourseFigure>) -> Vec<CourseValue> {
+    f.into_iter()
+        .map(|f| CourseValue {
+            course_code: f.course_code,
+            value: f.value,
+            basis: f.basis,
+        })
+        .collect()
+}
+
+fn report(filter: &ReportFilter, s: Summary) -> SummaryReport {
+    SummaryReport {
+        from: filter.from,
+        to: filter.to,
+        organisation_id: filter.organisation_id,
+        workshops: WorkshopCounts {
+            total: s.workshops_total,
+            by_course: groups(s.workshops_by_course),
+            by_level: groups(s.workshops_by_level),
+            by_status: groups(s.workshops_by_status),
+        },
+        distinct_participants: s.distinct_participants,
+        enrolled: people(s.enrolled),
+        certified: people(s.certified),
+        attendance_rate_by_course: figures(s.attendance_rate_by_course),
+        knowledge_gain_by_course: figures(s.knowledge_gain_by_course),
+    }
+}
+
+fn filter(
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    organisation_id: Option<i64>,
+) -> Result<ReportFilter, ApiError> {
+    if let (Some(f), Some(t)) = (from, to)
+        && f > t
+    {
+        return Err(ApiError::invalid_field("to", "must not be before `from`"));
+    }
+    Ok(ReportFilter {
+        from,
+        to,
+        organisation_id,
+    })
+}
+
+#[derive(ApiResponse)]
+enum Csv {
+    /// UTF-8 CSV with a header row.
+    #[oai(status = 200, content_type = "text/csv; charset=utf-8")]
+    Ok(
+        PlainText<String>,
+        #[oai(header = "Content-Disposition")] String,
+    ),
+}
+
+fn csv_text(header: &[&str], rows: Vec<Vec<String>>, filename: String) -> Result<Csv, ApiError> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let err = |e: csv::Error| ApiError::Internal(e.into());
+    writer.write_record(header).map_err(err)?;
+    for row in rows {
+        writer.write_record(&row).map_err(err)?;
+    }
+    let bytes = writer
+        .into_inner()
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("{e}")))?;
+    let text = String::from_utf8(bytes).map_err(|e| ApiError::Internal(e.into()))?;
+    Ok(Csv::Ok(
+        PlainText(text),
+        format!("attachment; filename=\"{filename}\""),
+    ))
+}
+
+const EVERYTHING: PageRequest = PageRequest {
+    limit: 1_000_000,
+    offset: 0,
+};
+
+pub struct ReportApi;
+
+#[OpenApi(prefix_path = "/api/v1", tag = "Tag::Reports")]
+impl ReportApi {
+    /// Summary report
+    ///
+    /// Workshops by course, level and status; participants enrolled and certified by course,
+    /// level, target group, gender and organisation; attendance rate and knowledge gain by
+    /// course — over workshops starting between `from` and `to` (inclusive), optionally for one
+    /// organisation. Computed in the database.
+    #[oai(
+        path = "/reports/summary",
+        method = "get",
+        operation_id = "get_summary_report"
+    )]
+    async fn summary(
+        &self,
+        state: Data<&AppState>,
+        _auth: CanReadParticipants,
+        from: Query<Option<NaiveDate>>,
+        to: Query<Option<NaiveDate>>,
+        organisation_id: Query<Option<i64>>,
+    ) -> Result<Json<SummaryReport>, ApiError> {
+        let filter = filter(from.0, to.0, organisation_id.0)?;
+        let summary = reports::summary(&state.db, &filter).await?;
+        Ok(Json(report(&filter, summary)))
+    }
+
+    /// Summary report as CSV
+    ///
+    /// The same figures as `GET /api/v1/reports/summary`, one row per group:
+    /// `section, key, label, value`.
+    #[oai(
+        path = "/reports/summary.csv",
+        method = "get",
+        operation_id = "get_summary_report_csv"
+    )]
+    async fn summary_csv(
+        &self,
+        state: Data<&AppState>,
+        _auth: CanReadParticipants,
+        from: Query<Option<NaiveDate>>,
+        to: Query<Option<NaiveDate>>,
+        organisation_id: Query<Option<i64>>,
+    ) -> Result<Csv, ApiError> {
+        let filter = filter(from.0, to.0, organisation_id.0)?;
+        let s = reports::summary(&state.db, &filter).await?;
+        let mut rows = vec![vec![
+            "workshops".into(),
+            "total".into(),
+            "All workshops".into(),
+            s.workshops_total.to_string(),
+        ]];
+        let mut add = |section: &str, counts: &[Count]| {
+            for c in counts {
+                rows.push(vec![
+                    section.to_owned(),
+                    c.key.clone(),
+                    c.label.clone(),
+                    c.count.to_string(),
+                ]);
+            }
+        };
+        add("workshops by course", &s.workshops_by_course);
+        add("workshops by level", &s.workshops_by_level);
+        add("workshops by status", &s.workshops_by_status);
+        for (name, b) in [("enrolled", &s.enrolled), ("certified", &s.certified)] {
+            add(&format!("{name} by course"), &b.by_course);
+            add(&format!("{name} by level"), &b.by_level);
+            add(&format!("{name} by target group"), &b.by_target_group);
+            add(&format!("{name} by gender"), &b.by_gender);
+            add(&format!("{name} by organisation"), &b.by_organisation);
+        }
+        for f in &s.attendance_rate_by_course {
+            rows.push(vec![
+                "attendance rate".into(),
+                f.course_code.clone(),
+                f.course_code.clone(),
+                format!("{:.4}", f.value),
+            ]);
+        }
+        for f in &s.knowledge_gain_by_course {
+            rows.push(vec![
+                "knowledge gain (points)".into(),
+                f.course_code.clone(),
+                f.course_code.clone(),
+                format!("{:.2}", f.value),
+            ]);
+        }
+        csv_text(
+            &["section", "key", "label", "value"],
+            rows,
+            "summary.csv".into(),
+        )
+    }
+
+    /// A workshop's roster as CSV
+    ///
+    /// Every enrolment in queue order with the participant's details and status.
+    #[oai(
+        path = "/workshops/:id/roster.csv",
+        method = "get",
+        operation_id = "get_workshop_roster_csv"
+    )]
+    async fn roster(
+        &self,
+        state: Data<&AppState>,
+        _auth: CanReadRegister,
+        id: Path<i64>,
+    ) -> Result<Csv, ApiError> {
+        let found = enrolments::list(&state.db, id.0, None, EVERYTHING).await?;
+        let mut rows = Vec::with_capacity(found.items.len());
+        for view in found.items {
+            let e = view.enrolment;
+            let p = participants::get(&state.db, e.participant_id).await?;
+            let word = |v: serde_json::Value| v.as_str().unwrap_or_default().to_owned();
+            rows.push(vec![
+                e.id.to_string(),
+                p.full_name,
+                p.email.unwrap_or_default(),
+                p.phone.unwrap_or_default(),
+                p.gender
+                    .map(|g| word(serde_json::json!(g)))
+                    .unwrap_or_default(),
+                word(serde_json::json!(p.target_group)),
+                p.ward.unwrap_or_default(),
+                word(serde_json::json!(e.status)),
+                view.waitlist_position
+                    .map(|n| n.to_string())
+                    .unwrap_or_default(),
+            ]);
+        }
+        let header = [
+            "enrolment_id",
+            "full_name",
+            "email",
+            "phone",
+            "gender",
+            "target_group",
+            "ward",
+            "status",
+            "waitlist_position",
+        ];
+        csv_text(&header, rows, format!("workshop-{}-roster.csv", id.0))
+    }
+
+    /// Certificates as CSV
+    ///
+    /// Every certificate issued between `from` and `to` (inclusive issue dates).
+    #[oai(
+        path = "/certificates.csv",
+        method = "get",
+        operation_id = "get_certificates_csv"
+    )]
+    async fn certificates(
+        &self,
+        state: Data<&AppState>,
+        _auth: CanManageCertificates,
+        from: Query<Option<NaiveDate>>,
+        to: Query<Option<NaiveDate>>,
+    ) -> Result<Csv, ApiError> {
+        filter(from.0, to.0, None)?;
+        let filter = CertificateFilter {
+            issued_from: from.0,
+            issued_to: to.0,
+            ..Default::default()
+        };
+        let all = certificates::list(&state.db, filter, EVERYTHING).await?;
+        let rows = all
+            .items
+            .into_iter()
+            .rev()
+            .map(|c| {
+                vec![
+                    c.number,
+                    c.holder_name,
+                    c.course_code,
+                    c.course_title,
+                    serde_json::json!(c.level)
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_owned(),
+                    c.workshop_id.to_string(),
+                    c.start_date.to_string(),
+                    c.end_date.to_string(),
+                    c.venue,
+                    c.issued_on.to_string(),
+                    serde_json::json!(c.status)
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_owned(),
+                    c.verification_url,
+                ]
+            })
+            .collect();
+        let header = [
+            "number",
+            "holder_name",
+            "course_code",
+            "course_title",
+            "level",
+            "workshop_id",
+            "start_date",
+            "end_date",
+            "venue",
+            "issued_on",
+            "status",
+            "verification_url",
+        ];
+        csv_text(&header, rows, "certificates.csv".into())
+    }
+}

@@ -1,0 +1,178 @@
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, spawn_app};
+
+fn count(groups: &Value, key: &str) -> i64 {
+    groups
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["key"] == key)
+        .map_or(0, |g| g["count"].as_i64().unwrap())
+}
+
+/// Two courses; a completed, certified ToT workshop of WQ in March with three participants
+/// (two pass), and a scheduled CC workshop in June with one enrolled.
+async fn dataset(app: &TestApp) -> (i64, i64) {
+    let wq = app.course("WQ", 5).await;
+    let cc = app.course("CC", 5).await;
+    let (march, people) = app
+        .completed_workshop(
+            wq,
+            "tot",
+            None,
+            &[],
+            &[
+                ("Tendai Moyo", Some(80.0)),
+                ("Rudo Dube", Some(70.0)),
+                ("Farai Banda", Some(30.0)),
+            ],
+        )
+        .await;
+    for (i, (pid, _)) in people.iter().enumerate() {
+        let (gender, group) = [
+            ("female", "councillor"),
+            ("female", "ratepayer"),
+            ("male", "ratepayer"),
+        ][i];
+        app.patch(
+            &format!("/api/v1/participants/{pid}"),
+            json!({"gender": gender, "target_group": group}),
+        )
+        .await;
+    }
+    let pre: Vec<Value> = people
+        .iter()
+        .map(|(_, e)| json!({"enrolment_id": e, "kind": "pre_test", "score": 40, "max_score": 100}))
+        .collect();
+    assert_eq!(
+        app.put(
+            &format!("/api/v1/workshops/{march}/assessments"),
+            json!({"records": pre})
+        )
+        .await
+        .status,
+        200
+    );
+    assert_eq!(
+        app.post(
+            &format!("/api/v1/workshops/{march}/certificates"),
+            json!({})
+        )
+        .await
+        .status,
+        200
+    );
+    let june = app.workshop(cc, "2026-06-01", 35).await["id"]
+        .as_i64()
+        .unwrap();
+    let p = app.participant("Chipo Nyathi").await;
+    app.post(
+        &format!("/api/v1/workshops/{june}/enrolments"),
+        json!({"participant_id": p}),
+    )
+    .await;
+    (march, june)
+}
+
+#[tokio::test]
+async fn the_summary_counts_workshops_people_and_certificates_every_way() {
+    let app = spawn_app().await;
+    dataset(&app).await;
+    let resp = app.get("/api/v1/reports/summary").await;
+    assert_eq!(resp.status, 200, "{}", resp.text);
+    let s = &resp.body;
+    assert_eq!(s["workshops"]["total"], 2);
+    assert_eq!(count(&s["workshops"]["by_course"], "WQ"), 1);
+    assert_eq!(count(&s["workshops"]["by_status"], "completed"), 1);
+    assert_eq!(count(&s["workshops"]["by_status"], "scheduled"), 1);
+    assert_eq!(s["distinct_participants"], 4);
+    assert_eq!(s["enrolled"]["total"], 4);
+    assert_eq!(count(&s["enrolled"]["by_course"], "CC"), 1);
+    assert_eq!(count(&s["enrolled"]["by_level"], "tot"), 4);
+    assert_eq!(count(&s["enrolled"]["by_gender"], "female"), 2);
+    assert_eq!(count(&s["enrolled"]["by_gender"], "unrecorded"), 1);
+    assert_eq!(count(&s["enrolled"]["by_target_group"], "ratepayer"), 2);
+    assert_eq!(count(&s["enrolled"]["by_organisation"], "none"), 4);
+    assert_eq!(s["certified"]["total"], 2);
+    assert_eq!(count(&s["certified"]["by_gender"], "female"), 2);
+    assert_eq!(count(&s["certified"]["by_target_group"], "councillor"), 1);
+    // Everyone attended all 5 days of the completed workshop.
+    assert_eq!(
+        s["attendance_rate_by_course"],
+        json!([{"course_code": "WQ", "value": 1.0, "basis": 15}])
+    );
+    // Gains of 40, 30 and -10 points.
+    let gain = &s["knowledge_gain_by_course"][0];
+    assert_eq!(gain["course_code"], "WQ");
+    assert!(
+        (gain["value"].as_f64().unwrap() - 20.0).abs() < 1e-9,
+        "{gain}"
+    );
+}
+
+#[tokio::test]
+async fn the_summary_is_filtered_by_start_date_and_organisation() {
+    let app = spawn_app().await;
+    dataset(&app).await;
+    let spring = app
+        .get("/api/v1/reports/summary?from=2026-01-01&to=2026-04-30")
+        .await
+        .body;
+    assert_eq!(spring["workshops"]["total"], 1);
+    assert_eq!(spring["enrolled"]["total"], 3);
+    let other = app
+        .get("/api/v1/reports/summary?organisation_id=42")
+        .await
+        .body;
+    assert_eq!(other["workshops"]["total"], 0);
+    assert_eq!(other["certified"]["total"], 0);
+    app.get("/api/v1/reports/summary?from=2026-05-01&to=2026-01-01")
+        .await
+        .assert_problem(422);
+    app.get("/api/v1/reports/summary?from=yesterday")
+        .await
+        .assert_problem(400);
+}
+
+#[tokio::test]
+async fn the_summary_roster_and_certificates_export_as_csv() {
+    let app = spawn_app().await;
+    let (march, _) = dataset(&app).await;
+    let summary = app.get("/api/v1/reports/summary.csv").await;
+    assert_eq!(summary.status, 200);
+    assert!(summary.content_type().starts_with("text/csv"));
+    assert!(summary.text.starts_with("section,key,label,value\n"));
+    assert!(
+        summary.text.contains("certified by gender,female,female,2"),
+        "{}",
+        summary.text
+    );
+
+    let roster = app
+        .get(&format!("/api/v1/workshops/{march}/roster.csv"))
+        .await;
+    assert_eq!(roster.status, 200);
+    let lines: Vec<&str> = roster.text.lines().collect();
+    assert_eq!(
+        lines[0],
+        "enrolment_id,full_name,email,phone,gender,target_group,ward,status,waitlist_position"
+    );
+    assert_eq!(lines.len(), 4);
+    assert!(lines[1].contains("Tendai Moyo,,,female,councillor,,enrolled,"));
+
+    let certs = app.get("/api/v1/certificates.csv").await;
+    assert_eq!(certs.status, 200);
+    let mut reader = csv::Reader::from_reader(certs.text.as_bytes());
+    let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(records.len(), 2);
+    let mut holders: Vec<&str> = records.iter().map(|r| &r[1]).collect();
+    holders.sort();
+    assert_eq!(holders, ["Rudo Dube", "Tendai Moyo"]);
+    assert!(
+        records[0][0].ends_with("-000001") && records[1][0].ends_with("-000002"),
+        "in number order"
+    );
+    let none = app.get("/api/v1/certificates.csv?to=2020-01-01").await;
+    assert_eq!(none.text.lines().count(), 1, "only the header");
+}
