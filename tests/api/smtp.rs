@@ -88,10 +88,7 @@ async fn session(
             b"250-test-smtp\r\n250 8BITMIME\r\n"
         } else if upper.starts_with("HELO") || upper.starts_with("NOOP") {
             b"250 OK\r\n"
-        } else if upper.starts_with("RSET") {
-            to.clear();
-            b"250 OK\r\n"
-        } else if upper.starts_with("MAIL FROM") {
+        } else if upper.starts_with("RSET") || upper.starts_with("MAIL FROM") {
             to.clear();
             b"250 OK\r\n"
         } else if upper.starts_with("RCPT TO") {
