@@ -1,20 +1,34 @@
 //! `--demo`: seeds the data a new user needs to see the API working. Idempotent: running it
 //! again finds what it made before and adds nothing.
 
-use sea_orm::DatabaseConnection;
+use chrono::{Datelike, Days, NaiveDate, Utc};
+use sea_orm::{DatabaseConnection, EntityTrait};
 
 use crate::{
-    domain::{self, access::Actor, course::CourseChanges, participant::ParticipantText},
+    AppState,
+    domain::{
+        self,
+        access::{Actor, Principal},
+        course::CourseChanges,
+        participant::ParticipantText,
+        workshop::Transition,
+    },
     services::{
         accounts::{self, NewUser},
-        courses, organisations,
+        attendance::{self, MarkInput, ScoreInput},
+        certificates::{self, IssueSettings},
+        courses, enrolments, organisations,
         participants::{self, ParticipantChanges},
+        workshops::{self, NewWorkshop},
     },
 };
 use entity::{
     app_user::Role,
+    assessment::AssessmentKind,
+    attendance::AttendanceStatus,
     organisation::OrganisationKind,
     participant::{Gender, TargetGroup},
+    workshop::Level,
 };
 
 /// A demo account: who it is, how to log in, and the participant record behind it (if any).
@@ -75,7 +89,23 @@ pub const CC_TOPICS: [&str; 7] = [
 ];
 
 /// Creates the two IWSD courses and a few organisations unless they exist.
-pub async fn seed(db: &DatabaseConnection) -> domain::Result<()> {
+/// Seeds the demo: the two IWSD courses, organisations, an account per role, and — on a
+/// database without workshops — the whole story of one cascade (see [`seed_story`]).
+pub async fn seed(state: &AppState) -> domain::Result<()> {
+    seed_catalogue(&state.db).await?;
+    let has_workshops = entity::workshop::Entity::find()
+        .one(&state.db)
+        .await?
+        .is_some();
+    if !has_workshops {
+        seed_story(state).await?;
+        state.mail_wake.notify_one();
+    }
+    Ok(())
+}
+
+/// Creates the two IWSD courses, organisations and demo accounts unless they exist.
+pub async fn seed_catalogue(db: &DatabaseConnection) -> domain::Result<()> {
     let actor = Actor::system("demo");
     let courses = [
         (
@@ -178,5 +208,301 @@ async fn seed_accounts(db: &DatabaseConnection, actor: &Actor) -> domain::Result
             "demo: created account (demo credentials, shown once)"
         );
     }
+    Ok(())
+}
+
+/// The Monday `weeks` weeks before (negative: after) this week's Monday.
+fn monday(weeks: i64) -> NaiveDate {
+    let today = Utc::now().date_naive();
+    let this_monday = today - Days::new(u64::from(today.weekday().num_days_from_monday()));
+    if weeks >= 0 {
+        this_monday - Days::new(7 * weeks as u64)
+    } else {
+        this_monday + Days::new(7 * weeks.unsigned_abs())
+    }
+}
+
+/// People of the story: (name, gender, target group).
+const TOT_PEOPLE: [(&str, Gender, TargetGroup); 9] = [
+    ("Tatenda Mushonga", Gender::Male, TargetGroup::WaterSupply),
+    ("Rutendo Mapfumo", Gender::Female, TargetGroup::Wastewater),
+    (
+        "Kudakwashe Nyamadzawo",
+        Gender::Male,
+        TargetGroup::SolidWaste,
+    ),
+    (
+        "Chipo Mutasa-Zvobgo",
+        Gender::Female,
+        TargetGroup::SocialServices,
+    ),
+    ("Farai Banda", Gender::Male, TargetGroup::Revenue),
+    (
+        "Zoë Müller-Øberg",
+        Gender::Female,
+        TargetGroup::CivicSociety,
+    ),
+    ("Blessing Chirwa", Gender::Female, TargetGroup::Councillor),
+    ("Tinashe Gumbo", Gender::Male, TargetGroup::Management),
+    (
+        "Ngozi Okonkwo-Adébáyọ̀",
+        Gender::Female,
+        TargetGroup::CommunityChampion,
+    ),
+];
+
+const CASCADE_PEOPLE: [(&str, Gender, TargetGroup); 11] = [
+    ("Nyasha Moyo", Gender::Female, TargetGroup::Ratepayer),
+    (
+        "Simbarashe Dube",
+        Gender::Male,
+        TargetGroup::CommunityChampion,
+    ),
+    ("Tariro Chikore", Gender::Female, TargetGroup::Ratepayer),
+    (
+        "Takudzwa Sibanda",
+        Gender::Male,
+        TargetGroup::CommunityChampion,
+    ),
+    ("Memory Ncube", Gender::Female, TargetGroup::CivicSociety),
+    ("Tapiwa Marufu", Gender::Male, TargetGroup::Ratepayer),
+    (
+        "Shamiso Zhou",
+        Gender::Female,
+        TargetGroup::CommunityChampion,
+    ),
+    ("Tonderai Makoni", Gender::Male, TargetGroup::Councillor),
+    ("Vimbai Chinoda", Gender::Female, TargetGroup::Ratepayer),
+    ("Kuda Mlambo", Gender::Undisclosed, TargetGroup::Other),
+    ("Fadzai Hove", Gender::Female, TargetGroup::Ratepayer),
+];
+
+async fn person(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    (name, gender, group): (&str, Gender, TargetGroup),
+    organisation: Option<i64>,
+    ward: &str,
+) -> domain::Result<i64> {
+    let email = format!(
+        "{}@example.org",
+        name.split(' ')
+            .next()
+            .unwrap_or("someone")
+            .to_lowercase()
+            .replace(['ë', 'é'], "e")
+    );
+    let changes = ParticipantChanges {
+        text: ParticipantText {
+            full_name: Some(name.into()),
+            email: Some(
+                participants::find_by_email(db, &email)
+                    .await?
+                    .is_none()
+                    .then_some(email),
+            ),
+            phone: None,
+            ward: Some(Some(ward.into())),
+        },
+        gender: Some(Some(gender)),
+        organisation_id: Some(organisation),
+        target_group: Some(group),
+    };
+    Ok(participants::create(db, actor, changes).await?.id)
+}
+
+/// Enrols everyone, marks every day (the `weak` ones miss two days), records pre- and
+/// post-tests (the `weak` ones fail), completes the workshop and issues its certificates.
+async fn run_workshop(
+    state: &AppState,
+    admin: &Principal,
+    workshop_id: i64,
+    people: &[i64],
+    weak: &[i64],
+) -> domain::Result<()> {
+    let db = &state.db;
+    let actor = admin.actor();
+    let mut marks = Vec::new();
+    let mut scores = Vec::new();
+    for (i, pid) in people.iter().enumerate() {
+        let e = enrolments::enrol(db, &actor, workshop_id, *pid)
+            .await?
+            .enrolment
+            .id;
+        let is_weak = weak.contains(pid);
+        for day in 1..=5 {
+            let status = match (is_weak, day, i % 4) {
+                (true, 2 | 4, _) => AttendanceStatus::Absent,
+                (false, 1, 0) => AttendanceStatus::Late,
+                _ => AttendanceStatus::Present,
+            };
+            marks.push(MarkInput {
+                enrolment_id: e,
+                day,
+                status,
+                marked_at: None,
+            });
+        }
+        let pre = 30.0 + (i % 5) as f64 * 5.0;
+        let post = if is_weak {
+            45.0
+        } else {
+            65.0 + (i % 4) as f64 * 8.0
+        };
+        scores.push(ScoreInput {
+            enrolment_id: e,
+            kind: AssessmentKind::PreTest,
+            score: pre,
+            max_score: 100.0,
+        });
+        scores.push(ScoreInput {
+            enrolment_id: e,
+            kind: AssessmentKind::PostTest,
+            score: post,
+            max_score: 100.0,
+        });
+    }
+    attendance::mark(db, admin, workshop_id, marks).await?;
+    attendance::record_scores(db, admin, workshop_id, scores).await?;
+    workshops::change_status(db, &actor, workshop_id, Transition::Complete).await?;
+    let settings = IssueSettings {
+        public_url: state.config.public_url_trimmed().to_owned(),
+        signatory_name: state.config.signatory_name.clone(),
+        signatory_title: state.config.signatory_title.clone(),
+    };
+    certificates::issue_for_workshop(db, &actor, state.renderer.clone(), &settings, workshop_id)
+        .await?;
+    Ok(())
+}
+
+/// The story of one cascade, so every endpoint shows real data: a completed CSSD ToT workshop
+/// whose participants (among them the demo trainer) are certified; a completed cascade
+/// workshop led by the demo trainer, with attendance, tests, certificates and their emails in
+/// the outbox; and a scheduled community workshop with a waitlist.
+pub async fn seed_story(state: &AppState) -> domain::Result<()> {
+    let db = &state.db;
+    let Some(cssd) = courses::find_by_code(db, "CSSD").await? else {
+        return Ok(());
+    };
+    let Some(admin) = accounts::list_users(
+        db,
+        Some(Role::Admin),
+        crate::services::PageRequest {
+            limit: 1,
+            offset: 0,
+        },
+    )
+    .await?
+    .items
+    .into_iter()
+    .next() else {
+        return Ok(());
+    };
+    let admin = Principal::User {
+        id: admin.id,
+        name: admin.name,
+        email: admin.email,
+        role: Role::Admin,
+        participant_id: None,
+    };
+    let actor = admin.actor();
+    let harare = organisations::find_by_name(db, "City of Harare")
+        .await?
+        .map(|o| o.id);
+    let residents = organisations::find_by_name(db, "Combined Harare Residents Association")
+        .await?
+        .map(|o| o.id);
+    let trainer = accounts::find_user_by_email(db, "trainer@iwsd.demo").await?;
+    let learner = accounts::find_user_by_email(db, "participant@iwsd.demo").await?;
+
+    // 1. The ToT workshop, twelve weeks ago.
+    let tot = workshops::create(
+        db,
+        &actor,
+        NewWorkshop {
+            course_id: cssd.id,
+            level: Level::Tot,
+            parent_workshop_id: None,
+            venue: "IWSD Training Centre, Harare".into(),
+            organisation_id: harare,
+            ward: None,
+            start_date: monday(12),
+            capacity: Some(35),
+            trainer_ids: vec![],
+        },
+    )
+    .await?
+    .workshop
+    .id;
+    let mut tot_people: Vec<i64> = trainer.iter().filter_map(|t| t.participant_id).collect();
+    for p in TOT_PEOPLE {
+        tot_people.push(person(db, &actor, p, harare, "Ward 17").await?);
+    }
+    let weak = [tot_people[tot_people.len() - 1]];
+    run_workshop(state, &admin, tot, &tot_people, &weak).await?;
+
+    // 2. The cascade workshop, six weeks ago, led by the newly certified demo trainer.
+    let cascade = workshops::create(
+        db,
+        &actor,
+        NewWorkshop {
+            course_id: cssd.id,
+            level: Level::Cascade,
+            parent_workshop_id: Some(tot),
+            venue: "Mbare Community Hall".into(),
+            organisation_id: residents,
+            ward: Some("Ward 3".into()),
+            start_date: monday(6),
+            capacity: Some(35),
+            trainer_ids: trainer.iter().map(|t| t.id).collect(),
+        },
+    )
+    .await?
+    .workshop
+    .id;
+    let mut cascade_people: Vec<i64> = learner.iter().filter_map(|l| l.participant_id).collect();
+    for p in CASCADE_PEOPLE {
+        cascade_people.push(person(db, &actor, p, residents, "Ward 3").await?);
+    }
+    let weak = [cascade_people[3], cascade_people[7]];
+    run_workshop(state, &admin, cascade, &cascade_people, &weak).await?;
+
+    // 3. A community workshop in three weeks: 10 seats, 13 people, so a waitlist of 3.
+    let community = workshops::create(
+        db,
+        &actor,
+        NewWorkshop {
+            course_id: cssd.id,
+            level: Level::Community,
+            parent_workshop_id: Some(cascade),
+            venue: "Mbare Netball Complex Hall".into(),
+            organisation_id: residents,
+            ward: Some("Ward 3".into()),
+            start_date: monday(-3),
+            capacity: Some(10),
+            trainer_ids: trainer.iter().map(|t| t.id).collect(),
+        },
+    )
+    .await?
+    .workshop
+    .id;
+    for i in 0..13 {
+        let name = format!("Ward 3 Resident {}", i + 1);
+        let p = person(
+            db,
+            &actor,
+            (&name, Gender::Undisclosed, TargetGroup::Ratepayer),
+            residents,
+            "Ward 3",
+        )
+        .await?;
+        enrolments::enrol(db, &actor, community, p).await?;
+    }
+    tracing::info!(
+        tot,
+        cascade,
+        community,
+        "demo: seeded the cascade story (ToT → cascade → community)"
+    );
     Ok(())
 }

@@ -55,7 +55,7 @@ async fn main() -> anyhow::Result<()> {
         TcpListener::bind(config.bind).with_context(|| format!("binding {}", config.bind))?;
     let app = Application::build(config, listener).await?;
     if cli.demo {
-        cssd::demo::seed(&app.state().db).await?;
+        cssd::demo::seed(app.state()).await?;
     }
     app.run(shutdown_signal()).await?;
     tracing::info!("stopped");

@@ -262,3 +262,59 @@ async fn course_lists_page_with_limit_and_offset() {
         Some("must be at most 200")
     );
 }
+
+#[tokio::test]
+async fn the_demo_tells_the_whole_cascade_story() {
+    let app = spawn_app().await;
+    app.seed_demo().await;
+    let tot = app.get("/api/v1/workshops?level=tot").await.body["items"][0].clone();
+    assert_eq!(tot["status"], "completed");
+    let tree = app
+        .get(&format!("/api/v1/workshops/{}/cascade", tot["id"]))
+        .await
+        .body;
+    assert_eq!(tree["totals"]["workshops"], 3, "{tree}");
+    let cascade = &tree["root"]["children"][0];
+    assert_eq!(cascade["level"], "cascade");
+    assert!(cascade["certified"].as_u64().unwrap() >= 10);
+    let community = &cascade["children"][0];
+    assert_eq!(
+        (community["level"].clone(), community["status"].clone()),
+        (json!("community"), json!("scheduled"))
+    );
+    let community = app
+        .get(&format!("/api/v1/workshops/{}", community["workshop_id"]))
+        .await
+        .body;
+    assert_eq!(
+        (
+            community["seats_taken"].clone(),
+            community["waitlist_count"].clone()
+        ),
+        (json!(10), json!(3))
+    );
+    // The demo trainer holds a ToT certificate and leads the cascade workshop.
+    let trainer = app.login("trainer@iwsd.demo", "demo-trainer-2026").await;
+    let mine = app
+        .get(&format!(
+            "/api/v1/workshops?trainer_id={}",
+            app.with_token(&trainer).get("/api/v1/me").await.body["id"]
+        ))
+        .await;
+    assert_eq!(mine.body["total"], 2);
+    // The demo participant can download their cascade certificate.
+    let learner = app
+        .login("participant@iwsd.demo", "demo-participant-2026")
+        .await;
+    let certs = app
+        .with_token(&learner)
+        .get("/api/v1/me/certificates")
+        .await;
+    assert_eq!(certs.body["total"], 1);
+    assert!(
+        app.get("/api/v1/emails").await.body["total"]
+            .as_u64()
+            .unwrap()
+            >= 18
+    );
+}

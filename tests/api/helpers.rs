@@ -499,7 +499,7 @@ impl TestApp {
 
     /// Seeds the demo data into this app's database.
     pub async fn seed_demo(&self) {
-        cssd::demo::seed(&self.state.db).await.expect("demo seed");
+        cssd::demo::seed(&self.state).await.expect("demo seed");
     }
 }
 
