@@ -290,10 +290,17 @@ impl ReportApi {
         id: Path<i64>,
     ) -> Result<Csv, ApiError> {
         let found = enrolments::list(&state.db, id.0, None, EVERYTHING).await?;
+        let mut people = participants::get_many(
+            &state.db,
+            found.items.iter().map(|v| v.enrolment.participant_id),
+        )
+        .await?;
         let mut rows = Vec::with_capacity(found.items.len());
         for view in found.items {
             let e = view.enrolment;
-            let p = participants::get(&state.db, e.participant_id).await?;
+            let Some(p) = people.remove(&e.participant_id) else {
+                continue;
+            };
             let word = |v: serde_json::Value| v.as_str().unwrap_or_default().to_owned();
             rows.push(vec![
                 e.id.to_string(),

@@ -125,6 +125,20 @@ pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<participant::Mode
         })
 }
 
+/// Several participants by id, keyed by id (one query).
+pub async fn get_many(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = i64>,
+) -> Result<std::collections::HashMap<i64, participant::Model>> {
+    Ok(participant::Entity::find()
+        .filter(participant::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect())
+}
+
 /// Changes the given fields of a participant. Certificates already issued keep the name they
 /// printed.
 pub async fn update(
