@@ -15,6 +15,7 @@ pub mod domain;
 pub mod error;
 pub mod idempotency;
 pub mod mail;
+pub mod seed;
 pub mod services;
 
 use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};

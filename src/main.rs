@@ -22,6 +22,15 @@ struct Cli {
 enum Command {
     /// Serve the API (the default).
     Serve,
+    /// Fill the database (`DATABASE_URL`) with a large generated dataset for benchmarks.
+    Seed {
+        /// How many workshops (rounded up to whole cascades of 13).
+        #[arg(long, default_value_t = 10_000)]
+        workshops: u64,
+        /// Seed of the random generator (the same seed gives the same data).
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+    },
     /// Write the OpenAPI spec (to stdout, or to the given file).
     Openapi {
         /// Where to write it, e.g. openapi/openapi.json.
@@ -50,6 +59,13 @@ async fn main() -> anyhow::Result<()> {
         )
         .init();
     let config = Config::from_env()?;
+    if let Some(Command::Seed { workshops, seed }) = cli.command {
+        let db = cssd::db::connect(&config.database_url, config.db_max_connections).await?;
+        let started = std::time::Instant::now();
+        let made = cssd::seed::generate(&db, workshops, seed).await?;
+        tracing::info!(?made, seconds = started.elapsed().as_secs_f64(), "seeded");
+        return Ok(());
+    }
     tracing::info!(?config, "starting");
     let listener =
         TcpListener::bind(config.bind).with_context(|| format!("binding {}", config.bind))?;

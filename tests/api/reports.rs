@@ -176,3 +176,33 @@ async fn the_summary_roster_and_certificates_export_as_csv() {
     let none = app.get("/api/v1/certificates.csv?to=2020-01-01").await;
     assert_eq!(none.text.lines().count(), 1, "only the header");
 }
+
+#[tokio::test]
+async fn the_generator_fills_whole_cascades_that_the_reports_count() {
+    let app = spawn_app().await;
+    let made = cssd::seed::generate(&app.state.db, 20, 7).await.unwrap();
+    assert_eq!(made.workshops, 26, "rounded up to two cascades of 13");
+    assert_eq!(made.participants, 26 * 35);
+    let summary = app.get("/api/v1/reports/summary").await.body;
+    assert_eq!(summary["workshops"]["total"], 26);
+    assert_eq!(count(&summary["workshops"]["by_level"], "tot"), 2);
+    assert_eq!(count(&summary["workshops"]["by_level"], "community"), 18);
+    assert_eq!(summary["enrolled"]["total"], 26 * 35);
+    let tot = app.get("/api/v1/workshops?level=tot&limit=1").await.body["items"][0]["id"].clone();
+    let tree = app
+        .get(&format!("/api/v1/workshops/{tot}/cascade"))
+        .await
+        .body;
+    assert_eq!(tree["totals"]["workshops"], 13);
+    assert_eq!(tree["root"]["children"].as_array().unwrap().len(), 3);
+    // New records still get fresh ids after the generator assigned its own.
+    assert_eq!(
+        app.post(
+            "/api/v1/participants",
+            json!({"full_name": "After Seed", "target_group": "other"})
+        )
+        .await
+        .status,
+        201
+    );
+}
