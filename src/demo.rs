@@ -365,11 +365,7 @@ async fn run_workshop(
     attendance::mark(db, admin, workshop_id, marks).await?;
     attendance::record_scores(db, admin, workshop_id, scores).await?;
     workshops::change_status(db, &actor, workshop_id, Transition::Complete).await?;
-    let settings = IssueSettings {
-        public_url: state.config.public_url_trimmed().to_owned(),
-        signatory_name: state.config.signatory_name.clone(),
-        signatory_title: state.config.signatory_title.clone(),
-    };
+    let settings = IssueSettings::from_config(&state.config);
     certificates::issue_for_workshop(db, &actor, state.renderer.clone(), &settings, workshop_id)
         .await?;
     Ok(())

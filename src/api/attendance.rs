@@ -303,12 +303,7 @@ impl AttendanceApi {
         let items: Vec<RegisterRow> = rows
             .into_iter()
             .map(|r| {
-                let days_attended = r
-                    .days
-                    .iter()
-                    .flatten()
-                    .filter(|a| crate::domain::eligibility::counts_as_attended(a.status))
-                    .count() as i32;
+                let days_attended = r.days_attended();
                 RegisterRow {
                     enrolment_id: r.enrolment_id,
                     participant_id: r.participant_id,
@@ -364,12 +359,7 @@ impl AttendanceApi {
         let csv_error = |e: csv::Error| ApiError::Internal(e.into());
         writer.write_record(&header).map_err(csv_error)?;
         for row in rows {
-            let attended = row
-                .days
-                .iter()
-                .flatten()
-                .filter(|a| crate::domain::eligibility::counts_as_attended(a.status))
-                .count();
+            let attended = row.days_attended();
             let mut record = vec![row.full_name];
             record.extend(
                 row.days

@@ -273,11 +273,7 @@ impl CertificateApi {
         auth: CanManageCertificates,
         id: Path<i64>,
     ) -> Result<Json<IssueReport>, ApiError> {
-        let settings = IssueSettings {
-            public_url: state.config.public_url_trimmed().to_owned(),
-            signatory_name: state.config.signatory_name.clone(),
-            signatory_title: state.config.signatory_title.clone(),
-        };
+        let settings = IssueSettings::from_config(&state.config);
         let outcome = service::issue_for_workshop(
             &state.db,
             &auth.actor(),

@@ -28,7 +28,7 @@ use super::{audit, workshops};
 use crate::domain::{
     Error, FieldError, Result,
     access::Principal,
-    eligibility::{Requirements, Score, Verdict, judge},
+    eligibility::{Requirements, Score, Verdict, counts_as_attended, judge},
     schedule::local_today,
 };
 
@@ -383,6 +383,17 @@ pub struct RegisterRow {
     pub full_name: String,
     /// One entry per workshop day (index 0 = day 1).
     pub days: Vec<Option<attendance::Model>>,
+}
+
+impl RegisterRow {
+    /// Days marked present or late.
+    pub fn days_attended(&self) -> i32 {
+        self.days
+            .iter()
+            .flatten()
+            .filter(|a| counts_as_attended(a.status))
+            .count() as i32
+    }
 }
 
 /// The register of a workshop: its dates and one row per enrolled participant, by name.

@@ -40,6 +40,17 @@ pub struct IssueSettings {
     pub signatory_title: String,
 }
 
+impl IssueSettings {
+    /// The settings the configuration gives.
+    pub fn from_config(config: &crate::Config) -> Self {
+        Self {
+            public_url: config.public_url_trimmed().to_owned(),
+            signatory_name: config.signatory_name.clone(),
+            signatory_title: config.signatory_title.clone(),
+        }
+    }
+}
+
 /// A participant who got no certificate, and why.
 #[derive(Debug, Clone)]
 pub struct Skipped {
@@ -84,25 +95,6 @@ fn pdf_level(level: Level) -> pdf::Level {
         Level::Tot => pdf::Level::Tot,
         Level::Cascade => pdf::Level::Cascade,
         Level::Community => pdf::Level::Community,
-    }
-}
-
-/// What the certificate prints, from its stored snapshot.
-pub fn printed(c: &certificate::Model) -> CertificateData {
-    CertificateData {
-        holder_name: c.holder_name.clone(),
-        course_code: c.course_code.clone(),
-        course_title: c.course_title.clone(),
-        level: pdf_level(c.level),
-        start_date: c.start_date,
-        end_date: c.end_date,
-        venue: c.venue.clone(),
-        organisation: c.organisation_name.clone(),
-        number: c.number.clone(),
-        issued_on: c.issued_on,
-        verification_url: c.verification_url.clone(),
-        signatory_name: c.signatory_name.clone(),
-        signatory_title: c.signatory_title.clone(),
     }
 }
 
