@@ -39,7 +39,9 @@ pub fn is_postgres(db: &DatabaseConnection) -> bool {
 
 /// Begins a transaction that writes: on SQLite it takes the write lock at once (`BEGIN
 /// IMMEDIATE`, waiting up to the busy timeout), so that a read-then-write inside it can never be
-/// overtaken by another writer. On PostgreSQL it is an ordinary transaction, in which the rows
+/// overtaken by another writer. (A deferred transaction that reads first cannot wait for the
+/// lock when it comes to write: SQLite fails it with "database is locked" if another writer —
+/// the mail worker, say — committed meanwhile. Every service that writes uses this.) On PostgreSQL it is an ordinary transaction, in which the rows
 /// that serialise writers are locked with `SELECT … FOR UPDATE` (see [`lock_for_update`]).
 pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
     db.begin_with_options(TransactionOptions {

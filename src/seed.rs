@@ -15,9 +15,7 @@ use entity::{
     workshop::{self, Level, Status},
 };
 use rand::{Rng, SeedableRng, rngs::StdRng};
-use sea_orm::{
-    ActiveValue::Set, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, TransactionTrait,
-};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait};
 
 use crate::{
     domain::{self, access::Actor},
@@ -131,7 +129,7 @@ pub async fn generate(
     let cascades = workshops.div_ceil(CASCADE_SIZE as u64);
     let mut made = Generated::default();
     for cascade in 0..cascades {
-        let txn = db.begin().await?;
+        let txn = crate::db::begin_write(db).await?;
         let course_id = course_ids[usize::from(rng.random_bool(0.3))];
         let org = org_ids[rng.random_range(0..org_ids.len())];
         let tot_week = rng.random_range(0..weeks.saturating_sub(12).max(1));

@@ -20,7 +20,6 @@ use rand::RngCore;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
     EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait,
 };
 use sha2::{Digest, Sha256};
 
@@ -109,7 +108,7 @@ pub async fn create_user(
     if !errors.is_empty() {
         return Err(Error::Invalid(errors));
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     if find_user_by_email(&txn, &email).await?.is_some() {
         return Err(Error::Conflict(format!(
             "a user with email {email} already exists"
@@ -335,7 +334,7 @@ pub async fn create_api_key(
         return Err(Error::Invalid(errors));
     }
     let key = new_secret(KEY_PREFIX);
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let row = api_key::ActiveModel {
         name: Set(name),
         scopes: Set(scopes
@@ -384,7 +383,7 @@ pub async fn revoke_api_key(
     actor: &Actor,
     id: i64,
 ) -> Result<api_key::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let key = api_key::Entity::find_by_id(id)
         .one(&txn)
         .await?

@@ -20,7 +20,6 @@ use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    TransactionTrait,
     sea_query::{Alias, Expr, ExprTrait, OnConflict},
 };
 
@@ -146,7 +145,7 @@ pub async fn mark(
     workshop_id: i64,
     marks: Vec<MarkInput>,
 ) -> Result<MarkOutcome> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let workshop = workshops::get_model(&txn, workshop_id).await?;
     authorize(&txn, who, &workshop).await?;
     let enrolments = enrolments_of(&txn, workshop_id).await?;
@@ -297,7 +296,7 @@ pub async fn record_scores(
     workshop_id: i64,
     scores: Vec<ScoreInput>,
 ) -> Result<(u32, u32)> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let workshop = workshops::get_model(&txn, workshop_id).await?;
     authorize(&txn, who, &workshop).await?;
     let enrolments = enrolments_of(&txn, workshop_id).await?;

@@ -4,7 +4,7 @@ use chrono::Utc;
 use entity::course;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 use super::{Page, PageRequest, audit};
@@ -51,7 +51,7 @@ pub async fn create(
     changes: CourseChanges,
 ) -> Result<course::Model> {
     let course = changes.apply_to(None)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     ensure_code_free(&txn, &course.code, None).await?;
     let now = Utc::now();
     let model = course::ActiveModel {
@@ -101,7 +101,7 @@ pub async fn update(
     id: i64,
     changes: CourseChanges,
 ) -> Result<course::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let current = get(&txn, id).await?;
     let course = changes.apply_to(Some(&from_model(&current)))?;
     if course.code != current.code {

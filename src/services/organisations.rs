@@ -4,7 +4,7 @@ use chrono::Utc;
 use entity::organisation::{self, OrganisationKind};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 use super::{Page, PageRequest, audit};
@@ -18,7 +18,7 @@ pub async fn create(
     kind: OrganisationKind,
 ) -> Result<organisation::Model> {
     let name = clean_name(name)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     if find_by_name(&txn, &name).await?.is_some() {
         return Err(Error::Conflict(format!(
             "an organisation named {name:?} already exists"

@@ -7,7 +7,7 @@ use entity::{
 };
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 use super::{Page, PageRequest, audit};
@@ -63,7 +63,7 @@ pub async fn create(
     actor: &Actor,
     changes: ParticipantChanges,
 ) -> Result<participant::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let created = create_in(&txn, actor, changes).await?;
     txn.commit().await?;
     Ok(created)
@@ -148,7 +148,7 @@ pub async fn update(
     changes: ParticipantChanges,
 ) -> Result<participant::Model> {
     let text = clean(changes.text).map_err(Error::Invalid)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let current = get(&txn, id).await?;
     let email = text.email.clone().unwrap_or(current.email.clone());
     let organisation_id = changes.organisation_id.unwrap_or(current.organisation_id);
@@ -402,7 +402,7 @@ pub async fn import(
     }
     errors.sort_by_key(|e| e.line);
 
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let mut created = Vec::with_capacity(to_insert.len());
     let mut pending = to_insert.into_iter().peekable();
     while pending.peek().is_some() {
