@@ -29,6 +29,10 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
         });
     let db = Database::connect(options).await?;
     Migrator::up(&db, None).await?;
+    // Workshops recorded before the report tallies existed get theirs now (a no-op otherwise).
+    let txn = begin_write(&db).await?;
+    crate::services::tallies::refresh(&txn, crate::services::tallies::Scope::Missing).await?;
+    txn.commit().await?;
     Ok(db)
 }
 

@@ -261,6 +261,7 @@ pub async fn generate(
         for chunk in chunks(scores, 800) {
             assessment::Entity::insert_many(chunk).exec(&txn).await?;
         }
+        crate::services::tallies::refresh(&txn, crate::services::tallies::Scope::Missing).await?;
         txn.commit().await?;
         if cascade % 50 == 49 {
             tracing::info!(

@@ -12,6 +12,7 @@ mod m20261128_000003_workshops_and_enrolment;
 mod m20261128_000004_attendance_and_assessments;
 mod m20261128_000005_certificates;
 mod m20261128_000006_email_outbox;
+mod m20261128_000007_report_tallies;
 
 /// The ordered list of all migrations.
 pub struct Migrator;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000004_attendance_and_assessments::Migration),
             Box::new(m20261128_000005_certificates::Migration),
             Box::new(m20261128_000006_email_outbox::Migration),
+            Box::new(m20261128_000007_report_tallies::Migration),
         ]
     }
 }

@@ -23,7 +23,7 @@ use sea_orm::{
     sea_query::{Alias, Expr, ExprTrait, OnConflict},
 };
 
-use super::{audit, workshops};
+use super::{audit, tallies, workshops};
 use crate::domain::{
     Error, FieldError, Result,
     access::Principal,
@@ -276,6 +276,7 @@ pub async fn mark(
             .await?;
     }
     audit::record_many(&txn, &who.actor(), changes).await?;
+    tallies::refresh_workshop(&txn, workshop_id).await?;
     txn.commit().await?;
     Ok(outcome)
 }
@@ -370,6 +371,7 @@ pub async fn record_scores(
         applied += 1;
     }
     audit::record_many(&txn, &who.actor(), changes).await?;
+    tallies::refresh_workshop(&txn, workshop_id).await?;
     txn.commit().await?;
     Ok((applied, unchanged))
 }

@@ -23,7 +23,7 @@ use sea_orm::{
     QuerySelect, sea_query::OnConflict,
 };
 
-use super::{Page, PageRequest, attendance, audit};
+use super::{Page, PageRequest, attendance, audit, tallies};
 use crate::{
     certificate::{self as pdf, CertificateData, CertificateRenderer, RenderError},
     db::{begin_write, lock_for_update},
@@ -328,6 +328,7 @@ pub async fn issue_for_workshop(
         }
         issued.push(saved);
     }
+    tallies::refresh_workshop(&txn, workshop_id).await?;
     txn.commit().await?;
     Ok(IssueOutcome {
         issued,
@@ -466,6 +467,7 @@ pub async fn revoke(
         audit::snapshot(&revoked),
     )
     .await?;
+    tallies::refresh_workshop(&txn, revoked.workshop_id).await?;
     txn.commit().await?;
     Ok(revoked)
 }

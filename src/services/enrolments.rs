@@ -19,7 +19,7 @@ use sea_orm::{
     QuerySelect,
 };
 
-use super::{Page, PageRequest, audit};
+use super::{Page, PageRequest, audit, tallies};
 use crate::{
     db::{begin_write, lock_for_update},
     domain::{Error, FieldError, Result, access::Actor, workshop::seat_available},
@@ -154,6 +154,9 @@ pub async fn enrol(
     };
     let position = (!seat).then_some(waitlist as u64);
     set_counts(&txn, workshop, seats, waitlist).await?;
+    if seat {
+        tallies::refresh_workshop(&txn, workshop_id).await?;
+    }
     audit::record(
         &txn,
         actor,
@@ -259,7 +262,9 @@ pub async fn withdraw(
     };
     let workshop = set_counts(&txn, workshop, seats, waitlist).await?;
     let promoted = if was_enrolled {
-        promote_next(&txn, actor, workshop).await?.1
+        let promoted = promote_next(&txn, actor, workshop).await?.1;
+        tallies::refresh_workshop(&txn, workshop_id).await?;
+        promoted
     } else {
         None
     };

@@ -14,6 +14,7 @@ pub mod login_throttle;
 pub mod organisations;
 pub mod participants;
 pub mod reports;
+pub mod tallies;
 pub mod workshops;
 
 /// A page of a list: the items and how many there are in all.

@@ -10,7 +10,7 @@ use sea_orm::{
     IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
-use super::{Page, PageRequest, audit};
+use super::{Page, PageRequest, audit, tallies};
 use crate::domain::{
     Error, FieldError, Result,
     access::Actor,
@@ -154,6 +154,11 @@ pub async fn update(
     let organisation_id = changes.organisation_id.unwrap_or(current.organisation_id);
     check_references(&txn, email.as_deref(), organisation_id, Some(id)).await?;
     let before = audit::snapshot(&current);
+    let counted_as = (
+        current.gender,
+        current.target_group,
+        current.organisation_id,
+    );
     let mut model = current.into_active_model();
     if let Some(name) = text.full_name {
         model.full_name = Set(name);
@@ -176,6 +181,16 @@ pub async fn update(
     let updated = participant::Entity::update(model).exec(&txn).await?;
     let after = audit::snapshot(&updated);
     audit::record(&txn, actor, "participant", id, "update", before, after).await?;
+    if counted_as
+        != (
+            updated.gender,
+            updated.target_group,
+            updated.organisation_id,
+        )
+    {
+        let workshops = tallies::workshops_of_participant(&txn, id).await?;
+        tallies::refresh(&txn, tallies::Scope::Workshops(&workshops)).await?;
+    }
     txn.commit().await?;
     Ok(updated)
 }

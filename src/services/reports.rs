@@ -4,8 +4,11 @@
 //! held for an organisation). Plain SQL that both SQLite and PostgreSQL run unchanged.
 
 use chrono::NaiveDate;
+use std::collections::BTreeMap;
+
 use sea_orm::{ConnectionTrait, DbErr, QueryResult, Statement, Value};
 
+use super::tallies;
 use crate::domain::Result;
 
 /// Which workshops a report covers.
@@ -105,18 +108,6 @@ impl Sql {
         db.query_all_raw(statement).await
     }
 
-    async fn counts(&self, db: &impl ConnectionTrait, sql: String) -> Result<Vec<Count>, DbErr> {
-        let mut counts = Vec::new();
-        for row in self.rows(db, sql).await? {
-            counts.push(Count {
-                key: row.try_get_by_index::<String>(0)?,
-                label: row.try_get_by_index::<String>(1)?,
-                count: row.try_get_by_index::<i64>(2)?,
-            });
-        }
-        Ok(counts)
-    }
-
     async fn single(&self, db: &impl ConnectionTrait, sql: String) -> Result<i64, DbErr> {
         let rows = self.rows(db, sql).await?;
         Ok(rows
@@ -127,160 +118,242 @@ impl Sql {
     }
 }
 
-/// The groupings of people: (key expression, label expression, extra join).
-const PEOPLE_GROUPS: [(&str, &str, &str); 5] = [
-    ("c.code", "c.title", ""),
-    ("w.level", "w.level", ""),
-    ("p.target_group", "p.target_group", ""),
-    (
-        "COALESCE(p.gender, 'unrecorded')",
-        "COALESCE(p.gender, 'unrecorded')",
-        "",
-    ),
-    (
-        "COALESCE(CAST(o.id AS TEXT), 'none')",
-        "COALESCE(o.name, 'No organisation')",
-        "LEFT JOIN organisation o ON o.id = p.organisation_id",
-    ),
-];
+/// Sums of one group of workshops (one course, level and status) from their tallies.
+struct GridRow {
+    course_code: String,
+    course_title: String,
+    level: String,
+    status: String,
+    workshops: i64,
+    enrolled: i64,
+    certified: i64,
+    days_attended: i64,
+    days_possible: i64,
+    gain_sum: f64,
+    gain_count: i64,
+    /// Per split column (in [`split_columns`] order), the enrolled or certified count.
+    splits: Vec<i64>,
+}
 
-async fn breakdown(
-    db: &impl ConnectionTrait,
-    q: &Sql,
-    from: &str,
-    condition: &str,
-) -> Result<Breakdown> {
-    let w = q.workshops();
-    let base = format!(
-        "FROM {from} JOIN workshop w ON w.id = x.workshop_id JOIN participant p ON p.id = x.participant_id \
-         JOIN course c ON c.id = w.course_id"
-    );
-    let total = q
-        .single(
-            db,
-            format!("SELECT COUNT(*) {base} WHERE {condition} AND {w}"),
-        )
-        .await?;
-    let mut groups = Vec::new();
-    for (key, label, join) in PEOPLE_GROUPS {
-        let sql = format!(
-            "SELECT {key} AS k, MIN({label}) AS l, COUNT(*) AS n {base} {join} WHERE {condition} AND {w} \
-             GROUP BY {key} ORDER BY n DESC, k"
-        );
-        groups.push(q.counts(db, sql).await?);
+/// The target-group and gender columns of the tallies: (population, dimension, key, column).
+fn split_columns() -> Vec<(&'static str, &'static str, String, String)> {
+    let mut columns = Vec::new();
+    for population in ["enrolled", "certified"] {
+        for group in tallies::target_groups() {
+            let column = tallies::target_group_column(population, &group);
+            columns.push((population, "target_group", group, column));
+        }
+        for gender in tallies::genders() {
+            let column = tallies::gender_column(population, &gender);
+            columns.push((population, "gender", gender, column));
+        }
     }
-    let mut groups = groups.into_iter();
-    let mut next = || groups.next().unwrap_or_default();
-    Ok(Breakdown {
-        total,
-        by_course: next(),
-        by_level: next(),
-        by_target_group: next(),
-        by_gender: next(),
-        by_organisation: next(),
-    })
+    columns
+}
+
+/// Adds `n` to the group `key` (labelled `label`) of `counts`.
+fn add(counts: &mut Vec<Count>, key: &str, label: &str, n: i64) {
+    if n == 0 {
+        return;
+    }
+    match counts.iter_mut().find(|c| c.key == key) {
+        Some(count) => count.count += n,
+        None => counts.push(Count {
+            key: key.to_owned(),
+            label: label.to_owned(),
+            count: n,
+        }),
+    }
+}
+
+/// Largest group first, then by key.
+fn ordered(mut counts: Vec<Count>) -> Vec<Count> {
+    counts.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.key.cmp(&b.key)));
+    counts
+}
+
+impl Breakdown {
+    fn ordered(self) -> Self {
+        Breakdown {
+            total: self.total,
+            by_course: ordered(self.by_course),
+            by_level: ordered(self.by_level),
+            by_target_group: ordered(self.by_target_group),
+            by_gender: ordered(self.by_gender),
+            by_organisation: ordered(self.by_organisation),
+        }
+    }
 }
 
 /// Computes the summary report.
+///
+/// It reads the per-workshop tallies (`services::tallies`), never the enrolment, attendance or
+/// assessment rows themselves: one GROUP BY over the selected workshops by course, level and
+/// status (summed further here — at most a few dozen rows), one by participant organisation, and
+/// one count of distinct people.
 pub async fn summary(db: &impl ConnectionTrait, filter: &ReportFilter) -> Result<Summary> {
     let q = Sql::new(filter);
     let w = q.workshops();
-    let workshop_count = |key: &str, label: &str| {
-        format!(
-            "SELECT {key} AS k, MIN({label}) AS l, COUNT(*) AS n FROM workshop w JOIN course c ON c.id = w.course_id \
-             WHERE {w} GROUP BY {key} ORDER BY n DESC, k"
-        )
-    };
-    let workshops_total = q
-        .single(db, format!("SELECT COUNT(*) FROM workshop w WHERE {w}"))
-        .await?;
-    let workshops_by_course = q.counts(db, workshop_count("c.code", "c.title")).await?;
-    let workshops_by_level = q.counts(db, workshop_count("w.level", "w.level")).await?;
-    let workshops_by_status = q.counts(db, workshop_count("w.status", "w.status")).await?;
-    let distinct_participants = q
-        .single(
-            db,
-            format!(
-                "SELECT COUNT(DISTINCT x.participant_id) FROM enrolment x JOIN workshop w ON w.id = x.workshop_id \
-                 WHERE x.status = 'enrolled' AND {w}"
-            ),
-        )
-        .await?;
-    let enrolled = breakdown(db, &q, "enrolment x", "x.status = 'enrolled'").await?;
-    let certified = breakdown(db, &q, "certificate x", "x.status = 'valid'").await?;
-
-    let mut attendance_rate_by_course = Vec::new();
-    let possible = q
-        .rows(
-            db,
-            format!(
-                "SELECT c.code, SUM(w.duration_days), COUNT(*) FROM enrolment e JOIN workshop w ON w.id = e.workshop_id \
-                 JOIN course c ON c.id = w.course_id WHERE e.status = 'enrolled' AND w.status = 'completed' AND {w} \
-                 GROUP BY c.code ORDER BY c.code"
-            ),
-        )
-        .await?;
-    let attended = q
-        .rows(
-            db,
-            format!(
-                "SELECT c.code, COUNT(*) FROM attendance a JOIN enrolment e ON e.id = a.enrolment_id \
-                 JOIN workshop w ON w.id = e.workshop_id JOIN course c ON c.id = w.course_id \
-                 WHERE a.status IN ('present', 'late') AND e.status = 'enrolled' AND w.status = 'completed' AND {w} \
-                 GROUP BY c.code"
-            ),
-        )
-        .await?;
-    let mut attended_by_course = std::collections::HashMap::new();
-    for row in attended {
-        attended_by_course.insert(
-            row.try_get_by_index::<String>(0)?,
-            row.try_get_by_index::<i64>(1)?,
-        );
-    }
-    for row in possible {
-        let code: String = row.try_get_by_index(0)?;
-        let days: i64 = row.try_get_by_index(1)?;
-        if days > 0 {
-            let got = attended_by_course.get(&code).copied().unwrap_or(0);
-            attendance_rate_by_course.push(CourseFigure {
-                course_code: code,
-                value: got as f64 / days as f64,
-                basis: days,
-            });
-        }
-    }
-
-    let mut knowledge_gain_by_course = Vec::new();
-    for row in q
-        .rows(
-            db,
-            format!(
-                "SELECT c.code, AVG(post.score * 100.0 / post.max_score - pre.score * 100.0 / pre.max_score), COUNT(*) \
-                 FROM enrolment e JOIN workshop w ON w.id = e.workshop_id JOIN course c ON c.id = w.course_id \
-                 JOIN assessment pre ON pre.enrolment_id = e.id AND pre.kind = 'pre_test' \
-                 JOIN assessment post ON post.enrolment_id = e.id AND post.kind = 'post_test' \
-                 WHERE e.status = 'enrolled' AND {w} GROUP BY c.code ORDER BY c.code"
-            ),
-        )
-        .await?
-    {
-        knowledge_gain_by_course.push(CourseFigure {
+    let splits = split_columns();
+    let split_sums: Vec<String> = splits
+        .iter()
+        .map(|(_, _, _, column)| format!("COALESCE(SUM(s.{column}), 0)"))
+        .collect();
+    let grid_sql = format!(
+        "SELECT c.code, MIN(c.title), w.level, w.status, COUNT(*), \
+         COALESCE(SUM(s.enrolled), 0), COALESCE(SUM(s.certified), 0), \
+         COALESCE(SUM(s.days_attended), 0), COALESCE(SUM(w.duration_days * s.enrolled), 0), \
+         COALESCE(SUM(s.gain_sum), 0.0), COALESCE(SUM(s.gain_count), 0), {} \
+         FROM workshop w JOIN course c ON c.id = w.course_id \
+         LEFT JOIN workshop_stats s ON s.workshop_id = w.id \
+         WHERE {w} GROUP BY c.code, w.level, w.status",
+        split_sums.join(", ")
+    );
+    let mut grid = Vec::new();
+    for row in q.rows(db, grid_sql).await? {
+        let int = |i: usize| row.try_get_by_index::<i64>(i);
+        grid.push(GridRow {
             course_code: row.try_get_by_index(0)?,
-            value: row.try_get_by_index::<f64>(1)?,
-            basis: row.try_get_by_index(2)?,
+            course_title: row.try_get_by_index(1)?,
+            level: row.try_get_by_index(2)?,
+            status: row.try_get_by_index(3)?,
+            workshops: int(4)?,
+            enrolled: int(5)?,
+            certified: int(6)?,
+            days_attended: int(7)?,
+            days_possible: int(8)?,
+            gain_sum: row.try_get_by_index(9)?,
+            gain_count: int(10)?,
+            splits: (0..splits.len())
+                .map(|i| int(11 + i))
+                .collect::<Result<_, DbErr>>()?,
         });
     }
 
-    Ok(Summary {
-        workshops_total,
-        workshops_by_course,
-        workshops_by_level,
-        workshops_by_status,
-        distinct_participants,
-        enrolled,
-        certified,
-        attendance_rate_by_course,
-        knowledge_gain_by_course,
-    })
+    let mut summary = Summary::default();
+    // Per course: (attended, possible) over completed workshops, and (gain sum, count).
+    let mut attendance: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+    let mut gain: BTreeMap<String, (f64, i64)> = BTreeMap::new();
+    for g in &grid {
+        summary.workshops_total += g.workshops;
+        add(
+            &mut summary.workshops_by_course,
+            &g.course_code,
+            &g.course_title,
+            g.workshops,
+        );
+        add(
+            &mut summary.workshops_by_level,
+            &g.level,
+            &g.level,
+            g.workshops,
+        );
+        add(
+            &mut summary.workshops_by_status,
+            &g.status,
+            &g.status,
+            g.workshops,
+        );
+        for (population, n) in [
+            (&mut summary.enrolled, g.enrolled),
+            (&mut summary.certified, g.certified),
+        ] {
+            population.total += n;
+            add(
+                &mut population.by_course,
+                &g.course_code,
+                &g.course_title,
+                n,
+            );
+            add(&mut population.by_level, &g.level, &g.level, n);
+        }
+        for ((population, dimension, key, _), n) in splits.iter().zip(&g.splits) {
+            let breakdown = if *population == "enrolled" {
+                &mut summary.enrolled
+            } else {
+                &mut summary.certified
+            };
+            let counts = if *dimension == "target_group" {
+                &mut breakdown.by_target_group
+            } else {
+                &mut breakdown.by_gender
+            };
+            add(counts, key, key, *n);
+        }
+        if g.status == "completed" {
+            let entry = attendance.entry(g.course_code.clone()).or_default();
+            entry.0 += g.days_attended;
+            entry.1 += g.days_possible;
+        }
+        let entry = gain.entry(g.course_code.clone()).or_default();
+        entry.0 += g.gain_sum;
+        entry.1 += g.gain_count;
+    }
+    summary.attendance_rate_by_course = attendance
+        .into_iter()
+        .filter(|(_, (_, possible))| *possible > 0)
+        .map(|(course_code, (attended, possible))| CourseFigure {
+            course_code,
+            value: attended as f64 / possible as f64,
+            basis: possible,
+        })
+        .collect();
+    summary.knowledge_gain_by_course = gain
+        .into_iter()
+        .filter(|(_, (_, count))| *count > 0)
+        .map(|(course_code, (sum, count))| CourseFigure {
+            course_code,
+            value: sum / count as f64,
+            basis: count,
+        })
+        .collect();
+
+    let organisations = q
+        .rows(
+            db,
+            format!(
+                "SELECT t.organisation_id, MIN(o.name), SUM(t.enrolled), SUM(t.certified) \
+                 FROM workshop_organisation_stats t JOIN workshop w ON w.id = t.workshop_id \
+                 LEFT JOIN organisation o ON o.id = t.organisation_id \
+                 WHERE {w} GROUP BY t.organisation_id"
+            ),
+        )
+        .await?;
+    for row in organisations {
+        let id: Option<i64> = row.try_get_by_index(0)?;
+        let name: Option<String> = row.try_get_by_index(1)?;
+        let key = id.map_or_else(|| "none".to_owned(), |id| id.to_string());
+        let label = name.unwrap_or_else(|| "No organisation".to_owned());
+        add(
+            &mut summary.enrolled.by_organisation,
+            &key,
+            &label,
+            row.try_get_by_index(2)?,
+        );
+        add(
+            &mut summary.certified.by_organisation,
+            &key,
+            &label,
+            row.try_get_by_index(3)?,
+        );
+    }
+
+    // People, not seats: one person in two workshops counts once. Without a filter no workshop
+    // needs reading, and the count is one pass over an index.
+    let distinct_sql = if q.values.is_empty() {
+        "SELECT COUNT(DISTINCT participant_id) FROM enrolment WHERE status = 'enrolled'".to_owned()
+    } else {
+        format!(
+            "SELECT COUNT(DISTINCT x.participant_id) FROM enrolment x JOIN workshop w ON w.id = x.workshop_id \
+             WHERE x.status = 'enrolled' AND {w}"
+        )
+    };
+    summary.distinct_participants = q.single(db, distinct_sql).await?;
+
+    summary.workshops_by_course = ordered(summary.workshops_by_course);
+    summary.workshops_by_level = ordered(summary.workshops_by_level);
+    summary.workshops_by_status = ordered(summary.workshops_by_status);
+    summary.enrolled = summary.enrolled.ordered();
+    summary.certified = summary.certified.ordered();
+    Ok(summary)
 }

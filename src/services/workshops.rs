@@ -13,10 +13,11 @@ use entity::{
 };
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    EntityTrait, FromQueryResult, IdenStatic, IntoActiveModel, Iterable, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Statement,
 };
 
-use super::{Page, PageRequest, audit};
+use super::{Page, PageRequest, audit, tallies};
 use crate::{
     db::{begin_write, lock_for_update},
     domain::{
@@ -300,6 +301,7 @@ pub async fn create(
         map.insert("trainer_ids".into(), serde_json::json!(new.trainer_ids));
     }
     audit::record(&txn, actor, "workshop", created.id, "create", None, after).await?;
+    tallies::refresh_workshop(&txn, created.id).await?;
     txn.commit().await?;
     let days = days_of(&created, &course);
     Ok(WorkshopView {
@@ -366,13 +368,59 @@ pub async fn is_trainer_of(
         .is_some())
 }
 
+/// `alias."column" AS "prefix column"` for every column of an entity, so that one joined row
+/// can be read back as several models with `FromQueryResult` and a prefix.
+fn prefixed_columns<E: EntityTrait>(alias: &str, prefix: &str) -> String {
+    E::Column::iter()
+        .map(|c| {
+            let name = c.as_str();
+            format!("{alias}.\"{name}\" AS \"{prefix}{name}\"")
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// One workshop with its course, trainers and days.
+///
+/// One statement (the most-read path of the API): the workshop joined with its course, one row
+/// per trainer.
 pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<WorkshopView> {
-    let workshop = get_model(db, id).await?;
-    let mut views = views_of(db, vec![workshop]).await?;
-    views.pop().ok_or(Error::NotFound {
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let sql = SQL.get_or_init(|| {
+        format!(
+            "SELECT {}, {}, t.user_id AS trainer_id FROM workshop w \
+             JOIN course c ON c.id = w.course_id \
+             LEFT JOIN workshop_trainer t ON t.workshop_id = w.id \
+             WHERE w.id = $1 ORDER BY t.user_id",
+            prefixed_columns::<workshop::Entity>("w", "w_"),
+            prefixed_columns::<course::Entity>("c", "c_"),
+        )
+    });
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(
+            db.get_database_backend(),
+            sql.as_str(),
+            [id.into()],
+        ))
+        .await?;
+    let first = rows.first().ok_or(Error::NotFound {
         entity: "workshop",
         id,
+    })?;
+    let workshop = workshop::Model::from_query_result(first, "w_")?;
+    let course = course::Model::from_query_result(first, "c_")?;
+    let mut trainer_ids = Vec::with_capacity(rows.len());
+    for row in &rows {
+        if let Some(trainer) = row.try_get::<Option<i64>>("", "trainer_id")? {
+            trainer_ids.push(trainer);
+        }
+    }
+    let days = days_of(&workshop, &course);
+    Ok(WorkshopView {
+        workshop,
+        course,
+        trainer_ids,
+        days,
     })
 }
 
@@ -598,10 +646,14 @@ pub async fn update(
     )
     .await?;
     // New seats go to the waitlist, first come first served.
+    let seats_before = updated.seats_taken;
     while updated.seats_taken < updated.capacity && updated.waitlist_count > 0 {
         updated = super::enrolments::promote_next(&txn, actor, updated)
             .await?
             .0;
+    }
+    if updated.seats_taken != seats_before {
+        tallies::refresh_workshop(&txn, id).await?;
     }
     txn.commit().await?;
     let trainer_ids = trainer_ids(db, id).await?;

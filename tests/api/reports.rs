@@ -206,3 +206,107 @@ async fn the_generator_fills_whole_cascades_that_the_reports_count() {
         201
     );
 }
+
+/// The summary reads per-workshop tallies; every change that moves them must move the report.
+#[tokio::test]
+async fn the_summary_follows_withdrawals_promotions_revocations_and_edits() {
+    let app = spawn_app().await;
+    let (march, june) = dataset(&app).await;
+    let summary = || async { app.get("/api/v1/reports/summary").await.body };
+
+    // June has one seat taken out of 35; make it one seat, fill the waitlist with two more.
+    let path = format!("/api/v1/workshops/{june}/enrolments");
+    let first = app.get(&path).await.body["items"][0]["id"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(
+        app.patch(&format!("/api/v1/workshops/{june}"), json!({"capacity": 1}))
+            .await
+            .status,
+        200
+    );
+    let org = app
+        .post(
+            "/api/v1/organisations",
+            json!({"name": "Epworth Local Board", "kind": "local_authority"}),
+        )
+        .await
+        .body["id"]
+        .as_i64()
+        .unwrap();
+    let waiting = app.participant("Nyasha Zhou").await;
+    app.patch(
+        &format!("/api/v1/participants/{waiting}"),
+        json!({"gender": "male", "target_group": "revenue", "organisation_id": org}),
+    )
+    .await;
+    let last = app.participant("Kuda Mhlanga").await;
+    for p in [waiting, last] {
+        let resp = app.post(&path, json!({"participant_id": p})).await;
+        assert_eq!(resp.body["status"], "waitlisted", "{}", resp.text);
+    }
+    let s = summary().await;
+    assert_eq!(s["enrolled"]["total"], 4, "the waitlist holds no seat");
+    assert_eq!(count(&s["enrolled"]["by_target_group"], "revenue"), 0);
+
+    // Withdrawing the seated one promotes Nyasha: same total, her group, gender, organisation.
+    assert_eq!(app.delete(&format!("{path}/{first}")).await.status, 200);
+    let s = summary().await;
+    assert_eq!(s["enrolled"]["total"], 4);
+    assert_eq!(count(&s["enrolled"]["by_target_group"], "revenue"), 1);
+    assert_eq!(count(&s["enrolled"]["by_gender"], "male"), 2);
+    assert_eq!(
+        count(&s["enrolled"]["by_organisation"], &org.to_string()),
+        1
+    );
+    assert_eq!(count(&s["enrolled"]["by_organisation"], "none"), 3);
+
+    // A second seat goes to Kuda.
+    app.patch(&format!("/api/v1/workshops/{june}"), json!({"capacity": 2}))
+        .await;
+    assert_eq!(summary().await["enrolled"]["total"], 5);
+
+    // Editing a participant moves their counts, in enrolments and certificates alike.
+    app.patch(
+        &format!("/api/v1/participants/{waiting}"),
+        json!({"target_group": "wastewater"}),
+    )
+    .await;
+    let s = summary().await;
+    assert_eq!(count(&s["enrolled"]["by_target_group"], "revenue"), 0);
+    assert_eq!(count(&s["enrolled"]["by_target_group"], "wastewater"), 1);
+    let certificates = app
+        .get(&format!("/api/v1/certificates?workshop_id={march}"))
+        .await;
+    let certified = certificates.body["items"][0].clone();
+    let holder = certified["participant_id"].as_i64().unwrap();
+    app.patch(
+        &format!("/api/v1/participants/{holder}"),
+        json!({"organisation_id": org}),
+    )
+    .await;
+    let s = summary().await;
+    assert_eq!(
+        count(&s["certified"]["by_organisation"], &org.to_string()),
+        1
+    );
+    assert_eq!(
+        count(&s["enrolled"]["by_organisation"], &org.to_string()),
+        2
+    );
+
+    // Revoking takes the certificate out.
+    let revoked = app
+        .post(
+            &format!("/api/v1/certificates/{}/revoke", certified["id"]),
+            json!({"reason": "issued in error"}),
+        )
+        .await;
+    assert_eq!(revoked.status, 200, "{}", revoked.text);
+    let s = summary().await;
+    assert_eq!(s["certified"]["total"], 1);
+    assert_eq!(
+        count(&s["certified"]["by_organisation"], &org.to_string()),
+        0
+    );
+}

@@ -1,0 +1,217 @@
+//! Per-workshop tallies behind the summary report, kept in step with the data they count.
+//!
+//! `workshop_stats` holds one row per workshop (seats, certificates, days attended, knowledge
+//! gain, and the splits by target group and gender as columns); `workshop_organisation_stats`
+//! one row per workshop and participant organisation. Every service that changes what they
+//! count calls [`refresh`] for the workshops concerned inside its own transaction, so the
+//! tallies commit or roll back with the change. A refresh recomputes a workshop's rows from the
+//! source tables (a few dozen rows), so there is no arithmetic drift to worry about: the tallies
+//! of a workshop are always exactly what a full recount would give.
+
+use entity::participant::{Gender, TargetGroup};
+use sea_orm::{ActiveEnum, ConnectionTrait, DbErr, Iterable, Statement};
+
+/// The key of participants without a recorded gender.
+pub const UNRECORDED: &str = "unrecorded";
+
+/// The target groups, as stored.
+pub fn target_groups() -> Vec<String> {
+    TargetGroup::iter().map(|t| t.to_value()).collect()
+}
+
+/// The genders, as stored, and [`UNRECORDED`].
+pub fn genders() -> Vec<String> {
+    Gender::iter()
+        .map(|g| g.to_value())
+        .chain(std::iter::once(UNRECORDED.to_string()))
+        .collect()
+}
+
+/// The tally column of one population (`enrolled` or `certified`) and target group.
+pub fn target_group_column(population: &str, group: &str) -> String {
+    format!("{population}_tg_{group}")
+}
+
+/// The tally column of one population (`enrolled` or `certified`) and gender key.
+pub fn gender_column(population: &str, gender: &str) -> String {
+    format!("{population}_gender_{gender}")
+}
+
+/// Which workshops a refresh covers.
+#[derive(Debug, Clone, Copy)]
+pub enum Scope<'a> {
+    All,
+    Workshops(&'a [i64]),
+    /// Workshops that have no tallies yet (created before the tallies existed).
+    Missing,
+}
+
+impl Scope<'_> {
+    /// A condition on `column` (a workshop id) selecting the scope. Ids are integers, written
+    /// into the statement as literals.
+    fn condition(&self, column: &str) -> String {
+        match self {
+            Scope::All => "1 = 1".into(),
+            Scope::Workshops(ids) => {
+                let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
+                format!("{column} IN ({})", ids.join(", "))
+            }
+            Scope::Missing => format!(
+                "{column} IN (SELECT w0.id FROM workshop w0 \
+                 WHERE NOT EXISTS (SELECT 1 FROM workshop_stats s0 WHERE s0.workshop_id = w0.id))"
+            ),
+        }
+    }
+}
+
+/// Per-participant split columns of one population, as conditional counts over `p`.
+fn split_columns(population: &str) -> Vec<(String, String)> {
+    let mut columns = Vec::new();
+    for group in target_groups() {
+        columns.push((
+            target_group_column(population, &group),
+            format!("SUM(CASE WHEN p.target_group = '{group}' THEN 1 ELSE 0 END)"),
+        ));
+    }
+    for gender in genders() {
+        let test = if gender == UNRECORDED {
+            "p.gender IS NULL".to_string()
+        } else {
+            format!("p.gender = '{gender}'")
+        };
+        columns.push((
+            gender_column(population, &gender),
+            format!("SUM(CASE WHEN {test} THEN 1 ELSE 0 END)"),
+        ));
+    }
+    columns
+}
+
+fn stats_sql(scope: Scope<'_>) -> [String; 2] {
+    let enrolled = split_columns("enrolled");
+    let certified = split_columns("certified");
+    let mut columns = vec![
+        "workshop_id".to_string(),
+        "enrolled".into(),
+        "certified".into(),
+        "days_attended".into(),
+        "gain_sum".into(),
+        "gain_count".into(),
+    ];
+    let mut values = vec![
+        "w.id".to_string(),
+        "COALESCE(en.n, 0)".into(),
+        "COALESCE(ce.n, 0)".into(),
+        "COALESCE(da.n, 0)".into(),
+        "COALESCE(kg.s, 0.0)".into(),
+        "COALESCE(kg.n, 0)".into(),
+    ];
+    for (name, _) in &enrolled {
+        columns.push(name.clone());
+        values.push(format!("COALESCE(en.{name}, 0)"));
+    }
+    for (name, _) in &certified {
+        columns.push(name.clone());
+        values.push(format!("COALESCE(ce.{name}, 0)"));
+    }
+    let splits = |splits: &[(String, String)]| {
+        splits
+            .iter()
+            .map(|(name, expr)| format!("{expr} AS {name}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let of_enrolment = scope.condition("e.workshop_id");
+    let of_certificate = scope.condition("x.workshop_id");
+    let insert = format!(
+        "INSERT INTO workshop_stats ({columns}) SELECT {values} FROM workshop w \
+         LEFT JOIN (SELECT e.workshop_id, COUNT(*) AS n, {enrolled_splits} \
+           FROM enrolment e JOIN participant p ON p.id = e.participant_id \
+           WHERE e.status = 'enrolled' AND {of_enrolment} GROUP BY e.workshop_id) en ON en.workshop_id = w.id \
+         LEFT JOIN (SELECT x.workshop_id, COUNT(*) AS n, {certified_splits} \
+           FROM certificate x JOIN participant p ON p.id = x.participant_id \
+           WHERE x.status = 'valid' AND {of_certificate} GROUP BY x.workshop_id) ce ON ce.workshop_id = w.id \
+         LEFT JOIN (SELECT e.workshop_id, COUNT(*) AS n FROM attendance a JOIN enrolment e ON e.id = a.enrolment_id \
+           WHERE a.status IN ('present', 'late') AND e.status = 'enrolled' AND {of_enrolment} \
+           GROUP BY e.workshop_id) da ON da.workshop_id = w.id \
+         LEFT JOIN (SELECT e.workshop_id, \
+             SUM(post.score * 100.0 / post.max_score - pre.score * 100.0 / pre.max_score) AS s, COUNT(*) AS n \
+           FROM enrolment e \
+           JOIN assessment pre ON pre.enrolment_id = e.id AND pre.kind = 'pre_test' \
+           JOIN assessment post ON post.enrolment_id = e.id AND post.kind = 'post_test' \
+           WHERE e.status = 'enrolled' AND {of_enrolment} GROUP BY e.workshop_id) kg ON kg.workshop_id = w.id \
+         WHERE {of_workshop}",
+        columns = columns.join(", "),
+        values = values.join(", "),
+        enrolled_splits = splits(&enrolled),
+        certified_splits = splits(&certified),
+        of_workshop = scope.condition("w.id"),
+    );
+    let delete = format!(
+        "DELETE FROM workshop_stats WHERE {}",
+        scope.condition("workshop_id")
+    );
+    [delete, insert]
+}
+
+fn organisation_sql(scope: Scope<'_>) -> [String; 2] {
+    let of_enrolment = scope.condition("e.workshop_id");
+    let of_certificate = scope.condition("x.workshop_id");
+    let insert = format!(
+        "INSERT INTO workshop_organisation_stats (workshop_id, organisation_id, enrolled, certified) \
+         SELECT t.workshop_id, t.organisation_id, SUM(t.en), SUM(t.ce) FROM ( \
+           SELECT e.workshop_id, p.organisation_id, 1 AS en, 0 AS ce \
+             FROM enrolment e JOIN participant p ON p.id = e.participant_id \
+             WHERE e.status = 'enrolled' AND {of_enrolment} \
+           UNION ALL \
+           SELECT x.workshop_id, p.organisation_id, 0 AS en, 1 AS ce \
+             FROM certificate x JOIN participant p ON p.id = x.participant_id \
+             WHERE x.status = 'valid' AND {of_certificate} \
+         ) t GROUP BY t.workshop_id, t.organisation_id"
+    );
+    let delete = format!(
+        "DELETE FROM workshop_organisation_stats WHERE {}",
+        scope.condition("workshop_id")
+    );
+    [delete, insert]
+}
+
+/// Recomputes the tallies of the workshops in `scope`. Call it inside the transaction that made
+/// the change, after the change.
+pub async fn refresh(db: &impl ConnectionTrait, scope: Scope<'_>) -> Result<(), DbErr> {
+    if let Scope::Workshops(ids) = scope
+        && ids.is_empty()
+    {
+        return Ok(());
+    }
+    // Organisation rows first: `Missing` is judged by the absence of a `workshop_stats` row.
+    let [delete_orgs, insert_orgs] = organisation_sql(scope);
+    let [delete_stats, insert_stats] = stats_sql(scope);
+    for sql in [delete_orgs, insert_orgs, delete_stats, insert_stats] {
+        db.execute_raw(Statement::from_string(db.get_database_backend(), sql))
+            .await?;
+    }
+    Ok(())
+}
+
+/// Recomputes the tallies of one workshop.
+pub async fn refresh_workshop(db: &impl ConnectionTrait, workshop_id: i64) -> Result<(), DbErr> {
+    refresh(db, Scope::Workshops(&[workshop_id])).await
+}
+
+/// The workshops a participant holds a seat, a waitlist place or a certificate in: the ones
+/// whose tallies move when the participant's target group, gender or organisation changes.
+pub async fn workshops_of_participant(
+    db: &impl ConnectionTrait,
+    participant_id: i64,
+) -> Result<Vec<i64>, DbErr> {
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(
+            db.get_database_backend(),
+            "SELECT workshop_id FROM enrolment WHERE participant_id = $1 \
+             UNION SELECT workshop_id FROM certificate WHERE participant_id = $1",
+            [participant_id.into()],
+        ))
+        .await?;
+    rows.iter().map(|r| r.try_get_by_index::<i64>(0)).collect()
+}
