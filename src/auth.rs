@@ -6,7 +6,13 @@
 //! alike), and refuses with 401 (no or bad token) or 403 (not allowed) — so what a role may do is
 //! decided in one place, [`Principal::may`], and declared in the signature of each operation.
 //! All guards share one bearer security scheme in the spec.
+//!
+//! A token found valid is remembered for a few seconds ([`AuthCache`]), so that a read is one
+//! database query, not two.
 
+use std::time::Duration;
+
+use chrono::Utc;
 use poem::Request;
 use poem_openapi::{SecurityScheme, auth::Bearer};
 
@@ -14,8 +20,73 @@ use crate::{
     AppState,
     domain::access::{Actor, Permission, Principal},
     error::ApiError,
-    services::accounts,
+    services::accounts::{self, Authenticated},
 };
+
+/// Bearer tokens recently found valid, by their SHA-256 (the token itself is not kept).
+///
+/// Only valid tokens are remembered, each for at most the configured time and never past its
+/// session's expiry. Logging out and revoking a key forget at once in this process; another
+/// process sharing the same PostgreSQL database notices within the configured time.
+#[derive(Clone)]
+pub struct AuthCache {
+    cache: Option<moka::sync::Cache<String, Authenticated>>,
+}
+
+impl AuthCache {
+    /// A cache remembering tokens for `ttl`; zero turns it off.
+    pub fn new(ttl: Duration) -> Self {
+        Self {
+            cache: (!ttl.is_zero()).then(|| {
+                moka::sync::Cache::builder()
+                    .max_capacity(100_000)
+                    .time_to_live(ttl)
+                    .build()
+            }),
+        }
+    }
+
+    /// Who holds `token`: from the cache, or looked up and remembered.
+    async fn authenticate(
+        &self,
+        db: &sea_orm::DatabaseConnection,
+        token: &str,
+    ) -> crate::domain::Result<Option<Principal>> {
+        let Some(cache) = &self.cache else {
+            return Ok(accounts::authenticate(db, token)
+                .await?
+                .map(|found| found.principal));
+        };
+        let key = accounts::secret_hash(token);
+        let live = |found: &Authenticated| found.expires_at.is_none_or(|at| at > Utc::now());
+        if let Some(found) = cache.get(&key) {
+            if live(&found) {
+                return Ok(Some(found.principal));
+            }
+            cache.invalidate(&key);
+        }
+        let Some(found) = accounts::authenticate(db, token).await? else {
+            return Ok(None);
+        };
+        let principal = found.principal.clone();
+        cache.insert(key, found);
+        Ok(Some(principal))
+    }
+
+    /// Forgets one token (after logout).
+    pub fn forget(&self, token: &str) {
+        if let Some(cache) = &self.cache {
+            cache.invalidate(&accounts::secret_hash(token));
+        }
+    }
+
+    /// Forgets every token (after a key is revoked: rare, and keys are not indexed here by id).
+    pub fn forget_all(&self) {
+        if let Some(cache) = &self.cache {
+            cache.invalidate_all();
+        }
+    }
+}
 
 /// Looks up the token and, when a permission is needed, checks it.
 async fn authorize(
@@ -26,7 +97,11 @@ async fn authorize(
     let state = req
         .data::<AppState>()
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("application state missing")))?;
-    let principal = match accounts::authenticate(&state.db, &bearer.token).await {
+    let principal = match state
+        .auth_cache
+        .authenticate(&state.db, &bearer.token)
+        .await
+    {
         Ok(Some(principal)) => principal,
         Ok(None) => {
             return Err(ApiError::Unauthorized(

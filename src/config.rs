@@ -37,6 +37,10 @@ pub struct Config {
     pub mail_retry_base: Duration,
     /// `CSSD_MAIL_POLL_SECONDS`: how often the worker looks for due mail.
     pub mail_poll_interval: Duration,
+    /// `CSSD_AUTH_CACHE_SECONDS`: how long a looked-up bearer token is remembered (default 5;
+    /// 0 looks every token up on every request). Logout and key revocation take effect at once
+    /// in this process; other processes sharing a PostgreSQL database notice within this time.
+    pub auth_cache_ttl: Duration,
 }
 
 /// A configuration value that cannot be used.
@@ -66,6 +70,7 @@ impl Config {
             mail_max_attempts: 8,
             mail_retry_base: Duration::from_secs(60),
             mail_poll_interval: Duration::from_secs(5),
+            auth_cache_ttl: Duration::from_secs(5),
         }
     }
 
@@ -141,6 +146,17 @@ impl Config {
                     })?;
             }
         }
+        if let Some(v) = lookup("CSSD_AUTH_CACHE_SECONDS") {
+            config.auth_cache_ttl = v
+                .parse::<f64>()
+                .ok()
+                .filter(|s| (0.0..=3_600.0).contains(s))
+                .map(Duration::from_secs_f64)
+                .ok_or(ConfigError {
+                    name: "CSSD_AUTH_CACHE_SECONDS",
+                    message: format!("{v:?} is not a number of seconds from 0 to 3600"),
+                })?;
+        }
         config.check()?;
         Ok(config)
     }
@@ -199,6 +215,7 @@ impl fmt::Debug for Config {
             .field("mail_max_attempts", &self.mail_max_attempts)
             .field("mail_retry_base", &self.mail_retry_base)
             .field("mail_poll_interval", &self.mail_poll_interval)
+            .field("auth_cache_ttl", &self.auth_cache_ttl)
             .finish()
     }
 }
@@ -249,6 +266,20 @@ mod tests {
     fn an_unknown_database_scheme_is_refused() {
         let err = config_from(&[("DATABASE_URL", "mysql://x")]).unwrap_err();
         assert_eq!(err.name, "DATABASE_URL");
+    }
+
+    #[test]
+    fn the_auth_cache_time_is_seconds_from_zero_to_an_hour() {
+        assert_eq!(
+            config_from(&[]).unwrap().auth_cache_ttl,
+            Duration::from_secs(5)
+        );
+        let off = config_from(&[("CSSD_AUTH_CACHE_SECONDS", "0")]).unwrap();
+        assert!(off.auth_cache_ttl.is_zero());
+        for bad in ["-1", "3601", "soon"] {
+            let err = config_from(&[("CSSD_AUTH_CACHE_SECONDS", bad)]).unwrap_err();
+            assert_eq!(err.name, "CSSD_AUTH_CACHE_SECONDS");
+        }
     }
 
     #[test]

@@ -36,6 +36,8 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub config: Arc<Config>,
     pub login_throttle: Arc<LoginThrottle>,
+    /// Bearer tokens recently found valid.
+    pub auth_cache: auth::AuthCache,
     /// Fonts parsed and static page parts prepared once, shared by every rendering.
     pub renderer: Arc<certificate::CertificateRenderer>,
     /// Where mail goes (SMTP or the outbox folder).
@@ -86,6 +88,7 @@ impl Application {
             mailer,
             mail_wake: Arc::new(tokio::sync::Notify::new()),
             db,
+            auth_cache: auth::AuthCache::new(config.auth_cache_ttl),
             config: Arc::new(config),
             login_throttle: Arc::new(LoginThrottle::default()),
             renderer: Arc::new(renderer),

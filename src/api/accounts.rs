@@ -434,6 +434,7 @@ impl AuthApi {
             .and_then(|h| h.split_once(' ').map(|(_, t)| t.trim().to_owned()))
             .unwrap_or_default();
         accounts::logout(&state.db, &token).await?;
+        state.auth_cache.forget(&token);
         Ok(NoContent::Done)
     }
 
@@ -556,6 +557,7 @@ impl AdminApi {
         id: Path<i64>,
     ) -> Result<NoContent, ApiError> {
         accounts::revoke_api_key(&state.db, &auth.actor(), id.0).await?;
+        state.auth_cache.forget_all();
         Ok(NoContent::Done)
     }
 

@@ -265,9 +265,16 @@ pub async fn logout(db: &impl ConnectionTrait, token: &str) -> Result<()> {
     Ok(())
 }
 
+/// Who holds a bearer token, and until when (sessions expire; keys last until revoked).
+#[derive(Debug, Clone)]
+pub struct Authenticated {
+    pub principal: Principal,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
 /// Who holds this bearer token, if it is a live session token or an unrevoked API key.
 /// One indexed lookup.
-pub async fn authenticate(db: &impl ConnectionTrait, token: &str) -> Result<Option<Principal>> {
+pub async fn authenticate(db: &impl ConnectionTrait, token: &str) -> Result<Option<Authenticated>> {
     let now = Utc::now();
     if token.starts_with(SESSION_PREFIX) {
         let found = session::Entity::find()
@@ -279,12 +286,15 @@ pub async fn authenticate(db: &impl ConnectionTrait, token: &str) -> Result<Opti
             Some((session, Some(user)))
                 if session.revoked_at.is_none() && session.expires_at > now =>
             {
-                Some(Principal::User {
-                    id: user.id,
-                    name: user.name,
-                    email: user.email,
-                    role: user.role,
-                    participant_id: user.participant_id,
+                Some(Authenticated {
+                    principal: Principal::User {
+                        id: user.id,
+                        name: user.name,
+                        email: user.email,
+                        role: user.role,
+                        participant_id: user.participant_id,
+                    },
+                    expires_at: Some(session.expires_at),
                 })
             }
             _ => None,
@@ -297,10 +307,13 @@ pub async fn authenticate(db: &impl ConnectionTrait, token: &str) -> Result<Opti
             .await?;
         return Ok(found
             .filter(|k| k.revoked_at.is_none())
-            .map(|k| Principal::ApiKey {
-                id: k.id,
-                scopes: scopes_of(&k),
-                name: k.name,
+            .map(|k| Authenticated {
+                principal: Principal::ApiKey {
+                    id: k.id,
+                    scopes: scopes_of(&k),
+                    name: k.name,
+                },
+                expires_at: None,
             }));
     }
     Ok(None)

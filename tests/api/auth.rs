@@ -2,7 +2,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 
-use crate::helpers::{ADMIN_EMAIL, ADMIN_PASSWORD, spawn_app};
+use crate::helpers::{ADMIN_EMAIL, ADMIN_PASSWORD, spawn_app, spawn_app_with};
 
 #[tokio::test]
 async fn login_returns_a_token_that_identifies_the_user() {
@@ -301,4 +301,29 @@ async fn the_first_admin_is_not_created_twice() {
     .unwrap();
     assert!(again.is_none());
     assert_eq!(app.get("/api/v1/users?role=admin").await.body["total"], 1);
+}
+
+/// Tokens found valid are remembered for `CSSD_AUTH_CACHE_SECONDS`; a session revoked by
+/// another process sharing the database stops working within that time, or at once with 0.
+#[tokio::test]
+async fn a_session_revoked_elsewhere_stops_within_the_auth_cache_time() {
+    use sea_orm::ConnectionTrait;
+    for ttl in [Duration::ZERO, Duration::from_millis(300)] {
+        let app = spawn_app_with(|c| c.auth_cache_ttl = ttl).await;
+        let token = app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        assert_eq!(app.with_token(&token).get("/api/v1/me").await.status, 200);
+        let hash = cssd::services::accounts::secret_hash(&token);
+        app.state
+            .db
+            .execute_unprepared(&format!(
+                "UPDATE session SET revoked_at = '2026-01-01T00:00:00+00:00' WHERE token_hash = '{hash}'"
+            ))
+            .await
+            .unwrap();
+        tokio::time::sleep(ttl + Duration::from_millis(100)).await;
+        app.with_token(&token)
+            .get("/api/v1/me")
+            .await
+            .assert_problem(401);
+    }
 }
