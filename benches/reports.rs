@@ -1,7 +1,8 @@
 //! `cargo bench --bench reports` — the reporting paths on the large generated dataset.
 //!
 //! Seeds (once, into `BENCH_REPORTS_DB`, default a file in the temp dir) 10,000 workshops —
-//! 350,000 participants, 1.75 M attendance rows — with `cssd seed`'s generator, starts the real
+//! 350,000 seats held by about 330,000 people, 1.75 M attendance rows — with `cssd seed`'s
+//! generator (delete the file to make it again), starts the real
 //! app on it, and times over HTTP: the summary report, a filtered workshop list and a cascade
 //! tree. Target on our 2-core machines: p95 < 50 ms each. The load generator runs in the same
 //! process, one request at a time.
@@ -142,6 +143,10 @@ fn main() {
             (
                 "summary report, all time",
                 "/api/v1/reports/summary".to_owned(),
+            ),
+            (
+                "summary report, one year",
+                "/api/v1/reports/summary?from=2024-01-01&to=2024-12-31".to_owned(),
             ),
             (
                 "summary report, one year, one organisation",

@@ -1,12 +1,16 @@
 //! `cssd seed --workshops N`: fills a database with a large, realistic dataset for benchmarks —
 //! cascades of workshops (each ToT followed by 3 cascade and 9 community workshops) of the two
 //! IWSD courses since 2020, 35 participants each with five days of attendance and pre- and
-//! post-tests. Rows go in with multi-row INSERTs in large transactions.
+//! post-tests. Three seats of each community workshop go to people from its parent cascade
+//! workshop, coming back (about 6 % of seats are people's second), so that people are not all
+//! one seat each. Rows go in with multi-row INSERTs in large transactions.
 //!
 //! It issues no certificates: those carry a rendered PDF each (about 20 KB), which would make
 //! the database hundreds of times larger without changing what the benchmarks measure.
 
-use chrono::{Days, NaiveDate, Utc};
+use std::collections::HashMap;
+
+use chrono::{DateTime, Days, NaiveDate, Utc};
 use entity::{
     assessment::{self, AssessmentKind},
     attendance::{self, AttendanceStatus},
@@ -26,6 +30,8 @@ use crate::{
 pub const SEATS: usize = 35;
 /// Workshops per generated cascade: one ToT, three cascade, nine community.
 pub const CASCADE_SIZE: usize = 13;
+/// Seats of each community workshop taken by people from its parent cascade workshop.
+pub const RETURNING: usize = 3;
 
 const TARGET_GROUPS: [TargetGroup; 11] = [
     TargetGroup::WaterSupply,
@@ -136,6 +142,8 @@ pub async fn generate(
         let (mut ws, mut ps, mut es, mut atts, mut scores) =
             (vec![], vec![], vec![], vec![], vec![]);
         let tot_id = workshop_id;
+        // The people of each cascade workshop, some of whom come back to a community workshop.
+        let mut people_of: HashMap<i64, Vec<i64>> = HashMap::new();
         for n in 0..CASCADE_SIZE {
             let (level, parent, week) = match n {
                 0 => (Level::Tot, None, tot_week),
@@ -173,33 +181,26 @@ pub async fn generate(
                 created_at: Set(now),
                 updated_at: Set(now),
             });
+            let returning: Vec<i64> = match (level, parent) {
+                (Level::Community, Some(parent)) => {
+                    let skip = (n - 4) % 3 * RETURNING;
+                    people_of[&parent][skip..skip + RETURNING].to_vec()
+                }
+                _ => vec![],
+            };
             for seat in 0..SEATS {
-                let pid = participant_id;
-                participant_id += 1;
                 let eid = enrolment_id;
                 enrolment_id += 1;
-                let gender = match rng.random_range(0..100) {
-                    0..48 => Gender::Female,
-                    48..94 => Gender::Male,
-                    94..97 => Gender::Other,
-                    _ => Gender::Undisclosed,
+                let pid = match returning.get(seat) {
+                    Some(&pid) => pid,
+                    None => {
+                        let pid = participant_id;
+                        participant_id += 1;
+                        ps.push(new_participant(&mut rng, pid, org, now));
+                        pid
+                    }
                 };
-                ps.push(participant::ActiveModel {
-                    id: Set(pid),
-                    full_name: Set(format!(
-                        "{} {} {pid}",
-                        FIRST[rng.random_range(0..12)],
-                        LAST[rng.random_range(0..12)]
-                    )),
-                    email: Set(None),
-                    phone: Set(None),
-                    gender: Set(Some(gender)),
-                    organisation_id: Set(Some(org)),
-                    target_group: Set(TARGET_GROUPS[rng.random_range(0..TARGET_GROUPS.len())]),
-                    ward: Set(None),
-                    created_at: Set(now),
-                    updated_at: Set(now),
-                });
+                people_of.entry(id).or_default().push(pid);
                 es.push(enrolment::ActiveModel {
                     id: Set(eid),
                     workshop_id: Set(id),
@@ -280,6 +281,37 @@ pub async fn generate(
         }
     }
     Ok(made)
+}
+
+/// A new participant of `org` with a random name, gender and target group.
+fn new_participant(
+    rng: &mut StdRng,
+    id: i64,
+    org: i64,
+    now: DateTime<Utc>,
+) -> participant::ActiveModel {
+    let gender = match rng.random_range(0..100) {
+        0..48 => Gender::Female,
+        48..94 => Gender::Male,
+        94..97 => Gender::Other,
+        _ => Gender::Undisclosed,
+    };
+    participant::ActiveModel {
+        id: Set(id),
+        full_name: Set(format!(
+            "{} {} {id}",
+            FIRST[rng.random_range(0..12)],
+            LAST[rng.random_range(0..12)]
+        )),
+        email: Set(None),
+        phone: Set(None),
+        gender: Set(Some(gender)),
+        organisation_id: Set(Some(org)),
+        target_group: Set(TARGET_GROUPS[rng.random_range(0..TARGET_GROUPS.len())]),
+        ward: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
 }
 
 fn chunks<T>(items: Vec<T>, size: usize) -> Vec<Vec<T>> {

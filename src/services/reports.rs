@@ -66,6 +66,7 @@ pub struct Summary {
 }
 
 struct Sql {
+    /// Conditions on a workshop's `start_date` and `organisation_id`, without a table alias.
     conditions: Vec<String>,
     values: Vec<Value>,
 }
@@ -73,29 +74,38 @@ struct Sql {
 impl Sql {
     fn new(filter: &ReportFilter) -> Self {
         let mut sql = Sql {
-            conditions: vec!["1 = 1".into()],
+            conditions: vec![],
             values: vec![],
         };
         if let Some(from) = filter.from {
             sql.values.push(from.into());
             sql.conditions
-                .push(format!("w.start_date >= ${}", sql.values.len()));
+                .push(format!("start_date >= ${}", sql.values.len()));
         }
         if let Some(to) = filter.to {
             sql.values.push(to.into());
             sql.conditions
-                .push(format!("w.start_date <= ${}", sql.values.len()));
+                .push(format!("start_date <= ${}", sql.values.len()));
         }
         if let Some(org) = filter.organisation_id {
             sql.values.push(org.into());
             sql.conditions
-                .push(format!("w.organisation_id = ${}", sql.values.len()));
+                .push(format!("organisation_id = ${}", sql.values.len()));
         }
         sql
     }
 
-    fn workshops(&self) -> String {
-        self.conditions.join(" AND ")
+    /// The filter on the table aliased `alias` (workshops, or anything with their start date
+    /// and organisation).
+    fn on(&self, alias: &str) -> String {
+        if self.conditions.is_empty() {
+            return "1 = 1".into();
+        }
+        self.conditions
+            .iter()
+            .map(|c| format!("{alias}.{c}"))
+            .collect::<Vec<_>>()
+            .join(" AND ")
     }
 
     async fn rows(
@@ -131,8 +141,6 @@ struct GridRow {
     days_possible: i64,
     gain_sum: f64,
     gain_count: i64,
-    /// Per split column (in [`split_columns`] order), the enrolled or certified count.
-    splits: Vec<i64>,
 }
 
 /// The target-group and gender columns of the tallies: (population, dimension, key, column).
@@ -188,31 +196,62 @@ impl Breakdown {
 /// Computes the summary report.
 ///
 /// It reads the per-workshop tallies (`services::tallies`), never the enrolment, attendance or
-/// assessment rows themselves: one GROUP BY over the selected workshops by course, level and
-/// status (summed further here — at most a few dozen rows), one by participant organisation, and
-/// one count of distinct people.
+/// assessment rows themselves, in four independent statements run side by side on the pool:
+/// the selected workshops grouped by course, level and status (summed further here — a few
+/// dozen rows); their target-group and gender columns summed; their organisation rows grouped;
+/// and the seats of people who hold more than one, for the count of distinct people.
 pub async fn summary(db: &impl ConnectionTrait, filter: &ReportFilter) -> Result<Summary> {
     let q = Sql::new(filter);
-    let w = q.workshops();
+    let w = q.on("w");
+    let filtered = !q.values.is_empty();
+    let grid_sql = format!(
+        "SELECT c.code, MIN(c.title), w.level, w.status, COUNT(*), \
+         COALESCE(SUM(s.enrolled), 0), COALESCE(SUM(s.certified), 0), \
+         COALESCE(SUM(s.days_attended), 0), COALESCE(SUM(w.duration_days * s.enrolled), 0), \
+         COALESCE(SUM(s.gain_sum), 0.0), COALESCE(SUM(s.gain_count), 0) \
+         FROM workshop w JOIN course c ON c.id = w.course_id \
+         LEFT JOIN workshop_stats s ON s.workshop_id = w.id \
+         WHERE {w} GROUP BY c.code, w.level, w.status"
+    );
     let splits = split_columns();
     let split_sums: Vec<String> = splits
         .iter()
         .map(|(_, _, _, column)| format!("COALESCE(SUM(s.{column}), 0)"))
         .collect();
-    let grid_sql = format!(
-        "SELECT c.code, MIN(c.title), w.level, w.status, COUNT(*), \
-         COALESCE(SUM(s.enrolled), 0), COALESCE(SUM(s.certified), 0), \
-         COALESCE(SUM(s.days_attended), 0), COALESCE(SUM(w.duration_days * s.enrolled), 0), \
-         COALESCE(SUM(s.gain_sum), 0.0), COALESCE(SUM(s.gain_count), 0), {} \
-         FROM workshop w JOIN course c ON c.id = w.course_id \
-         LEFT JOIN workshop_stats s ON s.workshop_id = w.id \
-         WHERE {w} GROUP BY c.code, w.level, w.status",
-        split_sums.join(", ")
+    // Without a filter every tally row counts, and no workshop needs reading.
+    let splits_sql = if filtered {
+        format!(
+            "SELECT {} FROM workshop w JOIN workshop_stats s ON s.workshop_id = w.id WHERE {w}",
+            split_sums.join(", ")
+        )
+    } else {
+        format!("SELECT {} FROM workshop_stats s", split_sums.join(", "))
+    };
+    let organisations_sql = format!(
+        "SELECT t.organisation_id, MIN(o.name), SUM(t.enrolled), SUM(t.certified) \
+         FROM workshop_organisation_stats t JOIN workshop w ON w.id = t.workshop_id \
+         LEFT JOIN organisation o ON o.id = t.organisation_id \
+         WHERE {w} GROUP BY t.organisation_id"
     );
-    let mut grid = Vec::new();
-    for row in q.rows(db, grid_sql).await? {
+    // Seats beyond a person's first, among the few people with several seats.
+    let repeats_sql = format!(
+        "SELECT COUNT(*) - COUNT(DISTINCT r.participant_id) FROM repeat_seat r WHERE {}",
+        q.on("r")
+    );
+    let (grid, split_rows, organisations, repeats) = tokio::try_join!(
+        q.rows(db, grid_sql),
+        q.rows(db, splits_sql),
+        q.rows(db, organisations_sql),
+        q.single(db, repeats_sql),
+    )?;
+
+    let mut summary = Summary::default();
+    // Per course: (attended, possible) over completed workshops, and (gain sum, count).
+    let mut attendance: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+    let mut gain: BTreeMap<String, (f64, i64)> = BTreeMap::new();
+    for row in grid {
         let int = |i: usize| row.try_get_by_index::<i64>(i);
-        grid.push(GridRow {
+        let g = GridRow {
             course_code: row.try_get_by_index(0)?,
             course_title: row.try_get_by_index(1)?,
             level: row.try_get_by_index(2)?,
@@ -224,17 +263,7 @@ pub async fn summary(db: &impl ConnectionTrait, filter: &ReportFilter) -> Result
             days_possible: int(8)?,
             gain_sum: row.try_get_by_index(9)?,
             gain_count: int(10)?,
-            splits: (0..splits.len())
-                .map(|i| int(11 + i))
-                .collect::<Result<_, DbErr>>()?,
-        });
-    }
-
-    let mut summary = Summary::default();
-    // Per course: (attended, possible) over completed workshops, and (gain sum, count).
-    let mut attendance: BTreeMap<String, (i64, i64)> = BTreeMap::new();
-    let mut gain: BTreeMap<String, (f64, i64)> = BTreeMap::new();
-    for g in &grid {
+        };
         summary.workshops_total += g.workshops;
         add(
             &mut summary.workshops_by_course,
@@ -267,7 +296,18 @@ pub async fn summary(db: &impl ConnectionTrait, filter: &ReportFilter) -> Result
             );
             add(&mut population.by_level, &g.level, &g.level, n);
         }
-        for ((population, dimension, key, _), n) in splits.iter().zip(&g.splits) {
+        if g.status == "completed" {
+            let entry = attendance.entry(g.course_code.clone()).or_default();
+            entry.0 += g.days_attended;
+            entry.1 += g.days_possible;
+        }
+        let entry = gain.entry(g.course_code).or_default();
+        entry.0 += g.gain_sum;
+        entry.1 += g.gain_count;
+    }
+    if let Some(row) = split_rows.first() {
+        for (i, (population, dimension, key, _)) in splits.iter().enumerate() {
+            let n = row.try_get_by_index::<i64>(i)?;
             let breakdown = if *population == "enrolled" {
                 &mut summary.enrolled
             } else {
@@ -278,16 +318,8 @@ pub async fn summary(db: &impl ConnectionTrait, filter: &ReportFilter) -> Result
             } else {
                 &mut breakdown.by_gender
             };
-            add(counts, key, key, *n);
+            add(counts, key, key, n);
         }
-        if g.status == "completed" {
-            let entry = attendance.entry(g.course_code.clone()).or_default();
-            entry.0 += g.days_attended;
-            entry.1 += g.days_possible;
-        }
-        let entry = gain.entry(g.course_code.clone()).or_default();
-        entry.0 += g.gain_sum;
-        entry.1 += g.gain_count;
     }
     summary.attendance_rate_by_course = attendance
         .into_iter()
@@ -307,18 +339,6 @@ pub async fn summary(db: &impl ConnectionTrait, filter: &ReportFilter) -> Result
             basis: count,
         })
         .collect();
-
-    let organisations = q
-        .rows(
-            db,
-            format!(
-                "SELECT t.organisation_id, MIN(o.name), SUM(t.enrolled), SUM(t.certified) \
-                 FROM workshop_organisation_stats t JOIN workshop w ON w.id = t.workshop_id \
-                 LEFT JOIN organisation o ON o.id = t.organisation_id \
-                 WHERE {w} GROUP BY t.organisation_id"
-            ),
-        )
-        .await?;
     for row in organisations {
         let id: Option<i64> = row.try_get_by_index(0)?;
         let name: Option<String> = row.try_get_by_index(1)?;
@@ -337,18 +357,8 @@ pub async fn summary(db: &impl ConnectionTrait, filter: &ReportFilter) -> Result
             row.try_get_by_index(3)?,
         );
     }
-
-    // People, not seats: one person in two workshops counts once. Without a filter no workshop
-    // needs reading, and the count is one pass over an index.
-    let distinct_sql = if q.values.is_empty() {
-        "SELECT COUNT(DISTINCT participant_id) FROM enrolment WHERE status = 'enrolled'".to_owned()
-    } else {
-        format!(
-            "SELECT COUNT(DISTINCT x.participant_id) FROM enrolment x JOIN workshop w ON w.id = x.workshop_id \
-             WHERE x.status = 'enrolled' AND {w}"
-        )
-    };
-    summary.distinct_participants = q.single(db, distinct_sql).await?;
+    // People, not seats: one person in two workshops counts once.
+    summary.distinct_participants = summary.enrolled.total - repeats;
 
     summary.workshops_by_course = ordered(summary.workshops_by_course);
     summary.workshops_by_level = ordered(summary.workshops_by_level);

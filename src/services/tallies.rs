@@ -2,14 +2,18 @@
 //!
 //! `workshop_stats` holds one row per workshop (seats, certificates, days attended, knowledge
 //! gain, and the splits by target group and gender as columns); `workshop_organisation_stats`
-//! one row per workshop and participant organisation. Every service that changes what they
+//! one row per workshop and participant organisation; `repeat_seat` lists the seats of people
+//! holding more than one (so that counting distinct people only has to look at those one by
+//! one), with the workshop's start date and organisation. Every service that changes what they
 //! count calls [`refresh`] for the workshops concerned inside its own transaction, so the
 //! tallies commit or roll back with the change. A refresh recomputes a workshop's rows from the
 //! source tables (a few dozen rows), so there is no arithmetic drift to worry about: the tallies
 //! of a workshop are always exactly what a full recount would give.
 
 use entity::participant::{Gender, TargetGroup};
-use sea_orm::{ActiveEnum, ConnectionTrait, DbErr, Iterable, Statement};
+use std::sync::OnceLock;
+
+use sea_orm::{ActiveEnum, ConnectionTrait, DbErr, Iterable, Statement, Value};
 
 /// The key of participants without a recorded gender.
 pub const UNRECORDED: &str = "unrecorded";
@@ -47,19 +51,28 @@ pub enum Scope<'a> {
 }
 
 impl Scope<'_> {
-    /// A condition on `column` (a workshop id) selecting the scope. Ids are integers, written
-    /// into the statement as literals.
+    /// A condition on `column` (a workshop id) selecting the scope. Ids are parameters
+    /// `$1…$n` (see [`Scope::values`]), so the statements of one workshop's refresh are the same
+    /// text every time and stay prepared.
     fn condition(&self, column: &str) -> String {
         match self {
             Scope::All => "1 = 1".into(),
             Scope::Workshops(ids) => {
-                let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
-                format!("{column} IN ({})", ids.join(", "))
+                let params: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+                format!("{column} IN ({})", params.join(", "))
             }
             Scope::Missing => format!(
                 "{column} IN (SELECT w0.id FROM workshop w0 \
                  WHERE NOT EXISTS (SELECT 1 FROM workshop_stats s0 WHERE s0.workshop_id = w0.id))"
             ),
+        }
+    }
+
+    /// The values of the parameters of [`Scope::condition`].
+    fn values(&self) -> Vec<Value> {
+        match self {
+            Scope::Workshops(ids) => ids.iter().map(|&id| id.into()).collect(),
+            _ => vec![],
         }
     }
 }
@@ -176,6 +189,26 @@ fn organisation_sql(scope: Scope<'_>) -> [String; 2] {
     [delete, insert]
 }
 
+/// The seats of the people of the workshops in `scope` who hold more than one.
+fn repeat_sql(scope: Scope<'_>) -> [String; 2] {
+    let touched = format!(
+        "SELECT e0.participant_id FROM enrolment e0 WHERE {}",
+        scope.condition("e0.workshop_id")
+    );
+    [
+        format!("DELETE FROM repeat_seat WHERE participant_id IN ({touched})"),
+        format!(
+            "INSERT INTO repeat_seat (participant_id, workshop_id, start_date, organisation_id) \
+             SELECT e.participant_id, e.workshop_id, w.start_date, w.organisation_id \
+             FROM enrolment e JOIN workshop w ON w.id = e.workshop_id \
+             WHERE e.status = 'enrolled' AND e.participant_id IN ( \
+               SELECT e1.participant_id FROM enrolment e1 \
+               WHERE e1.status = 'enrolled' AND e1.participant_id IN ({touched}) \
+               GROUP BY e1.participant_id HAVING COUNT(*) > 1)"
+        ),
+    ]
+}
+
 /// Recomputes the tallies of the workshops in `scope`. Call it inside the transaction that made
 /// the change, after the change.
 pub async fn refresh(db: &impl ConnectionTrait, scope: Scope<'_>) -> Result<(), DbErr> {
@@ -184,14 +217,44 @@ pub async fn refresh(db: &impl ConnectionTrait, scope: Scope<'_>) -> Result<(), 
     {
         return Ok(());
     }
-    // Organisation rows first: `Missing` is judged by the absence of a `workshop_stats` row.
-    let [delete_orgs, insert_orgs] = organisation_sql(scope);
-    let [delete_stats, insert_stats] = stats_sql(scope);
-    for sql in [delete_orgs, insert_orgs, delete_stats, insert_stats] {
-        db.execute_raw(Statement::from_string(db.get_database_backend(), sql))
-            .await?;
+    let single;
+    let statements = match scope {
+        // The common case, one workshop: the same statements every time, built once.
+        Scope::Workshops([_]) => {
+            static ONE: OnceLock<[String; 6]> = OnceLock::new();
+            ONE.get_or_init(|| statements(scope))
+        }
+        _ => {
+            single = statements(scope);
+            &single
+        }
+    };
+    let values = scope.values();
+    for sql in statements {
+        db.execute_raw(Statement::from_sql_and_values(
+            db.get_database_backend(),
+            sql.as_str(),
+            values.clone(),
+        ))
+        .await?;
     }
     Ok(())
+}
+
+/// The statements of a refresh, in order. Organisation rows come first: `Missing` is judged by
+/// the absence of a `workshop_stats` row.
+fn statements(scope: Scope<'_>) -> [String; 6] {
+    let [delete_orgs, insert_orgs] = organisation_sql(scope);
+    let [delete_repeats, insert_repeats] = repeat_sql(scope);
+    let [delete_stats, insert_stats] = stats_sql(scope);
+    [
+        delete_orgs,
+        insert_orgs,
+        delete_repeats,
+        insert_repeats,
+        delete_stats,
+        insert_stats,
+    ]
 }
 
 /// Recomputes the tallies of one workshop.

@@ -646,15 +646,13 @@ pub async fn update(
     )
     .await?;
     // New seats go to the waitlist, first come first served.
-    let seats_before = updated.seats_taken;
     while updated.seats_taken < updated.capacity && updated.waitlist_count > 0 {
         updated = super::enrolments::promote_next(&txn, actor, updated)
             .await?
             .0;
     }
-    if updated.seats_taken != seats_before {
-        tallies::refresh_workshop(&txn, id).await?;
-    }
+    // Promotions move the seat counts; a new date or organisation moves repeat seats.
+    tallies::refresh_workshop(&txn, id).await?;
     txn.commit().await?;
     let trainer_ids = trainer_ids(db, id).await?;
     let days = days_of(&updated, &course);

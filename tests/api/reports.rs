@@ -182,12 +182,14 @@ async fn the_generator_fills_whole_cascades_that_the_reports_count() {
     let app = spawn_app().await;
     let made = cssd::seed::generate(&app.state.db, 20, 7).await.unwrap();
     assert_eq!(made.workshops, 26, "rounded up to two cascades of 13");
-    assert_eq!(made.participants, 26 * 35);
+    // Three seats of each of the 18 community workshops go to people coming back.
+    assert_eq!(made.participants, 26 * 35 - 18 * 3);
     let summary = app.get("/api/v1/reports/summary").await.body;
     assert_eq!(summary["workshops"]["total"], 26);
     assert_eq!(count(&summary["workshops"]["by_level"], "tot"), 2);
     assert_eq!(count(&summary["workshops"]["by_level"], "community"), 18);
     assert_eq!(summary["enrolled"]["total"], 26 * 35);
+    assert_eq!(summary["distinct_participants"], 26 * 35 - 18 * 3);
     let tot = app.get("/api/v1/workshops?level=tot&limit=1").await.body["items"][0]["id"].clone();
     let tree = app
         .get(&format!("/api/v1/workshops/{tot}/cascade"))
@@ -308,5 +310,42 @@ async fn the_summary_follows_withdrawals_promotions_revocations_and_edits() {
     assert_eq!(
         count(&s["certified"]["by_organisation"], &org.to_string()),
         0
+    );
+
+    // A person in two workshops is two seats and one person, unless the filter keeps one.
+    let before = summary().await;
+    app.patch(&format!("/api/v1/workshops/{june}"), json!({"capacity": 3}))
+        .await;
+    let again = app.post(&path, json!({"participant_id": holder})).await;
+    assert_eq!(again.body["status"], "enrolled", "{}", again.text);
+    let s = summary().await;
+    assert_eq!(
+        s["enrolled"]["total"],
+        before["enrolled"]["total"].as_i64().unwrap() + 1
+    );
+    assert_eq!(s["distinct_participants"], before["distinct_participants"]);
+    let june_only = app
+        .get("/api/v1/reports/summary?from=2026-05-01")
+        .await
+        .body;
+    assert_eq!(june_only["enrolled"]["total"], 3);
+    assert_eq!(june_only["distinct_participants"], 3);
+    // Moved into May, June's seats fall in the same window as March's: the person counts once.
+    let moved = app
+        .patch(
+            &format!("/api/v1/workshops/{june}"),
+            json!({"start_date": "2026-05-04"}),
+        )
+        .await;
+    assert_eq!(moved.status, 200, "{}", moved.text);
+    let spring = app.get("/api/v1/reports/summary?to=2026-05-31").await.body;
+    assert_eq!(spring["enrolled"]["total"], 6);
+    assert_eq!(spring["distinct_participants"], 5);
+    // Withdrawn again, they are one seat, one person.
+    let enrolment = again.body["id"].as_i64().unwrap();
+    app.delete(&format!("{path}/{enrolment}")).await;
+    assert_eq!(
+        summary().await["distinct_participants"],
+        before["distinct_participants"]
     );
 }
