@@ -3,7 +3,7 @@
 use std::time::Instant;
 
 use chrono::{DateTime, Utc};
-use entity::{api_key, app_user, audit_log};
+use entity::{api_key, app_user, app_user::Role as DbRole, audit_log};
 use poem::{Request, web::Data};
 use poem_openapi::{
     ApiResponse, Enum, Object, OpenApi,
@@ -20,36 +20,16 @@ use crate::{
     services::{accounts, audit},
 };
 
-/// What a user account may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
-#[oai(rename_all = "snake_case")]
-pub enum Role {
-    /// IWSD administrator: everything.
-    Admin,
-    /// Reads courses and workshops; marks attendance and records assessments for the workshops
-    /// they are assigned to.
-    Trainer,
-    /// Reads their own enrolments and certificates.
-    Participant,
-}
-
-impl From<Role> for app_user::Role {
-    fn from(r: Role) -> Self {
-        match r {
-            Role::Admin => Self::Admin,
-            Role::Trainer => Self::Trainer,
-            Role::Participant => Self::Participant,
-        }
-    }
-}
-
-impl From<app_user::Role> for Role {
-    fn from(r: app_user::Role) -> Self {
-        match r {
-            app_user::Role::Admin => Self::Admin,
-            app_user::Role::Trainer => Self::Trainer,
-            app_user::Role::Participant => Self::Participant,
-        }
+mirror_enum! {
+    /// What a user account may do.
+    Role <=> DbRole {
+        /// IWSD administrator: everything.
+        Admin,
+        /// Reads courses and workshops; marks attendance and records assessments for the workshops
+        /// they are assigned to.
+        Trainer,
+        /// Reads their own enrolments and certificates.
+        Participant,
     }
 }
 

@@ -4,7 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use entity::{assessment::AssessmentKind as DbKind, attendance::AttendanceStatus as DbStatus};
 use poem::web::Data;
 use poem_openapi::{
-    ApiResponse, Enum, Object, OpenApi,
+    ApiResponse, Object, OpenApi,
     param::Path,
     payload::{Json, PlainText},
 };
@@ -17,61 +17,29 @@ use crate::{
     services::attendance::{self as service, MarkInput, ScoreInput},
 };
 
-/// A day's attendance mark.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
-#[oai(rename_all = "snake_case")]
-pub enum AttendanceStatus {
-    /// Attended.
-    Present,
-    /// Did not attend.
-    Absent,
-    /// Attended, arriving late: counts as attended.
-    Late,
-    /// Did not attend, with a reason: does not count as attended.
-    Excused,
-}
-
-impl From<AttendanceStatus> for DbStatus {
-    fn from(s: AttendanceStatus) -> Self {
-        match s {
-            AttendanceStatus::Present => Self::Present,
-            AttendanceStatus::Absent => Self::Absent,
-            AttendanceStatus::Late => Self::Late,
-            AttendanceStatus::Excused => Self::Excused,
-        }
+mirror_enum! {
+    /// A day's attendance mark.
+    AttendanceStatus <=> DbStatus {
+        /// Attended.
+        Present,
+        /// Did not attend.
+        Absent,
+        /// Attended, arriving late: counts as attended.
+        Late,
+        /// Did not attend, with a reason: does not count as attended.
+        Excused,
     }
 }
 
-impl From<DbStatus> for AttendanceStatus {
-    fn from(s: DbStatus) -> Self {
-        match s {
-            DbStatus::Present => Self::Present,
-            DbStatus::Absent => Self::Absent,
-            DbStatus::Late => Self::Late,
-            DbStatus::Excused => Self::Excused,
-        }
-    }
-}
-
-/// What an assessment measures.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
-#[oai(rename_all = "snake_case")]
-pub enum AssessmentKind {
-    /// Before the course: the baseline for knowledge gain.
-    PreTest,
-    /// After the course: decides the certificate.
-    PostTest,
-    /// A practical exercise.
-    Practical,
-}
-
-impl From<AssessmentKind> for DbKind {
-    fn from(k: AssessmentKind) -> Self {
-        match k {
-            AssessmentKind::PreTest => Self::PreTest,
-            AssessmentKind::PostTest => Self::PostTest,
-            AssessmentKind::Practical => Self::Practical,
-        }
+mirror_enum! {
+    /// What an assessment measures.
+    AssessmentKind <=> DbKind {
+        /// Before the course: the baseline for knowledge gain.
+        PreTest,
+        /// After the course: decides the certificate.
+        PostTest,
+        /// A practical exercise.
+        Practical,
     }
 }
 

@@ -4,7 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use entity::certificate::{self, CertificateStatus as DbStatus};
 use poem::web::Data;
 use poem_openapi::{
-    ApiResponse, Enum, Object, OpenApi,
+    ApiResponse, Object, OpenApi,
     param::{Path, Query},
     payload::{Binary, Json},
 };
@@ -21,20 +21,11 @@ use crate::{
     },
 };
 
-/// Whether a certificate still stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
-#[oai(rename_all = "snake_case")]
-pub enum CertificateStatus {
-    Valid,
-    Revoked,
-}
-
-impl From<DbStatus> for CertificateStatus {
-    fn from(s: DbStatus) -> Self {
-        match s {
-            DbStatus::Valid => Self::Valid,
-            DbStatus::Revoked => Self::Revoked,
-        }
+mirror_enum! {
+    /// Whether a certificate still stands.
+    CertificateStatus <=> DbStatus {
+        Valid,
+        Revoked,
     }
 }
 

@@ -3,40 +3,20 @@
 use chrono::{DateTime, Utc};
 use entity::email_outbox::{self, EmailStatus as DbStatus};
 use poem::web::Data;
-use poem_openapi::{Enum, Object, OpenApi, param::Query, payload::Json};
+use poem_openapi::{Object, OpenApi, param::Query, payload::Json};
 
 use super::{Tag, page};
 use crate::{AppState, auth::CanAdminister, error::ApiError, mail::outbox};
 
-/// Where an email stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
-#[oai(rename_all = "snake_case")]
-pub enum EmailStatus {
-    /// Waiting to be sent, or to be retried at `next_attempt_at`.
-    Queued,
-    /// Handed to the mail server (or written to the outbox folder).
-    Sent,
-    /// Refused for good, or out of attempts; `last_error` says why.
-    Failed,
-}
-
-impl From<DbStatus> for EmailStatus {
-    fn from(s: DbStatus) -> Self {
-        match s {
-            DbStatus::Queued => Self::Queued,
-            DbStatus::Sent => Self::Sent,
-            DbStatus::Failed => Self::Failed,
-        }
-    }
-}
-
-impl From<EmailStatus> for DbStatus {
-    fn from(s: EmailStatus) -> Self {
-        match s {
-            EmailStatus::Queued => Self::Queued,
-            EmailStatus::Sent => Self::Sent,
-            EmailStatus::Failed => Self::Failed,
-        }
+mirror_enum! {
+    /// Where an email stands.
+    EmailStatus <=> DbStatus {
+        /// Waiting to be sent, or to be retried at `next_attempt_at`.
+        Queued,
+        /// Handed to the mail server (or written to the outbox folder).
+        Sent,
+        /// Refused for good, or out of attempts; `last_error` says why.
+        Failed,
     }
 }
 

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use entity::enrolment::EnrolmentStatus as DbStatus;
 use poem::web::Data;
 use poem_openapi::{
-    ApiResponse, Enum, Object, OpenApi,
+    ApiResponse, Object, OpenApi,
     param::{Header, Path, Query},
     payload::Json,
 };
@@ -20,35 +20,15 @@ use crate::{
     },
 };
 
-/// Where an enrolment stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
-#[oai(rename_all = "snake_case")]
-pub enum EnrolmentStatus {
-    /// Holds a seat.
-    Enrolled,
-    /// Waiting for a seat; `waitlist_position` says where in the queue.
-    Waitlisted,
-    /// Gave the seat or the place up.
-    Withdrawn,
-}
-
-impl From<DbStatus> for EnrolmentStatus {
-    fn from(s: DbStatus) -> Self {
-        match s {
-            DbStatus::Enrolled => Self::Enrolled,
-            DbStatus::Waitlisted => Self::Waitlisted,
-            DbStatus::Withdrawn => Self::Withdrawn,
-        }
-    }
-}
-
-impl From<EnrolmentStatus> for DbStatus {
-    fn from(s: EnrolmentStatus) -> Self {
-        match s {
-            EnrolmentStatus::Enrolled => Self::Enrolled,
-            EnrolmentStatus::Waitlisted => Self::Waitlisted,
-            EnrolmentStatus::Withdrawn => Self::Withdrawn,
-        }
+mirror_enum! {
+    /// Where an enrolment stands.
+    EnrolmentStatus <=> DbStatus {
+        /// Holds a seat.
+        Enrolled,
+        /// Waiting for a seat; `waitlist_position` says where in the queue.
+        Waitlisted,
+        /// Gave the seat or the place up.
+        Withdrawn,
     }
 }
 

@@ -3,6 +3,30 @@
 //! Handlers are thin: they take wire types, call `services`, and convert the result into wire
 //! types. Entities never go over the wire.
 
+/// Declares a wire enum (snake_case in the spec) that mirrors an entity enum variant for
+/// variant, with `From` both ways: adding a variant on one side without the other fails to
+/// compile. (Declared before the modules so that they all can use it.)
+macro_rules! mirror_enum {
+    ($(#[$meta:meta])* $wire:ident <=> $db:ident { $($(#[$vmeta:meta])* $variant:ident),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, ::poem_openapi::Enum)]
+        #[oai(rename_all = "snake_case")]
+        pub enum $wire { $($(#[$vmeta])* $variant),+ }
+
+        impl From<$wire> for $db {
+            fn from(v: $wire) -> Self {
+                match v { $($wire::$variant => $db::$variant),+ }
+            }
+        }
+
+        impl From<$db> for $wire {
+            fn from(v: $db) -> Self {
+                match v { $($db::$variant => $wire::$variant),+ }
+            }
+        }
+    };
+}
+
 pub mod accounts;
 pub mod attendance;
 pub mod certificates;

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use entity::organisation::{self, OrganisationKind as DbKind};
 use poem::web::Data;
-use poem_openapi::{ApiResponse, Enum, Object, OpenApi, param::Path, param::Query, payload::Json};
+use poem_openapi::{ApiResponse, Object, OpenApi, param::Path, param::Query, payload::Json};
 
 use super::{JsonBody, Tag, page};
 use crate::{
@@ -14,35 +14,13 @@ use crate::{
     services::organisations as service,
 };
 
-/// What sort of body an organisation is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
-#[oai(rename_all = "snake_case")]
-pub enum OrganisationKind {
-    LocalAuthority,
-    ResidentsAssociation,
-    CivicSociety,
-    Other,
-}
-
-impl From<OrganisationKind> for DbKind {
-    fn from(kind: OrganisationKind) -> Self {
-        match kind {
-            OrganisationKind::LocalAuthority => Self::LocalAuthority,
-            OrganisationKind::ResidentsAssociation => Self::ResidentsAssociation,
-            OrganisationKind::CivicSociety => Self::CivicSociety,
-            OrganisationKind::Other => Self::Other,
-        }
-    }
-}
-
-impl From<DbKind> for OrganisationKind {
-    fn from(kind: DbKind) -> Self {
-        match kind {
-            DbKind::LocalAuthority => Self::LocalAuthority,
-            DbKind::ResidentsAssociation => Self::ResidentsAssociation,
-            DbKind::CivicSociety => Self::CivicSociety,
-            DbKind::Other => Self::Other,
-        }
+mirror_enum! {
+    /// What sort of body an organisation is.
+    OrganisationKind <=> DbKind {
+        LocalAuthority,
+        ResidentsAssociation,
+        CivicSociety,
+        Other,
     }
 }
 

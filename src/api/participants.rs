@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use entity::participant::{self, Gender as DbGender, TargetGroup as DbTargetGroup};
 use poem::{Request, RequestBody, web::Data};
 use poem_openapi::{
-    ApiExtractor, ApiExtractorType, ApiResponse, Enum, ExtractParamOptions, Object, OpenApi,
+    ApiExtractor, ApiExtractorType, ApiResponse, ExtractParamOptions, Object, OpenApi,
     param::{Header, Path, Query},
     payload::{Json, ParsePayload, Payload},
     registry::{MetaMediaType, MetaRequest, MetaSchema, MetaSchemaRef, Registry},
@@ -19,27 +19,6 @@ use crate::{
     error::ApiError,
     services::participants::{self as service, ImportRow, ParticipantChanges, ParticipantFilter},
 };
-
-macro_rules! mirror_enum {
-    ($(#[$meta:meta])* $wire:ident <=> $db:ident { $($(#[$vmeta:meta])* $variant:ident),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
-        #[oai(rename_all = "snake_case")]
-        pub enum $wire { $($(#[$vmeta])* $variant),+ }
-
-        impl From<$wire> for $db {
-            fn from(v: $wire) -> Self {
-                match v { $($wire::$variant => $db::$variant),+ }
-            }
-        }
-
-        impl From<$db> for $wire {
-            fn from(v: $db) -> Self {
-                match v { $($db::$variant => $wire::$variant),+ }
-            }
-        }
-    };
-}
 
 mirror_enum! {
     /// Gender as the participant chose to record it.

@@ -4,7 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use entity::workshop::{Level as DbLevel, Status as DbStatus};
 use poem::web::Data;
 use poem_openapi::{
-    ApiResponse, Enum, Object, OpenApi,
+    ApiResponse, Object, OpenApi,
     param::{Header, Path, Query},
     payload::{Json, PlainText},
 };
@@ -20,67 +20,25 @@ use crate::{
     },
 };
 
-/// Where a workshop sits in the Training-of-Trainers cascade.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
-#[oai(rename_all = "snake_case")]
-pub enum Level {
-    /// Training of Trainers: IWSD trains council supervisors and community champions.
-    Tot,
-    /// Newly certified trainers train community representatives.
-    Cascade,
-    /// Community representatives carry the training to their constituencies.
-    Community,
-}
-
-impl From<Level> for DbLevel {
-    fn from(l: Level) -> Self {
-        match l {
-            Level::Tot => Self::Tot,
-            Level::Cascade => Self::Cascade,
-            Level::Community => Self::Community,
-        }
+mirror_enum! {
+    /// Where a workshop sits in the Training-of-Trainers cascade.
+    Level <=> DbLevel {
+        /// Training of Trainers: IWSD trains council supervisors and community champions.
+        Tot,
+        /// Newly certified trainers train community representatives.
+        Cascade,
+        /// Community representatives carry the training to their constituencies.
+        Community,
     }
 }
 
-impl From<DbLevel> for Level {
-    fn from(l: DbLevel) -> Self {
-        match l {
-            DbLevel::Tot => Self::Tot,
-            DbLevel::Cascade => Self::Cascade,
-            DbLevel::Community => Self::Community,
-        }
-    }
-}
-
-/// Where a workshop is in its life: `scheduled → in_progress → completed`, or `cancelled`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
-#[oai(rename_all = "snake_case")]
-pub enum WorkshopStatus {
-    Scheduled,
-    InProgress,
-    Completed,
-    Cancelled,
-}
-
-impl From<WorkshopStatus> for DbStatus {
-    fn from(s: WorkshopStatus) -> Self {
-        match s {
-            WorkshopStatus::Scheduled => Self::Scheduled,
-            WorkshopStatus::InProgress => Self::InProgress,
-            WorkshopStatus::Completed => Self::Completed,
-            WorkshopStatus::Cancelled => Self::Cancelled,
-        }
-    }
-}
-
-impl From<DbStatus> for WorkshopStatus {
-    fn from(s: DbStatus) -> Self {
-        match s {
-            DbStatus::Scheduled => Self::Scheduled,
-            DbStatus::InProgress => Self::InProgress,
-            DbStatus::Completed => Self::Completed,
-            DbStatus::Cancelled => Self::Cancelled,
-        }
+mirror_enum! {
+    /// Where a workshop is in its life: `scheduled → in_progress → completed`, or `cancelled`.
+    WorkshopStatus <=> DbStatus {
+        Scheduled,
+        InProgress,
+        Completed,
+        Cancelled,
     }
 }
 
