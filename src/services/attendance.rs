@@ -276,7 +276,7 @@ pub async fn mark(
             .await?;
     }
     audit::record_many(&txn, &who.actor(), changes).await?;
-    tallies::refresh_workshop(&txn, workshop_id).await?;
+    tallies::refresh_marks(&txn, workshop_id, tallies::Marks::Attendance).await?;
     txn.commit().await?;
     Ok(outcome)
 }
@@ -371,7 +371,7 @@ pub async fn record_scores(
         applied += 1;
     }
     audit::record_many(&txn, &who.actor(), changes).await?;
-    tallies::refresh_workshop(&txn, workshop_id).await?;
+    tallies::refresh_marks(&txn, workshop_id, tallies::Marks::Assessments).await?;
     txn.commit().await?;
     Ok((applied, unchanged))
 }

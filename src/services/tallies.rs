@@ -77,6 +77,19 @@ impl Scope<'_> {
     }
 }
 
+/// The days attended by the seated (`FROM … WHERE …`, over `e`, to be narrowed to workshops).
+const DAYS_ATTENDED: &str = "FROM attendance a JOIN enrolment e ON e.id = a.enrolment_id \
+     WHERE a.status IN ('present', 'late') AND e.status = 'enrolled'";
+
+/// The knowledge gain of one seated participant, in percentage points, over [`GAINS`].
+const GAIN: &str = "SUM(post.score * 100.0 / post.max_score - pre.score * 100.0 / pre.max_score)";
+
+/// The seated participants with both tests (`FROM … WHERE …`, over `e`).
+const GAINS: &str = "FROM enrolment e \
+     JOIN assessment pre ON pre.enrolment_id = e.id AND pre.kind = 'pre_test' \
+     JOIN assessment post ON post.enrolment_id = e.id AND post.kind = 'post_test' \
+     WHERE e.status = 'enrolled'";
+
 /// Per-participant split columns of one population, as conditional counts over `p`.
 fn split_columns(population: &str) -> Vec<(String, String)> {
     let mut columns = Vec::new();
@@ -144,15 +157,10 @@ fn stats_sql(scope: Scope<'_>) -> [String; 2] {
          LEFT JOIN (SELECT x.workshop_id, COUNT(*) AS n, {certified_splits} \
            FROM certificate x JOIN participant p ON p.id = x.participant_id \
            WHERE x.status = 'valid' AND {of_certificate} GROUP BY x.workshop_id) ce ON ce.workshop_id = w.id \
-         LEFT JOIN (SELECT e.workshop_id, COUNT(*) AS n FROM attendance a JOIN enrolment e ON e.id = a.enrolment_id \
-           WHERE a.status IN ('present', 'late') AND e.status = 'enrolled' AND {of_enrolment} \
+         LEFT JOIN (SELECT e.workshop_id, COUNT(*) AS n {DAYS_ATTENDED} AND {of_enrolment} \
            GROUP BY e.workshop_id) da ON da.workshop_id = w.id \
-         LEFT JOIN (SELECT e.workshop_id, \
-             SUM(post.score * 100.0 / post.max_score - pre.score * 100.0 / pre.max_score) AS s, COUNT(*) AS n \
-           FROM enrolment e \
-           JOIN assessment pre ON pre.enrolment_id = e.id AND pre.kind = 'pre_test' \
-           JOIN assessment post ON post.enrolment_id = e.id AND post.kind = 'post_test' \
-           WHERE e.status = 'enrolled' AND {of_enrolment} GROUP BY e.workshop_id) kg ON kg.workshop_id = w.id \
+         LEFT JOIN (SELECT e.workshop_id, {GAIN} AS s, COUNT(*) AS n {GAINS} AND {of_enrolment} \
+           GROUP BY e.workshop_id) kg ON kg.workshop_id = w.id \
          WHERE {of_workshop}",
         columns = columns.join(", "),
         values = values.join(", "),
@@ -260,6 +268,46 @@ fn statements(scope: Scope<'_>) -> [String; 6] {
 /// Recomputes the tallies of one workshop.
 pub async fn refresh_workshop(db: &impl ConnectionTrait, workshop_id: i64) -> Result<(), DbErr> {
     refresh(db, Scope::Workshops(&[workshop_id])).await
+}
+
+/// What an attendance or assessment change moves: only these figures of one workshop are
+/// recounted (one statement, not a whole refresh).
+#[derive(Debug, Clone, Copy)]
+pub enum Marks {
+    /// Days attended.
+    Attendance,
+    /// Knowledge gain.
+    Assessments,
+}
+
+/// Recounts the figures `marks` moves in one workshop's tallies.
+pub async fn refresh_marks(
+    db: &impl ConnectionTrait,
+    workshop_id: i64,
+    marks: Marks,
+) -> Result<(), DbErr> {
+    let sql = match marks {
+        Marks::Attendance => format!(
+            "UPDATE workshop_stats SET days_attended = \
+             (SELECT COUNT(*) {DAYS_ATTENDED} AND e.workshop_id = $1) WHERE workshop_id = $1"
+        ),
+        Marks::Assessments => format!(
+            "UPDATE workshop_stats SET (gain_sum, gain_count) = \
+             (SELECT COALESCE({GAIN}, 0.0), COUNT(*) {GAINS} AND e.workshop_id = $1) WHERE workshop_id = $1"
+        ),
+    };
+    let updated = db
+        .execute_raw(Statement::from_sql_and_values(
+            db.get_database_backend(),
+            sql,
+            [workshop_id.into()],
+        ))
+        .await?;
+    if updated.rows_affected() == 0 {
+        // No tallies yet: make them whole.
+        refresh_workshop(db, workshop_id).await?;
+    }
+    Ok(())
 }
 
 /// The workshops a participant holds a seat, a waitlist place or a certificate in: the ones

@@ -348,4 +348,35 @@ async fn the_summary_follows_withdrawals_promotions_revocations_and_edits() {
         summary().await["distinct_participants"],
         before["distinct_participants"]
     );
+
+    // A corrected register and a re-marked test move the attendance rate and knowledge gain.
+    let first = app
+        .get(&format!("/api/v1/workshops/{march}/enrolments"))
+        .await
+        .body["items"][0]["id"]
+        .clone();
+    let marked = app
+        .put(
+            &format!("/api/v1/workshops/{march}/attendance"),
+            json!({"records": [{"enrolment_id": first, "day": 1, "status": "absent"}]}),
+        )
+        .await;
+    assert_eq!(marked.status, 200, "{}", marked.text);
+    let rate = &summary().await["attendance_rate_by_course"][0];
+    assert!(
+        (rate["value"].as_f64().unwrap() - 14.0 / 15.0).abs() < 1e-9,
+        "{rate}"
+    );
+    let rescored = app
+        .put(
+            &format!("/api/v1/workshops/{march}/assessments"),
+            json!({"records": [{"enrolment_id": first, "kind": "post_test", "score": 100, "max_score": 100}]}),
+        )
+        .await;
+    assert_eq!(rescored.status, 200, "{}", rescored.text);
+    let gain = &summary().await["knowledge_gain_by_course"][0];
+    assert!(
+        (gain["value"].as_f64().unwrap() - 80.0 / 3.0).abs() < 1e-9,
+        "gains of 60, 30 and -10: {gain}"
+    );
 }
