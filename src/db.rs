@@ -99,14 +99,9 @@ pub struct WriteTxn {
 }
 
 impl WriteTxn {
-    /// Commits, then hands the turn on.
+    /// Commits, then hands the turn on. (Dropped without a commit, it rolls back.)
     pub async fn commit(self) -> Result<(), DbErr> {
         self.txn.commit().await
-    }
-
-    /// Rolls back, then hands the turn on.
-    pub async fn rollback(self) -> Result<(), DbErr> {
-        self.txn.rollback().await
     }
 }
 

@@ -157,16 +157,7 @@ pub async fn issue_for_workshop(
     workshop_id: i64,
 ) -> Result<IssueOutcome> {
     let txn = begin_write(db).await?;
-    let workshop = lock_for_update(
-        workshop::Entity::find_by_id(workshop_id),
-        txn.get_database_backend(),
-    )
-    .one(&txn)
-    .await?
-    .ok_or(Error::NotFound {
-        entity: "workshop",
-        id: workshop_id,
-    })?;
+    let workshop = super::workshops::lock(&txn, workshop_id).await?;
     if workshop.status != Status::Completed {
         return Err(Error::Conflict(format!(
             "certificates are issued once workshop {workshop_id} is completed"

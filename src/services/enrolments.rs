@@ -21,7 +21,7 @@ use sea_orm::{
 
 use super::{Page, PageRequest, audit, tallies};
 use crate::{
-    db::{begin_write, lock_for_update},
+    db::begin_write,
     domain::{Error, FieldError, Result, access::Actor, workshop::seat_available},
 };
 
@@ -30,16 +30,6 @@ use crate::{
 pub struct EnrolmentView {
     pub enrolment: enrolment::Model,
     pub waitlist_position: Option<u64>,
-}
-
-async fn lock_workshop(txn: &DatabaseTransaction, id: i64) -> Result<workshop::Model> {
-    lock_for_update(workshop::Entity::find_by_id(id), txn.get_database_backend())
-        .one(txn)
-        .await?
-        .ok_or(Error::NotFound {
-            entity: "workshop",
-            id,
-        })
 }
 
 async fn next_queue_number(txn: &DatabaseTransaction, workshop_id: i64) -> Result<i64> {
@@ -74,7 +64,7 @@ pub async fn enrol(
     participant_id: i64,
 ) -> Result<EnrolmentView> {
     let txn = begin_write(db).await?;
-    let workshop = lock_workshop(&txn, workshop_id).await?;
+    let workshop = super::workshops::lock(&txn, workshop_id).await?;
     if workshop.status != Status::Scheduled {
         return Err(Error::Conflict(format!(
             "workshop {workshop_id} is not taking enrolments: it is {}",
@@ -220,7 +210,7 @@ pub async fn withdraw(
     enrolment_id: i64,
 ) -> Result<(enrolment::Model, Option<enrolment::Model>)> {
     let txn = begin_write(db).await?;
-    let workshop = lock_workshop(&txn, workshop_id).await?;
+    let workshop = super::workshops::lock(&txn, workshop_id).await?;
     let current = enrolment::Entity::find_by_id(enrolment_id)
         .filter(enrolment::Column::WorkshopId.eq(workshop_id))
         .one(&txn)

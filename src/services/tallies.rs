@@ -44,7 +44,6 @@ pub fn gender_column(population: &str, gender: &str) -> String {
 /// Which workshops a refresh covers.
 #[derive(Debug, Clone, Copy)]
 pub enum Scope<'a> {
-    All,
     Workshops(&'a [i64]),
     /// Workshops that have no tallies yet (created before the tallies existed).
     Missing,
@@ -56,7 +55,6 @@ impl Scope<'_> {
     /// text every time and stay prepared.
     fn condition(&self, column: &str) -> String {
         match self {
-            Scope::All => "1 = 1".into(),
             Scope::Workshops(ids) => {
                 let params: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
                 format!("{column} IN ({})", params.join(", "))
@@ -296,17 +294,13 @@ pub async fn refresh_marks(
              (SELECT COALESCE({GAIN}, 0.0), COUNT(*) {GAINS} AND e.workshop_id = $1) WHERE workshop_id = $1"
         ),
     };
-    let updated = db
-        .execute_raw(Statement::from_sql_and_values(
-            db.get_database_backend(),
-            sql,
-            [workshop_id.into()],
-        ))
-        .await?;
-    if updated.rows_affected() == 0 {
-        // No tallies yet: make them whole.
-        refresh_workshop(db, workshop_id).await?;
-    }
+    // Every workshop has its tallies row from creation (or from start-up, for older ones).
+    db.execute_raw(Statement::from_sql_and_values(
+        db.get_database_backend(),
+        sql,
+        [workshop_id.into()],
+    ))
+    .await?;
     Ok(())
 }
 

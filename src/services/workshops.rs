@@ -344,16 +344,16 @@ pub async fn get_model(db: &impl ConnectionTrait, id: i64) -> Result<workshop::M
         })
 }
 
-/// The trainers of a workshop.
-pub async fn trainer_ids(db: &impl ConnectionTrait, workshop_id: i64) -> Result<Vec<i64>> {
-    Ok(workshop_trainer::Entity::find()
-        .filter(workshop_trainer::Column::WorkshopId.eq(workshop_id))
-        .order_by_asc(workshop_trainer::Column::UserId)
-        .all(db)
+/// A workshop read inside a writing transaction, locked against other writers until it ends
+/// (`FOR UPDATE` on PostgreSQL; SQLite's write lock is already held, see `db::begin_write`).
+pub async fn lock(txn: &impl ConnectionTrait, id: i64) -> Result<workshop::Model> {
+    lock_for_update(workshop::Entity::find_by_id(id), txn.get_database_backend())
+        .one(txn)
         .await?
-        .into_iter()
-        .map(|t| t.user_id)
-        .collect())
+        .ok_or(Error::NotFound {
+            entity: "workshop",
+            id,
+        })
 }
 
 /// Whether `user_id` is one of the workshop's trainers.
@@ -538,13 +538,7 @@ pub async fn update(
     changes: WorkshopChanges,
 ) -> Result<WorkshopView> {
     let txn = begin_write(db).await?;
-    let current = lock_for_update(workshop::Entity::find_by_id(id), txn.get_database_backend())
-        .one(&txn)
-        .await?
-        .ok_or(Error::NotFound {
-            entity: "workshop",
-            id,
-        })?;
+    let current = lock(&txn, id).await?;
     if matches!(current.status, Status::Completed | Status::Cancelled) {
         return Err(Error::Conflict(format!(
             "workshop {id} has finished and can no longer be changed"
@@ -654,14 +648,7 @@ pub async fn update(
     // Promotions move the seat counts; a new date or organisation moves repeat seats.
     tallies::refresh_workshop(&txn, id).await?;
     txn.commit().await?;
-    let trainer_ids = trainer_ids(db, id).await?;
-    let days = days_of(&updated, &course);
-    Ok(WorkshopView {
-        workshop: updated,
-        course,
-        trainer_ids,
-        days,
-    })
+    get(db, id).await
 }
 
 /// Moves a workshop through its life: start, complete or cancel.
@@ -672,13 +659,7 @@ pub async fn change_status(
     change: Transition,
 ) -> Result<WorkshopView> {
     let txn = begin_write(db).await?;
-    let current = lock_for_update(workshop::Entity::find_by_id(id), txn.get_database_backend())
-        .one(&txn)
-        .await?
-        .ok_or(Error::NotFound {
-            entity: "workshop",
-            id,
-        })?;
+    let current = lock(&txn, id).await?;
     let next = transition(current.status, change, current.end_date, local_today())
         .map_err(Error::Conflict)?;
     let before = audit::snapshot(&current);
