@@ -400,8 +400,9 @@ impl AuthApi {
 
     /// Log out
     ///
-    /// Ends the session whose token is presented; the token stops working at once. (API keys
-    /// are revoked with `DELETE /api/v1/api-keys/{id}` instead.)
+    /// Ends the session whose token is presented; the token stops working at once (in other
+    /// server processes sharing the database, within `CSSD_AUTH_CACHE_SECONDS`). (API keys are
+    /// revoked with `DELETE /api/v1/api-keys/{id}` instead.)
     #[oai(path = "/auth/logout", method = "post", operation_id = "logout")]
     async fn logout(
         &self,
@@ -524,7 +525,8 @@ impl AdminApi {
 
     /// Revoke an API key
     ///
-    /// The key stops working at once. Revoking a revoked key is harmless.
+    /// The key stops working at once (in other server processes sharing the database, within
+    /// `CSSD_AUTH_CACHE_SECONDS`). Revoking a revoked key is harmless.
     #[oai(
         path = "/api-keys/:id",
         method = "delete",
