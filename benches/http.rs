@@ -22,7 +22,6 @@
 
 use std::{
     net::TcpListener,
-    path::PathBuf,
     sync::{
         Arc,
         atomic::{AtomicUsize, Ordering},
@@ -31,10 +30,11 @@ use std::{
 };
 
 use chrono::{Datelike, Days, NaiveDate, Utc, Weekday};
-use cssd::{Application, Config};
-use rand::Rng;
+use cssd::{
+    Application, Config,
+    testing::{ScratchDatabase, random_suffix},
+};
 use reqwest::{Client, StatusCode, header};
-use sea_orm::{ConnectionTrait, Database};
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
 
@@ -51,109 +51,13 @@ const GET_MAX_REQUESTS: usize = 5_000_000;
 const ATTENDANCE_RUNS: usize = 30;
 const ATTENDANCE_TIME_LIMIT: Duration = Duration::from_secs(60);
 
-/// The database the bench runs on; removed (file) or dropped (PostgreSQL) when this goes.
-enum BenchDatabase {
-    Sqlite(PathBuf),
-    Postgres { admin_url: String, name: String },
-}
-
-impl BenchDatabase {
-    fn describe(&self) -> String {
-        match self {
-            BenchDatabase::Sqlite(path) => format!("SQLite (WAL), file {}", path.display()),
-            BenchDatabase::Postgres { admin_url, name } => {
-                let server = admin_url
-                    .rsplit_once('/')
-                    .map_or(admin_url.as_str(), |p| p.0);
-                format!(
-                    "PostgreSQL, database {name} on {}",
-                    cssd::config::redact_url(server)
-                )
-            }
-        }
-    }
-}
-
-impl Drop for BenchDatabase {
-    fn drop(&mut self) {
-        match self {
-            BenchDatabase::Sqlite(path) => {
-                for suffix in ["", "-wal", "-shm"] {
-                    let mut p = path.clone().into_os_string();
-                    p.push(suffix);
-                    let _ = std::fs::remove_file(p);
-                }
-            }
-            BenchDatabase::Postgres { admin_url, name } => {
-                let (admin_url, db_name) = (admin_url.clone(), name.clone());
-                // Dropping needs async I/O; do it on a runtime of its own so Drop can block
-                // (also when a failed assertion unwinds through the bench's runtime).
-                let dropped = std::thread::spawn(move || {
-                    let rt = tokio::runtime::Builder::new_current_thread()
-                        .enable_all()
-                        .build()
-                        .ok()?;
-                    rt.block_on(async {
-                        let db = Database::connect(admin_url).await.ok()?;
-                        let done = db
-                            .execute_unprepared(&format!(
-                                "DROP DATABASE IF EXISTS \"{db_name}\" WITH (FORCE)"
-                            ))
-                            .await
-                            .ok();
-                        db.close().await.ok();
-                        done
-                    })
-                })
-                .join();
-                if !matches!(dropped, Ok(Some(_))) {
-                    eprintln!("warning: could not drop the bench database {name}");
-                }
-            }
-        }
-    }
-}
-
-fn random_suffix() -> String {
-    let n: u64 = rand::rng().random();
-    format!("{n:016x}")
-}
-
-async fn fresh_database() -> (String, BenchDatabase) {
-    match std::env::var("BENCH_DATABASE_URL")
+/// A fresh database: on the PostgreSQL server of `BENCH_DATABASE_URL` when set, else SQLite.
+async fn fresh_database() -> (String, ScratchDatabase) {
+    let admin_url = std::env::var("BENCH_DATABASE_URL")
         .ok()
-        .filter(|u| !u.trim().is_empty())
-    {
-        Some(admin_url) => {
-            assert!(
-                admin_url.starts_with("postgres://") || admin_url.starts_with("postgresql://"),
-                "BENCH_DATABASE_URL must be a postgres:// URL (unset it for SQLite)"
-            );
-            let name = format!("cssd_bench_{}", random_suffix());
-            let admin = Database::connect(admin_url.clone())
-                .await
-                .expect("connect to BENCH_DATABASE_URL");
-            admin
-                .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
-                .await
-                .expect("create the bench database");
-            admin.close().await.ok();
-            let (base, _) = admin_url
-                .rsplit_once('/')
-                .expect("BENCH_DATABASE_URL ends in /database");
-            (
-                format!("{base}/{name}"),
-                BenchDatabase::Postgres { admin_url, name },
-            )
-        }
-        None => {
-            let path = std::env::temp_dir().join(format!("cssd-bench-{}.db", random_suffix()));
-            (
-                format!("sqlite://{}?mode=rwc", path.display()),
-                BenchDatabase::Sqlite(path),
-            )
-        }
-    }
+        .filter(|u| !u.trim().is_empty());
+    let (database, url) = ScratchDatabase::create(admin_url, "cssd_bench").await;
+    (url, database)
 }
 
 /// Latency summary of one phase.

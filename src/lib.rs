@@ -17,6 +17,7 @@ pub mod idempotency;
 pub mod mail;
 pub mod seed;
 pub mod services;
+pub mod testing;
 
 use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
 

@@ -3,12 +3,13 @@
 //! SQLite (a temporary file) by default; PostgreSQL when `TEST_DATABASE_URL=postgres://…` is
 //! set, in which case each test creates its own database on that server and drops it after.
 
-use std::{net::TcpListener, path::PathBuf};
+use std::net::TcpListener;
 
-use cssd::{AppState, Application, Config};
-use rand::Rng;
+use cssd::{
+    AppState, Application, Config,
+    testing::{ScratchDatabase, random_suffix},
+};
 use reqwest::{Method, StatusCode};
-use sea_orm::{ConnectionTrait, Database};
 use serde_json::Value;
 use tokio::sync::oneshot;
 
@@ -24,7 +25,7 @@ pub struct TestApp {
     pub state: AppState,
     pub admin_token: String,
     shutdown: Option<oneshot::Sender<()>>,
-    database: TestDatabase,
+    database: ScratchDatabase,
 }
 
 /// A response, read whole.
@@ -81,80 +82,12 @@ impl TestResponse {
     }
 }
 
-enum TestDatabase {
-    Sqlite(PathBuf),
-    Postgres { admin_url: String, name: String },
-}
-
-impl Drop for TestDatabase {
-    fn drop(&mut self) {
-        match self {
-            TestDatabase::Sqlite(path) => {
-                for suffix in ["", "-wal", "-shm"] {
-                    let mut p = path.clone().into_os_string();
-                    p.push(suffix);
-                    let _ = std::fs::remove_file(p);
-                }
-            }
-            TestDatabase::Postgres { admin_url, name } => {
-                let (admin_url, name) = (admin_url.clone(), name.clone());
-                // Dropping needs async I/O; do it on a runtime of its own so Drop can block.
-                let _ = std::thread::spawn(move || {
-                    let rt = tokio::runtime::Builder::new_current_thread()
-                        .enable_all()
-                        .build()
-                        .ok()?;
-                    rt.block_on(async {
-                        let db = Database::connect(admin_url).await.ok()?;
-                        db.execute_unprepared(&format!(
-                            "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
-                        ))
-                        .await
-                        .ok()
-                    })
-                })
-                .join();
-            }
-        }
-    }
-}
-
-fn random_suffix() -> String {
-    let n: u64 = rand::rng().random();
-    format!("{n:016x}")
-}
-
-async fn fresh_database() -> (String, TestDatabase) {
-    match std::env::var("TEST_DATABASE_URL")
+async fn fresh_database() -> (String, ScratchDatabase) {
+    let admin_url = std::env::var("TEST_DATABASE_URL")
         .ok()
-        .filter(|u| !u.is_empty())
-    {
-        Some(admin_url) if admin_url.starts_with("postgres") => {
-            let name = format!("cssd_test_{}", random_suffix());
-            let admin = Database::connect(admin_url.clone())
-                .await
-                .expect("connect to TEST_DATABASE_URL");
-            admin
-                .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
-                .await
-                .expect("create test database");
-            admin.close().await.ok();
-            let (base, _) = admin_url
-                .rsplit_once('/')
-                .expect("TEST_DATABASE_URL ends in /database");
-            (
-                format!("{base}/{name}"),
-                TestDatabase::Postgres { admin_url, name },
-            )
-        }
-        _ => {
-            let path = std::env::temp_dir().join(format!("cssd-test-{}.db", random_suffix()));
-            (
-                format!("sqlite://{}?mode=rwc", path.display()),
-                TestDatabase::Sqlite(path),
-            )
-        }
-    }
+        .filter(|u| u.starts_with("postgres"));
+    let (database, url) = ScratchDatabase::create(admin_url, "cssd_test").await;
+    (url, database)
 }
 
 /// The Monday at least a week from today (a date for workshops that have not started).

@@ -1,0 +1,112 @@
+//! Support for the integration tests and the benchmarks (the server never uses it): a throwaway
+//! database, made empty and removed again when dropped.
+
+use std::path::PathBuf;
+
+use rand::Rng;
+use sea_orm::{ConnectionTrait, Database};
+
+/// A database that exists for as long as this value: an SQLite file in the temp directory, or a
+/// database created on a PostgreSQL server and dropped (`WITH (FORCE)`) afterwards.
+pub enum ScratchDatabase {
+    Sqlite(PathBuf),
+    Postgres { admin_url: String, name: String },
+}
+
+/// 64 random bits in hex, for names that do not collide between parallel runs.
+pub fn random_suffix() -> String {
+    let n: u64 = rand::rng().random();
+    format!("{n:016x}")
+}
+
+impl ScratchDatabase {
+    /// A new empty database named `<prefix>_<random>`: on the PostgreSQL server of `admin_url`
+    /// (a `postgres://…/database` URL to connect to while creating it), or an SQLite file when
+    /// there is none. Returns it with the URL to connect to it. Panics when it cannot be made:
+    /// this is for tests and benchmarks.
+    pub async fn create(admin_url: Option<String>, prefix: &str) -> (Self, String) {
+        let name = format!("{prefix}_{}", random_suffix());
+        match admin_url {
+            Some(admin_url) => {
+                assert!(
+                    admin_url.starts_with("postgres://") || admin_url.starts_with("postgresql://"),
+                    "{admin_url:?} is not a postgres:// URL"
+                );
+                let admin = Database::connect(admin_url.clone())
+                    .await
+                    .expect("connect to the PostgreSQL server");
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                    .await
+                    .expect("create a scratch database");
+                admin.close().await.ok();
+                let (base, _) = admin_url
+                    .rsplit_once('/')
+                    .expect("the PostgreSQL URL ends in /database");
+                let url = format!("{base}/{name}");
+                (ScratchDatabase::Postgres { admin_url, name }, url)
+            }
+            None => {
+                let path = std::env::temp_dir().join(format!("{name}.db"));
+                let url = format!("sqlite://{}?mode=rwc", path.display());
+                (ScratchDatabase::Sqlite(path), url)
+            }
+        }
+    }
+
+    /// What and where it is, with any password hidden.
+    pub fn describe(&self) -> String {
+        match self {
+            ScratchDatabase::Sqlite(path) => format!("SQLite (WAL), file {}", path.display()),
+            ScratchDatabase::Postgres { admin_url, name } => {
+                let server = admin_url
+                    .rsplit_once('/')
+                    .map_or(admin_url.as_str(), |p| p.0);
+                format!(
+                    "PostgreSQL, database {name} on {}",
+                    crate::config::redact_url(server)
+                )
+            }
+        }
+    }
+}
+
+impl Drop for ScratchDatabase {
+    fn drop(&mut self) {
+        match self {
+            ScratchDatabase::Sqlite(path) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let mut p = path.clone().into_os_string();
+                    p.push(suffix);
+                    let _ = std::fs::remove_file(p);
+                }
+            }
+            ScratchDatabase::Postgres { admin_url, name } => {
+                let (admin_url, db_name) = (admin_url.clone(), name.clone());
+                // Dropping needs async I/O; do it on a runtime of its own so Drop can block
+                // (also when a failed assertion unwinds through the caller's runtime).
+                let dropped = std::thread::spawn(move || {
+                    let rt = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .ok()?;
+                    rt.block_on(async {
+                        let db = Database::connect(admin_url).await.ok()?;
+                        let done = db
+                            .execute_unprepared(&format!(
+                                "DROP DATABASE IF EXISTS \"{db_name}\" WITH (FORCE)"
+                            ))
+                            .await
+                            .ok();
+                        db.close().await.ok();
+                        done
+                    })
+                })
+                .join();
+                if !matches!(dropped, Ok(Some(_))) {
+                    eprintln!("warning: could not drop the scratch database {name}");
+                }
+            }
+        }
+    }
+}
