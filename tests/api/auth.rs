@@ -327,3 +327,26 @@ async fn a_session_revoked_elsewhere_stops_within_the_auth_cache_time() {
             .assert_problem(401);
     }
 }
+
+/// A remembered token is still refused once its session expires, before the cache forgets it.
+#[tokio::test]
+async fn a_remembered_session_still_ends_at_its_expiry() {
+    use sea_orm::ConnectionTrait;
+    let app = spawn_app_with(|c| c.auth_cache_ttl = Duration::from_secs(60)).await;
+    let token = app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let hash = cssd::services::accounts::secret_hash(&token);
+    let soon = (chrono::Utc::now() + chrono::Duration::milliseconds(800)).to_rfc3339();
+    app.state
+        .db
+        .execute_unprepared(&format!(
+            "UPDATE session SET expires_at = '{soon}' WHERE token_hash = '{hash}'"
+        ))
+        .await
+        .unwrap();
+    assert_eq!(app.with_token(&token).get("/api/v1/me").await.status, 200);
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    app.with_token(&token)
+        .get("/api/v1/me")
+        .await
+        .assert_problem(401);
+}
