@@ -47,7 +47,7 @@ impl AuthCache {
     }
 
     /// Who holds `token`: from the cache, or looked up and remembered.
-    async fn authenticate(
+    pub async fn authenticate(
         &self,
         db: &sea_orm::DatabaseConnection,
         token: &str,

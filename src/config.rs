@@ -41,6 +41,13 @@ pub struct Config {
     /// 0 looks every token up on every request). Logout and key revocation take effect at once
     /// in this process; other processes sharing a PostgreSQL database notice within this time.
     pub auth_cache_ttl: Duration,
+    /// `CSSD_MAX_JSON_BYTES`: the largest JSON request body accepted (default 1 MiB); larger is 413.
+    pub max_json_bytes: u64,
+    /// `CSSD_MAX_CSV_BYTES`: the largest `text/csv` import accepted (default 10 MiB); larger is 413.
+    pub max_csv_bytes: u64,
+    /// `CSSD_HEADER_READ_SECONDS`: a client that has not sent a request's headers within this
+    /// time is disconnected (default 30).
+    pub header_read_timeout: Duration,
 }
 
 /// A configuration value that cannot be used.
@@ -71,6 +78,9 @@ impl Config {
             mail_retry_base: Duration::from_secs(60),
             mail_poll_interval: Duration::from_secs(5),
             auth_cache_ttl: Duration::from_secs(5),
+            max_json_bytes: 1024 * 1024,
+            max_csv_bytes: 10 * 1024 * 1024,
+            header_read_timeout: Duration::from_secs(30),
         }
     }
 
@@ -133,6 +143,7 @@ impl Config {
         for (name, field) in [
             ("CSSD_MAIL_RETRY_BASE_SECONDS", &mut config.mail_retry_base),
             ("CSSD_MAIL_POLL_SECONDS", &mut config.mail_poll_interval),
+            ("CSSD_HEADER_READ_SECONDS", &mut config.header_read_timeout),
         ] {
             if let Some(v) = lookup(name) {
                 *field = v
@@ -156,6 +167,21 @@ impl Config {
                     name: "CSSD_AUTH_CACHE_SECONDS",
                     message: format!("{v:?} is not a number of seconds from 0 to 3600"),
                 })?;
+        }
+        for (name, field) in [
+            ("CSSD_MAX_JSON_BYTES", &mut config.max_json_bytes),
+            ("CSSD_MAX_CSV_BYTES", &mut config.max_csv_bytes),
+        ] {
+            if let Some(v) = lookup(name) {
+                *field = v
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|n| (1024..=1024 * 1024 * 1024).contains(n))
+                    .ok_or(ConfigError {
+                        name,
+                        message: format!("{v:?} is not a number of bytes from 1024 to 1 GiB"),
+                    })?;
+            }
         }
         config.check()?;
         Ok(config)
@@ -216,6 +242,9 @@ impl fmt::Debug for Config {
             .field("mail_retry_base", &self.mail_retry_base)
             .field("mail_poll_interval", &self.mail_poll_interval)
             .field("auth_cache_ttl", &self.auth_cache_ttl)
+            .field("max_json_bytes", &self.max_json_bytes)
+            .field("max_csv_bytes", &self.max_csv_bytes)
+            .field("header_read_timeout", &self.header_read_timeout)
             .finish()
     }
 }

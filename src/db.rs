@@ -35,12 +35,68 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
                 .busy_timeout(Duration::from_secs(30))
         });
     let db = Database::connect(options).await?;
+    remember_file(&db);
     Migrator::up(&db, None).await?;
     // Workshops recorded before the report tallies existed get theirs now (a no-op otherwise).
     let txn = begin_write(&db).await?;
     crate::services::tallies::refresh(&txn, crate::services::tallies::Scope::Missing).await?;
     txn.commit().await?;
     Ok(db)
+}
+
+/// The SQLite files this process opened, with the identity (device, inode) each had then.
+fn opened_files() -> &'static Mutex<HashMap<PathBuf, (u64, u64)>> {
+    static FILES: OnceLock<Mutex<HashMap<PathBuf, (u64, u64)>>> = OnceLock::new();
+    FILES.get_or_init(Default::default)
+}
+
+fn sqlite_file(db: &DatabaseConnection) -> Option<PathBuf> {
+    (db.get_database_backend() == DbBackend::Sqlite).then(|| {
+        db.get_sqlite_connection_pool()
+            .connect_options()
+            .get_filename()
+            .to_path_buf()
+    })
+}
+
+fn identity(path: &std::path::Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+}
+
+fn remember_file(db: &DatabaseConnection) {
+    if let Some(path) = sqlite_file(db)
+        && let Some(id) = identity(&path)
+    {
+        opened_files()
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .insert(path, id);
+    }
+}
+
+/// On SQLite, checks that the database file is still the one opened at start-up: a file that
+/// was deleted or replaced under the running server must not be written (the writes would be
+/// lost, or go to a stranger's file), so every request and every write is refused until the
+/// server is restarted. Always fine on PostgreSQL.
+pub fn check_file(db: &DatabaseConnection) -> Result<(), DbErr> {
+    let Some(path) = sqlite_file(db) else {
+        return Ok(());
+    };
+    let opened = opened_files()
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .get(&path)
+        .copied();
+    match opened {
+        Some(id) if identity(&path) != Some(id) => {
+            tracing::error!(file = %path.display(), "the database file was deleted or replaced");
+            Err(DbErr::ConnectionAcquire(
+                sea_orm::error::ConnAcquireErr::ConnectionClosed,
+            ))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Whether the connection is to PostgreSQL (as opposed to SQLite).
@@ -62,6 +118,7 @@ pub fn is_postgres(db: &DatabaseConnection) -> bool {
 /// that put a 430 ms tail on requests that take 2 ms. Writers of other processes still wait in
 /// the busy handler, up to the busy timeout.
 pub async fn begin_write(db: &DatabaseConnection) -> Result<WriteTxn, DbErr> {
+    check_file(db)?;
     let turn = match db.get_database_backend() {
         DbBackend::Sqlite => Some(write_queue(db).lock_owned().await),
         _ => None,

@@ -10,10 +10,13 @@
 //! | [`ApiError::Forbidden`] | 403 | the caller is known but may not do this |
 //! | [`ApiError::NotFound`] | 404 | the id in the path names nothing |
 //! | [`ApiError::Conflict`] | 409 | the request is valid but clashes with what exists: a duplicate, a full or wrongly-stated resource |
+//! | [`ApiError::PayloadTooLarge`] | 413 | the body is over the limit for its media type (refused before it is read) |
+//! | [`ApiError::UriTooLong`] | 414 | the path and query are longer than the server reads |
 //! | [`ApiError::UnsupportedMediaType`] | 415 | the body is not in a format the operation takes |
 //! | [`ApiError::Invalid`] | 422 | the request is well formed but its values break a rule; always lists the fields |
 //! | [`ApiError::TooManyRequests`] | 429 | the caller must slow down; carries `Retry-After` |
 //! | [`ApiError::Internal`] | 500 | anything unexpected: the cause chain goes to the log, the client gets an opaque message |
+//! | [`ApiError::Unavailable`] | 503 | the service cannot work right now (its database file went away); retrying later may help |
 //!
 //! Domain code never sees this type: it returns [`crate::domain::Error`], converted here in one
 //! place (including unique-constraint violations, which become 409 here and nowhere else).
@@ -88,7 +91,13 @@ pub enum ApiError {
     #[error("{0}")]
     Conflict(String),
     #[error("{0}")]
+    PayloadTooLarge(String),
+    #[error("{0}")]
+    UriTooLong(String),
+    #[error("{0}")]
     UnsupportedMediaType(String),
+    #[error("{0}")]
+    Unavailable(String),
     #[error("{detail}")]
     Invalid {
         detail: String,
@@ -125,7 +134,10 @@ impl ApiError {
             Self::Forbidden(_) => ("forbidden", "Not allowed"),
             Self::NotFound(_) => ("not-found", "Not found"),
             Self::Conflict(_) => ("conflict", "Conflict"),
+            Self::PayloadTooLarge(_) => ("payload-too-large", "Request body too large"),
+            Self::UriTooLong(_) => ("uri-too-long", "Request URI too long"),
             Self::UnsupportedMediaType(_) => ("unsupported-media-type", "Unsupported media type"),
+            Self::Unavailable(_) => ("unavailable", "Service unavailable"),
             Self::Invalid { .. } => ("validation", "Invalid input"),
             Self::TooManyRequests { .. } => ("too-many-requests", "Too many requests"),
             Self::Internal(_) => ("internal", "Internal error"),
@@ -159,7 +171,10 @@ impl ResponseError for ApiError {
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UriTooLong(_) => StatusCode::URI_TOO_LONG,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -254,6 +269,10 @@ impl From<DbErr> for ApiError {
                 "a record with the same unique value already exists ({})",
                 constraint_name(&msg)
             )),
+            _ if matches!(err, DbErr::ConnectionAcquire(_)) => {
+                tracing::error!(error = %err, "database unavailable");
+                Self::Unavailable("the database is unavailable; try again later".into())
+            }
             _ => Self::Internal(err.into()),
         }
     }

@@ -1,26 +1,46 @@
 //! The `Idempotency-Key` middleware: a creating `POST` retried with the same key and body gets
 //! the first response again and creates nothing new.
 //!
-//! Keys are private to the caller (scoped by a hash of the `Authorization` header). Only
-//! successful responses are kept; a failed request changed nothing and may be retried. The same
-//! key with a different request is 422; a retry while the first is still running is 409.
+//! - It runs only for a caller whose credentials are valid, and checks them before it reads the
+//!   body: a request without valid credentials goes straight to the operation (which answers 401
+//!   without reading the body) and leaves no record. A replay is for the same caller only (keys
+//!   are scoped by the user or API key, not by the token string), and happens after the
+//!   credentials were checked again, so a revoked key or an ended session gets 401, not the
+//!   stored answer.
+//! - Only successful responses are kept; a failed request changed nothing and may be retried. The
+//!   same key with a different request is 422; a retry while the first is still running is 409.
+//!   Records are forgotten after [`RECORD_LIFETIME_HOURS`].
+//! - No secret is stored: logging in is never recorded (it creates nothing a retry could
+//!   duplicate), and for a new API key, whose secret is shown once, the stored answer is a 409
+//!   naming the key that the first request created.
 
 use poem::{Body, Endpoint, IntoResponse, Request, Response, http::Method};
 use sha2::{Digest, Sha256};
 
 use crate::{
     AppState,
-    error::ApiError,
+    domain::access::Principal,
+    error::{ApiError, PROBLEM_JSON},
     services::idempotency::{self, Claim},
 };
+
+pub use crate::services::idempotency::RECORD_LIFETIME_HOURS;
 
 /// The header that carries the key.
 pub const HEADER: &str = "idempotency-key";
 
+/// Operations whose response carries a secret (a session token): never recorded.
+const NEVER_RECORDED: &[&str] = &["/api/v1/auth/login"];
+
+/// The operation whose response carries a new API key, shown once: its replay is a 409.
+const API_KEY_CREATION: &str = "/api/v1/api-keys";
+
 /// Runs `ep` for `req`, honouring an `Idempotency-Key` on `POST` requests.
 pub async fn handle<E: Endpoint>(ep: &E, mut req: Request) -> poem::Result<Response> {
     let key = match req.headers().get(HEADER) {
-        Some(value) if req.method() == Method::POST => {
+        Some(value)
+            if req.method() == Method::POST && !NEVER_RECORDED.contains(&req.uri().path()) =>
+        {
             value.to_str().unwrap_or("").trim().to_owned()
         }
         _ => return ep.call(req).await.map(IntoResponse::into_response),
@@ -34,13 +54,10 @@ pub async fn handle<E: Endpoint>(ep: &E, mut req: Request) -> poem::Result<Respo
     let Some(state) = req.data::<AppState>().cloned() else {
         return ep.call(req).await.map(IntoResponse::into_response);
     };
+    let Some(scope) = caller_scope(&state, &req).await? else {
+        return ep.call(req).await.map(IntoResponse::into_response);
+    };
     let body = req.take_body().into_bytes().await?;
-    let auth = req
-        .headers()
-        .get("authorization")
-        .map(|v| v.as_bytes().to_vec())
-        .unwrap_or_default();
-    let scope = hex::encode(Sha256::digest(&auth));
     let mut hasher = Sha256::new();
     hasher.update(req.uri().to_string().as_bytes());
     hasher.update([0]);
@@ -76,25 +93,26 @@ pub async fn handle<E: Endpoint>(ep: &E, mut req: Request) -> poem::Result<Respo
             Ok(builder.body(body))
         }
         Claim::Run(id) => {
+            let path = req.uri().path().to_owned();
             req.set_body(Body::from(body));
             match ep.call(req).await.map(IntoResponse::into_response) {
                 Ok(resp) if resp.status().is_success() => {
                     let (parts, body) = resp.into_parts();
                     let bytes = body.into_bytes().await?;
-                    let content_type = parts
-                        .headers
-                        .get("content-type")
-                        .and_then(|v| v.to_str().ok())
-                        .map(str::to_owned);
-                    idempotency::complete(
-                        &state.db,
-                        id,
-                        parts.status.as_u16(),
-                        content_type,
-                        bytes.to_vec(),
-                    )
-                    .await
-                    .map_err(ApiError::from)?;
+                    let (status, content_type, stored) = if path == API_KEY_CREATION {
+                        let stored = secret_free_replay(&bytes);
+                        (409, Some(PROBLEM_JSON.to_owned()), stored)
+                    } else {
+                        let content_type = parts
+                            .headers
+                            .get("content-type")
+                            .and_then(|v| v.to_str().ok())
+                            .map(str::to_owned);
+                        (parts.status.as_u16(), content_type, bytes.to_vec())
+                    };
+                    idempotency::complete(&state.db, id, status, content_type, stored)
+                        .await
+                        .map_err(ApiError::from)?;
                     Ok(Response::from_parts(parts, Body::from(bytes)))
                 }
                 other => {
@@ -106,4 +124,44 @@ pub async fn handle<E: Endpoint>(ep: &E, mut req: Request) -> poem::Result<Respo
             }
         }
     }
+}
+
+/// Who is calling, as a record scope (`user:3`, `api_key:7`), when the credentials are valid.
+async fn caller_scope(state: &AppState, req: &Request) -> poem::Result<Option<String>> {
+    let Some(token) = req
+        .header("authorization")
+        .and_then(|h| h.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token.trim())
+    else {
+        return Ok(None);
+    };
+    let principal = state
+        .auth_cache
+        .authenticate(&state.db, token)
+        .await
+        .map_err(ApiError::from)?;
+    Ok(principal.map(|p| match p {
+        Principal::User { id, .. } => format!("user:{id}"),
+        Principal::ApiKey { id, .. } => format!("api_key:{id}"),
+    }))
+}
+
+/// What a retry of an API-key creation gets instead of the key: a 409 naming the key created.
+fn secret_free_replay(created: &[u8]) -> Vec<u8> {
+    let id = serde_json::from_slice::<serde_json::Value>(created)
+        .ok()
+        .and_then(|v| v.get("id").and_then(serde_json::Value::as_i64));
+    let detail = match id {
+        Some(id) => format!(
+            "this Idempotency-Key already created API key {id}; its secret is shown only once and \
+             is not kept: if it was lost, revoke key {id} and create a new one"
+        ),
+        None => "this Idempotency-Key already created an API key; its secret is shown only once"
+            .to_owned(),
+    };
+    let problem = ApiError::Conflict(detail).problem();
+    poem_openapi::types::ToJSON::to_json(&problem)
+        .map(|v| v.to_string().into_bytes())
+        .unwrap_or_default()
 }

@@ -14,16 +14,18 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod idempotency;
+pub mod limits;
 pub mod mail;
+pub mod security_headers;
 pub mod seed;
+pub mod serve;
 pub mod services;
 pub mod testing;
 
 use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
 
 use poem::{
-    Endpoint, EndpointExt, Route, Server,
-    listener::TcpAcceptor,
+    Endpoint, EndpointExt, Route,
     middleware::{CatchPanic, Tracing},
 };
 use sea_orm::DatabaseConnection;
@@ -68,7 +70,7 @@ impl AppState {
 /// A built application, bound to its listener, ready to run.
 pub struct Application {
     state: AppState,
-    acceptor: TcpAcceptor,
+    listener: tokio::net::TcpListener,
     local_addr: SocketAddr,
 }
 
@@ -101,10 +103,10 @@ impl Application {
     pub fn with_state(state: AppState, listener: std::net::TcpListener) -> anyhow::Result<Self> {
         listener.set_nonblocking(true)?;
         let local_addr = listener.local_addr()?;
-        let acceptor = TcpAcceptor::from_std(listener)?;
+        let listener = tokio::net::TcpListener::from_std(listener)?;
         Ok(Self {
             state,
-            acceptor,
+            listener,
             local_addr,
         })
     }
@@ -124,20 +126,32 @@ impl Application {
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send) -> std::io::Result<()> {
         let endpoint = endpoint(self.state.clone());
         let (stop_worker, stopped) = tokio::sync::watch::channel(false);
+        let stopped_purge = stopped.clone();
         let worker = if self.state.config.mail_worker {
             let worker = self.state.mail_worker().map_err(std::io::Error::other)?;
             Some(tokio::spawn(worker.run(stopped)))
         } else {
             None
         };
+        let purge = tokio::spawn(purge_idempotency_records(
+            self.state.db.clone(),
+            stopped_purge,
+        ));
         tracing::info!(addr = %self.local_addr, "serving; Swagger UI at /docs");
         let shutdown = async move {
             shutdown.await;
             let _ = stop_worker.send(true);
         };
-        Server::new_with_acceptor(self.acceptor)
-            .run_with_graceful_shutdown(endpoint, shutdown, Some(Duration::from_secs(10)))
-            .await?;
+        // A client that has not sent its headers within the timeout is disconnected.
+        serve::serve(
+            self.listener,
+            endpoint,
+            self.state.config.header_read_timeout,
+            shutdown,
+            Duration::from_secs(10),
+        )
+        .await?;
+        purge.abort();
         if let Some(worker) = worker
             && tokio::time::timeout(Duration::from_secs(60), worker)
                 .await
@@ -148,6 +162,31 @@ impl Application {
         self.state.db.clone().close().await.ok();
         Ok(())
     }
+}
+
+/// Forgets idempotency records older than a day: at start-up, then every hour until stopped.
+async fn purge_idempotency_records(
+    db: sea_orm::DatabaseConnection,
+    mut stopped: tokio::sync::watch::Receiver<bool>,
+) {
+    let mut every_hour = tokio::time::interval(Duration::from_secs(3600));
+    loop {
+        tokio::select! {
+            _ = every_hour.tick() => {
+                if let Err(err) = services::idempotency::purge_expired(&db).await {
+                    tracing::warn!(error = %err, "could not purge old idempotency records");
+                }
+            }
+            _ = stopped.changed() => return,
+        }
+    }
+}
+
+/// The last resort when a handler panics: an opaque problem+json 500 (the panic is logged).
+fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> poem::Response {
+    poem::error::ResponseError::as_response(&error::ApiError::Internal(anyhow::anyhow!(
+        "a request handler panicked"
+    )))
 }
 
 /// The certificate renderer with the fonts committed in `assets/fonts/`, compiled into the
@@ -165,12 +204,30 @@ pub fn endpoint(state: AppState) -> impl Endpoint {
     let api = api::service();
     let spec = api.spec_endpoint();
     let docs = api.swagger_ui();
+    let docs_policy: Arc<str> =
+        security_headers::inline_hashes_policy(&api.swagger_ui_html()).into();
     let routes = Route::new()
         .nest("/", api)
         .at("/openapi.json", spec)
         .nest("/docs", docs);
+    // Outermost first: headers on everything; a panic still becomes problem+json; limits before
+    // any body is read; idempotency (which reads the body) only after the caller is known.
     let routes = routes.around(|ep, req| async move { idempotency::handle(&ep, req).await });
+    let routes = routes.around(|ep, req| async move {
+        // A database file deleted or replaced under the server: nothing is served from it.
+        if req.uri().path() != "/health"
+            && let Some(state) = req.data::<AppState>()
+        {
+            db::check_file(&state.db).map_err(error::ApiError::from)?;
+        }
+        ep.call(req).await.map(poem::IntoResponse::into_response)
+    });
+    let routes = routes.around(|ep, req| async move { limits::handle(&ep, req).await });
     error::with_problem_errors(routes.data(state))
         .with(Tracing)
-        .with(CatchPanic::new())
+        .with(CatchPanic::new().with_handler(panic_response))
+        .around(move |ep, req| {
+            let policy = docs_policy.clone();
+            async move { Ok(security_headers::handle(&ep, req, &policy).await) }
+        })
 }

@@ -8,7 +8,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
-    /// Hash of the caller's credentials: keys are private to the caller.
+    /// The caller (`user:<id>` or `api_key:<id>`): keys are private to the caller.
     pub scope: String,
     pub key: String,
     /// SHA-256 of method, path and body: the same key with another request is refused.

@@ -364,18 +364,15 @@ impl AuthApi {
             .remote_addr()
             .as_socket_addr()
             .map(|a| a.ip().to_string());
-        let now = Instant::now();
-        if let Some(wait) = state
+        let attempt = state
             .login_throttle
-            .locked_for(&email, address.as_deref(), now)
-        {
-            return Err(ApiError::TooManyRequests {
+            .begin(&email, address.as_deref(), Instant::now())
+            .map_err(|wait| ApiError::TooManyRequests {
                 retry_after_secs: wait.as_secs().max(1),
-            });
-        }
+            })?;
         match accounts::login(&state.db, &email, &body.0.password).await? {
             Some(login) => {
-                state.login_throttle.record_success(&email);
+                attempt.succeeded();
                 Ok(LoginResult::Ok(Json(LoginResponse {
                     token: login.token,
                     expires_at: login.expires_at,
@@ -388,9 +385,7 @@ impl AuthApi {
                 })))
             }
             None => {
-                state
-                    .login_throttle
-                    .record_failure(&email, address.as_deref(), now);
+                attempt.failed();
                 Err(ApiError::Unauthorized(
                     "the email or password is wrong".into(),
                 ))
@@ -466,7 +461,8 @@ impl AdminApi {
         /// How many to return (1–200, default 50).
         #[oai(validator(minimum(value = "1"), maximum(value = "200")))]
         limit: Query<Option<u64>>,
-        /// How many to skip.
+        /// How many to skip (0–1,000,000,000).
+        #[oai(validator(maximum(value = "1000000000")))]
         offset: Query<Option<u64>>,
     ) -> Result<Json<UserPage>, ApiError> {
         let found =
@@ -513,7 +509,8 @@ impl AdminApi {
         /// How many to return (1–200, default 50).
         #[oai(validator(minimum(value = "1"), maximum(value = "200")))]
         limit: Query<Option<u64>>,
-        /// How many to skip.
+        /// How many to skip (0–1,000,000,000).
+        #[oai(validator(maximum(value = "1000000000")))]
         offset: Query<Option<u64>>,
     ) -> Result<Json<ApiKeyPage>, ApiError> {
         let found = accounts::list_api_keys(&state.db, page(limit.0, offset.0)).await?;
@@ -558,9 +555,11 @@ impl AdminApi {
         /// How many to return (1–200, default 50).
         #[oai(validator(minimum(value = "1"), maximum(value = "200")))]
         limit: Query<Option<u64>>,
-        /// How many to skip.
+        /// How many to skip (0–1,000,000,000).
+        #[oai(validator(maximum(value = "1000000000")))]
         offset: Query<Option<u64>>,
     ) -> Result<Json<AuditPage>, ApiError> {
+        super::check_query_text("entity", entity.0.as_deref())?;
         let filter = audit::AuditFilter {
             entity: entity.0,
             entity_id: entity_id.0,

@@ -3,18 +3,21 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{assessment::AssessmentKind as DbKind, attendance::AttendanceStatus as DbStatus};
 use poem::web::Data;
-use poem_openapi::{
-    ApiResponse, Object, OpenApi,
-    param::Path,
-    payload::{Json, PlainText},
-};
+use poem_openapi::{Object, OpenApi, param::Path, payload::Json};
 
-use super::{JsonBody, Tag};
+use super::{
+    JsonBody, Tag,
+    csv_export::{CsvFile, csv_file},
+};
 use crate::{
     AppState,
     auth::{CanReadRegister, CanRecordAttendance},
+    domain::access::WorkshopReading,
     error::ApiError,
-    services::attendance::{self as service, MarkInput, ScoreInput},
+    services::{
+        attendance::{self as service, MarkInput, ScoreInput},
+        reading,
+    },
 };
 
 mirror_enum! {
@@ -184,16 +187,6 @@ pub struct Results {
     pub summary: ResultsSummary,
 }
 
-#[derive(ApiResponse)]
-enum CsvRegister {
-    /// The register as CSV: one row per participant, one column per day.
-    #[oai(status = 200, content_type = "text/csv; charset=utf-8")]
-    Ok(
-        PlainText<String>,
-        #[oai(header = "Content-Disposition")] String,
-    ),
-}
-
 fn status_word(status: DbStatus) -> &'static str {
     match status {
         DbStatus::Present => "present",
@@ -264,9 +257,11 @@ impl AttendanceApi {
     async fn register(
         &self,
         state: Data<&AppState>,
-        _auth: CanReadRegister,
+        auth: CanReadRegister,
         id: Path<i64>,
     ) -> Result<Json<Register>, ApiError> {
+        reading::ensure_may_read_workshop(&state.db, &auth.0, id.0, WorkshopReading::Register)
+            .await?;
         let (workshop, dates, rows) = service::register(&state.db, id.0).await?;
         let items: Vec<RegisterRow> = rows
             .into_iter()
@@ -311,11 +306,12 @@ impl AttendanceApi {
     async fn register_csv(
         &self,
         state: Data<&AppState>,
-        _auth: CanReadRegister,
+        auth: CanReadRegister,
         id: Path<i64>,
-    ) -> Result<CsvRegister, ApiError> {
+    ) -> Result<CsvFile, ApiError> {
+        reading::ensure_may_read_workshop(&state.db, &auth.0, id.0, WorkshopReading::Register)
+            .await?;
         let (_, dates, rows) = service::register(&state.db, id.0).await?;
-        let mut writer = csv::Writer::from_writer(Vec::new());
         let mut header = vec!["participant".to_owned()];
         header.extend(
             dates
@@ -324,9 +320,7 @@ impl AttendanceApi {
                 .map(|(i, d)| format!("Day {} ({d})", i + 1)),
         );
         header.push("days attended".into());
-        let csv_error = |e: csv::Error| ApiError::Internal(e.into());
-        writer.write_record(&header).map_err(csv_error)?;
-        for row in rows {
+        let rows = rows.into_iter().map(|row| {
             let attended = row.days_attended();
             let mut record = vec![row.full_name];
             record.extend(
@@ -335,16 +329,9 @@ impl AttendanceApi {
                     .map(|d| d.as_ref().map_or("", |a| status_word(a.status)).to_owned()),
             );
             record.push(attended.to_string());
-            writer.write_record(&record).map_err(csv_error)?;
-        }
-        let bytes = writer
-            .into_inner()
-            .map_err(|e| ApiError::Internal(anyhow::anyhow!("{e}")))?;
-        let text = String::from_utf8(bytes).map_err(|e| ApiError::Internal(e.into()))?;
-        Ok(CsvRegister::Ok(
-            PlainText(text),
-            format!("attachment; filename=\"workshop-{}-register.csv\"", id.0),
-        ))
+            record
+        });
+        csv_file(&format!("workshop-{}-register.csv", id.0), header, rows)
     }
 
     /// Record assessment scores
@@ -390,9 +377,11 @@ impl AttendanceApi {
     async fn results(
         &self,
         state: Data<&AppState>,
-        _auth: CanReadRegister,
+        auth: CanReadRegister,
         id: Path<i64>,
     ) -> Result<Json<Results>, ApiError> {
+        reading::ensure_may_read_workshop(&state.db, &auth.0, id.0, WorkshopReading::Register)
+            .await?;
         let (course, rows) = service::results(&state.db, id.0).await?;
         let gains: Vec<f64> = rows.iter().filter_map(|r| r.knowledge_gain).collect();
         let summary = ResultsSummary {

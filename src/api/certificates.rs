@@ -346,7 +346,8 @@ impl CertificateApi {
         /// How many to return (1–200, default 50).
         #[oai(validator(minimum(value = "1"), maximum(value = "200")))]
         limit: Query<Option<u64>>,
-        /// How many to skip.
+        /// How many to skip (0–1,000,000,000).
+        #[oai(validator(maximum(value = "1000000000")))]
         offset: Query<Option<u64>>,
     ) -> Result<Json<CertificatePage>, ApiError> {
         let filter = CertificateFilter {
@@ -438,7 +439,8 @@ impl CertificateApi {
         /// How many to return (1–200, default 50).
         #[oai(validator(minimum(value = "1"), maximum(value = "200")))]
         limit: Query<Option<u64>>,
-        /// How many to skip.
+        /// How many to skip (0–1,000,000,000).
+        #[oai(validator(maximum(value = "1000000000")))]
         offset: Query<Option<u64>>,
     ) -> Result<Json<CertificatePage>, ApiError> {
         let Some(participant_id) = auth.0.participant_id() else {

@@ -83,7 +83,8 @@ impl EmailApi {
         /// How many to return (1–200, default 50).
         #[oai(validator(minimum(value = "1"), maximum(value = "200")))]
         limit: Query<Option<u64>>,
-        /// How many to skip.
+        /// How many to skip (0–1,000,000,000).
+        #[oai(validator(maximum(value = "1000000000")))]
         offset: Query<Option<u64>>,
     ) -> Result<Json<EmailPage>, ApiError> {
         let p = page(limit.0, offset.0);

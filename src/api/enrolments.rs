@@ -13,10 +13,12 @@ use super::{JsonBody, Tag, page};
 use crate::{
     AppState,
     auth::{Caller, CanEnrol, CanReadRegister},
+    domain::access::WorkshopReading,
     error::ApiError,
     services::{
         PageRequest,
         enrolments::{self as service, EnrolmentView},
+        reading,
     },
 };
 
@@ -138,15 +140,18 @@ impl EnrolmentApi {
     async fn list(
         &self,
         state: Data<&AppState>,
-        _auth: CanReadRegister,
+        auth: CanReadRegister,
         id: Path<i64>,
         status: Query<Option<EnrolmentStatus>>,
         /// How many to return (1–200, default 50).
         #[oai(validator(minimum(value = "1"), maximum(value = "200")))]
         limit: Query<Option<u64>>,
-        /// How many to skip.
+        /// How many to skip (0–1,000,000,000).
+        #[oai(validator(maximum(value = "1000000000")))]
         offset: Query<Option<u64>>,
     ) -> Result<Json<EnrolmentPage>, ApiError> {
+        reading::ensure_may_read_workshop(&state.db, &auth.0, id.0, WorkshopReading::Register)
+            .await?;
         let found = service::list(
             &state.db,
             id.0,
@@ -169,10 +174,12 @@ impl EnrolmentApi {
     async fn get(
         &self,
         state: Data<&AppState>,
-        _auth: CanReadRegister,
+        auth: CanReadRegister,
         id: Path<i64>,
         enrolment_id: Path<i64>,
     ) -> Result<Json<Enrolment>, ApiError> {
+        reading::ensure_may_read_workshop(&state.db, &auth.0, id.0, WorkshopReading::Register)
+            .await?;
         Ok(Json(
             service::get(&state.db, id.0, enrolment_id.0).await?.into(),
         ))
@@ -217,7 +224,8 @@ impl EnrolmentApi {
         /// How many to return (1–200, default 50).
         #[oai(validator(minimum(value = "1"), maximum(value = "200")))]
         limit: Query<Option<u64>>,
-        /// How many to skip.
+        /// How many to skip (0–1,000,000,000).
+        #[oai(validator(maximum(value = "1000000000")))]
         offset: Query<Option<u64>>,
     ) -> Result<Json<EnrolmentPage>, ApiError> {
         let Some(participant_id) = auth.0.participant_id() else {

@@ -31,11 +31,16 @@ pub struct HealthApi;
 impl HealthApi {
     /// Check the service's health
     ///
-    /// Makes one round trip to the database. Needs no authentication; suitable for load-balancer
+    /// Makes one round trip to the database (and, on SQLite, checks that its file is still the
+    /// one the server opened: 503 once it was deleted or replaced). Needs no authentication; suitable for load-balancer
     /// and container health checks.
     #[oai(path = "/health", method = "get", operation_id = "get_health")]
     async fn health(&self, state: Data<&AppState>) -> HealthResponse {
-        match state.db.ping().await {
+        let ping = match crate::db::check_file(&state.db) {
+            Ok(()) => state.db.ping().await,
+            Err(gone) => Err(gone),
+        };
+        match ping {
             Ok(()) => HealthResponse::Ok(Json(Health {
                 status: "ok".into(),
                 database: "ok".into(),

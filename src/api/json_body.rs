@@ -14,7 +14,10 @@ use poem_openapi::{
 };
 use serde_json::Value;
 
-use crate::error::{ApiError, FieldError, describe_rule};
+use crate::{
+    domain::{dates, text},
+    error::{ApiError, FieldError, describe_rule},
+};
 
 /// A JSON request body of type `T`.
 #[derive(Debug, Clone)]
@@ -192,12 +195,16 @@ fn check_value(
                 .collect();
             Some(format!("must be one of: {}", allowed.join(", ")))
         }
-        ("string", Value::String(s))
-            if schema.format == Some("date")
-                && chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_err() =>
-        {
-            Some("must be a date written YYYY-MM-DD".to_owned())
+        ("string", Value::String(s)) if matches!(schema.format, Some("date" | "naive-date")) => {
+            match chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+                Err(_) => Some("must be a date written YYYY-MM-DD".to_owned()),
+                Ok(date) => dates::check_in_range("", date).err().map(|e| e.message),
+            }
         }
+        // Every piece of text in every body, whatever the operation.
+        ("string", Value::String(s)) => text::check_chars("", s, text::is_multiline_field(path))
+            .err()
+            .map(|e| e.message),
         _ => None,
     };
     if let Some(message) = problem {

@@ -31,6 +31,7 @@ pub mod accounts;
 pub mod attendance;
 pub mod certificates;
 pub mod courses;
+pub mod csv_export;
 pub mod emails;
 pub mod enrolments;
 pub mod health;
@@ -129,6 +130,40 @@ pub fn spec_json() -> String {
     let mut spec = service().spec();
     spec.push('\n');
     spec
+}
+
+/// Checks a `from`/`to` filter: each date within the accepted range, `to` not before `from`.
+pub fn check_date_range(
+    from: Option<chrono::NaiveDate>,
+    to: Option<chrono::NaiveDate>,
+) -> Result<(), crate::error::ApiError> {
+    let mut errors: Vec<crate::error::FieldError> = [("from", from), ("to", to)]
+        .into_iter()
+        .filter_map(|(name, date)| crate::domain::dates::check_in_range(name, date?).err())
+        .map(Into::into)
+        .collect();
+    if errors.is_empty()
+        && let (Some(f), Some(t)) = (from, to)
+        && f > t
+    {
+        errors.push(crate::error::FieldError {
+            field: "to".into(),
+            message: "must not be before `from`".into(),
+        });
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(crate::error::ApiError::invalid(errors))
+    }
+}
+
+/// Checks a free-text query filter for characters no text may hold.
+pub fn check_query_text(name: &str, value: Option<&str>) -> Result<(), crate::error::ApiError> {
+    match value.map(|v| crate::domain::text::check_chars(name, v, false)) {
+        Some(Err(e)) => Err(crate::error::ApiError::invalid(vec![e.into()])),
+        _ => Ok(()),
+    }
 }
 
 /// Default page size of every list.

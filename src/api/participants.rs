@@ -14,10 +14,13 @@ use poem_openapi::{
 use super::{JsonBody, Tag, page};
 use crate::{
     AppState,
-    auth::{CanManageParticipants, CanReadParticipants},
+    auth::{CanManageParticipants, CanReadParticipants, CanReadRegister},
     domain::participant::ParticipantText,
     error::ApiError,
-    services::participants::{self as service, ImportRow, ParticipantChanges, ParticipantFilter},
+    services::{
+        participants::{self as service, ImportRow, ParticipantChanges, ParticipantFilter},
+        reading,
+    },
 };
 
 mirror_enum! {
@@ -251,7 +254,9 @@ fn read_csv(text: &str) -> Result<Vec<ImportRow>, ApiError> {
             record.map_err(|e| ApiError::BadRequest(format!("the CSV cannot be read: {e}")))?;
         let get = |name: &str| column(name).and_then(|i| record.get(i)).map(str::to_owned);
         rows.push(ImportRow {
-            line: record.position().map_or(0, |p| p.line()),
+            line: record
+                .position()
+                .map_or(0, |p| line_of(text, p.byte() as usize)),
             full_name: get("full_name"),
             email: get("email"),
             phone: get("phone"),
@@ -268,6 +273,18 @@ fn read_csv(text: &str) -> Result<Vec<ImportRow>, ApiError> {
         ));
     }
     Ok(rows)
+}
+
+/// The line number (from 1) at byte `offset`, as a person counts lines: `\r\n` (what Excel
+/// writes), `\n` and a lone `\r` each end one line.
+fn line_of(text: &str, offset: usize) -> u64 {
+    let before = &text.as_bytes()[..offset.min(text.len())];
+    let breaks = before
+        .iter()
+        .enumerate()
+        .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && before.get(i + 1) != Some(&b'\n')))
+        .count();
+    breaks as u64 + 1
 }
 
 #[derive(ApiResponse)]
@@ -364,9 +381,11 @@ impl ParticipantApi {
         /// How many to return (1–200, default 50).
         #[oai(validator(minimum(value = "1"), maximum(value = "200")))]
         limit: Query<Option<u64>>,
-        /// How many to skip.
+        /// How many to skip (0–1,000,000,000).
+        #[oai(validator(maximum(value = "1000000000")))]
         offset: Query<Option<u64>>,
     ) -> Result<Json<ParticipantPage>, ApiError> {
+        super::check_query_text("q", q.0.as_deref())?;
         let filter = ParticipantFilter {
             organisation_id: organisation_id.0,
             target_group: target_group.0.map(Into::into),
@@ -384,9 +403,10 @@ impl ParticipantApi {
     async fn get(
         &self,
         state: Data<&AppState>,
-        _auth: CanReadParticipants,
+        auth: CanReadRegister,
         id: Path<i64>,
     ) -> Result<Json<Participant>, ApiError> {
+        reading::ensure_may_read_participant(&state.db, &auth.0, id.0).await?;
         Ok(Json(service::get(&state.db, id.0).await?.into()))
     }
 
@@ -418,5 +438,21 @@ impl ParticipantApi {
                 .await?
                 .into(),
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::line_of;
+
+    #[test]
+    fn lines_are_counted_as_a_person_counts_them_whatever_the_line_ends() {
+        let unix = "h\na\nb\n";
+        let windows = "h\r\na\r\nb\r\n";
+        let old_mac = "h\ra\rb\r";
+        assert_eq!(line_of(unix, unix.find('b').unwrap()), 3);
+        assert_eq!(line_of(windows, windows.find('b').unwrap()), 3);
+        assert_eq!(line_of(old_mac, old_mac.find('b').unwrap()), 3);
+        assert_eq!(line_of(unix, 0), 1);
     }
 }

@@ -3,20 +3,24 @@
 use chrono::NaiveDate;
 use poem::web::Data;
 use poem_openapi::{
-    ApiResponse, Object, OpenApi,
+    Object, OpenApi,
     param::{Path, Query},
-    payload::{Json, PlainText},
+    payload::Json,
 };
 
-use super::Tag;
+use super::{
+    Tag,
+    csv_export::{CsvFile, csv_file},
+};
 use crate::{
     AppState,
     auth::{CanManageCertificates, CanReadParticipants, CanReadRegister},
+    domain::access::WorkshopReading,
     error::ApiError,
     services::{
         PageRequest,
         certificates::{self, CertificateFilter},
-        enrolments, participants,
+        enrolments, participants, reading,
         reports::{self, Breakdown, Count, CourseFigure, ReportFilter, Summary},
     },
 };
@@ -135,43 +139,12 @@ fn filter(
     to: Option<NaiveDate>,
     organisation_id: Option<i64>,
 ) -> Result<ReportFilter, ApiError> {
-    if let (Some(f), Some(t)) = (from, to)
-        && f > t
-    {
-        return Err(ApiError::invalid_field("to", "must not be before `from`"));
-    }
+    super::check_date_range(from, to)?;
     Ok(ReportFilter {
         from,
         to,
         organisation_id,
     })
-}
-
-#[derive(ApiResponse)]
-enum Csv {
-    /// UTF-8 CSV with a header row.
-    #[oai(status = 200, content_type = "text/csv; charset=utf-8")]
-    Ok(
-        PlainText<String>,
-        #[oai(header = "Content-Disposition")] String,
-    ),
-}
-
-fn csv_text(header: &[&str], rows: Vec<Vec<String>>, filename: String) -> Result<Csv, ApiError> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let err = |e: csv::Error| ApiError::Internal(e.into());
-    writer.write_record(header).map_err(err)?;
-    for row in rows {
-        writer.write_record(&row).map_err(err)?;
-    }
-    let bytes = writer
-        .into_inner()
-        .map_err(|e| ApiError::Internal(anyhow::anyhow!("{e}")))?;
-    let text = String::from_utf8(bytes).map_err(|e| ApiError::Internal(e.into()))?;
-    Ok(Csv::Ok(
-        PlainText(text),
-        format!("attachment; filename=\"{filename}\""),
-    ))
 }
 
 const EVERYTHING: PageRequest = PageRequest {
@@ -223,7 +196,7 @@ impl ReportApi {
         from: Query<Option<NaiveDate>>,
         to: Query<Option<NaiveDate>>,
         organisation_id: Query<Option<i64>>,
-    ) -> Result<Csv, ApiError> {
+    ) -> Result<CsvFile, ApiError> {
         let filter = filter(from.0, to.0, organisation_id.0)?;
         let s = reports::summary(&state.db, &filter).await?;
         let mut rows = vec![vec![
@@ -268,11 +241,7 @@ impl ReportApi {
                 format!("{:.2}", f.value),
             ]);
         }
-        csv_text(
-            &["section", "key", "label", "value"],
-            rows,
-            "summary.csv".into(),
-        )
+        csv_file("summary.csv", ["section", "key", "label", "value"], rows)
     }
 
     /// A workshop's roster as CSV
@@ -286,9 +255,16 @@ impl ReportApi {
     async fn roster(
         &self,
         state: Data<&AppState>,
-        _auth: CanReadRegister,
+        auth: CanReadRegister,
         id: Path<i64>,
-    ) -> Result<Csv, ApiError> {
+    ) -> Result<CsvFile, ApiError> {
+        reading::ensure_may_read_workshop(
+            &state.db,
+            &auth.0,
+            id.0,
+            WorkshopReading::ContactDetails,
+        )
+        .await?;
         let found = enrolments::list(&state.db, id.0, None, EVERYTHING).await?;
         let mut people = participants::get_many(
             &state.db,
@@ -329,7 +305,7 @@ impl ReportApi {
             "status",
             "waitlist_position",
         ];
-        csv_text(&header, rows, format!("workshop-{}-roster.csv", id.0))
+        csv_file(&format!("workshop-{}-roster.csv", id.0), header, rows)
     }
 
     /// Certificates as CSV
@@ -346,7 +322,7 @@ impl ReportApi {
         _auth: CanManageCertificates,
         from: Query<Option<NaiveDate>>,
         to: Query<Option<NaiveDate>>,
-    ) -> Result<Csv, ApiError> {
+    ) -> Result<CsvFile, ApiError> {
         filter(from.0, to.0, None)?;
         let filter = CertificateFilter {
             issued_from: from.0,
@@ -354,7 +330,7 @@ impl ReportApi {
             ..Default::default()
         };
         let all = certificates::list(&state.db, filter, EVERYTHING).await?;
-        let rows = all
+        let rows: Vec<Vec<String>> = all
             .items
             .into_iter()
             .rev()
@@ -395,6 +371,6 @@ impl ReportApi {
             "status",
             "verification_url",
         ];
-        csv_text(&header, rows, "certificates.csv".into())
+        csv_file("certificates.csv", header, rows)
     }
 }

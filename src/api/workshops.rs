@@ -261,14 +261,11 @@ impl WorkshopApi {
         /// How many to return (1–200, default 50).
         #[oai(validator(minimum(value = "1"), maximum(value = "200")))]
         limit: Query<Option<u64>>,
-        /// How many to skip.
+        /// How many to skip (0–1,000,000,000).
+        #[oai(validator(maximum(value = "1000000000")))]
         offset: Query<Option<u64>>,
     ) -> Result<Json<WorkshopPage>, ApiError> {
-        if let (Some(from), Some(to)) = (from.0, to.0)
-            && from > to
-        {
-            return Err(ApiError::invalid_field("to", "must not be before `from`"));
-        }
+        super::check_date_range(from.0, to.0)?;
         let filter = WorkshopFilter {
             course_id: course_id.0,
             level: level.0.map(Into::into),

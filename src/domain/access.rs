@@ -3,7 +3,7 @@
 //! | who | may |
 //! |---|---|
 //! | admin | everything |
-//! | trainer | read the catalogue (courses, organisations, workshops), participants and the rosters of workshops; record attendance and assessments — for workshops they are assigned to, which the workshop rules check |
+//! | trainer | read the catalogue (courses, organisations, workshops); read the enrolments, participants (with contact details), registers, results and rosters, and record attendance and assessments — only of workshops they are assigned to ([`Principal::may_read_workshop`]) |
 //! | participant | their own enrolments and certificates only |
 //! | API key | what its scopes allow: `read`, `enrol`, `attendance`, `certificates`, `admin` |
 
@@ -88,6 +88,15 @@ impl Permission {
     }
 }
 
+/// What is read of one workshop's people.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WorkshopReading {
+    /// Enrolments, the attendance register and results: names and marks.
+    Register,
+    /// The roster and participant records with email, phone and ward.
+    ContactDetails,
+}
+
 /// An authenticated caller.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Principal {
@@ -119,10 +128,9 @@ impl Principal {
                 role: Role::Trainer,
                 ..
             } => {
-                matches!(
-                    permission,
-                    ReadCatalogue | ReadParticipants | ReadRegister | RecordAttendance
-                )
+                // Both only for workshops they are assigned to: see `may_read_workshop` and the
+                // attendance rules.
+                matches!(permission, ReadCatalogue | ReadRegister | RecordAttendance)
             }
             Principal::User {
                 role: Role::Participant,
@@ -138,6 +146,35 @@ impl Principal {
                 Scope::Certificates => permission == ManageCertificates,
             }),
         }
+    }
+
+    /// Whether the caller may read `what` of one workshop, given whether they are one of its
+    /// trainers. Trainers read only their own workshops; an `attendance` key reads registers
+    /// but not contact details.
+    pub fn may_read_workshop(&self, what: WorkshopReading, assigned: bool) -> bool {
+        match self {
+            Principal::User {
+                role: Role::Trainer,
+                ..
+            } => assigned,
+            _ => match what {
+                WorkshopReading::Register => self.may(Permission::ReadRegister),
+                WorkshopReading::ContactDetails => {
+                    self.may(Permission::ReadRegister) && self.may(Permission::ReadParticipants)
+                }
+            },
+        }
+    }
+
+    /// Whether this is a trainer's account (whose reads depend on their assignments).
+    pub fn is_trainer(&self) -> bool {
+        matches!(
+            self,
+            Principal::User {
+                role: Role::Trainer,
+                ..
+            }
+        )
     }
 
     /// Whether this is an administrator (a user, or a key with the `admin` scope).
@@ -250,15 +287,31 @@ mod tests {
             .into_iter()
             .filter(|p| trainer.may(*p))
             .collect();
-        assert_eq!(
-            allowed,
-            [
-                ReadCatalogue,
-                ReadParticipants,
-                ReadRegister,
-                RecordAttendance
-            ]
-        );
+        assert_eq!(allowed, [ReadCatalogue, ReadRegister, RecordAttendance]);
+    }
+
+    #[test]
+    fn a_trainer_reads_only_the_workshops_they_are_assigned_to() {
+        let trainer = user(Role::Trainer);
+        for what in [WorkshopReading::Register, WorkshopReading::ContactDetails] {
+            assert!(trainer.may_read_workshop(what, true));
+            assert!(!trainer.may_read_workshop(what, false));
+            assert!(user(Role::Admin).may_read_workshop(what, false));
+            assert!(!user(Role::Participant).may_read_workshop(what, true));
+        }
+    }
+
+    #[test]
+    fn an_attendance_key_reads_registers_but_not_contact_details() {
+        let key = key(&[Scope::Attendance]);
+        assert!(key.may_read_workshop(WorkshopReading::Register, false));
+        assert!(!key.may_read_workshop(WorkshopReading::ContactDetails, false));
+        let reader = super::Principal::ApiKey {
+            id: 2,
+            name: "r".into(),
+            scopes: vec![Scope::Read],
+        };
+        assert!(reader.may_read_workshop(WorkshopReading::ContactDetails, false));
     }
 
     #[test]

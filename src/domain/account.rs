@@ -10,18 +10,47 @@ pub const MIN_PASSWORD_CHARS: usize = 10;
 pub const MAX_PASSWORD_CHARS: usize = 512;
 
 /// Normalises an email address (trimmed, lower-case) and checks its form.
+/// An address is accepted only if mail can later be sent to it: a domain name with a dot
+/// (no `[127.0.0.1]` literal, no `localhost`), made of valid labels.
 pub fn clean_email(field: &str, email: &str, errors: &mut Vec<FieldError>) -> String {
     let email = email.trim().to_lowercase();
     if !email.validate_email() {
         errors.push(FieldError::new(field, "must be a valid email address"));
+    } else if let Some(reason) = undeliverable_domain(&email) {
+        errors.push(FieldError::new(field, reason));
     }
     email
 }
 
-/// Checks a new password's length.
+/// Why mail to this (well-formed) address could not be delivered, if it could not.
+fn undeliverable_domain(email: &str) -> Option<&'static str> {
+    let domain = email.rsplit_once('@').map_or("", |(_, d)| d);
+    if domain.starts_with('[') {
+        return Some("must have a domain name, not an IP address");
+    }
+    let labels: Vec<&str> = domain.split('.').collect();
+    let label_ok = |l: &&str| {
+        !l.is_empty()
+            && l.len() <= 63
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+            && l.chars().all(|c| c.is_alphanumeric() || c == '-')
+    };
+    let top_ok = labels
+        .last()
+        .is_some_and(|t| t.chars().count() >= 2 && t.chars().all(char::is_alphabetic));
+    if labels.len() < 2 || !labels.iter().all(label_ok) || !top_ok {
+        return Some("must have a domain name such as example.org that mail can be sent to");
+    }
+    None
+}
+
+/// Checks a new password: long enough, not only white space, not a well-known common password.
 pub fn check_password(password: &str, errors: &mut Vec<FieldError>) {
     let chars = password.chars().count();
-    if chars < MIN_PASSWORD_CHARS {
+    if password.trim().is_empty() {
+        errors.push(FieldError::new("password", "must not be only white space"));
+    } else if chars < MIN_PASSWORD_CHARS {
         errors.push(FieldError::new(
             "password",
             format!("must be at least {MIN_PASSWORD_CHARS} characters long"),
@@ -30,6 +59,14 @@ pub fn check_password(password: &str, errors: &mut Vec<FieldError>) {
         errors.push(FieldError::new(
             "password",
             format!("must be at most {MAX_PASSWORD_CHARS} characters long"),
+        ));
+    } else if passwords::analyzer::is_common_password(password)
+        || passwords::analyzer::is_common_password(password.to_lowercase())
+    {
+        errors.push(FieldError::new(
+            "password",
+            "is one of the most common passwords, which are tried first by anyone guessing; \
+             choose another",
         ));
     }
 }
@@ -81,12 +118,52 @@ mod tests {
     }
 
     #[test]
+    fn emails_must_have_a_domain_mail_can_be_sent_to() {
+        for bad in [
+            "a@[127.0.0.1]",
+            "a@localhost",
+            "a@example.",
+            "a@-x.org",
+            "a@x.o",
+        ] {
+            let mut errors = vec![];
+            clean_email("email", bad, &mut errors);
+            assert_eq!(errors.len(), 1, "{bad} was accepted");
+        }
+        for good in ["a.b+c@harare.gov.zw", "tendai@mail.co.zw", "z@bücher.de"] {
+            let mut errors = vec![];
+            clean_email("email", good, &mut errors);
+            assert!(errors.is_empty(), "{good}: {errors:?}");
+        }
+    }
+
+    #[test]
+    fn blank_and_common_passwords_are_refused() {
+        for bad in [
+            "          ",
+            "password12",
+            "1234567890",
+            "qwertyuiop",
+            "Password123",
+        ] {
+            let mut errors = vec![];
+            check_password(bad, &mut errors);
+            assert_eq!(errors.len(), 1, "{bad:?} was accepted");
+        }
+        for good in ["admin-password-1", "a-long-password", "demo-admin-2026"] {
+            let mut errors = vec![];
+            check_password(good, &mut errors);
+            assert!(errors.is_empty(), "{good:?}: {errors:?}");
+        }
+    }
+
+    #[test]
     fn passwords_need_ten_characters() {
         let mut errors = vec![];
-        check_password("123456789", &mut errors);
+        check_password("kx8-tend9", &mut errors);
         assert_eq!(errors.len(), 1);
         errors.clear();
-        check_password("1234567890", &mut errors);
+        check_password("kx8-tendai", &mut errors);
         assert!(errors.is_empty());
     }
 

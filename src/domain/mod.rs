@@ -6,10 +6,12 @@
 pub mod access;
 pub mod account;
 pub mod course;
+pub mod dates;
 pub mod eligibility;
 pub mod organisation;
 pub mod participant;
 pub mod schedule;
+pub mod text;
 pub mod workshop;
 
 use sea_orm::DbErr;
@@ -70,11 +72,8 @@ pub fn clean_text(field: &str, value: &str, max: usize, errors: &mut Vec<FieldEr
             field,
             format!("must be at most {max} characters long"),
         ));
-    } else if trimmed.chars().any(char::is_control) {
-        errors.push(FieldError::new(
-            field,
-            "must not contain control characters",
-        ));
+    } else if let Err(e) = text::check_chars(field, trimmed, false) {
+        errors.push(e);
     }
     trimmed.to_owned()
 }

@@ -13,6 +13,19 @@ use crate::domain::Result;
 /// request crashed).
 pub const PENDING_TIMEOUT_SECONDS: i64 = 60;
 
+/// How long a finished record is kept (and replayed); older ones are purged.
+pub const RECORD_LIFETIME_HOURS: i64 = 24;
+
+/// Deletes records older than [`RECORD_LIFETIME_HOURS`]; returns how many.
+pub async fn purge_expired(db: &DatabaseConnection) -> Result<u64> {
+    let cutoff = Utc::now() - Duration::hours(RECORD_LIFETIME_HOURS);
+    let deleted = idempotency_record::Entity::delete_many()
+        .filter(idempotency_record::Column::CreatedAt.lt(cutoff))
+        .exec(db)
+        .await?;
+    Ok(deleted.rows_affected)
+}
+
 /// What a request with a key should do.
 #[derive(Debug)]
 pub enum Claim {
@@ -44,6 +57,13 @@ pub async fn claim(
             .one(db)
             .await?;
         match existing {
+            Some(expired)
+                if expired.created_at < Utc::now() - Duration::hours(RECORD_LIFETIME_HOURS) =>
+            {
+                idempotency_record::Entity::delete_by_id(expired.id)
+                    .exec(db)
+                    .await?;
+            }
             Some(r) if r.request_hash != request_hash => return Ok(Claim::Mismatch),
             Some(r) if r.status == "done" => {
                 return Ok(Claim::Replay {

@@ -13,6 +13,7 @@ pub mod idempotency;
 pub mod login_throttle;
 pub mod organisations;
 pub mod participants;
+pub mod reading;
 pub mod reports;
 pub mod tallies;
 pub mod workshops;

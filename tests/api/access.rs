@@ -44,9 +44,11 @@ enum Rule {
 
 const ADMINS: &[Who] = &[Admin, KeyAdmin];
 const CATALOGUE_READERS: &[Who] = &[Admin, Trainer, KeyRead, KeyAdmin];
-const ROSTER_READERS: &[Who] = &[Admin, Trainer, KeyRead, KeyAdmin];
+// Trainers read rosters and registers only of the workshops they train: the workshops in this
+// matrix are nobody's, so a trainer gets 403 (`trainer_reads_follow_assignment` covers theirs).
+const ROSTER_READERS: &[Who] = &[Admin, KeyRead, KeyAdmin];
 const ENROLLERS: &[Who] = &[Admin, KeyEnrol, KeyAdmin];
-const REGISTER_READERS: &[Who] = &[Admin, Trainer, KeyRead, KeyAttendance, KeyAdmin];
+const REGISTER_READERS: &[Who] = &[Admin, KeyRead, KeyAttendance, KeyAdmin];
 const MARKERS: &[Who] = &[Admin, Trainer, KeyAttendance, KeyAdmin];
 const CERTIFIERS: &[Who] = &[Admin, KeyCertificates, KeyAdmin];
 
@@ -84,7 +86,7 @@ fn rule(operation_id: &str) -> Option<Rule> {
         | "email_certificate" => Rule::Only(CERTIFIERS),
         "list_emails" => Rule::Only(ADMINS),
         "get_summary_report" | "get_summary_report_csv" => Rule::Only(ROSTER_READERS),
-        "get_workshop_roster_csv" => Rule::Only(REGISTER_READERS),
+        "get_workshop_roster_csv" => Rule::Only(ROSTER_READERS),
         "get_certificates_csv" => Rule::Only(CERTIFIERS),
         "get_workshop_cascade" => Rule::Only(CATALOGUE_READERS),
         "create_participant"
@@ -184,5 +186,97 @@ async fn every_operation_answers_each_role_as_the_role_table_says() {
         failures.is_empty(),
         "role matrix violations:\n{}",
         failures.join("\n")
+    );
+}
+
+/// The trainer's row of the role table: what they read of a workshop depends on whether they
+/// train it, and they never read participants or reports in general.
+#[tokio::test]
+async fn trainer_reads_follow_assignment() {
+    let app = spawn_app().await;
+    let trainer = app.user_token("trainer", "trainer@example.org", None).await;
+    let trainer_id = app.with_token(&trainer).get("/api/v1/me").await.body["id"]
+        .as_i64()
+        .unwrap();
+    let course = app.course("TRN", 5).await;
+    let theirs = app
+        .workshop(course, &crate::helpers::future_monday(), 10)
+        .await["id"]
+        .as_i64()
+        .unwrap();
+    let other = app
+        .workshop(course, &crate::helpers::future_monday(), 10)
+        .await["id"]
+        .as_i64()
+        .unwrap();
+    let resp = app
+        .patch(
+            &format!("/api/v1/workshops/{theirs}"),
+            json!({"trainer_ids": [trainer_id]}),
+        )
+        .await;
+    assert_eq!(resp.status, 200, "{}", resp.text);
+    let mut enrolments = vec![];
+    let mut people = vec![];
+    for (w, name) in [(theirs, "Tendai Moyo"), (other, "Rudo Dube")] {
+        let p = app.participant(name).await;
+        let e = app
+            .post(
+                &format!("/api/v1/workshops/{w}/enrolments"),
+                json!({"participant_id": p}),
+            )
+            .await;
+        enrolments.push(e.body["id"].as_i64().unwrap());
+        people.push(p);
+    }
+    let as_trainer = app.with_token(&trainer);
+    for (w, e, p, expected) in [
+        (theirs, enrolments[0], people[0], 200),
+        (other, enrolments[1], people[1], 403),
+    ] {
+        for path in [
+            format!("/api/v1/workshops/{w}/enrolments"),
+            format!("/api/v1/workshops/{w}/enrolments/{e}"),
+            format!("/api/v1/workshops/{w}/attendance"),
+            format!("/api/v1/workshops/{w}/attendance.csv"),
+            format!("/api/v1/workshops/{w}/results"),
+            format!("/api/v1/workshops/{w}/roster.csv"),
+            format!("/api/v1/participants/{p}"),
+        ] {
+            let resp = as_trainer.get(&path).await;
+            assert_eq!(resp.status.as_u16(), expected, "{path}: {}", resp.text);
+        }
+    }
+    let roster = as_trainer
+        .get(&format!("/api/v1/workshops/{theirs}/roster.csv"))
+        .await;
+    assert!(roster.text.contains("Tendai Moyo") && !roster.text.contains("Rudo Dube"));
+    for path in [
+        "/api/v1/participants",
+        "/api/v1/reports/summary",
+        "/api/v1/reports/summary.csv",
+    ] {
+        assert_eq!(as_trainer.get(path).await.status, 403, "{path}");
+    }
+    // An attendance key reads the register but not contact details.
+    let key = app.api_key(&["attendance"]).await;
+    let as_key = app.with_token(&key);
+    let register = as_key
+        .get(&format!("/api/v1/workshops/{other}/attendance"))
+        .await;
+    assert_eq!(register.status, 200);
+    assert_eq!(
+        as_key
+            .get(&format!("/api/v1/workshops/{other}/roster.csv"))
+            .await
+            .status,
+        403
+    );
+    assert_eq!(
+        as_key
+            .get(&format!("/api/v1/participants/{}", people[1]))
+            .await
+            .status,
+        403
     );
 }

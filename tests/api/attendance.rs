@@ -385,7 +385,7 @@ async fn the_register_prints_as_csv_with_a_column_per_day() {
         .await;
     assert_eq!(csv.status, 200);
     assert!(csv.content_type().starts_with("text/csv"));
-    let lines: Vec<&str> = csv.text.lines().collect();
+    let lines: Vec<&str> = csv.text.trim_start_matches('\u{feff}').lines().collect();
     assert_eq!(
         lines[0],
         "participant,Day 1 (2026-03-02),Day 2 (2026-03-03),Day 3 (2026-03-04),Day 4 (2026-03-05),Day 5 (2026-03-06),days attended"

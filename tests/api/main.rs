@@ -9,6 +9,7 @@ mod courses;
 mod emails;
 mod enrolments;
 mod errors;
+mod hardening;
 mod health;
 mod helpers;
 mod idempotency;

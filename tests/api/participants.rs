@@ -36,7 +36,20 @@ async fn bad_participant_input_is_422_per_field_and_writes_nothing() {
     let resp = app
         .post(
             "/api/v1/participants",
-            json!({"full_name": "A\u{0007}B", "target_group": "ratepayer", "email": "nope"}),
+            json!({"full_name": "A\u{0007}B", "target_group": "ratepayer"}),
+        )
+        .await;
+    resp.assert_problem(422);
+    assert_eq!(
+        resp.field_error("full_name").as_deref(),
+        Some("contains U+0007 (control character), which is not allowed"),
+        "{}",
+        resp.text
+    );
+    let resp = app
+        .post(
+            "/api/v1/participants",
+            json!({"full_name": "   ", "target_group": "ratepayer", "email": "nope"}),
         )
         .await;
     resp.assert_problem(422);
