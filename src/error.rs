@@ -44,6 +44,7 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
 
 /// A problem detail (RFC 9457): the body of every error response.
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct Problem {
     /// A URI reference naming the kind of problem, such as `/problems/conflict`.
     #[oai(rename = "type")]
@@ -55,12 +56,12 @@ pub struct Problem {
     /// What went wrong this time, in words meant for the person calling the API.
     pub detail: String,
     /// For invalid input: one entry per offending field.
-    #[oai(skip_serializing_if_is_none)]
     pub errors: Option<Vec<FieldError>>,
 }
 
 /// One field of the request and what is wrong with it.
 #[derive(Debug, Clone, PartialEq, Eq, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct FieldError {
     /// The field's name as it appears in the request (`topics[2]` for an element of a list).
     pub field: String,

@@ -45,18 +45,20 @@ pub async fn handle<E: Endpoint>(ep: &E, mut req: Request) -> poem::Result<Respo
         }
         _ => return ep.call(req).await.map(IntoResponse::into_response),
     };
-    if key.is_empty() || key.len() > 200 || !key.chars().all(|c| c.is_ascii_graphic()) {
-        return Err(ApiError::BadRequest(
-            "Idempotency-Key must be 1–200 visible ASCII characters".into(),
-        )
-        .into());
-    }
     let Some(state) = req.data::<AppState>().cloned() else {
         return ep.call(req).await.map(IntoResponse::into_response);
     };
+    // The caller first: without valid credentials the operation answers 401 itself.
     let Some(scope) = caller_scope(&state, &req).await? else {
         return ep.call(req).await.map(IntoResponse::into_response);
     };
+    if key.is_empty() || key.len() > 200 || !key.chars().all(|c| c.is_ascii_graphic()) {
+        return Err(ApiError::invalid_field(
+            "Idempotency-Key",
+            "must be 1–200 visible ASCII characters",
+        )
+        .into());
+    }
     let body = req.take_body().into_bytes().await?;
     let mut hasher = Sha256::new();
     hasher.update(req.uri().to_string().as_bytes());

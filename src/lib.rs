@@ -202,7 +202,12 @@ pub fn certificate_renderer() -> Result<certificate::CertificateRenderer, certif
 /// The whole HTTP surface: the API, its spec and Swagger UI, with errors as problem+json.
 pub fn endpoint(state: AppState) -> impl Endpoint {
     let api = api::service();
-    let spec = api.spec_endpoint();
+    let spec_text: Arc<str> = api::spec_json().into();
+    let spec = poem::endpoint::make_sync(move |_| {
+        poem::Response::builder()
+            .content_type("application/json; charset=utf-8")
+            .body(spec_text.to_string())
+    });
     let docs = api.swagger_ui();
     let docs_policy: Arc<str> =
         security_headers::inline_hashes_policy(&api.swagger_ui_html()).into();

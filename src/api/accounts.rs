@@ -74,6 +74,7 @@ impl Scope {
 
 /// Credentials to log in with.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct LoginRequest {
     /// The account's email address (any case).
     #[oai(validator(max_length = 254))]
@@ -85,6 +86,7 @@ pub struct LoginRequest {
 
 /// A user account as others see it.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct UserSummary {
     pub id: i64,
     pub name: String,
@@ -94,6 +96,7 @@ pub struct UserSummary {
 
 /// A successful login.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct LoginResponse {
     /// The session token: send it as `Authorization: Bearer <token>`.
     pub token: String,
@@ -105,6 +108,7 @@ pub struct LoginResponse {
 
 /// The caller: a user, or an API key.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct Me {
     /// `user` or `api_key`.
     pub kind: String,
@@ -159,6 +163,7 @@ impl From<&Principal> for Me {
 
 /// A new user account.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct CreateUser {
     /// Full name.
     #[oai(validator(min_length = 1, max_length = 120))]
@@ -178,6 +183,7 @@ pub struct CreateUser {
 
 /// A user account.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct User {
     pub id: i64,
     pub name: String,
@@ -203,6 +209,7 @@ impl From<app_user::Model> for User {
 
 /// A page of users.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct UserPage {
     pub items: Vec<User>,
     pub total: u64,
@@ -210,6 +217,7 @@ pub struct UserPage {
 
 /// A new API key.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct CreateApiKey {
     /// What the key is for, e.g. "Harare ward office sync".
     #[oai(validator(min_length = 1, max_length = 120))]
@@ -219,8 +227,22 @@ pub struct CreateApiKey {
     pub scopes: Vec<Scope>,
 }
 
+/// A record snapshot as the API shows it: fields without a value are left out, as everywhere.
+fn without_nulls(value: serde_json::Value) -> serde_json::Value {
+    match value {
+        serde_json::Value::Object(map) => map
+            .into_iter()
+            .filter(|(_, v)| !v.is_null())
+            .map(|(k, v)| (k, without_nulls(v)))
+            .collect(),
+        serde_json::Value::Array(items) => items.into_iter().map(without_nulls).collect(),
+        other => other,
+    }
+}
+
 /// An API key as listed (the key itself is never shown again after creation).
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct ApiKey {
     pub id: i64,
     pub name: String,
@@ -250,6 +272,7 @@ impl From<api_key::Model> for ApiKey {
 
 /// A freshly created API key, with the key itself: store it now, it is shown only once.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct CreatedApiKey {
     pub id: i64,
     pub name: String,
@@ -262,6 +285,7 @@ pub struct CreatedApiKey {
 
 /// A page of API keys.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct ApiKeyPage {
     pub items: Vec<ApiKey>,
     pub total: u64,
@@ -269,6 +293,7 @@ pub struct ApiKeyPage {
 
 /// One change in the audit log.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct AuditEntry {
     pub id: i64,
     /// When the change was made.
@@ -302,14 +327,15 @@ impl From<audit_log::Model> for AuditEntry {
             entity: a.entity,
             entity_id: a.entity_id,
             action: a.action,
-            before: a.before,
-            after: a.after,
+            before: a.before.map(without_nulls),
+            after: a.after.map(without_nulls),
         }
     }
 }
 
 /// A page of audit entries.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct AuditPage {
     pub items: Vec<AuditEntry>,
     pub total: u64,
@@ -462,7 +488,7 @@ impl AdminApi {
         #[oai(validator(minimum(value = "1"), maximum(value = "200")))]
         limit: Query<Option<u64>>,
         /// How many to skip (0–1,000,000,000).
-        #[oai(validator(maximum(value = "1000000000")))]
+        #[oai(validator(minimum(value = "0"), maximum(value = "1000000000")))]
         offset: Query<Option<u64>>,
     ) -> Result<Json<UserPage>, ApiError> {
         let found =
@@ -510,7 +536,7 @@ impl AdminApi {
         #[oai(validator(minimum(value = "1"), maximum(value = "200")))]
         limit: Query<Option<u64>>,
         /// How many to skip (0–1,000,000,000).
-        #[oai(validator(maximum(value = "1000000000")))]
+        #[oai(validator(minimum(value = "0"), maximum(value = "1000000000")))]
         offset: Query<Option<u64>>,
     ) -> Result<Json<ApiKeyPage>, ApiError> {
         let found = accounts::list_api_keys(&state.db, page(limit.0, offset.0)).await?;
@@ -556,7 +582,7 @@ impl AdminApi {
         #[oai(validator(minimum(value = "1"), maximum(value = "200")))]
         limit: Query<Option<u64>>,
         /// How many to skip (0–1,000,000,000).
-        #[oai(validator(maximum(value = "1000000000")))]
+        #[oai(validator(minimum(value = "0"), maximum(value = "1000000000")))]
         offset: Query<Option<u64>>,
     ) -> Result<Json<AuditPage>, ApiError> {
         super::check_query_text("entity", entity.0.as_deref())?;

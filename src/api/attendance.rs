@@ -48,6 +48,7 @@ mirror_enum! {
 
 /// One attendance mark.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct AttendanceRecord {
     /// An enrolled (not waitlisted or withdrawn) enrolment of this workshop.
     pub enrolment_id: i64,
@@ -63,6 +64,7 @@ pub struct AttendanceRecord {
 
 /// A batch of attendance marks, applied all or nothing.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct AttendanceBatch {
     #[oai(validator(min_items = 1, max_items = 500))]
     pub records: Vec<AttendanceRecord>,
@@ -70,6 +72,7 @@ pub struct AttendanceBatch {
 
 /// A mark left out because a newer one is stored.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct StaleRecord {
     pub enrolment_id: i64,
     pub day: i32,
@@ -80,6 +83,7 @@ pub struct StaleRecord {
 
 /// What a batch did.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct AttendanceOutcome {
     /// Marks written (new or changed).
     pub applied: u32,
@@ -91,6 +95,7 @@ pub struct AttendanceOutcome {
 
 /// One assessment score.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct AssessmentRecord {
     pub enrolment_id: i64,
     pub kind: AssessmentKind,
@@ -102,6 +107,7 @@ pub struct AssessmentRecord {
 
 /// A batch of assessment scores, applied all or nothing.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct AssessmentBatch {
     #[oai(validator(min_items = 1, max_items = 500))]
     pub records: Vec<AssessmentRecord>,
@@ -109,6 +115,7 @@ pub struct AssessmentBatch {
 
 /// What an assessment batch did.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct AssessmentOutcome {
     /// Scores written (new or changed).
     pub applied: u32,
@@ -118,6 +125,7 @@ pub struct AssessmentOutcome {
 
 /// A participant's mark for one day.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct RegisterDay {
     pub day: i32,
     pub date: NaiveDate,
@@ -128,6 +136,7 @@ pub struct RegisterDay {
 
 /// One row of the register.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct RegisterRow {
     pub enrolment_id: i64,
     pub participant_id: i64,
@@ -139,6 +148,7 @@ pub struct RegisterRow {
 
 /// A workshop's attendance register: one row per enrolled participant.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct Register {
     pub workshop_id: i64,
     pub items: Vec<RegisterRow>,
@@ -147,6 +157,7 @@ pub struct Register {
 
 /// One participant's results.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct ParticipantResult {
     pub enrolment_id: i64,
     pub participant_id: i64,
@@ -167,6 +178,7 @@ pub struct ParticipantResult {
 
 /// The workshop as a whole.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct ResultsSummary {
     pub enrolled: u64,
     pub eligible: u64,
@@ -180,6 +192,7 @@ pub struct ResultsSummary {
 
 /// Results of every enrolled participant.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct Results {
     pub workshop_id: i64,
     pub items: Vec<ParticipantResult>,

@@ -31,6 +31,7 @@ mirror_enum! {
 
 /// A certificate.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct Certificate {
     pub id: i64,
     /// `IWSD-<COURSE>-<YEAR>-<6 digits>`.
@@ -87,6 +88,7 @@ impl From<certificate::Model> for Certificate {
 
 /// A page of certificates.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct CertificatePage {
     pub items: Vec<Certificate>,
     pub total: u64,
@@ -94,6 +96,7 @@ pub struct CertificatePage {
 
 /// A participant who got no certificate, and why.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct SkippedParticipant {
     pub enrolment_id: i64,
     pub participant_id: i64,
@@ -103,6 +106,7 @@ pub struct SkippedParticipant {
 
 /// An issued certificate that could not be emailed.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct UnsentEmail {
     pub certificate_id: i64,
     pub participant_id: i64,
@@ -111,6 +115,7 @@ pub struct UnsentEmail {
 
 /// What issuing did.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct IssueReport {
     /// Certificates issued now.
     pub issued: Vec<Certificate>,
@@ -124,6 +129,7 @@ pub struct IssueReport {
 
 /// A queued email.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct QueuedEmail {
     /// The outbox entry (see `GET /api/v1/emails`).
     pub id: i64,
@@ -134,6 +140,7 @@ pub struct QueuedEmail {
 
 /// Why a certificate is revoked.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct RevokeRequest {
     #[oai(validator(min_length = 1, max_length = 1000))]
     pub reason: String,
@@ -141,6 +148,7 @@ pub struct RevokeRequest {
 
 /// What anyone may learn from a verification code.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct Verification {
     /// True when the certificate exists and has not been revoked.
     pub valid: bool,
@@ -155,6 +163,7 @@ pub struct Verification {
 
 /// One workshop of a cascade tree.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct CascadeNode {
     pub workshop_id: i64,
     pub course_code: String,
@@ -191,6 +200,7 @@ impl From<Node> for CascadeNode {
 
 /// Totals over a cascade tree.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct CascadeTotals {
     pub workshops: u64,
     pub enrolled: u64,
@@ -200,6 +210,7 @@ pub struct CascadeTotals {
 
 /// The reach of one workshop: the tree of workshops descending from it.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct Cascade {
     pub root: CascadeNode,
     pub totals: CascadeTotals,
@@ -316,7 +327,7 @@ impl CertificateApi {
         auth: CanManageCertificates,
         id: Path<i64>,
         /// Makes a retry of this request return the first response instead of queueing again.
-        #[oai(name = "Idempotency-Key")]
+        #[oai(name = "Idempotency-Key", validator(pattern = r"^[!-~]{1,200}$"))]
         _idempotency_key: poem_openapi::param::Header<Option<String>>,
     ) -> Result<EmailQueued, ApiError> {
         let queued = service::queue_email(&state.db, &auth.actor(), id.0).await?;
@@ -347,7 +358,7 @@ impl CertificateApi {
         #[oai(validator(minimum(value = "1"), maximum(value = "200")))]
         limit: Query<Option<u64>>,
         /// How many to skip (0–1,000,000,000).
-        #[oai(validator(maximum(value = "1000000000")))]
+        #[oai(validator(minimum(value = "0"), maximum(value = "1000000000")))]
         offset: Query<Option<u64>>,
     ) -> Result<Json<CertificatePage>, ApiError> {
         let filter = CertificateFilter {
@@ -440,7 +451,7 @@ impl CertificateApi {
         #[oai(validator(minimum(value = "1"), maximum(value = "200")))]
         limit: Query<Option<u64>>,
         /// How many to skip (0–1,000,000,000).
-        #[oai(validator(maximum(value = "1000000000")))]
+        #[oai(validator(minimum(value = "0"), maximum(value = "1000000000")))]
         offset: Query<Option<u64>>,
     ) -> Result<Json<CertificatePage>, ApiError> {
         let Some(participant_id) = auth.0.participant_id() else {
@@ -499,6 +510,17 @@ impl CertificateApi {
         state: Data<&AppState>,
         #[oai(validator(max_length = 100))] code: Path<String>,
     ) -> Result<Json<Verification>, ApiError> {
+        // Codes are URL-safe base64; anything else names no certificate (and never reaches the
+        // database: PostgreSQL refuses a NUL byte in text).
+        if !code
+            .0
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            return Err(ApiError::NotFound(
+                "no certificate has this verification code".into(),
+            ));
+        }
         let c = service::find_by_code(&state.db, &code.0)
             .await?
             .ok_or_else(|| {

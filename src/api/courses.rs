@@ -16,6 +16,7 @@ use crate::{
 
 /// A new course.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct CreateCourse {
     /// Short unique code, letters, digits, `-` and `_`; stored upper-case (it appears in
     /// certificate numbers, e.g. `IWSD-CSSD-2026-000001`).
@@ -43,6 +44,7 @@ pub struct CreateCourse {
 
 /// Changes to a course; fields left out keep their value.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct UpdateCourse {
     /// New unique code.
     #[oai(validator(min_length = 1, max_length = 16))]
@@ -97,6 +99,7 @@ impl From<UpdateCourse> for CourseChanges {
 
 /// A course.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct Course {
     pub id: i64,
     /// Unique upper-case code, e.g. `CSSD`.
@@ -139,6 +142,7 @@ impl From<course::Model> for Course {
 
 /// A page of courses.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct CoursePage {
     /// The courses on this page.
     pub items: Vec<Course>,
@@ -184,7 +188,7 @@ impl CourseApi {
         #[oai(validator(minimum(value = "1"), maximum(value = "200")))]
         limit: Query<Option<u64>>,
         /// How many to skip (0–1,000,000,000).
-        #[oai(validator(maximum(value = "1000000000")))]
+        #[oai(validator(minimum(value = "0"), maximum(value = "1000000000")))]
         offset: Query<Option<u64>>,
     ) -> Result<Json<CoursePage>, ApiError> {
         let found = service::list(&state.db, page(limit.0, offset.0)).await?;

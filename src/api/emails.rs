@@ -22,6 +22,7 @@ mirror_enum! {
 
 /// An outbox entry.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct Email {
     pub id: i64,
     /// The `Message-ID` header, the same on every attempt.
@@ -61,6 +62,7 @@ impl From<email_outbox::Model> for Email {
 
 /// A page of outbox entries.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct EmailPage {
     pub items: Vec<Email>,
     pub total: u64,
@@ -84,7 +86,7 @@ impl EmailApi {
         #[oai(validator(minimum(value = "1"), maximum(value = "200")))]
         limit: Query<Option<u64>>,
         /// How many to skip (0–1,000,000,000).
-        #[oai(validator(maximum(value = "1000000000")))]
+        #[oai(validator(minimum(value = "0"), maximum(value = "1000000000")))]
         offset: Query<Option<u64>>,
     ) -> Result<Json<EmailPage>, ApiError> {
         let p = page(limit.0, offset.0);

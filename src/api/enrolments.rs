@@ -36,6 +36,7 @@ mirror_enum! {
 
 /// A request for a seat.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct CreateEnrolment {
     /// The participant to enrol.
     pub participant_id: i64,
@@ -43,6 +44,7 @@ pub struct CreateEnrolment {
 
 /// A participant's place in a workshop.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct Enrolment {
     pub id: i64,
     pub workshop_id: i64,
@@ -80,6 +82,7 @@ fn plain(e: entity::enrolment::Model) -> Enrolment {
 
 /// A page of enrolments.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct EnrolmentPage {
     pub items: Vec<Enrolment>,
     pub total: u64,
@@ -87,6 +90,7 @@ pub struct EnrolmentPage {
 
 /// The result of a withdrawal.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct Withdrawal {
     /// The enrolment, now `withdrawn`.
     pub withdrawn: Enrolment,
@@ -121,7 +125,7 @@ impl EnrolmentApi {
         auth: CanEnrol,
         id: Path<i64>,
         /// Makes a retry of this request return the first response instead of enrolling again.
-        #[oai(name = "Idempotency-Key")]
+        #[oai(name = "Idempotency-Key", validator(pattern = r"^[!-~]{1,200}$"))]
         _idempotency_key: Header<Option<String>>,
         body: JsonBody<CreateEnrolment>,
     ) -> Result<Created, ApiError> {
@@ -147,7 +151,7 @@ impl EnrolmentApi {
         #[oai(validator(minimum(value = "1"), maximum(value = "200")))]
         limit: Query<Option<u64>>,
         /// How many to skip (0–1,000,000,000).
-        #[oai(validator(maximum(value = "1000000000")))]
+        #[oai(validator(minimum(value = "0"), maximum(value = "1000000000")))]
         offset: Query<Option<u64>>,
     ) -> Result<Json<EnrolmentPage>, ApiError> {
         reading::ensure_may_read_workshop(&state.db, &auth.0, id.0, WorkshopReading::Register)
@@ -225,7 +229,7 @@ impl EnrolmentApi {
         #[oai(validator(minimum(value = "1"), maximum(value = "200")))]
         limit: Query<Option<u64>>,
         /// How many to skip (0–1,000,000,000).
-        #[oai(validator(maximum(value = "1000000000")))]
+        #[oai(validator(minimum(value = "0"), maximum(value = "1000000000")))]
         offset: Query<Option<u64>>,
     ) -> Result<Json<EnrolmentPage>, ApiError> {
         let Some(participant_id) = auth.0.participant_id() else {

@@ -8,6 +8,7 @@ use crate::AppState;
 
 /// Health of the service.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct Health {
     /// `ok` when the service can serve requests, `degraded` when its database does not answer.
     pub status: String,

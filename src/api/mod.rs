@@ -39,6 +39,7 @@ pub mod json_body;
 pub mod organisations;
 pub mod participants;
 pub mod reports;
+pub mod spec;
 pub mod workshops;
 
 use poem_openapi::{OpenApiService, Tags};
@@ -119,17 +120,26 @@ pub fn service() -> OpenApiService<Api, ()> {
         "Courses, five-day workshops, enrolment under a hard 35-seat cap, attendance, assessments \
          and verifiable PDF certificates for IWSD's Community Support to Service Delivery (CSSD) \
          and Customer Care training, run as a Training-of-Trainers cascade.\n\n\
-         Errors are `application/problem+json` (RFC 9457). Lists take `limit` (default 50, max 200) \
-         and `offset` and return `{items, total}`.",
+         Errors are `application/problem+json` (RFC 9457); each operation lists the statuses it \
+         can answer. Lists take `limit` (1–200, default 50) and `offset` (0–1,000,000,000) and \
+         return `{items, total}`.\n\n\
+         **Absent values are omitted, never `null`.** An optional field of a response (one not in \
+         its schema's `required` list) is left out when it has no value; no response carries \
+         `null`. (Generated clients in strict languages then see a missing optional, which every \
+         generator maps to its own \"no value\".)",
     )
     .server("/")
 }
 
-/// The spec as pretty-printed JSON, exactly as committed in `openapi/openapi.json`.
+/// The spec as pretty-printed JSON, exactly as committed in `openapi/openapi.json` and served
+/// at `/openapi.json`: generated from the code, then refined ([`spec::refine`]).
 pub fn spec_json() -> String {
-    let mut spec = service().spec();
-    spec.push('\n');
-    spec
+    let mut spec: serde_json::Value =
+        serde_json::from_str(&service().spec()).expect("poem-openapi writes valid JSON");
+    spec::refine(&mut spec);
+    let mut text = serde_json::to_string_pretty(&spec).expect("a JSON value serialises");
+    text.push('\n');
+    text
 }
 
 /// Checks a `from`/`to` filter: each date within the accepted range, `to` not before `from`.

@@ -26,6 +26,7 @@ mirror_enum! {
 
 /// A new organisation.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct CreateOrganisation {
     /// Its name, unique, such as "City of Harare".
     #[oai(validator(min_length = 1, max_length = 200))]
@@ -36,6 +37,7 @@ pub struct CreateOrganisation {
 
 /// An organisation.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct Organisation {
     pub id: i64,
     /// Its name, unique.
@@ -59,6 +61,7 @@ impl From<organisation::Model> for Organisation {
 
 /// A page of organisations.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct OrganisationPage {
     /// The organisations on this page.
     pub items: Vec<Organisation>,
@@ -104,7 +107,7 @@ impl OrganisationApi {
         #[oai(validator(minimum(value = "1"), maximum(value = "200")))]
         limit: Query<Option<u64>>,
         /// How many to skip (0–1,000,000,000).
-        #[oai(validator(maximum(value = "1000000000")))]
+        #[oai(validator(minimum(value = "0"), maximum(value = "1000000000")))]
         offset: Query<Option<u64>>,
     ) -> Result<Json<OrganisationPage>, ApiError> {
         let found = service::list(&state.db, page(limit.0, offset.0)).await?;

@@ -38,6 +38,7 @@ mirror_enum! {
 
 /// A new participant.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct CreateParticipant {
     /// Full name exactly as it should print on a certificate (any script, diacritics kept).
     #[oai(validator(min_length = 1, max_length = 120))]
@@ -61,6 +62,7 @@ pub struct CreateParticipant {
 /// Changes to a participant; fields left out keep their value, an empty string clears an
 /// optional text field.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct UpdateParticipant {
     #[oai(validator(min_length = 1, max_length = 120))]
     pub full_name: Option<String>,
@@ -77,6 +79,7 @@ pub struct UpdateParticipant {
 
 /// A participant.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct Participant {
     pub id: i64,
     pub full_name: String,
@@ -109,6 +112,7 @@ impl From<participant::Model> for Participant {
 
 /// A page of participants.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct ParticipantPage {
     pub items: Vec<Participant>,
     pub total: u64,
@@ -116,6 +120,7 @@ pub struct ParticipantPage {
 
 /// A row of an import that was not created, and why.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct ImportRowError {
     /// The line in the file (the header is line 1).
     pub line: u64,
@@ -126,6 +131,7 @@ pub struct ImportRowError {
 
 /// What an import did: the rows created and the rows refused.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct ImportReport {
     /// How many participants were created.
     pub created: u64,
@@ -308,7 +314,7 @@ impl ParticipantApi {
         state: Data<&AppState>,
         auth: CanManageParticipants,
         /// Makes a retry of this request return the first response instead of creating again.
-        #[oai(name = "Idempotency-Key")]
+        #[oai(name = "Idempotency-Key", validator(pattern = r"^[!-~]{1,200}$"))]
         _idempotency_key: Header<Option<String>>,
         body: JsonBody<CreateParticipant>,
     ) -> Result<Created, ApiError> {
@@ -343,7 +349,7 @@ impl ParticipantApi {
         state: Data<&AppState>,
         auth: CanManageParticipants,
         /// Makes a retry of this request return the first response instead of importing again.
-        #[oai(name = "Idempotency-Key")]
+        #[oai(name = "Idempotency-Key", validator(pattern = r"^[!-~]{1,200}$"))]
         _idempotency_key: Header<Option<String>>,
         body: CsvBody,
     ) -> Result<Json<ImportReport>, ApiError> {
@@ -382,7 +388,7 @@ impl ParticipantApi {
         #[oai(validator(minimum(value = "1"), maximum(value = "200")))]
         limit: Query<Option<u64>>,
         /// How many to skip (0–1,000,000,000).
-        #[oai(validator(maximum(value = "1000000000")))]
+        #[oai(validator(minimum(value = "0"), maximum(value = "1000000000")))]
         offset: Query<Option<u64>>,
     ) -> Result<Json<ParticipantPage>, ApiError> {
         super::check_query_text("q", q.0.as_deref())?;

@@ -27,6 +27,7 @@ use crate::{
 
 /// One group of a breakdown.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct GroupCount {
     /// The group: a course code, level, target group, gender, or organisation id (`none`).
     pub key: String,
@@ -37,6 +38,7 @@ pub struct GroupCount {
 
 /// A population broken down every way IWSD reports it.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct PeopleBreakdown {
     pub total: i64,
     pub by_course: Vec<GroupCount>,
@@ -49,6 +51,7 @@ pub struct PeopleBreakdown {
 
 /// A per-course figure and the number of observations behind it.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct CourseValue {
     pub course_code: String,
     pub value: f64,
@@ -57,6 +60,7 @@ pub struct CourseValue {
 
 /// Workshop counts.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct WorkshopCounts {
     pub total: i64,
     pub by_course: Vec<GroupCount>,
@@ -66,6 +70,7 @@ pub struct WorkshopCounts {
 
 /// The summary report.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct SummaryReport {
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,

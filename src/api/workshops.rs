@@ -44,6 +44,7 @@ mirror_enum! {
 
 /// A new workshop.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct CreateWorkshop {
     /// The course taught.
     pub course_id: i64,
@@ -73,6 +74,7 @@ pub struct CreateWorkshop {
 
 /// Changes to a workshop that has not finished; fields left out keep their value.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct UpdateWorkshop {
     #[oai(validator(min_length = 1, max_length = 200))]
     pub venue: Option<String>,
@@ -92,6 +94,7 @@ pub struct UpdateWorkshop {
 
 /// One day of a workshop.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct WorkshopDay {
     /// 1 for the first day.
     pub day: i32,
@@ -102,6 +105,7 @@ pub struct WorkshopDay {
 
 /// A workshop.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct Workshop {
     pub id: i64,
     pub course_id: i64,
@@ -171,6 +175,7 @@ impl From<WorkshopView> for Workshop {
 
 /// A page of workshops.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct WorkshopPage {
     pub items: Vec<Workshop>,
     pub total: u64,
@@ -178,6 +183,7 @@ pub struct WorkshopPage {
 
 /// A workshop's schedule.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct Schedule {
     pub workshop_id: i64,
     pub course_code: String,
@@ -219,7 +225,7 @@ impl WorkshopApi {
         state: Data<&AppState>,
         auth: CanManageCatalogue,
         /// Makes a retry of this request return the first response instead of creating again.
-        #[oai(name = "Idempotency-Key")]
+        #[oai(name = "Idempotency-Key", validator(pattern = r"^[!-~]{1,200}$"))]
         _idempotency_key: Header<Option<String>>,
         body: JsonBody<CreateWorkshop>,
     ) -> Result<Created, ApiError> {
@@ -262,7 +268,7 @@ impl WorkshopApi {
         #[oai(validator(minimum(value = "1"), maximum(value = "200")))]
         limit: Query<Option<u64>>,
         /// How many to skip (0–1,000,000,000).
-        #[oai(validator(maximum(value = "1000000000")))]
+        #[oai(validator(minimum(value = "0"), maximum(value = "1000000000")))]
         offset: Query<Option<u64>>,
     ) -> Result<Json<WorkshopPage>, ApiError> {
         super::check_date_range(from.0, to.0)?;
