@@ -53,6 +53,10 @@ pub struct CreateParticipant {
     /// The ward the participant represents or lives in.
     #[oai(validator(max_length = 64))]
     pub ward: Option<String>,
+    /// Zimbabwe national ID number, such as `63-123456A78` (hyphens, spaces and case are
+    /// ignored; stored normalised). Unique when given: a number another participant holds is 409.
+    #[oai(validator(max_length = 32))]
+    pub national_id: Option<String>,
 }
 
 /// Changes to a participant; fields left out keep their value, an empty string clears an
@@ -70,6 +74,9 @@ pub struct UpdateParticipant {
     pub target_group: Option<TargetGroup>,
     #[oai(validator(max_length = 64))]
     pub ward: Option<String>,
+    /// National ID number (normalised); an empty string clears it.
+    #[oai(validator(max_length = 32))]
+    pub national_id: Option<String>,
 }
 
 /// A participant.
@@ -83,6 +90,8 @@ pub struct Participant {
     pub organisation_id: Option<i64>,
     pub target_group: TargetGroup,
     pub ward: Option<String>,
+    /// National ID number, normalised (`63-123456A78`).
+    pub national_id: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -98,6 +107,7 @@ impl From<participant::Model> for Participant {
             organisation_id: p.organisation_id,
             target_group: p.target_group.into(),
             ward: p.ward,
+            national_id: p.national_id,
             created_at: p.created_at,
             updated_at: p.updated_at,
         }
@@ -306,6 +316,7 @@ impl ParticipantApi {
             gender: Some(b.gender.map(Into::into)),
             organisation_id: Some(b.organisation_id),
             target_group: Some(b.target_group.into()),
+            national_id: Some(b.national_id),
         };
         let created = service::create(&state.db, &auth.actor(), changes).await?;
         Ok(Created::Created(Json(created.into())))
@@ -412,6 +423,7 @@ impl ParticipantApi {
             gender: b.gender.map(|g| Some(g.into())),
             organisation_id: b.organisation_id.map(Some),
             target_group: b.target_group.map(Into::into),
+            national_id: b.national_id.map(Some),
         };
         Ok(Json(
             service::update(&state.db, &auth.actor(), id.0, changes)

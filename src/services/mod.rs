@@ -8,13 +8,16 @@ pub mod audit;
 pub mod cascade;
 pub mod certificates;
 pub mod courses;
+pub mod duplicates;
 pub mod enrolments;
+pub mod holidays;
 pub mod idempotency;
 pub mod login_throttle;
 pub mod organisations;
 pub mod participants;
 pub mod reports;
 pub mod tallies;
+pub mod trainers;
 pub mod workshops;
 
 /// A page of a list: the items and how many there are in all.
