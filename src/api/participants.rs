@@ -182,7 +182,7 @@ impl<'a> ApiExtractor<'a> for CsvBody {
         Some(MetaRequest {
             description: Some(
                 "UTF-8 CSV with a header row. Columns: full_name, target_group (required), email, \
-                 phone, gender, organisation_id, ward.",
+                 phone, gender, organisation_id, ward, national_id.",
             ),
             content: vec![MetaMediaType {
                 content_type: Self::CONTENT_TYPE,
@@ -207,7 +207,7 @@ impl<'a> ApiExtractor<'a> for CsvBody {
     }
 }
 
-const IMPORT_COLUMNS: [&str; 7] = [
+const IMPORT_COLUMNS: [&str; 8] = [
     "full_name",
     "email",
     "phone",
@@ -215,6 +215,7 @@ const IMPORT_COLUMNS: [&str; 7] = [
     "organisation_id",
     "target_group",
     "ward",
+    "national_id",
 ];
 
 /// Reads the CSV into rows; a file that cannot be read as a table is refused whole.
@@ -269,6 +270,7 @@ fn read_csv(text: &str) -> Result<Vec<ImportRow>, ApiError> {
             organisation_id: get("organisation_id"),
             target_group: get("target_group"),
             ward: get("ward"),
+            national_id: get("national_id"),
         });
     }
     if rows.len() > 10_000 {

@@ -309,6 +309,7 @@ pub struct ImportRow {
     pub organisation_id: Option<String>,
     pub target_group: Option<String>,
     pub ward: Option<String>,
+    pub national_id: Option<String>,
 }
 
 /// Why one row of an import was not created.
@@ -351,6 +352,11 @@ pub async fn import(
             ward: Some(non_empty(row.ward.clone())),
         };
         let cleaned = clean(text).map_err(|e| row_errors.extend(e)).ok();
+        let national_id = crate::domain::national_id::clean(
+            "national_id",
+            row.national_id.as_deref(),
+            &mut row_errors,
+        );
         let gender = match non_empty(row.gender.clone()) {
             None => None,
             Some(g) => match Gender::try_from_value(&g) {
@@ -388,9 +394,14 @@ pub async fn import(
                 .ok(),
         };
         match (cleaned, target_group, row_errors.is_empty()) {
-            (Some(text), Some(target_group), true) => {
-                valid.push((line, text, gender, organisation_id, target_group))
-            }
+            (Some(text), Some(target_group), true) => valid.push((
+                line,
+                text,
+                gender,
+                organisation_id,
+                target_group,
+                national_id,
+            )),
             _ => errors.extend(row_errors.into_iter().map(|e| RowError {
                 line,
                 field: e.field,
@@ -410,7 +421,15 @@ pub async fn import(
         .into_iter()
         .filter_map(|p| p.email)
         .collect();
-    let org_ids: Vec<i64> = valid.iter().filter_map(|(_, _, _, o, _)| *o).collect();
+    let national_ids: Vec<String> = valid.iter().filter_map(|v| v.5.clone()).collect();
+    let national_ids_taken: std::collections::HashSet<String> = participant::Entity::find()
+        .filter(participant::Column::NationalId.is_in(national_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|p| p.national_id)
+        .collect();
+    let org_ids: Vec<i64> = valid.iter().filter_map(|(_, _, _, o, _, _)| *o).collect();
     let known_orgs: std::collections::HashSet<i64> = organisation::Entity::find()
         .filter(organisation::Column::Id.is_in(org_ids))
         .all(db)
@@ -420,9 +439,29 @@ pub async fn import(
         .collect();
 
     let mut seen_emails = std::collections::HashMap::new();
+    let mut seen_national_ids = std::collections::HashMap::new();
     let now = Utc::now();
     let mut to_insert = Vec::new();
-    for (line, text, gender, organisation_id, target_group) in valid {
+    for (line, text, gender, organisation_id, target_group, national_id) in valid {
+        if let Some(id) = &national_id {
+            let clash = if national_ids_taken.contains(id) {
+                Some(format!(
+                    "a participant with national ID number {id} already exists"
+                ))
+            } else {
+                seen_national_ids
+                    .get(id)
+                    .map(|first| format!("{id} is also on line {first}"))
+            };
+            if let Some(message) = clash {
+                errors.push(RowError {
+                    line,
+                    field: "national_id".into(),
+                    message,
+                });
+                continue;
+            }
+        }
         let email = text.email.flatten();
         if let Some(e) = &email {
             if taken.contains(e) {
@@ -459,10 +498,14 @@ pub async fn import(
             organisation_id: Set(organisation_id),
             target_group: Set(target_group),
             ward: Set(text.ward.flatten()),
+            national_id: Set(national_id.clone()),
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()
         });
+        if let Some(id) = national_id {
+            seen_national_ids.entry(id).or_insert(line);
+        }
     }
     errors.sort_by_key(|e| e.line);
 

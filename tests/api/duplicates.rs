@@ -402,3 +402,53 @@ async fn a_merge_into_itself_or_nobody_is_422_and_of_nobody_404() {
         200
     );
 }
+
+#[tokio::test]
+async fn an_import_normalises_national_ids_and_reports_repeats_and_malformed_ones_by_line() {
+    let app = spawn_app().await;
+    create(
+        &app,
+        json!({"full_name": "Already Here", "target_group": "ratepayer", "national_id": "08-2047823Q42"}),
+    )
+    .await;
+    let csv = "full_name,target_group,national_id\n\
+               Tendai Moyo,ratepayer,63 123456 a 78\n\
+               Tendai Again,ratepayer,63-123456A78\n\
+               Rudo Dube,ratepayer,not-an-id\n\
+               Farai Banda,revenue,08-2047823-Q-42\n\
+               Chipo Nyathi,councillor,\n";
+    let resp = app
+        .request_raw(
+            reqwest::Method::POST,
+            "/api/v1/participants/import",
+            "text/csv",
+            csv,
+        )
+        .await;
+    assert_eq!(resp.status, 200, "{}", resp.text);
+    assert_eq!(resp.body["created"], 2, "{}", resp.text);
+    let errors: Vec<(u64, String)> = resp.body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["line"].as_u64().unwrap(),
+                e["field"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            (3, "national_id".to_owned()),
+            (4, "national_id".to_owned()),
+            (5, "national_id".to_owned())
+        ]
+    );
+    let first = resp.body["participant_ids"][0].as_i64().unwrap();
+    assert_eq!(
+        app.get(&format!("/api/v1/participants/{first}")).await.body["national_id"],
+        "63-123456A78"
+    );
+}
