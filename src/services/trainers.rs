@@ -200,7 +200,7 @@ pub async fn list(
         .into_iter()
         .map(|user| {
             let mut workshops = led.remove(&user.id).unwrap_or_default();
-            workshops.sort_by(|a, b| (b.start_date, b.id).cmp(&(a.start_date, a.id)));
+            workshops.sort_by_key(|w| std::cmp::Reverse((w.start_date, w.id)));
             let certificates = user
                 .participant_id
                 .and_then(|p| certificates.remove(&p))
