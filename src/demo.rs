@@ -17,7 +17,7 @@ use crate::{
         accounts::{self, NewUser},
         attendance::{self, MarkInput, ScoreInput},
         certificates::{self, IssueSettings},
-        courses, enrolments, organisations,
+        courses, enrolments, holidays, organisations,
         participants::{self, ParticipantChanges},
         workshops::{self, NewWorkshop},
     },
@@ -26,7 +26,7 @@ use entity::{
     app_user::Role,
     assessment::AssessmentKind,
     attendance::AttendanceStatus,
-    organisation::OrganisationKind,
+    organisation::{OrganisationKind, Province},
     participant::{Gender, TargetGroup},
     workshop::Level,
 };
@@ -88,7 +88,43 @@ pub const CC_TOPICS: [&str; 7] = [
     "Customer care policy",
 ];
 
-/// Creates the two IWSD courses and a few organisations unless they exist.
+/// How long a ToT certificate of the demo courses entitles its holder to train others.
+pub const DEMO_TRAINER_CERTIFICATE_MONTHS: i32 = 24;
+
+/// The demo's organisations: name, kind, province and district.
+const DEMO_ORGANISATIONS: [(&str, OrganisationKind, Province, &str); 5] = [
+    (
+        "City of Harare",
+        OrganisationKind::LocalAuthority,
+        Province::Harare,
+        "Harare",
+    ),
+    (
+        "Combined Harare Residents Association",
+        OrganisationKind::ResidentsAssociation,
+        Province::Harare,
+        "Harare",
+    ),
+    (
+        "Harare Residents Trust",
+        OrganisationKind::CivicSociety,
+        Province::Harare,
+        "Harare",
+    ),
+    (
+        "Bulawayo City Council",
+        OrganisationKind::LocalAuthority,
+        Province::Bulawayo,
+        "Bulawayo",
+    ),
+    (
+        "Mutare City Council",
+        OrganisationKind::LocalAuthority,
+        Province::Manicaland,
+        "Mutare",
+    ),
+];
+
 /// Seeds the demo: the two IWSD courses, organisations, an account per role, and — on a
 /// database without workshops — the whole story of one cascade (see [`seed_story`]).
 pub async fn seed(state: &AppState) -> domain::Result<()> {
@@ -133,23 +169,34 @@ pub async fn seed_catalogue(db: &DatabaseConnection) -> domain::Result<()> {
                 topics: Some(topics.iter().map(|t| t.to_string()).collect()),
                 pass_mark: Some(60),
                 min_attendance_days: Some(4),
+                trainer_certificate_valid_months: Some(Some(DEMO_TRAINER_CERTIFICATE_MONTHS)),
             };
             courses::create(db, &actor, changes).await?;
             tracing::info!(code, "demo: created course");
         }
     }
-    let organisations_to_seed = [
-        ("City of Harare", OrganisationKind::LocalAuthority),
-        (
-            "Combined Harare Residents Association",
-            OrganisationKind::ResidentsAssociation,
-        ),
-        ("Harare Residents Trust", OrganisationKind::CivicSociety),
-    ];
-    for (name, kind) in organisations_to_seed {
-        if organisations::find_by_name(db, name).await?.is_none() {
-            organisations::create(db, &actor, name, kind).await?;
-            tracing::info!(name, "demo: created organisation");
+    for (name, kind, province, district) in DEMO_ORGANISATIONS {
+        match organisations::find_by_name(db, name).await? {
+            None => {
+                let new = organisations::NewOrganisation {
+                    name: name.into(),
+                    kind,
+                    province: Some(province),
+                    district: Some(district.into()),
+                };
+                organisations::create(db, &actor, new).await?;
+                tracing::info!(name, "demo: created organisation");
+            }
+            // Seeded before organisations had provinces.
+            Some(existing) if existing.province.is_none() => {
+                let changes = organisations::OrganisationChanges {
+                    province: Some(province),
+                    district: Some(district.into()),
+                    ..Default::default()
+                };
+                organisations::update(db, &actor, existing.id, changes).await?;
+            }
+            Some(_) => {}
         }
     }
     seed_accounts(db, &actor).await
@@ -185,6 +232,7 @@ async fn seed_accounts(db: &DatabaseConnection, actor: &Actor) -> domain::Result
                             gender: Some(Some(gender)),
                             organisation_id: Some(harare),
                             target_group: Some(target_group),
+                            national_id: None,
                         };
                         participants::create(db, actor, changes).await?
                     }
@@ -220,6 +268,18 @@ fn monday(weeks: i64) -> NaiveDate {
     } else {
         this_monday + Days::new(7 * weeks.unsigned_abs())
     }
+}
+
+/// The first working day on or after `date` (the story's Mondays may be public holidays).
+async fn working_day_from(db: &DatabaseConnection, date: NaiveDate) -> domain::Result<NaiveDate> {
+    let mut date = date;
+    let holidays = holidays::between(db, date, date + Days::new(31)).await?;
+    while matches!(date.weekday(), chrono::Weekday::Sat | chrono::Weekday::Sun)
+        || holidays.contains_key(&date)
+    {
+        date = date + Days::new(1);
+    }
+    Ok(date)
 }
 
 /// People of the story: (name, gender, target group).
@@ -307,6 +367,7 @@ async fn person(
         gender: Some(Some(gender)),
         organisation_id: Some(organisation),
         target_group: Some(group),
+        national_id: None,
     };
     Ok(participants::create(db, actor, changes).await?.id)
 }
@@ -422,7 +483,7 @@ pub async fn seed_story(state: &AppState) -> domain::Result<()> {
             venue: "IWSD Training Centre, Harare".into(),
             organisation_id: harare,
             ward: None,
-            start_date: monday(12),
+            start_date: working_day_from(db, monday(12)).await?,
             capacity: Some(35),
             trainer_ids: vec![],
         },
@@ -430,9 +491,18 @@ pub async fn seed_story(state: &AppState) -> domain::Result<()> {
     .await?
     .workshop
     .id;
+    let bulawayo = organisations::find_by_name(db, "Bulawayo City Council")
+        .await?
+        .map(|o| o.id);
     let mut tot_people: Vec<i64> = trainer.iter().filter_map(|t| t.participant_id).collect();
-    for p in TOT_PEOPLE {
-        tot_people.push(person(db, &actor, p, harare, "Ward 17").await?);
+    // Six from Harare, three from Bulawayo: the report splits them by province.
+    for (i, p) in TOT_PEOPLE.into_iter().enumerate() {
+        let (organisation, ward) = if i < 6 {
+            (harare, "Ward 17")
+        } else {
+            (bulawayo, "Ward 1")
+        };
+        tot_people.push(person(db, &actor, p, organisation, ward).await?);
     }
     let weak = [tot_people[tot_people.len() - 1]];
     run_workshop(state, &admin, tot, &tot_people, &weak).await?;
@@ -448,7 +518,7 @@ pub async fn seed_story(state: &AppState) -> domain::Result<()> {
             venue: "Mbare Community Hall".into(),
             organisation_id: residents,
             ward: Some("Ward 3".into()),
-            start_date: monday(6),
+            start_date: working_day_from(db, monday(6)).await?,
             capacity: Some(35),
             trainer_ids: trainer.iter().map(|t| t.id).collect(),
         },
@@ -474,7 +544,7 @@ pub async fn seed_story(state: &AppState) -> domain::Result<()> {
             venue: "Mbare Netball Complex Hall".into(),
             organisation_id: residents,
             ward: Some("Ward 3".into()),
-            start_date: monday(-3),
+            start_date: working_day_from(db, monday(-3)).await?,
             capacity: Some(10),
             trainer_ids: trainer.iter().map(|t| t.id).collect(),
         },
@@ -499,6 +569,102 @@ pub async fn seed_story(state: &AppState) -> domain::Result<()> {
         cascade,
         community,
         "demo: seeded the cascade story (ToT → cascade → community)"
+    );
+    let over_holiday = seed_holiday_workshop(db, &actor, bulawayo).await?;
+    let simbarashe = cascade_people[cascade_people.len() - CASCADE_PEOPLE.len() + 1];
+    seed_duplicate(db, &actor, simbarashe, residents, over_holiday).await?;
+    Ok(())
+}
+
+/// A Customer Care workshop for Bulawayo's council staff over the next public holiday that
+/// falls on a weekday at least two weeks ahead: its schedule steps over the holiday.
+async fn seed_holiday_workshop(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    bulawayo: Option<i64>,
+) -> domain::Result<i64> {
+    let Some(cc) = courses::find_by_code(db, "CC").await? else {
+        return Err(domain::Error::NotFound {
+            entity: "course",
+            id: 0,
+        });
+    };
+    let from = Utc::now().date_naive() + Days::new(14);
+    let upcoming = holidays::between(db, from, from + Days::new(366)).await?;
+    let holiday = upcoming
+        .keys()
+        .copied()
+        .find(|d| !matches!(d.weekday(), chrono::Weekday::Sat | chrono::Weekday::Sun))
+        .unwrap_or(from);
+    // The working day before it.
+    let mut start = holiday - Days::new(1);
+    while matches!(start.weekday(), chrono::Weekday::Sat | chrono::Weekday::Sun)
+        || holidays::between(db, start, start)
+            .await?
+            .contains_key(&start)
+    {
+        start = start - Days::new(1);
+    }
+    let view = workshops::create(
+        db,
+        actor,
+        NewWorkshop {
+            course_id: cc.id,
+            level: Level::Tot,
+            parent_workshop_id: None,
+            venue: "Bulawayo City Hall".into(),
+            organisation_id: bulawayo,
+            ward: None,
+            start_date: start,
+            capacity: Some(35),
+            trainer_ids: vec![],
+        },
+    )
+    .await?;
+    tracing::info!(
+        workshop = view.workshop.id,
+        %holiday,
+        "demo: scheduled a workshop that steps over a public holiday"
+    );
+    Ok(view.workshop.id)
+}
+
+/// One person recorded twice: Simbarashe Dube of the cascade workshop, entered again (name in
+/// capitals, phone written another way) when enrolling in the Customer Care workshop. Both
+/// records carry the same phone, so `GET /api/v1/participants/duplicates` pairs them.
+async fn seed_duplicate(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    original: i64,
+    organisation: Option<i64>,
+    workshop_id: i64,
+) -> domain::Result<()> {
+    let phone = ParticipantChanges {
+        text: ParticipantText {
+            phone: Some(Some("+263 77 555 0101".into())),
+            ..Default::default()
+        },
+        national_id: Some(Some("63-123456A78".into())),
+        ..Default::default()
+    };
+    participants::update(db, actor, original, phone).await?;
+    let again = ParticipantChanges {
+        text: ParticipantText {
+            full_name: Some("SIMBARASHE  DUBE".into()),
+            phone: Some(Some("0775 550 101".into())),
+            ..Default::default()
+        },
+        gender: Some(Some(Gender::Male)),
+        organisation_id: Some(organisation),
+        target_group: Some(TargetGroup::CommunityChampion),
+        ..Default::default()
+    };
+    let duplicate = participants::create(db, actor, again).await?;
+    enrolments::enrol(db, actor, workshop_id, duplicate.id).await?;
+    tracing::info!(
+        original,
+        duplicate = duplicate.id,
+        "demo: recorded one person twice (see /api/v1/participants/duplicates)"
     );
     Ok(())
 }

@@ -104,13 +104,15 @@ pub async fn generate(
         let org = match organisations::find_by_name(db, &name).await? {
             Some(o) => o,
             None => {
-                organisations::create(
-                    db,
-                    &actor,
-                    &name,
-                    entity::organisation::OrganisationKind::LocalAuthority,
-                )
-                .await?
+                use sea_orm::Iterable;
+                let new = organisations::NewOrganisation {
+                    name: name.clone(),
+                    kind: entity::organisation::OrganisationKind::LocalAuthority,
+                    // Spread over the ten provinces, so that the split by province has work.
+                    province: entity::organisation::Province::iter().nth((i - 1) % 10),
+                    district: None,
+                };
+                organisations::create(db, &actor, new).await?
             }
         };
         org_ids.push(org.id);
@@ -170,6 +172,10 @@ pub async fn generate(
                 start_date: Set(start),
                 end_date: Set(end),
                 duration_days: Set(5),
+                // Generated weeks run Monday to Friday (the generator ignores holidays).
+                day_dates: Set(workshop::Model::encode_dates(
+                    &(0..5).map(|d| start + Days::new(d)).collect::<Vec<_>>(),
+                )),
                 capacity: Set(SEATS as i32),
                 seats_taken: Set(SEATS as i32),
                 waitlist_count: Set(0),
@@ -309,6 +315,7 @@ fn new_participant(
         organisation_id: Set(Some(org)),
         target_group: Set(TARGET_GROUPS[rng.random_range(0..TARGET_GROUPS.len())]),
         ward: Set(None),
+        national_id: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     }

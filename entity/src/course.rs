@@ -18,6 +18,9 @@ pub struct Model {
     pub topics: Json,
     pub pass_mark: i32,
     pub min_attendance_days: i32,
+    /// How long a ToT certificate of this course entitles its holder to train others, counted
+    /// from the last day of the ToT workshop; null: for good.
+    pub trainer_certificate_valid_months: Option<i32>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

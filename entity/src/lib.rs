@@ -14,6 +14,7 @@ pub mod enrolment;
 pub mod idempotency_record;
 pub mod organisation;
 pub mod participant;
+pub mod public_holiday;
 pub mod session;
 pub mod workshop;
 pub mod workshop_trainer;

@@ -61,6 +61,9 @@ pub struct Model {
     pub organisation_id: Option<i64>,
     pub target_group: TargetGroup,
     pub ward: Option<String>,
+    /// National identity number, normalised (`63-123456A78`); unique when present.
+    #[sea_orm(unique)]
+    pub national_id: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

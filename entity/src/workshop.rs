@@ -50,6 +50,10 @@ pub struct Model {
     pub end_date: Date,
     /// The course's length when the workshop was scheduled.
     pub duration_days: i32,
+    /// The teaching days, fixed when the workshop was scheduled or its start date last changed:
+    /// `YYYY-MM-DD` dates joined by commas, in order (see `Model::dates`).
+    #[sea_orm(column_type = "Text")]
+    pub day_dates: String,
     pub capacity: i32,
     /// Enrolled participants; kept in step with the enrolments in the same transaction, and
     /// checked against `capacity` by the database.
@@ -58,6 +62,25 @@ pub struct Model {
     pub status: Status,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+}
+
+impl Model {
+    /// The stored teaching days, in order.
+    pub fn dates(&self) -> Vec<Date> {
+        self.day_dates
+            .split(',')
+            .filter_map(|d| d.parse().ok())
+            .collect()
+    }
+
+    /// The form `day_dates` stores `dates` in.
+    pub fn encode_dates(dates: &[Date]) -> String {
+        dates
+            .iter()
+            .map(Date::to_string)
+            .collect::<Vec<_>>()
+            .join(",")
+    }
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

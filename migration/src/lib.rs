@@ -13,6 +13,11 @@ mod m20261128_000004_attendance_and_assessments;
 mod m20261128_000005_certificates;
 mod m20261128_000006_email_outbox;
 mod m20261128_000007_report_tallies;
+mod m20261130_020001_public_holidays;
+mod m20261130_020002_workshop_day_dates;
+mod m20261130_020003_organisation_province;
+mod m20261130_020004_trainer_certificate_validity;
+mod m20261130_020005_participant_national_id;
 
 /// The ordered list of all migrations.
 pub struct Migrator;
@@ -28,6 +33,11 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000005_certificates::Migration),
             Box::new(m20261128_000006_email_outbox::Migration),
             Box::new(m20261128_000007_report_tallies::Migration),
+            Box::new(m20261130_020001_public_holidays::Migration),
+            Box::new(m20261130_020002_workshop_day_dates::Migration),
+            Box::new(m20261130_020003_organisation_province::Migration),
+            Box::new(m20261130_020004_trainer_certificate_validity::Migration),
+            Box::new(m20261130_020005_participant_national_id::Migration),
         ]
     }
 }

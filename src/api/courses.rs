@@ -3,7 +3,9 @@
 use chrono::{DateTime, Utc};
 use entity::course;
 use poem::web::Data;
-use poem_openapi::{ApiResponse, Object, OpenApi, param::Path, param::Query, payload::Json};
+use poem_openapi::{
+    ApiResponse, Object, OpenApi, param::Path, param::Query, payload::Json, types::MaybeUndefined,
+};
 
 use super::{JsonBody, Tag, page};
 use crate::{
@@ -40,6 +42,11 @@ pub struct CreateCourse {
     /// Days a participant must attend (present or late) for a certificate; default: every day.
     #[oai(validator(minimum(value = "1"), maximum(value = "10")))]
     pub min_attendance_days: Option<i32>,
+    /// Months a ToT certificate of this course entitles its holder to lead cascade and
+    /// community workshops, counted from the ToT workshop's last day (1–600); null or left out:
+    /// no expiry.
+    #[oai(validator(minimum(value = "1"), maximum(value = "600")))]
+    pub trainer_certificate_valid_months: Option<i32>,
 }
 
 /// Changes to a course; fields left out keep their value.
@@ -67,6 +74,9 @@ pub struct UpdateCourse {
     /// New minimum attendance in days (at most `duration_days`).
     #[oai(validator(minimum(value = "1"), maximum(value = "10")))]
     pub min_attendance_days: Option<i32>,
+    /// New validity of ToT certificates in months (1–600); `null` removes the expiry.
+    #[oai(validator(minimum(value = "1"), maximum(value = "600")))]
+    pub trainer_certificate_valid_months: MaybeUndefined<i32>,
 }
 
 impl From<CreateCourse> for CourseChanges {
@@ -79,6 +89,7 @@ impl From<CreateCourse> for CourseChanges {
             topics: c.topics,
             pass_mark: c.pass_mark,
             min_attendance_days: c.min_attendance_days,
+            trainer_certificate_valid_months: Some(c.trainer_certificate_valid_months),
         }
     }
 }
@@ -93,6 +104,11 @@ impl From<UpdateCourse> for CourseChanges {
             topics: c.topics,
             pass_mark: c.pass_mark,
             min_attendance_days: c.min_attendance_days,
+            trainer_certificate_valid_months: match c.trainer_certificate_valid_months {
+                MaybeUndefined::Undefined => None,
+                MaybeUndefined::Null => Some(None),
+                MaybeUndefined::Value(months) => Some(Some(months)),
+            },
         }
     }
 }
@@ -116,6 +132,9 @@ pub struct Course {
     pub pass_mark: i32,
     /// Days a participant must attend (present or late) for a certificate.
     pub min_attendance_days: i32,
+    /// Months a ToT certificate of this course entitles its holder to train others, from the
+    /// ToT workshop's last day; null: no expiry.
+    pub trainer_certificate_valid_months: Option<i32>,
     /// When the course was created.
     pub created_at: DateTime<Utc>,
     /// When it last changed.
@@ -134,6 +153,7 @@ impl From<course::Model> for Course {
             topics,
             pass_mark: m.pass_mark,
             min_attendance_days: m.min_attendance_days,
+            trainer_certificate_valid_months: m.trainer_certificate_valid_months,
             created_at: m.created_at,
             updated_at: m.updated_at,
         }

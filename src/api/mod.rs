@@ -32,14 +32,17 @@ pub mod attendance;
 pub mod certificates;
 pub mod courses;
 pub mod csv_export;
+pub mod duplicates;
 pub mod emails;
 pub mod enrolments;
 pub mod health;
+pub mod holidays;
 pub mod json_body;
 pub mod organisations;
 pub mod participants;
 pub mod reports;
 pub mod spec;
+pub mod trainers;
 pub mod workshops;
 
 use poem_openapi::{OpenApiService, Tags};
@@ -75,6 +78,10 @@ pub enum Tag {
     Emails,
     /// Summary figures and CSV exports for councils and funders.
     Reports,
+    /// Public holidays, which workshop schedules step over.
+    Holidays,
+    /// Trainer accounts, their ToT certificates and until when those are valid.
+    Trainers,
 }
 
 /// Every operation of the API.
@@ -91,6 +98,9 @@ pub type Api = (
     certificates::CertificateApi,
     emails::EmailApi,
     reports::ReportApi,
+    holidays::HolidayApi,
+    trainers::TrainerApi,
+    duplicates::DuplicateApi,
 );
 
 /// The title the spec carries.
@@ -112,6 +122,9 @@ pub fn service() -> OpenApiService<Api, ()> {
             certificates::CertificateApi,
             emails::EmailApi,
             reports::ReportApi,
+            holidays::HolidayApi,
+            trainers::TrainerApi,
+            duplicates::DuplicateApi,
         ),
         TITLE,
         env!("CARGO_PKG_VERSION"),

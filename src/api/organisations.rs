@@ -2,7 +2,7 @@
 //! participants come from and workshops are held for.
 
 use chrono::{DateTime, Utc};
-use entity::organisation::{self, OrganisationKind as DbKind};
+use entity::organisation::{self, OrganisationKind as DbKind, Province as DbProvince};
 use poem::web::Data;
 use poem_openapi::{ApiResponse, Object, OpenApi, param::Path, param::Query, payload::Json};
 
@@ -24,6 +24,22 @@ mirror_enum! {
     }
 }
 
+mirror_enum! {
+    /// One of Zimbabwe's ten provinces.
+    Province <=> DbProvince {
+        Bulawayo,
+        Harare,
+        Manicaland,
+        MashonalandCentral,
+        MashonalandEast,
+        MashonalandWest,
+        Masvingo,
+        MatabelelandNorth,
+        MatabelelandSouth,
+        Midlands,
+    }
+}
+
 /// A new organisation.
 #[derive(Debug, Object)]
 #[oai(skip_serializing_if_is_none)]
@@ -33,6 +49,25 @@ pub struct CreateOrganisation {
     pub name: String,
     /// What sort of body it is.
     pub kind: OrganisationKind,
+    /// The province it serves. Optional for older clients; organisations without one are
+    /// reported under `unrecorded` in the split by province.
+    pub province: Option<Province>,
+    /// The district it serves, such as "Mutare".
+    #[oai(validator(max_length = 120))]
+    pub district: Option<String>,
+}
+
+/// Changes to an organisation; fields left out keep their value, an empty `district` clears it.
+#[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
+pub struct UpdateOrganisation {
+    /// A new unique name.
+    #[oai(validator(min_length = 1, max_length = 200))]
+    pub name: Option<String>,
+    pub kind: Option<OrganisationKind>,
+    pub province: Option<Province>,
+    #[oai(validator(max_length = 120))]
+    pub district: Option<String>,
 }
 
 /// An organisation.
@@ -44,6 +79,10 @@ pub struct Organisation {
     pub name: String,
     /// What sort of body it is.
     pub kind: OrganisationKind,
+    /// The province it serves; null when not yet recorded.
+    pub province: Option<Province>,
+    /// The district it serves.
+    pub district: Option<String>,
     /// When it was recorded.
     pub created_at: DateTime<Utc>,
 }
@@ -54,6 +93,8 @@ impl From<organisation::Model> for Organisation {
             id: m.id,
             name: m.name,
             kind: m.kind.into(),
+            province: m.province.map(Into::into),
+            district: m.district,
             created_at: m.created_at,
         }
     }
@@ -91,8 +132,37 @@ impl OrganisationApi {
         body: JsonBody<CreateOrganisation>,
     ) -> Result<Created, ApiError> {
         let body = body.0;
-        let model = service::create(&state.db, &auth.actor(), &body.name, body.kind.into()).await?;
+        let new = service::NewOrganisation {
+            name: body.name,
+            kind: body.kind.into(),
+            province: body.province.map(Into::into),
+            district: body.district,
+        };
+        let model = service::create(&state.db, &auth.actor(), new).await?;
         Ok(Created::Created(Json(model.into())))
+    }
+
+    /// Change an organisation
+    ///
+    /// Administrators only: its name (unique), kind, province or district. The reports' split
+    /// by province follows the organisation's province as it is now.
+    #[oai(path = "/:id", method = "patch", operation_id = "update_organisation")]
+    async fn update(
+        &self,
+        state: Data<&AppState>,
+        auth: CanManageCatalogue,
+        id: Path<i64>,
+        body: JsonBody<UpdateOrganisation>,
+    ) -> Result<Json<Organisation>, ApiError> {
+        let body = body.0;
+        let changes = service::OrganisationChanges {
+            name: body.name,
+            kind: body.kind.map(Into::into),
+            province: body.province.map(Into::into),
+            district: body.district,
+        };
+        let model = service::update(&state.db, &auth.actor(), id.0, changes).await?;
+        Ok(Json(model.into()))
     }
 
     /// List organisations

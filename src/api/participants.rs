@@ -57,6 +57,10 @@ pub struct CreateParticipant {
     /// The ward the participant represents or lives in.
     #[oai(validator(max_length = 64))]
     pub ward: Option<String>,
+    /// Zimbabwe national ID number, such as `63-123456A78` (hyphens, spaces and case are
+    /// ignored; stored normalised). Unique when given: a number another participant holds is 409.
+    #[oai(validator(max_length = 32))]
+    pub national_id: Option<String>,
 }
 
 /// Changes to a participant; fields left out keep their value, an empty string clears an
@@ -75,6 +79,9 @@ pub struct UpdateParticipant {
     pub target_group: Option<TargetGroup>,
     #[oai(validator(max_length = 64))]
     pub ward: Option<String>,
+    /// National ID number (normalised); an empty string clears it.
+    #[oai(validator(max_length = 32))]
+    pub national_id: Option<String>,
 }
 
 /// A participant.
@@ -89,6 +96,8 @@ pub struct Participant {
     pub organisation_id: Option<i64>,
     pub target_group: TargetGroup,
     pub ward: Option<String>,
+    /// National ID number, normalised (`63-123456A78`).
+    pub national_id: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -104,6 +113,7 @@ impl From<participant::Model> for Participant {
             organisation_id: p.organisation_id,
             target_group: p.target_group.into(),
             ward: p.ward,
+            national_id: p.national_id,
             created_at: p.created_at,
             updated_at: p.updated_at,
         }
@@ -181,7 +191,7 @@ impl<'a> ApiExtractor<'a> for CsvBody {
         Some(MetaRequest {
             description: Some(
                 "UTF-8 CSV with a header row. Columns: full_name, target_group (required), email, \
-                 phone, gender, organisation_id, ward.",
+                 phone, gender, organisation_id, ward, national_id.",
             ),
             content: vec![MetaMediaType {
                 content_type: Self::CONTENT_TYPE,
@@ -206,7 +216,7 @@ impl<'a> ApiExtractor<'a> for CsvBody {
     }
 }
 
-const IMPORT_COLUMNS: [&str; 7] = [
+const IMPORT_COLUMNS: [&str; 8] = [
     "full_name",
     "email",
     "phone",
@@ -214,6 +224,7 @@ const IMPORT_COLUMNS: [&str; 7] = [
     "organisation_id",
     "target_group",
     "ward",
+    "national_id",
 ];
 
 /// Reads the CSV into rows; a file that cannot be read as a table is refused whole.
@@ -270,6 +281,7 @@ fn read_csv(text: &str) -> Result<Vec<ImportRow>, ApiError> {
             organisation_id: get("organisation_id"),
             target_group: get("target_group"),
             ward: get("ward"),
+            national_id: get("national_id"),
         });
     }
     if rows.len() > 10_000 {
@@ -329,6 +341,7 @@ impl ParticipantApi {
             gender: Some(b.gender.map(Into::into)),
             organisation_id: Some(b.organisation_id),
             target_group: Some(b.target_group.into()),
+            national_id: Some(b.national_id),
         };
         let created = service::create(&state.db, &auth.actor(), changes).await?;
         Ok(Created::Created(Json(created.into())))
@@ -438,6 +451,7 @@ impl ParticipantApi {
             gender: b.gender.map(|g| Some(g.into())),
             organisation_id: b.organisation_id.map(Some),
             target_group: b.target_group.map(Into::into),
+            national_id: b.national_id.map(Some),
         };
         Ok(Json(
             service::update(&state.db, &auth.actor(), id.0, changes)

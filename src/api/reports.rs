@@ -47,6 +47,10 @@ pub struct PeopleBreakdown {
     pub by_gender: Vec<GroupCount>,
     /// By the participant's organisation.
     pub by_organisation: Vec<GroupCount>,
+    /// By the province of the participant's organisation (`bulawayo`, `harare`, …;
+    /// `unrecorded` for an organisation without a province, `none` without an organisation).
+    /// The counts add up to `total`.
+    pub by_province: Vec<GroupCount>,
 }
 
 /// A per-course figure and the number of observations behind it.
@@ -107,6 +111,7 @@ fn people(b: Breakdown) -> PeopleBreakdown {
         by_target_group: groups(b.by_target_group),
         by_gender: groups(b.by_gender),
         by_organisation: groups(b.by_organisation),
+        by_province: groups(b.by_province),
     }
 }
 
@@ -164,7 +169,7 @@ impl ReportApi {
     /// Summary report
     ///
     /// Workshops by course, level and status; participants enrolled and certified by course,
-    /// level, target group, gender and organisation; attendance rate and knowledge gain by
+    /// level, target group, gender, organisation and province; attendance rate and knowledge gain by
     /// course — over workshops starting between `from` and `to` (inclusive), optionally for one
     /// organisation. Computed in the database.
     #[oai(
@@ -229,6 +234,7 @@ impl ReportApi {
             add(&format!("{name} by target group"), &b.by_target_group);
             add(&format!("{name} by gender"), &b.by_gender);
             add(&format!("{name} by organisation"), &b.by_organisation);
+            add(&format!("{name} by province"), &b.by_province);
         }
         for f in &s.attendance_rate_by_course {
             rows.push(vec![

@@ -19,6 +19,8 @@ pub struct Course {
     pub topics: Vec<String>,
     pub pass_mark: i32,
     pub min_attendance_days: i32,
+    /// Months a ToT certificate of the course entitles its holder to train others; `None`: for good.
+    pub trainer_certificate_valid_months: Option<i32>,
 }
 
 /// Values proposed for a course: every field optional, as in a PATCH.
@@ -31,6 +33,8 @@ pub struct CourseChanges {
     pub topics: Option<Vec<String>>,
     pub pass_mark: Option<i32>,
     pub min_attendance_days: Option<i32>,
+    /// `Some(None)` clears it (no expiry).
+    pub trainer_certificate_valid_months: Option<Option<i32>>,
 }
 
 impl CourseChanges {
@@ -116,6 +120,23 @@ impl CourseChanges {
                 format!("must be between 1 and the course's {duration_days} days"),
             ));
         }
+        let trainer_certificate_valid_months =
+            match (self.trainer_certificate_valid_months, current) {
+                (Some(months), _) => months,
+                (None, Some(c)) => c.trainer_certificate_valid_months,
+                (None, None) => None,
+            };
+        if let Some(months) = trainer_certificate_valid_months
+            && !(1..=super::certification::MAX_VALID_MONTHS).contains(&months)
+        {
+            errors.push(FieldError::new(
+                "trainer_certificate_valid_months",
+                format!(
+                    "must be between 1 and {} months, or null for no expiry",
+                    super::certification::MAX_VALID_MONTHS
+                ),
+            ));
+        }
         if errors.is_empty() {
             Ok(Course {
                 code,
@@ -125,6 +146,7 @@ impl CourseChanges {
                 topics,
                 pass_mark,
                 min_attendance_days,
+                trainer_certificate_valid_months,
             })
         } else {
             Err(errors)
@@ -155,6 +177,39 @@ mod tests {
         assert_eq!(course.duration_days, 5);
         assert_eq!(course.min_attendance_days, 5);
         assert_eq!(course.pass_mark, 60);
+    }
+
+    #[test]
+    fn trainer_certificates_expire_after_1_to_600_months_or_never() {
+        assert_eq!(
+            new_course(minimal())
+                .unwrap()
+                .trainer_certificate_valid_months,
+            None
+        );
+        let two_years = new_course(CourseChanges {
+            trainer_certificate_valid_months: Some(Some(24)),
+            ..minimal()
+        })
+        .unwrap();
+        assert_eq!(two_years.trainer_certificate_valid_months, Some(24));
+        for months in [0, 601, -3] {
+            let err = new_course(CourseChanges {
+                trainer_certificate_valid_months: Some(Some(months)),
+                ..minimal()
+            })
+            .unwrap_err();
+            assert_eq!(err[0].field, "trainer_certificate_valid_months");
+        }
+        let kept = CourseChanges::default().apply_to(Some(&two_years)).unwrap();
+        assert_eq!(kept.trainer_certificate_valid_months, Some(24));
+        let cleared = CourseChanges {
+            trainer_certificate_valid_months: Some(None),
+            ..Default::default()
+        }
+        .apply_to(Some(&two_years))
+        .unwrap();
+        assert_eq!(cleared.trainer_certificate_valid_months, None);
     }
 
     #[test]

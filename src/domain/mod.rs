@@ -5,9 +5,13 @@
 
 pub mod access;
 pub mod account;
+pub mod certification;
 pub mod course;
 pub mod dates;
+pub mod duplicates;
 pub mod eligibility;
+pub mod holidays;
+pub mod national_id;
 pub mod organisation;
 pub mod participant;
 pub mod schedule;

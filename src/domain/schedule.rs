@@ -1,5 +1,7 @@
-//! How a workshop's days are laid out: consecutive working days (Monday to Friday) from the
-//! start date, with the course topics spread over them in order.
+//! How a workshop's days are laid out: consecutive working days from the start date — Monday
+//! to Friday, stepping over public holidays — with the course topics spread over them in order.
+
+use std::collections::BTreeMap;
 
 use chrono::{Datelike, Days, FixedOffset, NaiveDate, Utc, Weekday};
 
@@ -12,25 +14,66 @@ pub fn local_today() -> NaiveDate {
     Utc::now().with_timezone(&offset).date_naive()
 }
 
+/// Public holidays by date, with their names.
+pub type Holidays = BTreeMap<NaiveDate, String>;
+
 fn is_weekend(date: NaiveDate) -> bool {
     matches!(date.weekday(), Weekday::Sat | Weekday::Sun)
 }
 
-/// The dates of `days` consecutive working days starting on `start`, or `None` when `start`
-/// falls on a weekend. A five-day course starting on a Thursday runs Thu, Fri, Mon, Tue, Wed.
-pub fn working_days(start: NaiveDate, days: u32) -> Option<Vec<NaiveDate>> {
+/// Why a date cannot be a workshop's first day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotAWorkingDay {
+    /// It is a Saturday or a Sunday.
+    Weekend(NaiveDate),
+    /// It is the named public holiday.
+    Holiday(NaiveDate, String),
+}
+
+impl std::fmt::Display for NotAWorkingDay {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NotAWorkingDay::Weekend(date) => write!(
+                f,
+                "{date} is a {}; workshops start on a working day (Monday to Friday, not a public holiday)",
+                date.format("%A")
+            ),
+            NotAWorkingDay::Holiday(date, name) => write!(
+                f,
+                "{date} is a public holiday ({name}); workshops start on a working day"
+            ),
+        }
+    }
+}
+
+/// The dates of `days` consecutive working days starting on `start`, stepping over weekends
+/// and the given `holidays`; refused when `start` itself is not a working day. A five-day
+/// course starting on a Thursday runs Thu, Fri, Mon, Tue, Wed; one starting on Monday
+/// 2026-12-21 runs on the 21st, 23rd, 24th, 28th and 29th (Unity Day, Christmas and the
+/// weekend in between).
+pub fn working_days(
+    start: NaiveDate,
+    days: u32,
+    holidays: &Holidays,
+) -> Result<Vec<NaiveDate>, NotAWorkingDay> {
     if is_weekend(start) {
-        return None;
+        return Err(NotAWorkingDay::Weekend(start));
+    }
+    if let Some(name) = holidays.get(&start) {
+        return Err(NotAWorkingDay::Holiday(start, name.clone()));
     }
     let mut dates = Vec::with_capacity(days as usize);
     let mut date = start;
     while dates.len() < days as usize {
-        if !is_weekend(date) {
+        if !is_weekend(date) && !holidays.contains_key(&date) {
             dates.push(date);
         }
-        date = date.checked_add_days(Days::new(1))?;
+        match date.checked_add_days(Days::new(1)) {
+            Some(next) => date = next,
+            None => break,
+        }
     }
-    Some(dates)
+    Ok(dates)
 }
 
 /// Spreads `topics` over `days` in order, as evenly as they go: with 7 topics over 5 days the
@@ -56,9 +99,13 @@ mod tests {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
     }
 
+    fn none() -> Holidays {
+        Holidays::new()
+    }
+
     #[test]
     fn a_monday_start_runs_monday_to_friday() {
-        let days = working_days(d(2026, 8, 24), 5).unwrap();
+        let days = working_days(d(2026, 8, 24), 5, &none()).unwrap();
         assert_eq!(
             days,
             [
@@ -73,7 +120,7 @@ mod tests {
 
     #[test]
     fn a_thursday_start_skips_the_weekend() {
-        let days = working_days(d(2026, 8, 27), 5).unwrap();
+        let days = working_days(d(2026, 8, 27), 5, &none()).unwrap();
         let weekdays: Vec<_> = days.iter().map(|d| d.weekday()).collect();
         assert_eq!(
             weekdays,
@@ -90,8 +137,42 @@ mod tests {
 
     #[test]
     fn a_weekend_start_has_no_schedule() {
-        assert_eq!(working_days(d(2026, 8, 29), 5), None);
-        assert_eq!(working_days(d(2026, 8, 30), 5), None);
+        assert_eq!(
+            working_days(d(2026, 8, 29), 5, &none()),
+            Err(NotAWorkingDay::Weekend(d(2026, 8, 29)))
+        );
+        assert!(working_days(d(2026, 8, 30), 5, &none()).is_err());
+    }
+
+    fn zimbabwe(year: i32) -> Holidays {
+        crate::domain::holidays::public_holidays(year)
+            .into_iter()
+            .collect()
+    }
+
+    #[test]
+    fn the_days_step_over_unity_day_christmas_and_the_weekend() {
+        let days = working_days(d(2026, 12, 21), 5, &zimbabwe(2026)).unwrap();
+        assert_eq!(
+            days,
+            [
+                d(2026, 12, 21),
+                d(2026, 12, 23),
+                d(2026, 12, 24),
+                d(2026, 12, 28),
+                d(2026, 12, 29)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_start_on_a_holiday_is_refused_with_its_name() {
+        let refusal = working_days(d(2026, 4, 3), 5, &zimbabwe(2026)).unwrap_err();
+        assert_eq!(
+            refusal,
+            NotAWorkingDay::Holiday(d(2026, 4, 3), "Good Friday".into())
+        );
+        assert!(refusal.to_string().contains("Good Friday"));
     }
 
     #[test]

@@ -149,9 +149,7 @@ pub async fn mark(
     let workshop = workshops::get_model(&txn, workshop_id).await?;
     authorize(&txn, who, &workshop).await?;
     let enrolments = enrolments_of(&txn, workshop_id).await?;
-    let dates: Vec<NaiveDate> =
-        crate::domain::schedule::working_days(workshop.start_date, workshop.duration_days as u32)
-            .unwrap_or_default();
+    let dates: Vec<NaiveDate> = workshop.dates();
     let today = local_today();
     let now = Utc::now();
     let mut errors = Vec::new();
@@ -403,9 +401,7 @@ pub async fn register(
     workshop_id: i64,
 ) -> Result<(workshop::Model, Vec<NaiveDate>, Vec<RegisterRow>)> {
     let workshop = workshops::get_model(db, workshop_id).await?;
-    let dates =
-        crate::domain::schedule::working_days(workshop.start_date, workshop.duration_days as u32)
-            .unwrap_or_default();
+    let dates = workshop.dates();
     let enrolled = enrolment::Entity::find()
         .filter(enrolment::Column::WorkshopId.eq(workshop_id))
         .filter(enrolment::Column::Status.eq(EnrolmentStatus::Enrolled))

@@ -1,5 +1,5 @@
-//! Issuing certificates, their numbers and verification codes, revocation, and the trainer
-//! cascade they enable.
+//! Issuing certificates, their numbers and verification codes, and revocation. (Whom a ToT
+//! certificate entitles to train, and until when, is `services::trainers`.)
 //!
 //! Issuing takes the workshop's write lock, re-checks eligibility, numbers the certificates
 //! (`IWSD-<COURSE>-<YEAR>-<6 digits>`, a per-course per-year sequence that never reuses a
@@ -11,7 +11,6 @@ use std::{collections::HashMap, sync::Arc};
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::{Datelike, Utc};
 use entity::{
-    app_user,
     certificate::{self, CertificateStatus},
     certificate_sequence, email_outbox, organisation, participant,
     workshop::{self, Level, Status},
@@ -27,7 +26,7 @@ use super::{Page, PageRequest, attendance, audit, tallies};
 use crate::{
     certificate::{self as pdf, CertificateData, CertificateRenderer, RenderError},
     db::{begin_write, lock_for_update},
-    domain::{Error, FieldError, Result, access::Actor, workshop::level_name},
+    domain::{Error, FieldError, Result, access::Actor},
     mail,
 };
 
@@ -499,47 +498,4 @@ pub async fn workshop_zip(db: &impl ConnectionTrait, workshop_id: i64) -> Result
     .map_err(|e| Error::Database(sea_orm::DbErr::Custom(e.to_string())))?
     .map_err(|e| Error::Database(sea_orm::DbErr::Custom(e.to_string())))?;
     Ok(zip)
-}
-
-/// The cascade rule for trainers: every trainer of a `cascade` or `community` workshop must
-/// hold, through their linked participant record, a valid certificate from a `tot` workshop
-/// of the course. Returns the conflicts in words, one per trainer.
-pub async fn uncertified_trainers(
-    db: &impl ConnectionTrait,
-    course_id: i64,
-    course_code: &str,
-    trainer_ids: &[i64],
-) -> Result<Vec<String>> {
-    let users = app_user::Entity::find()
-        .filter(app_user::Column::Id.is_in(trainer_ids.iter().copied()))
-        .all(db)
-        .await?;
-    let mut problems = Vec::new();
-    for user in users {
-        let holds = match user.participant_id {
-            None => false,
-            Some(pid) => certificate::Entity::find()
-                .filter(certificate::Column::ParticipantId.eq(pid))
-                .filter(certificate::Column::CourseId.eq(course_id))
-                .filter(certificate::Column::Level.eq(Level::Tot))
-                .filter(certificate::Column::Status.eq(CertificateStatus::Valid))
-                .one(db)
-                .await?
-                .is_some(),
-        };
-        if !holds {
-            let why = if user.participant_id.is_none() {
-                " (the account is not linked to a participant record)"
-            } else {
-                ""
-            };
-            problems.push(format!(
-                "trainer {} ({}) holds no valid {} certificate for {course_code}{why}",
-                user.id,
-                user.name,
-                level_name(Level::Tot)
-            ));
-        }
-    }
-    Ok(problems)
 }

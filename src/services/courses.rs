@@ -24,6 +24,7 @@ pub fn from_model(model: &course::Model) -> Course {
         topics: model.topic_list(),
         pass_mark: model.pass_mark,
         min_attendance_days: model.min_attendance_days,
+        trainer_certificate_valid_months: model.trainer_certificate_valid_months,
     }
 }
 
@@ -62,6 +63,7 @@ pub async fn create(
         topics: Set(serde_json::json!(course.topics)),
         pass_mark: Set(course.pass_mark),
         min_attendance_days: Set(course.min_attendance_days),
+        trainer_certificate_valid_months: Set(course.trainer_certificate_valid_months),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
@@ -116,6 +118,7 @@ pub async fn update(
     model.topics = Set(serde_json::json!(course.topics));
     model.pass_mark = Set(course.pass_mark);
     model.min_attendance_days = Set(course.min_attendance_days);
+    model.trainer_certificate_valid_months = Set(course.trainer_certificate_valid_months);
     model.updated_at = Set(Utc::now());
     let updated = course::Entity::update(model).exec(&txn).await?;
     audit::record(

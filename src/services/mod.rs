@@ -8,7 +8,9 @@ pub mod audit;
 pub mod cascade;
 pub mod certificates;
 pub mod courses;
+pub mod duplicates;
 pub mod enrolments;
+pub mod holidays;
 pub mod idempotency;
 pub mod login_throttle;
 pub mod organisations;
@@ -16,6 +18,7 @@ pub mod participants;
 pub mod reading;
 pub mod reports;
 pub mod tallies;
+pub mod trainers;
 pub mod workshops;
 
 /// A page of a list: the items and how many there are in all.

@@ -1,23 +1,46 @@
 //! Organisations: local authorities, residents' associations, civic society.
 
 use chrono::Utc;
-use entity::organisation::{self, OrganisationKind};
+use entity::organisation::{self, OrganisationKind, Province};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 use super::{Page, PageRequest, audit};
-use crate::domain::{Error, Result, access::Actor, organisation::clean_name};
+use crate::domain::{
+    Error, Result,
+    access::Actor,
+    organisation::{clean_district, clean_name},
+};
+
+/// A new organisation.
+#[derive(Debug, Clone)]
+pub struct NewOrganisation {
+    pub name: String,
+    pub kind: OrganisationKind,
+    pub province: Option<Province>,
+    pub district: Option<String>,
+}
+
+/// Changes to an organisation; `None` leaves a field as it is (a blank district clears it).
+#[derive(Debug, Clone, Default)]
+pub struct OrganisationChanges {
+    pub name: Option<String>,
+    pub kind: Option<OrganisationKind>,
+    pub province: Option<Province>,
+    pub district: Option<String>,
+}
 
 /// Creates an organisation; a name already taken is a conflict.
 pub async fn create(
     db: &DatabaseConnection,
     actor: &Actor,
-    name: &str,
-    kind: OrganisationKind,
+    new: NewOrganisation,
 ) -> Result<organisation::Model> {
-    let name = clean_name(name)?;
+    let name = clean_name(&new.name)?;
+    let district = clean_district(new.district.as_deref())?;
+    let kind = new.kind;
     let txn = crate::db::begin_write(db).await?;
     if find_by_name(&txn, &name).await?.is_some() {
         return Err(Error::Conflict(format!(
@@ -27,6 +50,8 @@ pub async fn create(
     let model = organisation::ActiveModel {
         name: Set(name),
         kind: Set(kind),
+        province: Set(new.province),
+        district: Set(district),
         created_at: Set(Utc::now()),
         ..Default::default()
     };
@@ -46,6 +71,51 @@ pub async fn create(
     .await?;
     txn.commit().await?;
     Ok(created)
+}
+
+/// Changes an organisation. A new province moves the organisation's people in the reports'
+/// split by province at once (the split is read through the organisation).
+pub async fn update(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: i64,
+    changes: OrganisationChanges,
+) -> Result<organisation::Model> {
+    let name = changes.name.as_deref().map(clean_name).transpose()?;
+    let district = changes
+        .district
+        .as_deref()
+        .map(|d| clean_district(Some(d)))
+        .transpose()?;
+    let txn = crate::db::begin_write(db).await?;
+    let current = get(&txn, id).await?;
+    if let Some(name) = &name
+        && let Some(other) = find_by_name(&txn, name).await?
+        && other.id != id
+    {
+        return Err(Error::Conflict(format!(
+            "an organisation named {name:?} already exists"
+        )));
+    }
+    let before = audit::snapshot(&current);
+    let mut model = current.into_active_model();
+    if let Some(name) = name {
+        model.name = Set(name);
+    }
+    if let Some(kind) = changes.kind {
+        model.kind = Set(kind);
+    }
+    if let Some(province) = changes.province {
+        model.province = Set(Some(province));
+    }
+    if let Some(district) = district {
+        model.district = Set(district);
+    }
+    let updated = organisation::Entity::update(model).exec(&txn).await?;
+    let after = audit::snapshot(&updated);
+    audit::record(&txn, actor, "organisation", id, "update", before, after).await?;
+    txn.commit().await?;
+    Ok(updated)
 }
 
 /// The organisation with exactly this name, if any.

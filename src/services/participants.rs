@@ -24,6 +24,41 @@ pub struct ParticipantChanges {
     pub gender: Option<Option<Gender>>,
     pub organisation_id: Option<Option<i64>>,
     pub target_group: Option<TargetGroup>,
+    /// National ID number as typed (normalised here); `Some(None)` or blank clears it.
+    pub national_id: Option<Option<String>>,
+}
+
+/// Normalises a proposed national ID number (`None`: unchanged; `Some(None)`: none).
+fn clean_national_id(
+    proposed: &Option<Option<String>>,
+    errors: &mut Vec<FieldError>,
+) -> Option<Option<String>> {
+    proposed
+        .as_ref()
+        .map(|id| crate::domain::national_id::clean("national_id", id.as_deref(), errors))
+}
+
+/// A national ID number already held by another participant is a conflict.
+async fn check_national_id_free(
+    db: &impl ConnectionTrait,
+    national_id: Option<&str>,
+    except_id: Option<i64>,
+) -> Result<()> {
+    let Some(national_id) = national_id else {
+        return Ok(());
+    };
+    let mut query =
+        participant::Entity::find().filter(participant::Column::NationalId.eq(national_id));
+    if let Some(id) = except_id {
+        query = query.filter(participant::Column::Id.ne(id));
+    }
+    if let Some(holder) = query.one(db).await? {
+        return Err(Error::Conflict(format!(
+            "participant {} already has national ID number {national_id}",
+            holder.id
+        )));
+    }
+    Ok(())
 }
 
 async fn check_references(
@@ -79,6 +114,7 @@ pub async fn create_in(
     if changes.text.full_name.is_none() {
         errors.push(FieldError::new("full_name", "is required"));
     }
+    let national_id = clean_national_id(&changes.national_id, &mut errors).flatten();
     let Some(target_group) = changes.target_group else {
         errors.push(FieldError::new("target_group", "is required"));
         return Err(Error::Invalid(errors));
@@ -93,6 +129,7 @@ pub async fn create_in(
     let email = text.email.flatten();
     let organisation_id = changes.organisation_id.flatten();
     check_references(db, email.as_deref(), organisation_id, None).await?;
+    check_national_id_free(db, national_id.as_deref(), None).await?;
     let now = Utc::now();
     let model = participant::ActiveModel {
         full_name: Set(text.full_name.unwrap_or_default()),
@@ -102,6 +139,7 @@ pub async fn create_in(
         organisation_id: Set(organisation_id),
         target_group: Set(target_group),
         ward: Set(text.ward.flatten()),
+        national_id: Set(national_id),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
@@ -147,12 +185,22 @@ pub async fn update(
     id: i64,
     changes: ParticipantChanges,
 ) -> Result<participant::Model> {
-    let text = clean(changes.text).map_err(Error::Invalid)?;
+    let mut errors = Vec::new();
+    let national_id = clean_national_id(&changes.national_id, &mut errors);
+    let text = clean(changes.text).map_err(|mut e| {
+        errors.append(&mut e);
+        Error::Invalid(errors.clone())
+    })?;
+    if !errors.is_empty() {
+        return Err(Error::Invalid(errors));
+    }
     let txn = crate::db::begin_write(db).await?;
     let current = get(&txn, id).await?;
     let email = text.email.clone().unwrap_or(current.email.clone());
     let organisation_id = changes.organisation_id.unwrap_or(current.organisation_id);
     check_references(&txn, email.as_deref(), organisation_id, Some(id)).await?;
+    let national_id = national_id.unwrap_or(current.national_id.clone());
+    check_national_id_free(&txn, national_id.as_deref(), Some(id)).await?;
     let before = audit::snapshot(&current);
     let counted_as = (
         current.gender,
@@ -174,6 +222,7 @@ pub async fn update(
         model.gender = Set(gender);
     }
     model.organisation_id = Set(organisation_id);
+    model.national_id = Set(national_id);
     if let Some(group) = changes.target_group {
         model.target_group = Set(group);
     }
@@ -260,6 +309,7 @@ pub struct ImportRow {
     pub organisation_id: Option<String>,
     pub target_group: Option<String>,
     pub ward: Option<String>,
+    pub national_id: Option<String>,
 }
 
 /// Why one row of an import was not created.
@@ -302,6 +352,11 @@ pub async fn import(
             ward: Some(non_empty(row.ward.clone())),
         };
         let cleaned = clean(text).map_err(|e| row_errors.extend(e)).ok();
+        let national_id = crate::domain::national_id::clean(
+            "national_id",
+            row.national_id.as_deref(),
+            &mut row_errors,
+        );
         let gender = match non_empty(row.gender.clone()) {
             None => None,
             Some(g) => match Gender::try_from_value(&g) {
@@ -339,9 +394,14 @@ pub async fn import(
                 .ok(),
         };
         match (cleaned, target_group, row_errors.is_empty()) {
-            (Some(text), Some(target_group), true) => {
-                valid.push((line, text, gender, organisation_id, target_group))
-            }
+            (Some(text), Some(target_group), true) => valid.push((
+                line,
+                text,
+                gender,
+                organisation_id,
+                target_group,
+                national_id,
+            )),
             _ => errors.extend(row_errors.into_iter().map(|e| RowError {
                 line,
                 field: e.field,
@@ -361,7 +421,15 @@ pub async fn import(
         .into_iter()
         .filter_map(|p| p.email)
         .collect();
-    let org_ids: Vec<i64> = valid.iter().filter_map(|(_, _, _, o, _)| *o).collect();
+    let national_ids: Vec<String> = valid.iter().filter_map(|v| v.5.clone()).collect();
+    let national_ids_taken: std::collections::HashSet<String> = participant::Entity::find()
+        .filter(participant::Column::NationalId.is_in(national_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|p| p.national_id)
+        .collect();
+    let org_ids: Vec<i64> = valid.iter().filter_map(|(_, _, _, o, _, _)| *o).collect();
     let known_orgs: std::collections::HashSet<i64> = organisation::Entity::find()
         .filter(organisation::Column::Id.is_in(org_ids))
         .all(db)
@@ -371,9 +439,29 @@ pub async fn import(
         .collect();
 
     let mut seen_emails = std::collections::HashMap::new();
+    let mut seen_national_ids = std::collections::HashMap::new();
     let now = Utc::now();
     let mut to_insert = Vec::new();
-    for (line, text, gender, organisation_id, target_group) in valid {
+    for (line, text, gender, organisation_id, target_group, national_id) in valid {
+        if let Some(id) = &national_id {
+            let clash = if national_ids_taken.contains(id) {
+                Some(format!(
+                    "a participant with national ID number {id} already exists"
+                ))
+            } else {
+                seen_national_ids
+                    .get(id)
+                    .map(|first| format!("{id} is also on line {first}"))
+            };
+            if let Some(message) = clash {
+                errors.push(RowError {
+                    line,
+                    field: "national_id".into(),
+                    message,
+                });
+                continue;
+            }
+        }
         let email = text.email.flatten();
         if let Some(e) = &email {
             if taken.contains(e) {
@@ -410,10 +498,14 @@ pub async fn import(
             organisation_id: Set(organisation_id),
             target_group: Set(target_group),
             ward: Set(text.ward.flatten()),
+            national_id: Set(national_id.clone()),
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()
         });
+        if let Some(id) = national_id {
+            seen_national_ids.entry(id).or_insert(line);
+        }
     }
     errors.sort_by_key(|e| e.line);
 

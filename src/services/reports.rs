@@ -46,6 +46,26 @@ pub struct Breakdown {
     pub by_target_group: Vec<Count>,
     pub by_gender: Vec<Count>,
     pub by_organisation: Vec<Count>,
+    /// By the province of the participant's organisation: a province key, [`UNRECORDED`] for
+    /// an organisation without one, or `none` for people without an organisation.
+    pub by_province: Vec<Count>,
+}
+
+/// The province key of organisations whose province was never recorded.
+pub const UNRECORDED: &str = "unrecorded";
+
+/// The key and label of the province group of an organisation (`None`: no organisation).
+fn province_group(organisation: Option<i64>, province: Option<&str>) -> (String, String) {
+    use sea_orm::ActiveEnum;
+    match (organisation, province) {
+        (None, _) => ("none".into(), "No organisation".into()),
+        (Some(_), None) => (UNRECORDED.into(), "Province not recorded".into()),
+        (Some(_), Some(key)) => {
+            let label = entity::organisation::Province::try_from_value(&key.to_owned())
+                .map_or_else(|_| key.to_owned(), |p| p.name().to_owned());
+            (key.to_owned(), label)
+        }
+    }
 }
 
 /// The summary report.
@@ -189,6 +209,7 @@ impl Breakdown {
             by_target_group: ordered(self.by_target_group),
             by_gender: ordered(self.by_gender),
             by_organisation: ordered(self.by_organisation),
+            by_province: ordered(self.by_province),
         }
     }
 }
@@ -228,7 +249,7 @@ pub async fn summary(db: &impl ConnectionTrait, filter: &ReportFilter) -> Result
         format!("SELECT {} FROM workshop_stats s", split_sums.join(", "))
     };
     let organisations_sql = format!(
-        "SELECT t.organisation_id, MIN(o.name), SUM(t.enrolled), SUM(t.certified) \
+        "SELECT t.organisation_id, MIN(o.name), SUM(t.enrolled), SUM(t.certified), MIN(o.province) \
          FROM workshop_organisation_stats t JOIN workshop w ON w.id = t.workshop_id \
          LEFT JOIN organisation o ON o.id = t.organisation_id \
          WHERE {w} GROUP BY t.organisation_id"
@@ -342,6 +363,19 @@ pub async fn summary(db: &impl ConnectionTrait, filter: &ReportFilter) -> Result
     for row in organisations {
         let id: Option<i64> = row.try_get_by_index(0)?;
         let name: Option<String> = row.try_get_by_index(1)?;
+        let province: Option<String> = row.try_get_by_index(4)?;
+        let (province_key, province_label) = province_group(id, province.as_deref());
+        for (breakdown, n) in [
+            (&mut summary.enrolled, row.try_get_by_index::<i64>(2)?),
+            (&mut summary.certified, row.try_get_by_index::<i64>(3)?),
+        ] {
+            add(
+                &mut breakdown.by_province,
+                &province_key,
+                &province_label,
+                n,
+            );
+        }
         let key = id.map_or_else(|| "none".to_owned(), |id| id.to_string());
         let label = name.unwrap_or_else(|| "No organisation".to_owned());
         add(

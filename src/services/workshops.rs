@@ -24,7 +24,7 @@ use crate::{
         Error, FieldError, Result,
         access::Actor,
         clean_text,
-        schedule::{local_today, spread_topics, working_days},
+        schedule::{local_today, spread_topics},
         workshop::{MAX_CAPACITY, Transition, level_name, parent_level, transition},
     },
 };
@@ -47,10 +47,10 @@ pub struct WorkshopView {
     pub days: Vec<WorkshopDay>,
 }
 
-/// The days of a workshop, with the course's topics spread over them.
+/// The days of a workshop as fixed when it was scheduled, with the course's topics spread over
+/// them.
 pub fn days_of(workshop: &workshop::Model, course: &course::Model) -> Vec<WorkshopDay> {
-    let dates =
-        working_days(workshop.start_date, workshop.duration_days.max(0) as u32).unwrap_or_default();
+    let dates = workshop.dates();
     let topics = spread_topics(&course.topic_list(), dates.len());
     dates
         .into_iter()
@@ -229,17 +229,13 @@ pub async fn create(
         ));
     }
     let duration = course.as_ref().map_or(5, |c| c.duration_days);
-    let dates = working_days(new.start_date, duration as u32);
-    if dates.is_none() {
-        errors.push(FieldError::new(
-            "start_date",
-            format!(
-                "{} is a {}; workshops start on a working day (Monday to Friday)",
-                new.start_date,
-                new.start_date.format("%A")
-            ),
-        ));
-    }
+    let dates = match super::holidays::layout(&txn, new.start_date, duration as u32).await? {
+        Ok(dates) => Some(dates),
+        Err(refusal) => {
+            errors.push(FieldError::new("start_date", refusal.to_string()));
+            None
+        }
+    };
     check_organisation(&txn, new.organisation_id, &mut errors).await?;
     check_trainers(&txn, &new.trainer_ids, &mut errors).await?;
     let parent_conflict = check_parent(
@@ -259,13 +255,8 @@ pub async fn create(
     if let Some(course) = &course
         && new.level != Level::Tot
     {
-        let problems = super::certificates::uncertified_trainers(
-            &txn,
-            course.id,
-            &course.code,
-            &new.trainer_ids,
-        )
-        .await?;
+        let problems =
+            super::trainers::uncertified(&txn, course, &new.trainer_ids, new.start_date).await?;
         if !problems.is_empty() {
             return Err(Error::Conflict(problems.join("; ")));
         }
@@ -284,6 +275,7 @@ pub async fn create(
         start_date: Set(new.start_date),
         end_date: Set(*dates.last().unwrap_or(&new.start_date)),
         duration_days: Set(course.duration_days),
+        day_dates: Set(workshop::Model::encode_dates(&dates)),
         capacity: Set(capacity),
         seats_taken: Set(0),
         waitlist_count: Set(0),
@@ -331,6 +323,18 @@ async fn set_trainers(
         workshop_trainer::Entity::insert_many(rows).exec(db).await?;
     }
     Ok(())
+}
+
+/// The trainers of a workshop, by user id.
+async fn trainer_ids_of(db: &impl ConnectionTrait, workshop_id: i64) -> Result<Vec<i64>> {
+    Ok(workshop_trainer::Entity::find()
+        .filter(workshop_trainer::Column::WorkshopId.eq(workshop_id))
+        .order_by_asc(workshop_trainer::Column::UserId)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|t| t.user_id)
+        .collect())
 }
 
 /// One workshop by id.
@@ -574,26 +578,24 @@ pub async fn update(
                 "the dates of a workshop that has started cannot change".into(),
             ));
         }
-        match working_days(start, current.duration_days as u32) {
-            Some(dates) => new_dates = Some((start, *dates.last().unwrap_or(&start))),
-            None => errors.push(FieldError::new(
-                "start_date",
-                format!(
-                    "{start} is a {}; workshops start on a working day (Monday to Friday)",
-                    start.format("%A")
-                ),
-            )),
+        match super::holidays::layout(&txn, start, current.duration_days as u32).await? {
+            Ok(dates) => new_dates = Some((start, dates)),
+            Err(refusal) => errors.push(FieldError::new("start_date", refusal.to_string())),
         }
     }
     if !errors.is_empty() {
         return Err(Error::Invalid(errors));
     }
-    if let Some(trainers) = &changes.trainer_ids
-        && current.level != Level::Tot
-    {
-        let problems =
-            super::certificates::uncertified_trainers(&txn, course.id, &course.code, trainers)
-                .await?;
+    // The trainers must be certified on the (new) first day: recheck when either changes.
+    if current.level != Level::Tot && (changes.trainer_ids.is_some() || new_dates.is_some()) {
+        let trainers = match &changes.trainer_ids {
+            Some(trainers) => trainers.clone(),
+            None => trainer_ids_of(&txn, id).await?,
+        };
+        let start = new_dates
+            .as_ref()
+            .map_or(current.start_date, |(start, _)| *start);
+        let problems = super::trainers::uncertified(&txn, &course, &trainers, start).await?;
         if !problems.is_empty() {
             return Err(Error::Conflict(problems.join("; ")));
         }
@@ -617,9 +619,10 @@ pub async fn update(
     if let Some(org) = changes.organisation_id {
         model.organisation_id = Set(org);
     }
-    if let Some((start, end)) = new_dates {
-        model.start_date = Set(start);
-        model.end_date = Set(end);
+    if let Some((start, dates)) = &new_dates {
+        model.start_date = Set(*start);
+        model.end_date = Set(*dates.last().unwrap_or(start));
+        model.day_dates = Set(workshop::Model::encode_dates(dates));
     }
     if let Some(capacity) = changes.capacity {
         model.capacity = Set(capacity);

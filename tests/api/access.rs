@@ -56,7 +56,7 @@ const CERTIFIERS: &[Who] = &[Admin, KeyCertificates, KeyAdmin];
 fn rule(operation_id: &str) -> Option<Rule> {
     Some(match operation_id {
         "get_health" | "login" => Rule::Public,
-        "logout" | "get_me" | "list_my_enrolments" => Rule::AnyCaller,
+        "logout" | "get_me" | "list_my_enrolments" | "list_holidays" => Rule::AnyCaller,
         "list_courses"
         | "get_course"
         | "list_organisations"
@@ -72,7 +72,11 @@ fn rule(operation_id: &str) -> Option<Rule> {
         | "update_workshop"
         | "start_workshop"
         | "complete_workshop"
-        | "cancel_workshop" => Rule::Only(ADMINS),
+        | "cancel_workshop"
+        | "update_organisation"
+        | "create_holiday"
+        | "delete_holiday" => Rule::Only(ADMINS),
+        "list_trainers" | "list_duplicate_participants" | "merge_participant" => Rule::Only(ADMINS),
         "list_participants" | "get_participant" => Rule::Only(ROSTER_READERS),
         "list_enrolments" | "get_enrolment" | "get_attendance" | "get_attendance_csv"
         | "get_results" => Rule::Only(REGISTER_READERS),

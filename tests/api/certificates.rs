@@ -358,7 +358,7 @@ async fn a_cascade_workshop_needs_trainers_holding_a_tot_certificate() {
         }
     };
     let (nomvula, rudo) = (id_of(&certified).await, id_of(&uncertified).await);
-    let body = |trainers: Vec<i64>| json!({"course_id": course, "level": "cascade", "parent_workshop_id": tot, "venue": "Mbare", "start_date": "2026-04-06", "trainer_ids": trainers});
+    let body = |trainers: Vec<i64>| json!({"course_id": course, "level": "cascade", "parent_workshop_id": tot, "venue": "Mbare", "start_date": "2026-04-13", "trainer_ids": trainers});
     let resp = app
         .post("/api/v1/workshops", body(vec![nomvula, rudo]))
         .await;

@@ -42,7 +42,7 @@ async fn seeding_the_demo_twice_adds_nothing() {
     app.seed_demo().await;
     app.seed_demo().await;
     assert_eq!(course_count(&app).await, 2);
-    assert_eq!(app.get("/api/v1/organisations").await.body["total"], 3);
+    assert_eq!(app.get("/api/v1/organisations").await.body["total"], 5);
 }
 
 #[tokio::test]

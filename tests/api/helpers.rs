@@ -90,14 +90,23 @@ async fn fresh_database() -> (String, ScratchDatabase) {
     (url, database)
 }
 
-/// The Monday at least a week from today (a date for workshops that have not started).
+/// The Monday at least a week from today whose week has no public holiday (a date for
+/// workshops that have not started, running Monday to Friday).
 pub fn future_monday() -> String {
     use chrono::{Datelike, Days, Utc};
     let mut date = Utc::now().date_naive() + Days::new(7);
-    while date.weekday() != chrono::Weekday::Mon {
+    loop {
+        let holidays = cssd::domain::holidays::public_holidays(date.year());
+        let next_year = cssd::domain::holidays::public_holidays(date.year() + 1);
+        let week_is_free = !holidays
+            .iter()
+            .chain(&next_year)
+            .any(|(d, _)| *d >= date && *d < date + Days::new(5));
+        if date.weekday() == chrono::Weekday::Mon && week_is_free {
+            return date.to_string();
+        }
         date = date + Days::new(1);
     }
-    date.to_string()
 }
 
 /// The configuration every test app starts from.
@@ -358,9 +367,23 @@ impl TestApp {
         trainer_ids: &[i64],
         people: &[(&str, Option<f64>)],
     ) -> (i64, Vec<(i64, i64)>) {
+        self.completed_workshop_from("2026-03-02", course_id, level, parent, trainer_ids, people)
+            .await
+    }
+
+    /// [`TestApp::completed_workshop`] starting on `start` (a past working day).
+    pub async fn completed_workshop_from(
+        &self,
+        start: &str,
+        course_id: i64,
+        level: &str,
+        parent: Option<i64>,
+        trainer_ids: &[i64],
+        people: &[(&str, Option<f64>)],
+    ) -> (i64, Vec<(i64, i64)>) {
         let body = serde_json::json!({
             "course_id": course_id, "level": level, "parent_workshop_id": parent,
-            "venue": "Town House, Harare", "start_date": "2026-03-02", "trainer_ids": trainer_ids,
+            "venue": "Town House, Harare", "start_date": start, "trainer_ids": trainer_ids,
         });
         let w = self.post("/api/v1/workshops", body).await;
         assert_eq!(w.status, 201, "creating workshop: {}", w.text);

@@ -1,0 +1,369 @@
+//! Duplicate participants: finding records that are likely one person, and merging two of them.
+//!
+//! A merge moves everything that belongs to the removed record onto the one kept — every table
+//! listed in [`MOVED_WITH_MERGE`] — and deletes the removed record, in one transaction with its
+//! audit records and the recount of the tallies of every workshop concerned. Issued
+//! certificates move with their holder but keep what they printed.
+
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::Utc;
+use entity::{
+    app_user, certificate,
+    enrolment::{self, EnrolmentStatus},
+    participant, workshop,
+};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
+    QuerySelect, Set, Statement,
+};
+
+use super::{Page, PageRequest, audit, tallies};
+use crate::{
+    db::{begin_write, lock_for_update},
+    domain::{
+        Error, FieldError, Result,
+        access::Actor,
+        duplicates::{Candidate, Group, groups},
+        workshop::level_name,
+    },
+};
+
+/// Every table whose rows belong to a participant and move to the record kept by a merge, with
+/// the column naming the participant. Attendance marks and assessments belong to enrolments
+/// and move with them. A new table that refers to participants is one more line here.
+pub const MOVED_WITH_MERGE: &[(&str, &str)] = &[
+    ("enrolment", "participant_id"),
+    ("certificate", "participant_id"),
+];
+
+/// Tables whose rows hang off the enrolments and so move with them (counted, not updated).
+const CARRIED_BY_ENROLMENTS: &[&str] = &["attendance", "assessment"];
+
+/// A group of likely duplicates with the records themselves.
+#[derive(Debug, Clone)]
+pub struct DuplicateGroup {
+    pub group: Group,
+    pub participants: Vec<participant::Model>,
+}
+
+/// Groups of likely duplicates (same national ID, email or phone, or the same name in the same
+/// organisation), ordered by their lowest participant id.
+pub async fn list(db: &impl ConnectionTrait, page: PageRequest) -> Result<Page<DuplicateGroup>> {
+    type Row = (
+        i64,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<i64>,
+    );
+    let rows: Vec<Row> = participant::Entity::find()
+        .select_only()
+        .columns([
+            participant::Column::Id,
+            participant::Column::FullName,
+            participant::Column::Email,
+            participant::Column::Phone,
+            participant::Column::NationalId,
+            participant::Column::OrganisationId,
+        ])
+        .into_tuple()
+        .all(db)
+        .await?;
+    let candidates: Vec<Candidate> = rows
+        .into_iter()
+        .map(
+            |(id, full_name, email, phone, national_id, organisation_id)| Candidate {
+                id,
+                full_name,
+                email,
+                phone,
+                national_id,
+                organisation_id,
+            },
+        )
+        .collect();
+    let found = groups(&candidates);
+    let total = found.len() as u64;
+    let on_page: Vec<Group> = found
+        .into_iter()
+        .skip(usize::try_from(page.offset).unwrap_or(usize::MAX))
+        .take(usize::try_from(page.limit).unwrap_or(usize::MAX))
+        .collect();
+    let mut people =
+        super::participants::get_many(db, on_page.iter().flat_map(|g| g.participant_ids.clone()))
+            .await?;
+    let items = on_page
+        .into_iter()
+        .map(|group| DuplicateGroup {
+            participants: group
+                .participant_ids
+                .iter()
+                .filter_map(|id| people.remove(id))
+                .collect(),
+            group,
+        })
+        .collect();
+    Ok(Page { items, total })
+}
+
+/// What a merge did.
+#[derive(Debug, Clone)]
+pub struct MergeOutcome {
+    /// The record kept, with any details it lacked taken from the removed one.
+    pub participant: participant::Model,
+    pub removed_id: i64,
+    /// Records moved, by kind (`enrolment`, `certificate`, and the attendance marks and
+    /// assessments that came with the enrolments).
+    pub moved: Vec<(&'static str, u64)>,
+    /// Withdrawn enrolments of the removed record in workshops where the kept one holds a
+    /// place, deleted rather than moved (one person holds one place per workshop).
+    pub dropped_enrolment_ids: Vec<i64>,
+}
+
+fn describe(w: &workshop::Model, course_code: &str) -> String {
+    format!(
+        "workshop {} ({} {}, {}, from {})",
+        w.id,
+        course_code,
+        level_name(w.level),
+        w.venue,
+        w.start_date
+    )
+}
+
+async fn execute(
+    db: &impl ConnectionTrait,
+    sql: String,
+    values: Vec<sea_orm::Value>,
+) -> Result<u64> {
+    Ok(db
+        .execute_raw(Statement::from_sql_and_values(
+            db.get_database_backend(),
+            sql,
+            values,
+        ))
+        .await?
+        .rows_affected())
+}
+
+async fn count(db: &impl ConnectionTrait, sql: String, values: Vec<sea_orm::Value>) -> Result<u64> {
+    let row = db
+        .query_one_raw(Statement::from_sql_and_values(
+            db.get_database_backend(),
+            sql,
+            values,
+        ))
+        .await?;
+    Ok(row
+        .map(|r| r.try_get_by_index::<i64>(0))
+        .transpose()?
+        .unwrap_or(0) as u64)
+}
+
+/// Merges participant `id` into `into_id`: moves its enrolments (with their attendance marks
+/// and assessments), certificates and sign-in account to `into_id`, fills in details `into_id`
+/// lacks (email, phone, national ID, gender, organisation, ward), deletes `id`, and recounts
+/// the tallies of every workshop concerned — in one transaction with its audit records.
+///
+/// Refused (409) when both hold a place (a seat or a waitlist place) in the same workshop,
+/// naming it, or when both have sign-in accounts.
+pub async fn merge(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: i64,
+    into_id: i64,
+) -> Result<MergeOutcome> {
+    if id == into_id {
+        return Err(Error::Invalid(vec![FieldError::new(
+            "into_id",
+            "must name another participant than the one merged",
+        )]));
+    }
+    let txn = begin_write(db).await?;
+    let backend = txn.get_database_backend();
+    let removed = lock_for_update(participant::Entity::find_by_id(id), backend)
+        .one(&txn)
+        .await?
+        .ok_or(Error::NotFound {
+            entity: "participant",
+            id,
+        })?;
+    let Some(kept) = lock_for_update(participant::Entity::find_by_id(into_id), backend)
+        .one(&txn)
+        .await?
+    else {
+        return Err(Error::Invalid(vec![FieldError::new(
+            "into_id",
+            format!("participant {into_id} does not exist"),
+        )]));
+    };
+
+    // One person holds one place per workshop.
+    let enrolments = enrolment::Entity::find()
+        .filter(enrolment::Column::ParticipantId.is_in([id, into_id]))
+        .all(&txn)
+        .await?;
+    let kept_places: HashMap<i64, &enrolment::Model> = enrolments
+        .iter()
+        .filter(|e| e.participant_id == into_id)
+        .map(|e| (e.workshop_id, e))
+        .collect();
+    let certified: BTreeSet<i64> = certificate::Entity::find()
+        .filter(certificate::Column::EnrolmentId.is_in(enrolments.iter().map(|e| e.id)))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|c| c.enrolment_id)
+        .collect();
+    let mut dropped = Vec::new();
+    for moved in enrolments.iter().filter(|e| e.participant_id == id) {
+        let Some(kept_place) = kept_places.get(&moved.workshop_id) else {
+            continue;
+        };
+        let both_active = moved.status != EnrolmentStatus::Withdrawn
+            && kept_place.status != EnrolmentStatus::Withdrawn;
+        // The withdrawn one of the two goes, unless a certificate was issued on it.
+        let drop = if moved.status == EnrolmentStatus::Withdrawn {
+            moved
+        } else {
+            *kept_place
+        };
+        if both_active || certified.contains(&drop.id) {
+            let w = super::workshops::get(&txn, moved.workshop_id).await?;
+            return Err(Error::Conflict(format!(
+                "participants {id} and {into_id} both hold a place in {}; withdraw one of them \
+                 from it before merging",
+                describe(&w.workshop, &w.course.code)
+            )));
+        }
+        dropped.push(drop.id);
+    }
+
+    // The sign-in account, if any, follows the person.
+    let accounts = app_user::Entity::find()
+        .filter(app_user::Column::ParticipantId.is_in([id, into_id]))
+        .all(&txn)
+        .await?;
+    if accounts.len() > 1 {
+        return Err(Error::Conflict(format!(
+            "participants {id} and {into_id} both have sign-in accounts ({}); they cannot be \
+             merged into one",
+            accounts
+                .iter()
+                .map(|a| a.email.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+
+    // The workshops whose tallies move: every one either record is counted in.
+    let mut workshops = tallies::workshops_of_participant(&txn, id).await?;
+    workshops.extend(tallies::workshops_of_participant(&txn, into_id).await?);
+    workshops.sort_unstable();
+    workshops.dedup();
+
+    if !dropped.is_empty() {
+        let ids: Vec<String> = dropped.iter().map(i64::to_string).collect();
+        let ids = ids.join(", ");
+        for table in CARRIED_BY_ENROLMENTS {
+            execute(
+                &txn,
+                format!("DELETE FROM {table} WHERE enrolment_id IN ({ids})"),
+                vec![],
+            )
+            .await?;
+        }
+        execute(
+            &txn,
+            format!("DELETE FROM enrolment WHERE id IN ({ids})"),
+            vec![],
+        )
+        .await?;
+    }
+    let mut carried = Vec::new();
+    for table in CARRIED_BY_ENROLMENTS {
+        let n = count(
+            &txn,
+            format!(
+                "SELECT COUNT(*) FROM {table} WHERE enrolment_id IN \
+                 (SELECT id FROM enrolment WHERE participant_id = $1)"
+            ),
+            vec![id.into()],
+        )
+        .await?;
+        carried.push((*table, n));
+    }
+    // Derived rows of the removed record; the refresh below recounts the kept one's.
+    execute(
+        &txn,
+        "DELETE FROM repeat_seat WHERE participant_id = $1".into(),
+        vec![id.into()],
+    )
+    .await?;
+    let mut moved = Vec::new();
+    for (table, column) in MOVED_WITH_MERGE {
+        let n = execute(
+            &txn,
+            format!("UPDATE {table} SET {column} = $1 WHERE {column} = $2"),
+            vec![into_id.into(), id.into()],
+        )
+        .await?;
+        moved.push((*table, n));
+    }
+    moved.extend(carried);
+    app_user::Entity::update_many()
+        .col_expr(
+            app_user::Column::ParticipantId,
+            sea_orm::sea_query::Expr::value(into_id),
+        )
+        .filter(app_user::Column::ParticipantId.eq(id))
+        .exec(&txn)
+        .await?;
+
+    // Delete first: email and national ID are unique, and may pass to the kept record.
+    participant::Entity::delete_by_id(id).exec(&txn).await?;
+    let before = audit::snapshot(&kept);
+    let mut model = kept.clone().into_active_model();
+    model.email = Set(kept.email.clone().or(removed.email.clone()));
+    model.phone = Set(kept.phone.clone().or(removed.phone.clone()));
+    model.national_id = Set(kept.national_id.clone().or(removed.national_id.clone()));
+    model.gender = Set(kept.gender.or(removed.gender));
+    model.organisation_id = Set(kept.organisation_id.or(removed.organisation_id));
+    model.ward = Set(kept.ward.clone().or(removed.ward.clone()));
+    model.updated_at = Set(Utc::now());
+    let updated = participant::Entity::update(model).exec(&txn).await?;
+
+    let moved_json: serde_json::Map<String, serde_json::Value> = moved
+        .iter()
+        .map(|(table, n)| ((*table).to_owned(), serde_json::json!(n)))
+        .collect();
+    audit::record(
+        &txn,
+        actor,
+        "participant",
+        id,
+        "merge",
+        audit::snapshot(&removed),
+        Some(serde_json::json!({
+            "merged_into": into_id,
+            "moved": moved_json,
+            "dropped_enrolment_ids": dropped,
+        })),
+    )
+    .await?;
+    let mut after = audit::snapshot(&updated);
+    if let Some(serde_json::Value::Object(map)) = after.as_mut() {
+        map.insert("merged_from".into(), serde_json::json!(id));
+    }
+    audit::record(&txn, actor, "participant", into_id, "merge", before, after).await?;
+    tallies::refresh(&txn, tallies::Scope::Workshops(&workshops)).await?;
+    txn.commit().await?;
+    Ok(MergeOutcome {
+        participant: updated,
+        removed_id: id,
+        moved,
+        dropped_enrolment_ids: dropped,
+    })
+}
