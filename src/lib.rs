@@ -18,6 +18,7 @@ pub mod mail;
 pub mod seed;
 pub mod services;
 pub mod testing;
+pub mod web;
 
 use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
 
@@ -169,7 +170,10 @@ pub fn endpoint(state: AppState) -> impl Endpoint {
         .nest("/", api)
         .at("/openapi.json", spec)
         .nest("/docs", docs);
+    let routes = web::mount(routes);
     let routes = routes.around(|ep, req| async move { idempotency::handle(&ep, req).await });
+    let routes = routes
+        .around(|ep, req| async move { web::api_session::accept_page_session(&ep, req).await });
     error::with_problem_errors(routes.data(state))
         .with(Tracing)
         .with(CatchPanic::new())

@@ -15,5 +15,6 @@ pub mod idempotency_record;
 pub mod organisation;
 pub mod participant;
 pub mod session;
+pub mod sign_in_link;
 pub mod workshop;
 pub mod workshop_trainer;

@@ -38,6 +38,7 @@ pub mod json_body;
 pub mod organisations;
 pub mod participants;
 pub mod reports;
+pub mod sign_in_link;
 pub mod workshops;
 
 use poem_openapi::{OpenApiService, Tags};
@@ -89,6 +90,7 @@ pub type Api = (
     certificates::CertificateApi,
     emails::EmailApi,
     reports::ReportApi,
+    sign_in_link::SignInLinkApi,
 );
 
 /// The title the spec carries.
@@ -110,6 +112,7 @@ pub fn service() -> OpenApiService<Api, ()> {
             certificates::CertificateApi,
             emails::EmailApi,
             reports::ReportApi,
+            sign_in_link::SignInLinkApi,
         ),
         TITLE,
         env!("CARGO_PKG_VERSION"),

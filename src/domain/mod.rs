@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod account;
+pub mod agenda;
 pub mod course;
 pub mod eligibility;
 pub mod organisation;

@@ -85,9 +85,10 @@ fn verification_code() -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
-/// The public verification URL of a code.
+/// The public verification URL of a code: the page for people (`/verify/{code}`), which
+/// the QR code prints. (`/api/v1/verify/{code}` answers machines with JSON.)
 pub fn verification_url(public_url: &str, code: &str) -> String {
-    format!("{}/api/v1/verify/{code}", public_url.trim_end_matches('/'))
+    format!("{}/verify/{code}", public_url.trim_end_matches('/'))
 }
 
 fn pdf_level(level: Level) -> pdf::Level {

@@ -14,6 +14,7 @@ pub mod login_throttle;
 pub mod organisations;
 pub mod participants;
 pub mod reports;
+pub mod sign_in_links;
 pub mod tallies;
 pub mod workshops;
 

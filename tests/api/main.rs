@@ -17,4 +17,5 @@ mod participants;
 mod reports;
 mod smtp;
 mod spec;
+mod web;
 mod workshops;
