@@ -258,6 +258,7 @@ async fn offline_marks_sync_with_their_time_and_never_overwrite_a_newer_correcti
         weight.as_f64().unwrap() < 150.0 * 1024.0,
         "first load {weight} bytes"
     );
+    eprintln!("the register's first load: {weight} bytes transferred");
 
     // No signal: the trainer marks day 1.
     browser.set_offline(true).await;
@@ -341,6 +342,37 @@ async fn offline_marks_sync_with_their_time_and_never_overwrite_a_newer_correcti
         note.contains("Tendai Moyo"),
         "the status box names the kept mark: {note}"
     );
+
+    // Scores go the same way: typed, saved, and in the results.
+    browser
+        .type_into(
+            &format!("#scores tr[data-enrolment=\"{rudo}\"] input[name=post_test]"),
+            "72.5",
+        )
+        .await;
+    browser.click("#scores button[type=submit]").await;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let results = app
+            .get(&format!("/api/v1/workshops/{w}/results"))
+            .await
+            .body;
+        let rudo_result = results["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["enrolment_id"] == rudo)
+            .cloned()
+            .unwrap();
+        if rudo_result["post_test_percent"] == json!(72.5) {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the score did not arrive: {results}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
     browser.run("window.scrollTo(0, 0); return true;").await;
     browser.screenshot(&screenshot_path("register")).await;
     browser.close().await;
