@@ -8,6 +8,7 @@
 #[allow(dead_code)]
 #[path = "../api/helpers.rs"]
 mod helpers;
+mod signal;
 mod webdriver;
 
 use std::{
@@ -19,6 +20,7 @@ use chrono::{Datelike, Days, Utc};
 use cssd::testing::random_suffix;
 use helpers::{TestApp, spawn_app};
 use serde_json::{Value, json};
+use signal::Signal;
 use webdriver::{Browser, Driver};
 
 fn scratch(name: &str) -> PathBuf {
@@ -238,8 +240,9 @@ async fn offline_marks_sync_with_their_time_and_never_overwrite_a_newer_correcti
     let (tendai, rudo) = (enrolments[0], enrolments[1]);
     let register_path = format!("/api/v1/workshops/{w}/attendance");
 
+    let signal = Signal::relay_to(app.base.trim_start_matches("http://").parse().unwrap()).await;
     let (_driver, browser, _) = start_browser("register").await;
-    browser.goto(&format!("{}/register", app.base)).await;
+    browser.goto(&format!("{}/register", signal.base)).await;
     browser.type_into("#email", "trainer@example.org").await;
     browser.type_into("#password", "a-long-password").await;
     browser.click("form.stack button[type=submit]").await;
@@ -261,6 +264,7 @@ async fn offline_marks_sync_with_their_time_and_never_overwrite_a_newer_correcti
     eprintln!("the register's first load: {weight} bytes transferred");
 
     // No signal: the trainer marks day 1.
+    signal.set(false);
     browser.set_offline(true).await;
     browser
         .wait_until(
@@ -296,6 +300,37 @@ async fn offline_marks_sync_with_their_time_and_never_overwrite_a_newer_correcti
         "nothing reached the server while offline"
     );
 
+    // Still offline, the page is opened again: it comes from the phone (a person enrolled on
+    // the server since is not on it), with the two marks still waiting.
+    let late = app.participant("Nyasha Sibanda").await;
+    let enrolled = app
+        .post(
+            &format!("/api/v1/workshops/{w}/enrolments"),
+            json!({"participant_id": late}),
+        )
+        .await;
+    assert_eq!(enrolled.status, 201, "{}", enrolled.text);
+    browser
+        .goto(&format!("{}/register/workshops/{w}", signal.base))
+        .await;
+    browser
+        .wait_until(
+            "the register opens from the phone with the marks still waiting",
+            "return document.getElementById('main').dataset.ready === 'true' && document.getElementById('waiting-count').textContent === '2';",
+        )
+        .await;
+    let page = browser.text("main").await;
+    assert!(
+        page.contains("Tendai Moyo") && !page.contains("Nyasha Sibanda"),
+        "{page}"
+    );
+    assert!(
+        browser
+            .run(&format!("return document.querySelector('li[data-enrolment=\"{rudo}\"] input[value=absent]').checked;"))
+            .await
+            == Value::Bool(true)
+    );
+
     // Meanwhile an administrator corrects Tendai's mark on the server.
     let corrected_at = Utc::now();
     let correction = app
@@ -308,6 +343,7 @@ async fn offline_marks_sync_with_their_time_and_never_overwrite_a_newer_correcti
 
     // The signal returns: the waiting marks go, carrying the time they were made.
     let back_online_at = Utc::now();
+    signal.set(true);
     browser.set_offline(false).await;
     browser
         .wait_until("the queue is empty", "return document.getElementById('waiting-count').textContent === '0' && document.querySelectorAll('#log-kept li').length === 1;")
