@@ -411,5 +411,19 @@ async fn offline_marks_sync_with_their_time_and_never_overwrite_a_newer_correcti
     }
     browser.run("window.scrollTo(0, 0); return true;").await;
     browser.screenshot(&screenshot_path("register")).await;
+
+    // Signing out (a shared phone) forgets the kept copy of the register.
+    browser.click("form.signout button").await;
+    browser.wait_for("#password").await;
+    let forgotten = browser
+        .run(&format!(
+            "return !(await caches.match('/register/workshops/{w}'));"
+        ))
+        .await;
+    assert_eq!(
+        forgotten,
+        Value::Bool(true),
+        "the register copy was not forgotten"
+    );
     browser.close().await;
 }

@@ -260,6 +260,19 @@
       .catch(() => {});
   }
 
+  // Signing out forgets the kept pages and rosters (a phone may be shared); marks still
+  // waiting stay, and go when their trainer signs in again.
+  const signOut = document.querySelector('form.signout');
+  if (signOut) {
+    signOut.addEventListener('submit', (event) => {
+      event.preventDefault();
+      Promise.all([
+        caches.delete('cssd-register-pages'),
+        run('rosters', 'readwrite', (s) => s.clear()),
+      ]).catch(() => {}).then(() => signOut.submit());
+    });
+  }
+
   load().then(() => { render(); sync(); main.dataset.ready = 'true'; });
   setInterval(() => { if (pending.length && !syncing) sync(); }, 10000);
 })();
