@@ -304,3 +304,95 @@ pub static EN: Strings = Strings {
 pub fn strings() -> &'static Strings {
     &EN
 }
+
+#[cfg(test)]
+mod tests {
+    /// Every template, as compiled in.
+    const TEMPLATES: [(&str, &str); 11] = [
+        ("base", include_str!("../../assets/web/templates/base.html")),
+        (
+            "error",
+            include_str!("../../assets/web/templates/error.html"),
+        ),
+        (
+            "verify",
+            include_str!("../../assets/web/templates/verify.html"),
+        ),
+        (
+            "verify_unknown",
+            include_str!("../../assets/web/templates/verify_unknown.html"),
+        ),
+        (
+            "portal_sign_in",
+            include_str!("../../assets/web/templates/portal_sign_in.html"),
+        ),
+        (
+            "portal_link_sent",
+            include_str!("../../assets/web/templates/portal_link_sent.html"),
+        ),
+        (
+            "portal_link_invalid",
+            include_str!("../../assets/web/templates/portal_link_invalid.html"),
+        ),
+        (
+            "portal_home",
+            include_str!("../../assets/web/templates/portal_home.html"),
+        ),
+        (
+            "register_sign_in",
+            include_str!("../../assets/web/templates/register_sign_in.html"),
+        ),
+        (
+            "register_workshops",
+            include_str!("../../assets/web/templates/register_workshops.html"),
+        ),
+        (
+            "register_workshop",
+            include_str!("../../assets/web/templates/register_workshop.html"),
+        ),
+    ];
+
+    /// Removes everything between `open` and `close`.
+    fn strip(text: &str, open: &str, close: &str) -> String {
+        let mut out = String::new();
+        let mut rest = text;
+        while let Some(start) = rest.find(open) {
+            out.push_str(&rest[..start]);
+            rest = rest[start..]
+                .find(close)
+                .map_or("", |end| &rest[start + end + close.len()..]);
+        }
+        out.push_str(rest);
+        out
+    }
+
+    #[test]
+    fn templates_hold_no_words_of_their_own() {
+        for (name, template) in TEMPLATES {
+            // Attributes the layout puts on <main> (data for the script, not words).
+            let text = strip(template, "{% block main_attrs %}", "{% endblock %}");
+            let text = strip(&text, "{%", "%}");
+            let text = strip(&text, "{{", "}}");
+            let text = strip(&text, "<", ">");
+            let words: Vec<&str> = text
+                .split(|c: char| !c.is_alphabetic())
+                .filter(|w| !w.is_empty())
+                .collect();
+            assert!(
+                words.is_empty(),
+                "template {name} has words outside i18n.rs: {words:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_register_script_holds_no_words_of_its_own() {
+        let script = include_str!("../../assets/web/static/register.js");
+        for word in ["Present", "Absent", "Waiting", "Offline", "Kept", "Sent"] {
+            assert!(
+                !script.contains(&format!("'{word}")) && !script.contains(&format!("\"{word}")),
+                "register.js spells out {word:?}; it belongs in i18n.rs"
+            );
+        }
+    }
+}
