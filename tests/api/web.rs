@@ -9,7 +9,7 @@ use reqwest::{StatusCode, header};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel, QueryOrder};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, future_monday, spawn_app};
+use crate::helpers::{TestApp, future_monday, spawn_app, spawn_app_with};
 
 /// A browser: keeps cookies, does not follow redirects, reads forms' CSRF tokens.
 struct Browser<'a> {
@@ -916,4 +916,26 @@ async fn the_registers_first_load_weighs_less_than_150_kb() {
     );
     let stale = browser.get("/static/000000000000/site.css").await;
     assert_eq!(stale.status, 404);
+}
+
+#[tokio::test]
+async fn cookies_are_secure_when_the_public_url_is_https() {
+    let app = spawn_app_with(|c| c.public_url = "https://training.iwsd.example".into()).await;
+    let mut browser = Browser::new(&app);
+    let page = browser.get("/portal").await;
+    page.assert_html(200);
+    let cookie = page.header("set-cookie");
+    assert!(
+        cookie.starts_with("cssd_csrf=") && cookie.ends_with("; Secure"),
+        "{cookie}"
+    );
+    // A form from this server still goes through (its origin is the host it was sent to).
+    let csrf = page.csrf();
+    let sent = browser
+        .post_form(
+            "/portal/sign-in",
+            &[("csrf", &csrf), ("email", "x@example.org")],
+        )
+        .await;
+    sent.assert_html(200);
 }
