@@ -3,9 +3,11 @@
 //! this machine needs and a fresh profile per test.
 
 use std::{
-    net::TcpListener,
+    io::{Read, Write},
+    net::{TcpListener, TcpStream},
     path::{Path, PathBuf},
     process::{Child, Command, Stdio},
+    sync::Mutex,
     time::{Duration, Instant},
 };
 
@@ -20,11 +22,16 @@ fn find(candidates: &[&str]) -> Option<PathBuf> {
     candidates.iter().map(PathBuf::from).find(|p| p.exists())
 }
 
-/// A chromedriver process, ended (by its own id) when dropped.
+/// A chromedriver process. When dropped, it closes its browsers (even after a failed test, so
+/// no Chromium is left running), ends chromedriver (by its own id) and removes the browsers'
+/// profile and download folders.
 pub struct Driver {
     child: Child,
+    port: u16,
     base: String,
     http: reqwest::Client,
+    sessions: Mutex<Vec<String>>,
+    folders: Mutex<Vec<PathBuf>>,
 }
 
 impl Driver {
@@ -64,7 +71,14 @@ impl Driver {
             );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        Self { child, base, http }
+        Self {
+            child,
+            port,
+            base,
+            http,
+            sessions: Mutex::default(),
+            folders: Mutex::default(),
+        }
     }
 
     /// A new headless browser with a fresh profile, downloading into `downloads`.
@@ -111,6 +125,11 @@ impl Driver {
             .as_str()
             .unwrap_or_else(|| panic!("no browser session: {resp}"))
             .to_owned();
+        self.sessions.lock().unwrap().push(session.clone());
+        self.folders
+            .lock()
+            .unwrap()
+            .extend([profile.to_owned(), downloads.to_owned()]);
         let browser = Browser {
             http: self.http.clone(),
             session: format!("{}/session/{session}", self.base),
@@ -133,8 +152,22 @@ impl Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
+        for session in self.sessions.lock().unwrap().drain(..) {
+            // A plain blocking request: this runs outside any async context.
+            if let Ok(mut stream) = TcpStream::connect(("127.0.0.1", self.port)) {
+                let _ = stream.set_read_timeout(Some(Duration::from_secs(20)));
+                let _ = write!(
+                    stream,
+                    "DELETE /session/{session} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+                );
+                let _ = stream.read_to_end(&mut Vec::new());
+            }
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
+        for folder in self.folders.lock().unwrap().drain(..) {
+            let _ = std::fs::remove_dir_all(folder);
+        }
     }
 }
 
