@@ -21,6 +21,7 @@ pub mod seed;
 pub mod serve;
 pub mod services;
 pub mod testing;
+pub mod web;
 
 use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
 
@@ -216,8 +217,12 @@ pub fn endpoint(state: AppState) -> impl Endpoint {
         .at("/openapi.json", spec)
         .nest("/docs", docs);
     // Outermost first: headers on everything; a panic still becomes problem+json; limits before
-    // any body is read; idempotency (which reads the body) only after the caller is known.
+    // any body is read; a page session becomes a bearer token before idempotency (which reads
+    // the body) learns who the caller is.
+    let routes = web::mount(routes);
     let routes = routes.around(|ep, req| async move { idempotency::handle(&ep, req).await });
+    let routes = routes
+        .around(|ep, req| async move { web::api_session::accept_page_session(&ep, req).await });
     let routes = routes.around(|ep, req| async move {
         // A database file deleted or replaced under the server: nothing is served from it.
         if req.uri().path() != "/health"

@@ -16,5 +16,6 @@ pub mod organisation;
 pub mod participant;
 pub mod public_holiday;
 pub mod session;
+pub mod sign_in_link;
 pub mod workshop;
 pub mod workshop_trainer;

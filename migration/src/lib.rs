@@ -18,6 +18,7 @@ mod m20261130_020002_workshop_day_dates;
 mod m20261130_020003_organisation_province;
 mod m20261130_020004_trainer_certificate_validity;
 mod m20261130_020005_participant_national_id;
+mod m20261130_050001_sign_in_links;
 
 /// The ordered list of all migrations.
 pub struct Migrator;
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_020003_organisation_province::Migration),
             Box::new(m20261130_020004_trainer_certificate_validity::Migration),
             Box::new(m20261130_020005_participant_national_id::Migration),
+            Box::new(m20261130_050001_sign_in_links::Migration),
         ]
     }
 }

@@ -38,7 +38,8 @@ pub struct Certificate {
     pub number: String,
     /// The code in the verification link; anyone holding it can verify the certificate.
     pub verification_code: String,
-    /// `CSSD_PUBLIC_URL/api/v1/verify/{verification_code}`, as printed in the QR code.
+    /// `CSSD_PUBLIC_URL/verify/{verification_code}` (the page for people), as printed in the QR
+    /// code.
     pub verification_url: String,
     pub participant_id: i64,
     pub workshop_id: i64,
@@ -214,6 +215,53 @@ pub struct CascadeTotals {
 pub struct Cascade {
     pub root: CascadeNode,
     pub totals: CascadeTotals,
+}
+
+/// The form `GET /verify/{code}` answers in regardless of `Accept`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, poem_openapi::Enum)]
+#[oai(rename_all = "snake_case")]
+pub enum VerifyFormat {
+    /// JSON.
+    Json,
+}
+
+#[derive(ApiResponse)]
+enum VerifyResponse {
+    /// What the certificate shows and whether it stands.
+    #[oai(status = 200)]
+    Ok(Json<Verification>),
+    /// A browser: the page for people is at `Location`.
+    #[oai(status = 303)]
+    SeeOther(#[oai(header = "Location")] String),
+}
+
+/// Whether an `Accept` header ranks HTML above JSON (a browser following a QR code does;
+/// an API client asking for JSON, or for anything, does not).
+fn prefers_html(accept: &str) -> bool {
+    let quality = |wanted: &[&str]| -> Option<f32> {
+        accept
+            .split(',')
+            .filter_map(|part| {
+                let mut pieces = part.split(';');
+                let media = pieces.next()?.trim().to_ascii_lowercase();
+                if !wanted.contains(&media.as_str()) {
+                    return None;
+                }
+                let q = pieces
+                    .filter_map(|p| p.trim().strip_prefix("q=")?.trim().parse::<f32>().ok())
+                    .next()
+                    .unwrap_or(1.0);
+                Some(q)
+            })
+            .reduce(f32::max)
+    };
+    let html = quality(&["text/html", "application/xhtml+xml"]);
+    let json = quality(&["application/json"]).or(quality(&["*/*", "application/*"]));
+    match (html, json) {
+        (Some(html), Some(json)) => html > json,
+        (Some(html), None) => html > 0.0,
+        _ => false,
+    }
 }
 
 #[derive(ApiResponse)]
@@ -499,7 +547,9 @@ impl CertificateApi {
     /// Verify a certificate
     ///
     /// Public: anyone with the code (from the QR code on the certificate) can check it. Shows
-    /// only what the certificate itself prints. Unknown codes are 404.
+    /// only what the certificate itself prints. Unknown codes are 404. A browser (an `Accept`
+    /// header preferring `text/html`) is sent to the page for people, `/verify/{code}`, with 303;
+    /// `?format=json` asks for JSON whatever the `Accept` header says.
     #[oai(
         path = "/verify/:code",
         method = "get",
@@ -508,25 +558,27 @@ impl CertificateApi {
     async fn verify(
         &self,
         state: Data<&AppState>,
+        req: &poem::Request,
         #[oai(validator(max_length = 100))] code: Path<String>,
-    ) -> Result<Json<Verification>, ApiError> {
-        // Codes are URL-safe base64; anything else names no certificate (and never reaches the
-        // database: PostgreSQL refuses a NUL byte in text).
-        if !code
-            .0
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        {
-            return Err(ApiError::NotFound(
-                "no certificate has this verification code".into(),
-            ));
+        /// `json` to get JSON even when the `Accept` header prefers HTML.
+        format: Query<Option<VerifyFormat>>,
+    ) -> Result<VerifyResponse, ApiError> {
+        let accept = req
+            .headers()
+            .get(poem::http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        if format.0.is_none() && prefers_html(accept) {
+            return Ok(VerifyResponse::SeeOther(crate::web::verify::page_path(
+                &code.0,
+            )));
         }
         let c = service::find_by_code(&state.db, &code.0)
             .await?
             .ok_or_else(|| {
                 ApiError::NotFound("no certificate has this verification code".into())
             })?;
-        Ok(Json(Verification {
+        Ok(VerifyResponse::Ok(Json(Verification {
             valid: c.status == DbStatus::Valid,
             status: c.status.into(),
             number: c.number,
@@ -534,7 +586,7 @@ impl CertificateApi {
             course_title: c.course_title,
             level: c.level.into(),
             completed_on: c.end_date,
-        }))
+        })))
     }
 
     /// A workshop's cascade
@@ -563,5 +615,23 @@ impl CertificateApi {
                 certified: totals.certified,
             },
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::prefers_html;
+
+    #[test]
+    fn a_browser_prefers_html_and_an_api_client_does_not() {
+        let chromium =
+            "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8";
+        assert!(prefers_html(chromium));
+        assert!(!prefers_html("application/json"));
+        assert!(!prefers_html("*/*"));
+        assert!(!prefers_html(""));
+        assert!(!prefers_html("application/json, text/html;q=0.5"));
+        assert!(prefers_html("text/html"));
+        assert!(!prefers_html("text/html;q=0"));
     }
 }

@@ -43,6 +43,7 @@ pub mod participants;
 pub mod reports;
 pub mod spec;
 pub mod trainers;
+pub mod sign_in_link;
 pub mod workshops;
 
 use poem_openapi::{OpenApiService, Tags};
@@ -101,6 +102,7 @@ pub type Api = (
     holidays::HolidayApi,
     trainers::TrainerApi,
     duplicates::DuplicateApi,
+    sign_in_link::SignInLinkApi,
 );
 
 /// The title the spec carries.
@@ -125,6 +127,7 @@ pub fn service() -> OpenApiService<Api, ()> {
             holidays::HolidayApi,
             trainers::TrainerApi,
             duplicates::DuplicateApi,
+            sign_in_link::SignInLinkApi,
         ),
         TITLE,
         env!("CARGO_PKG_VERSION"),

@@ -6,6 +6,7 @@
 pub mod access;
 pub mod account;
 pub mod certification;
+pub mod agenda;
 pub mod course;
 pub mod dates;
 pub mod duplicates;

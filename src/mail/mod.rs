@@ -6,6 +6,7 @@
 
 pub mod compose;
 pub mod outbox;
+pub mod sign_in;
 pub mod worker;
 
 use std::{path::Path, time::Duration};

@@ -86,6 +86,9 @@ impl Worker {
         match outcome {
             Ok(()) => {
                 outbox::mark_sent(&self.db, message).await?;
+                if super::sign_in::is_sign_in(message) {
+                    super::sign_in::forget_secret(&self.db, message).await?;
+                }
                 tracing::info!(id = message.id, to = %message.recipient, "mail sent");
             }
             Err(err) => {

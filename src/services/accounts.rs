@@ -445,3 +445,34 @@ pub async fn bootstrap_admin(
         .await
         .map(Some)
 }
+
+/// Opens a session for a user who proved who they are some other way than a password (a
+/// one-time sign-in link). The same kind of session as [`login`] opens.
+pub async fn start_session(db: &impl ConnectionTrait, user: app_user::Model) -> Result<Login> {
+    let token = new_secret(SESSION_PREFIX);
+    let now = Utc::now();
+    let expires_at = now + Duration::hours(SESSION_LIFETIME_HOURS);
+    let row = session::ActiveModel {
+        user_id: Set(user.id),
+        token_hash: Set(secret_hash(&token)),
+        created_at: Set(now),
+        expires_at: Set(expires_at),
+        revoked_at: Set(None),
+        ..Default::default()
+    };
+    session::Entity::insert(row).exec(db).await?;
+    Ok(Login {
+        token,
+        expires_at,
+        user,
+    })
+}
+
+/// A fresh 256-bit URL-safe secret with `prefix` (for secrets other modules hand out, such as
+/// sign-in links); store only its [`secret_hash`].
+pub fn new_token(prefix: &str) -> String {
+    new_secret(prefix)
+}
+
+/// A password hash that no password matches (accounts that sign in by emailed link only).
+pub const NO_PASSWORD: &str = "!no-password: signs in by emailed link";

@@ -84,9 +84,10 @@ fn verification_code() -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
-/// The public verification URL of a code.
+/// The public verification URL of a code: the page for people (`/verify/{code}`), which
+/// the QR code prints. (`/api/v1/verify/{code}` answers machines with JSON.)
 pub fn verification_url(public_url: &str, code: &str) -> String {
-    format!("{}/api/v1/verify/{code}", public_url.trim_end_matches('/'))
+    format!("{}/verify/{code}", public_url.trim_end_matches('/'))
 }
 
 fn pdf_level(level: Level) -> pdf::Level {
@@ -374,6 +375,15 @@ pub async fn find_by_code(
     db: &impl ConnectionTrait,
     code: &str,
 ) -> Result<Option<certificate::Model>> {
+    // Codes are URL-safe base64; anything else names no certificate (and never reaches the
+    // database: PostgreSQL refuses a NUL byte in text).
+    if code.is_empty()
+        || !code
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return Ok(None);
+    }
     Ok(certificate::Entity::find()
         .filter(certificate::Column::VerificationCode.eq(code))
         .one(db)

@@ -17,6 +17,7 @@ pub mod organisations;
 pub mod participants;
 pub mod reading;
 pub mod reports;
+pub mod sign_in_links;
 pub mod tallies;
 pub mod trainers;
 pub mod workshops;

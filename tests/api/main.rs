@@ -23,4 +23,5 @@ mod reports;
 mod smtp;
 mod spec;
 mod trainers;
+mod web;
 mod workshops;

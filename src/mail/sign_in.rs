@@ -1,0 +1,143 @@
+//! The email that carries a participant's one-time sign-in link.
+
+use chrono::Utc;
+use entity::email_outbox::{self, EmailStatus};
+use rand::RngCore;
+use sea_orm::{ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait};
+
+/// What a sent sign-in email's stored copy says in place of the link's secret.
+pub const SECRET_REMOVED: &str = "[removed once sent]";
+const SECRET_PREFIX: &str = "cssd_l_";
+const MESSAGE_ID_PREFIX: &str = "<sign-in-";
+
+/// Minutes a sign-in link works for (said in the email).
+pub const LINK_MINUTES: i64 = 30;
+
+/// Subject, plain text and HTML of the sign-in email.
+pub fn sign_in_email(name: &str, url: &str) -> (String, String, String) {
+    let subject = "Your sign-in link for IWSD Training".to_owned();
+    let text = format!(
+        "Dear {name},\n\n\
+         Open this link to see your workshops and certificates:\n{url}\n\n\
+         It works once, for {LINK_MINUTES} minutes. If you did not ask for it, ignore this email.\n\n\
+         IWSD Training\n"
+    );
+    let html = format!(
+        "<!doctype html><html><body style=\"font-family: sans-serif\">\
+         <p>Dear {name},</p>\
+         <p><a href=\"{url}\">Open your workshops and certificates</a></p>\
+         <p>The link works once, for {LINK_MINUTES} minutes. If you did not ask for it, ignore this email.</p>\
+         <p>IWSD Training</p></body></html>",
+        name = escape(name),
+        url = escape(url),
+    );
+    (subject, text, html)
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Queues the sign-in email; call it in the transaction that stores the link.
+pub async fn queue_sign_in_link(
+    db: &impl ConnectionTrait,
+    recipient: &str,
+    recipient_name: &str,
+    url: &str,
+) -> Result<email_outbox::Model, DbErr> {
+    let (subject, body_text, body_html) = sign_in_email(recipient_name, url);
+    let mut token = [0u8; 12];
+    rand::rng().fill_bytes(&mut token);
+    let now = Utc::now();
+    let row = email_outbox::ActiveModel {
+        message_id: Set(format!(
+            "{MESSAGE_ID_PREFIX}{}@cssd.iwsd>",
+            hex::encode(token)
+        )),
+        recipient: Set(recipient.to_owned()),
+        recipient_name: Set(recipient_name.chars().take(120).collect()),
+        subject: Set(subject),
+        body_text: Set(body_text),
+        body_html: Set(body_html),
+        certificate_id: Set(None),
+        status: Set(EmailStatus::Queued),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        last_error: Set(None),
+        claimed_until: Set(None),
+        sent_at: Set(None),
+        created_at: Set(now),
+        ..Default::default()
+    };
+    email_outbox::Entity::insert(row)
+        .exec_with_returning(db)
+        .await
+}
+
+/// Whether an outbox message is a sign-in email.
+pub fn is_sign_in(message: &email_outbox::Model) -> bool {
+    message.message_id.starts_with(MESSAGE_ID_PREFIX)
+}
+
+/// `body` with every sign-in secret replaced by [`SECRET_REMOVED`].
+pub fn without_secrets(body: &str) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut rest = body;
+    while let Some(start) = rest.find(SECRET_PREFIX) {
+        out.push_str(&rest[..start]);
+        out.push_str(SECRET_REMOVED);
+        let secret = &rest[start..];
+        let end = secret
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+            .unwrap_or(secret.len());
+        rest = &secret[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Once a sign-in email is handed over, its stored copy forgets the link's secret: from then
+/// on the secret exists only in the recipient's mailbox (the database keeps its hash).
+pub async fn forget_secret(
+    db: &impl ConnectionTrait,
+    message: &email_outbox::Model,
+) -> Result<(), DbErr> {
+    let row = email_outbox::ActiveModel {
+        id: Set(message.id),
+        body_text: Set(without_secrets(&message.body_text)),
+        body_html: Set(without_secrets(&message.body_html)),
+        ..Default::default()
+    };
+    email_outbox::Entity::update(row).exec(db).await.map(|_| ())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sent_emails_copy_keeps_the_words_but_not_the_secret() {
+        let (_, text, html) = sign_in_email("Tendai", "http://x.test/portal/link/cssd_l_Ab-9_z");
+        let text = without_secrets(&text);
+        assert!(
+            text.contains("http://x.test/portal/link/[removed once sent]\n"),
+            "{text}"
+        );
+        assert!(!without_secrets(&html).contains("cssd_l_"));
+        assert_eq!(without_secrets("no link"), "no link");
+    }
+
+    #[test]
+    fn the_email_carries_the_link_and_escapes_the_name() {
+        let (subject, text, html) =
+            sign_in_email("Tendai <b>", "http://x.test/portal/link/cssd_l_abc");
+        assert!(subject.contains("sign-in link"));
+        assert!(text.contains("http://x.test/portal/link/cssd_l_abc"));
+        assert!(text.contains("30 minutes"));
+        assert!(html.contains("Tendai &lt;b&gt;"));
+        assert!(!html.contains("<b>"));
+    }
+}

@@ -1,0 +1,197 @@
+//! Participant sign-in by emailed link: asking for a link, and opening it.
+//!
+//! Asking always looks the same from outside (the caller learns nothing about whether the
+//! address is known) and is throttled like a password login. When the address belongs to a
+//! participant, a one-time link valid for [`LINK_MINUTES`] is stored (only the SHA-256 of its
+//! secret) and its email queued in the same transaction. Opening the link uses it up, creates
+//! the participant's account on first use, and opens an ordinary session.
+//!
+//! Staff accounts (trainers, administrators) never sign in this way, even when linked to a
+//! participant record: a link must not be a way around their password.
+
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use entity::{
+    app_user::{self, Role},
+    participant, sign_in_link,
+};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    sea_query::Expr,
+};
+
+use super::{accounts, audit, login_throttle::LoginThrottle};
+use crate::{
+    db::begin_write,
+    domain::{Result, access::Actor},
+    mail,
+};
+
+pub use crate::mail::sign_in::LINK_MINUTES;
+
+/// The prefix of a link's secret.
+const LINK_PREFIX: &str = "cssd_l_";
+
+/// The path (under the public URL) a link opens.
+pub fn link_path(token: &str) -> String {
+    format!("/portal/link/{token}")
+}
+
+/// What asking for a link came to, as the caller may learn it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkRequest {
+    /// Accepted: a link was mailed if the address belongs to a participant (the caller is not
+    /// told which).
+    Accepted,
+    /// Too many requests for this address or from this client; try again after this long.
+    Throttled(Duration),
+}
+
+/// The throttle key of link requests for an address (kept apart from password logins, so that
+/// asking for links never locks a trainer's password login).
+fn throttle_key(email: &str) -> String {
+    format!("sign-in-link:{email}")
+}
+
+/// Asks for a sign-in link for `email`, from client `address`. Every request counts against
+/// the throttle, like a failed login: a handful per address, then a growing wait.
+pub async fn request(
+    db: &DatabaseConnection,
+    throttle: &LoginThrottle,
+    email: &str,
+    address: Option<&str>,
+    public_url: &str,
+) -> Result<LinkRequest> {
+    let email = email.trim().to_lowercase();
+    let key = throttle_key(&email);
+    // Every request counts as a failed attempt (reserved before anything is looked up).
+    match throttle.begin(&key, address, Instant::now()) {
+        Ok(attempt) => attempt.failed(),
+        Err(wait) => return Ok(LinkRequest::Throttled(wait)),
+    }
+    if email.is_empty() || email.len() > 254 {
+        return Ok(LinkRequest::Accepted);
+    }
+    let txn = begin_write(db).await?;
+    let Some(person) = super::participants::find_by_email(&txn, &email).await? else {
+        return Ok(LinkRequest::Accepted);
+    };
+    if account_for(&txn, &person).await?.is_err() {
+        return Ok(LinkRequest::Accepted);
+    }
+    let token = accounts::new_token(LINK_PREFIX);
+    let created = Utc::now();
+    let link = sign_in_link::ActiveModel {
+        participant_id: Set(person.id),
+        token_hash: Set(accounts::secret_hash(&token)),
+        created_at: Set(created),
+        expires_at: Set(created + chrono::Duration::minutes(LINK_MINUTES)),
+        used_at: Set(None),
+        ..Default::default()
+    };
+    sign_in_link::Entity::insert(link).exec(&txn).await?;
+    let url = format!("{}{}", public_url.trim_end_matches('/'), link_path(&token));
+    mail::sign_in::queue_sign_in_link(&txn, &email, &person.full_name, &url).await?;
+    txn.commit().await?;
+    Ok(LinkRequest::Accepted)
+}
+
+/// The participant's own account, if they have one (`Ok(None)`: none yet), or `Err(())` when
+/// this person cannot sign in by link: their linked account is staff, or their address is
+/// taken by another account.
+async fn account_for(
+    db: &impl ConnectionTrait,
+    person: &participant::Model,
+) -> Result<Result<Option<app_user::Model>, ()>> {
+    let linked = app_user::Entity::find()
+        .filter(app_user::Column::ParticipantId.eq(person.id))
+        .one(db)
+        .await?;
+    if let Some(user) = linked {
+        return Ok(if user.role == Role::Participant {
+            Ok(Some(user))
+        } else {
+            Err(())
+        });
+    }
+    let Some(email) = &person.email else {
+        return Ok(Err(()));
+    };
+    Ok(match accounts::find_user_by_email(db, email).await? {
+        Some(_) => Err(()),
+        None => Ok(None),
+    })
+}
+
+/// Opens a link: uses it up and signs its participant in (creating their account on first
+/// use). `None` for a link that is unknown, used, expired, or whose person cannot sign in by
+/// link — the caller shows them all alike.
+pub async fn redeem(db: &DatabaseConnection, token: &str) -> Result<Option<accounts::Login>> {
+    if !token.starts_with(LINK_PREFIX) || token.len() > 100 {
+        return Ok(None);
+    }
+    let now = Utc::now();
+    let txn = begin_write(db).await?;
+    let Some(link) = sign_in_link::Entity::find()
+        .filter(sign_in_link::Column::TokenHash.eq(accounts::secret_hash(token)))
+        .one(&txn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    if link.used_at.is_some() || link.expires_at <= now {
+        return Ok(None);
+    }
+    // Used up by a guarded update, so two tabs opening the same link cannot both sign in.
+    let used = sign_in_link::Entity::update_many()
+        .col_expr(sign_in_link::Column::UsedAt, Expr::value(now))
+        .filter(sign_in_link::Column::Id.eq(link.id))
+        .filter(sign_in_link::Column::UsedAt.is_null())
+        .exec(&txn)
+        .await?;
+    if used.rows_affected != 1 {
+        return Ok(None);
+    }
+    let Some(person) = participant::Entity::find_by_id(link.participant_id)
+        .one(&txn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let user = match account_for(&txn, &person).await? {
+        Err(()) => {
+            txn.commit().await?;
+            return Ok(None);
+        }
+        Ok(Some(user)) => user,
+        Ok(None) => {
+            let row = app_user::ActiveModel {
+                name: Set(person.full_name.chars().take(120).collect()),
+                email: Set(person.email.clone().unwrap_or_default()),
+                role: Set(Role::Participant),
+                password_hash: Set(accounts::NO_PASSWORD.to_owned()),
+                participant_id: Set(Some(person.id)),
+                created_at: Set(now),
+                ..Default::default()
+            };
+            let user = app_user::Entity::insert(row)
+                .exec_with_returning(&txn)
+                .await?;
+            audit::record(
+                &txn,
+                &Actor::system("sign-in link"),
+                "user",
+                user.id,
+                "create",
+                None,
+                audit::snapshot(&user),
+            )
+            .await?;
+            user
+        }
+    };
+    let login = accounts::start_session(&*txn, user).await?;
+    txn.commit().await?;
+    Ok(Some(login))
+}

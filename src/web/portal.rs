@@ -1,0 +1,336 @@
+//! The participant's pages: sign in by emailed link, then one's enrolments (dates, venue,
+//! day-by-day schedule, waitlist position, a calendar file) and certificates (PDF).
+//!
+//! Everything is read through the same services the API uses; a participant only ever reaches
+//! records of their own participant record, and anything else looks like "not found".
+
+use askama::Template;
+use entity::enrolment::EnrolmentStatus;
+use poem::{
+    Request, Response, handler,
+    http::{StatusCode, header},
+    web::{Data, Form, Path},
+};
+use serde::Deserialize;
+
+use super::{
+    cookies, csrf, errors, i18n, page,
+    session::{self, SignedIn},
+    verify::{date_span, long_date},
+};
+use crate::{
+    AppState,
+    services::{
+        PageRequest, certificates,
+        certificates::CertificateFilter,
+        enrolments,
+        sign_in_links::{self, LinkRequest},
+        workshops,
+    },
+};
+
+#[derive(Template)]
+#[template(path = "portal_sign_in.html")]
+struct SignInPage {
+    layout: page::Layout,
+}
+
+#[derive(Template)]
+#[template(path = "portal_link_sent.html")]
+struct LinkSentPage {
+    layout: page::Layout,
+    email: String,
+}
+
+#[derive(Template)]
+#[template(path = "portal_link_invalid.html")]
+struct LinkInvalidPage {
+    layout: page::Layout,
+}
+
+/// One day of a workshop as the schedule shows it.
+struct DayLine {
+    day: i32,
+    date: String,
+    topics: String,
+}
+
+/// One enrolment as the portal shows it.
+struct EnrolmentCard {
+    workshop_id: i64,
+    course: String,
+    level: &'static str,
+    status: &'static str,
+    status_class: &'static str,
+    waitlist_position: Option<u64>,
+    dates: String,
+    venue: String,
+    days: Vec<DayLine>,
+}
+
+/// One certificate as the portal shows it.
+struct CertificateCard {
+    id: i64,
+    course: String,
+    number: String,
+    dates: String,
+    revoked: bool,
+    check_url: String,
+}
+
+#[derive(Template)]
+#[template(path = "portal_home.html")]
+struct HomePage {
+    layout: page::Layout,
+    has_record: bool,
+    enrolments: Vec<EnrolmentCard>,
+    certificates: Vec<CertificateCard>,
+}
+
+/// The most enrolments and certificates the portal lists.
+const LISTED: PageRequest = PageRequest {
+    limit: 200,
+    offset: 0,
+};
+
+fn secure(state: &AppState) -> bool {
+    cookies::secure(&state.config)
+}
+
+/// `GET /portal`: the sign-in form, or the signed-in participant's workshops and certificates.
+#[handler]
+pub async fn home(req: &Request, state: Data<&AppState>) -> Response {
+    let t = i18n::strings();
+    let token = csrf::token(req, secure(&state));
+    let cookies: Vec<String> = token.set_cookie.clone().into_iter().collect();
+    let who = match session::signed_in(req, &state).await {
+        Ok(who) => who,
+        Err(err) => return errors::from_domain(req, err),
+    };
+    let Some(who) = who else {
+        let layout = page::Layout::new(t, t.portal_title, &token.value);
+        return page::html(StatusCode::OK, &SignInPage { layout }, &cookies);
+    };
+    let mut layout = page::Layout::new(t, t.portal_title, &token.value);
+    layout.signed_in = Some(who.name());
+    let Some(participant_id) = who.principal.participant_id() else {
+        let view = HomePage {
+            layout,
+            has_record: false,
+            enrolments: vec![],
+            certificates: vec![],
+        };
+        return page::html(StatusCode::OK, &view, &cookies);
+    };
+    match home_view(&state, participant_id, layout).await {
+        Ok(view) => page::html(StatusCode::OK, &view, &cookies),
+        Err(err) => errors::from_domain(req, err),
+    }
+}
+
+async fn home_view(
+    state: &AppState,
+    participant_id: i64,
+    layout: page::Layout,
+) -> crate::domain::Result<HomePage> {
+    let t = layout.t;
+    let mut cards = Vec::new();
+    for e in enrolments::for_participant(&state.db, participant_id, LISTED)
+        .await?
+        .items
+    {
+        let view = workshops::get(&state.db, e.enrolment.workshop_id).await?;
+        let (status, status_class) = match e.enrolment.status {
+            EnrolmentStatus::Enrolled => (t.status_enrolled, "enrolled"),
+            EnrolmentStatus::Waitlisted => (t.status_waitlisted, "waitlisted"),
+            EnrolmentStatus::Withdrawn => (t.status_withdrawn, "withdrawn"),
+        };
+        cards.push(EnrolmentCard {
+            workshop_id: view.workshop.id,
+            course: view.course.title.clone(),
+            level: t.level_words(view.workshop.level),
+            status,
+            status_class,
+            waitlist_position: e.waitlist_position,
+            dates: date_span(view.workshop.start_date, view.workshop.end_date),
+            venue: view.workshop.venue.clone(),
+            days: view
+                .days
+                .iter()
+                .map(|d| DayLine {
+                    day: d.day,
+                    date: long_date(d.date),
+                    topics: if d.topics.is_empty() {
+                        t.practice.to_owned()
+                    } else {
+                        d.topics.join("; ")
+                    },
+                })
+                .collect(),
+        });
+    }
+    let filter = CertificateFilter {
+        participant_id: Some(participant_id),
+        ..Default::default()
+    };
+    let certificates = certificates::list(&state.db, filter, LISTED)
+        .await?
+        .items
+        .into_iter()
+        .map(|c| CertificateCard {
+            id: c.id,
+            course: c.course_title,
+            dates: date_span(c.start_date, c.end_date),
+            revoked: c.status == entity::certificate::CertificateStatus::Revoked,
+            check_url: super::verify::page_path(&c.verification_code),
+            number: c.number,
+        })
+        .collect();
+    Ok(HomePage {
+        layout,
+        has_record: true,
+        enrolments: cards,
+        certificates,
+    })
+}
+
+/// The sign-in form's fields.
+#[derive(Debug, Deserialize)]
+pub struct LinkForm {
+    csrf: Option<String>,
+    email: String,
+}
+
+/// `POST /portal/sign-in`: asks for a sign-in link (the same service and throttle as
+/// `POST /api/v1/auth/email-link`).
+#[handler]
+pub async fn request_link(
+    req: &Request,
+    state: Data<&AppState>,
+    Form(form): Form<LinkForm>,
+) -> Response {
+    if !csrf::verify(req, form.csrf.as_deref(), &state.config.public_url) {
+        return errors::form_expired(req);
+    }
+    let address = req
+        .remote_addr()
+        .as_socket_addr()
+        .map(|a| a.ip().to_string());
+    let outcome = sign_in_links::request(
+        &state.db,
+        &state.login_throttle,
+        &form.email,
+        address.as_deref(),
+        state.config.public_url_trimmed(),
+    )
+    .await;
+    let t = i18n::strings();
+    match outcome {
+        Ok(LinkRequest::Accepted) => {
+            state.mail_wake.notify_one();
+            let token = csrf::token(req, secure(&state));
+            let layout = page::Layout::new(t, t.link_sent_title, &token.value);
+            let email = form.email.trim().chars().take(254).collect();
+            page::html(StatusCode::OK, &LinkSentPage { layout, email }, &[])
+        }
+        Ok(LinkRequest::Throttled(wait)) => errors::too_many(req, wait.as_secs().max(1)),
+        Err(err) => errors::from_domain(req, err),
+    }
+}
+
+/// `GET /portal/link/{token}`: opens a sign-in link, and on success signs in and goes to
+/// `/portal`.
+#[handler]
+pub async fn open_link(
+    req: &Request,
+    state: Data<&AppState>,
+    Path(token): Path<String>,
+) -> Response {
+    match sign_in_links::redeem(&state.db, &token).await {
+        Ok(Some(login)) => page::see_other(
+            "/portal",
+            &[session::cookie_for(&login.token, secure(&state))],
+        ),
+        Ok(None) => {
+            let t = i18n::strings();
+            let token = csrf::token(req, secure(&state));
+            let cookies: Vec<String> = token.set_cookie.into_iter().collect();
+            let layout = page::Layout::new(t, t.link_invalid_title, &token.value);
+            page::html(StatusCode::GONE, &LinkInvalidPage { layout }, &cookies)
+        }
+        Err(err) => errors::from_domain(req, err),
+    }
+}
+
+/// The signed-in participant's record, or the response to give instead.
+async fn participant(req: &Request, state: &AppState) -> Result<(SignedIn, i64), Response> {
+    match session::signed_in(req, state).await {
+        Ok(Some(who)) => match who.principal.participant_id() {
+            Some(id) => Ok((who, id)),
+            None => Err(errors::not_found(req)),
+        },
+        Ok(None) => Err(page::see_other("/portal", &[])),
+        Err(err) => Err(errors::from_domain(req, err)),
+    }
+}
+
+/// `GET /portal/certificates/{id}/pdf`: one's own certificate, exactly as issued. Anyone
+/// else's is "not found".
+#[handler]
+pub async fn certificate_pdf(
+    req: &Request,
+    state: Data<&AppState>,
+    Path(id): Path<i64>,
+) -> Response {
+    let (_, participant_id) = match participant(req, &state).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    match certificates::get(&state.db, id).await {
+        Ok(c) if c.participant_id == participant_id => page::protect(
+            Response::builder()
+                .content_type("application/pdf")
+                .header(
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"certificate-{}.pdf\"", c.number),
+                )
+                .body(c.pdf),
+        ),
+        Ok(_) | Err(crate::domain::Error::NotFound { .. }) => errors::not_found(req),
+        Err(err) => errors::from_domain(req, err),
+    }
+}
+
+/// `GET /portal/workshops/{id}/calendar.ics`: the days of a workshop one is enrolled or
+/// waitlisted in, for one's calendar.
+#[handler]
+pub async fn calendar(req: &Request, state: Data<&AppState>, Path(id): Path<i64>) -> Response {
+    let (_, participant_id) = match participant(req, &state).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    let mine = match enrolments::for_participant(&state.db, participant_id, LISTED).await {
+        Ok(page) => page.items.into_iter().any(|e| {
+            e.enrolment.workshop_id == id && e.enrolment.status != EnrolmentStatus::Withdrawn
+        }),
+        Err(err) => return errors::from_domain(req, err),
+    };
+    if !mine {
+        return errors::not_found(req);
+    }
+    match workshops::get(&state.db, id).await {
+        Ok(view) => page::protect(
+            Response::builder()
+                .content_type("text/calendar; charset=utf-8")
+                .header(
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"workshop-{id}.ics\""),
+                )
+                .body(crate::calendar::workshop_calendar(
+                    &view,
+                    state.config.public_url_trimmed(),
+                )),
+        ),
+        Err(err) => errors::from_domain(req, err),
+    }
+}
