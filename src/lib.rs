@@ -233,6 +233,8 @@ pub fn endpoint(state: AppState) -> impl Endpoint {
         ep.call(req).await.map(poem::IntoResponse::into_response)
     });
     let routes = routes.around(|ep, req| async move { limits::handle(&ep, req).await });
+    // Boxed: the type of the nested middleware would otherwise outgrow the compiler's limits.
+    let routes = routes.map_to_response().boxed();
     error::with_problem_errors(routes.data(state))
         .with(Tracing)
         .with(CatchPanic::new().with_handler(panic_response))
