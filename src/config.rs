@@ -41,6 +41,13 @@ pub struct Config {
     /// 0 looks every token up on every request). Logout and key revocation take effect at once
     /// in this process; other processes sharing a PostgreSQL database notice within this time.
     pub auth_cache_ttl: Duration,
+    /// `CSSD_MAIL_REPLY_TO`: the `Reply-To` of outgoing mail, where participants' answers go.
+    pub mail_reply_to: Option<String>,
+    /// `CSSD_REMINDER_DAYS`: how many days before a workshop starts its reminder goes (default 2).
+    pub reminder_days: u32,
+    /// `CSSD_REMINDER_INTERVAL_SECONDS`: how often the reminder job looks for workshops starting
+    /// soon (default 3600).
+    pub reminder_interval: Duration,
 }
 
 /// A configuration value that cannot be used.
@@ -71,6 +78,9 @@ impl Config {
             mail_retry_base: Duration::from_secs(60),
             mail_poll_interval: Duration::from_secs(5),
             auth_cache_ttl: Duration::from_secs(5),
+            mail_reply_to: None,
+            reminder_days: 2,
+            reminder_interval: Duration::from_secs(3600),
         }
     }
 
@@ -157,6 +167,24 @@ impl Config {
                     message: format!("{v:?} is not a number of seconds from 0 to 3600"),
                 })?;
         }
+        config.mail_reply_to = lookup("CSSD_MAIL_REPLY_TO");
+        if let Some(v) = lookup("CSSD_REMINDER_DAYS") {
+            config.reminder_days = v.parse().ok().filter(|d| *d <= 60).ok_or(ConfigError {
+                name: "CSSD_REMINDER_DAYS",
+                message: format!("{v:?} is not a whole number of days from 0 to 60"),
+            })?;
+        }
+        if let Some(v) = lookup("CSSD_REMINDER_INTERVAL_SECONDS") {
+            config.reminder_interval = v
+                .parse::<f64>()
+                .ok()
+                .filter(|s| *s >= 1.0 && *s <= 86_400.0)
+                .map(Duration::from_secs_f64)
+                .ok_or(ConfigError {
+                    name: "CSSD_REMINDER_INTERVAL_SECONDS",
+                    message: format!("{v:?} is not a number of seconds from 1 to 86400"),
+                })?;
+        }
         config.check()?;
         Ok(config)
     }
@@ -216,6 +244,9 @@ impl fmt::Debug for Config {
             .field("mail_retry_base", &self.mail_retry_base)
             .field("mail_poll_interval", &self.mail_poll_interval)
             .field("auth_cache_ttl", &self.auth_cache_ttl)
+            .field("mail_reply_to", &self.mail_reply_to)
+            .field("reminder_days", &self.reminder_days)
+            .field("reminder_interval", &self.reminder_interval)
             .finish()
     }
 }
@@ -279,6 +310,17 @@ mod tests {
         for bad in ["-1", "3601", "soon"] {
             let err = config_from(&[("CSSD_AUTH_CACHE_SECONDS", bad)]).unwrap_err();
             assert_eq!(err.name, "CSSD_AUTH_CACHE_SECONDS");
+        }
+    }
+
+    #[test]
+    fn reminders_go_two_days_ahead_unless_configured() {
+        assert_eq!(config_from(&[]).unwrap().reminder_days, 2);
+        let config = config_from(&[("CSSD_REMINDER_DAYS", "5")]).unwrap();
+        assert_eq!(config.reminder_days, 5);
+        for bad in ["-1", "61", "two"] {
+            let err = config_from(&[("CSSD_REMINDER_DAYS", bad)]).unwrap_err();
+            assert_eq!(err.name, "CSSD_REMINDER_DAYS");
         }
     }
 

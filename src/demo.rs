@@ -325,10 +325,16 @@ async fn run_workshop(
     let mut marks = Vec::new();
     let mut scores = Vec::new();
     for (i, pid) in people.iter().enumerate() {
-        let e = enrolments::enrol(db, &actor, workshop_id, *pid)
-            .await?
-            .enrolment
-            .id;
+        let e = enrolments::enrol(
+            db,
+            &actor,
+            workshop_id,
+            *pid,
+            state.config.public_url_trimmed(),
+        )
+        .await?
+        .enrolment
+        .id;
         let is_weak = weak.contains(pid);
         for day in 1..=5 {
             let status = match (is_weak, day, i % 4) {
@@ -364,7 +370,14 @@ async fn run_workshop(
     }
     attendance::mark(db, admin, workshop_id, marks).await?;
     attendance::record_scores(db, admin, workshop_id, scores).await?;
-    workshops::change_status(db, &actor, workshop_id, Transition::Complete).await?;
+    workshops::change_status(
+        db,
+        &actor,
+        workshop_id,
+        Transition::Complete,
+        state.config.public_url_trimmed(),
+    )
+    .await?;
     let settings = IssueSettings::from_config(&state.config);
     certificates::issue_for_workshop(db, &actor, state.renderer.clone(), &settings, workshop_id)
         .await?;
@@ -492,7 +505,7 @@ pub async fn seed_story(state: &AppState) -> domain::Result<()> {
             "Ward 3",
         )
         .await?;
-        enrolments::enrol(db, &actor, community, p).await?;
+        enrolments::enrol(db, &actor, community, p, state.config.public_url_trimmed()).await?;
     }
     tracing::info!(
         tot,

@@ -33,9 +33,11 @@ pub mod certificates;
 pub mod courses;
 pub mod emails;
 pub mod enrolments;
+pub mod evaluations;
 pub mod health;
 pub mod json_body;
 pub mod organisations;
+pub mod outreach;
 pub mod participants;
 pub mod reports;
 pub mod workshops;
@@ -73,6 +75,10 @@ pub enum Tag {
     Emails,
     /// Summary figures and CSV exports for councils and funders.
     Reports,
+    /// Participants' evaluations of workshops, and their anonymous summaries.
+    Evaluations,
+    /// Meetings certified participants hold with their constituencies: the cascade's last step.
+    Outreach,
 }
 
 /// Every operation of the API.
@@ -89,6 +95,8 @@ pub type Api = (
     certificates::CertificateApi,
     emails::EmailApi,
     reports::ReportApi,
+    evaluations::EvaluationApi,
+    outreach::OutreachApi,
 );
 
 /// The title the spec carries.
@@ -110,6 +118,8 @@ pub fn service() -> OpenApiService<Api, ()> {
             certificates::CertificateApi,
             emails::EmailApi,
             reports::ReportApi,
+            evaluations::EvaluationApi,
+            outreach::OutreachApi,
         ),
         TITLE,
         env!("CARGO_PKG_VERSION"),

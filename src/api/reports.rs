@@ -60,6 +60,18 @@ pub struct WorkshopCounts {
     pub by_status: Vec<GroupCount>,
 }
 
+/// Outreach: meetings held by people certified in the selected workshops, and the people they
+/// reached, by gender.
+#[derive(Debug, Object)]
+pub struct OutreachFigures {
+    pub sessions: i64,
+    pub people_reached: i64,
+    pub female: i64,
+    pub male: i64,
+    pub other: i64,
+    pub undisclosed: i64,
+}
+
 /// The summary report.
 #[derive(Debug, Object)]
 pub struct SummaryReport {
@@ -77,6 +89,8 @@ pub struct SummaryReport {
     pub attendance_rate_by_course: Vec<CourseValue>,
     /// Mean post-test minus pre-test, in percentage points.
     pub knowledge_gain_by_course: Vec<CourseValue>,
+    /// The cascade's last mile: outreach meetings and people reached.
+    pub outreach: OutreachFigures,
 }
 
 fn groups(counts: Vec<Count>) -> Vec<GroupCount> {
@@ -127,6 +141,14 @@ fn report(filter: &ReportFilter, s: Summary) -> SummaryReport {
         certified: people(s.certified),
         attendance_rate_by_course: figures(s.attendance_rate_by_course),
         knowledge_gain_by_course: figures(s.knowledge_gain_by_course),
+        outreach: OutreachFigures {
+            sessions: s.outreach.sessions,
+            people_reached: s.outreach.people_reached,
+            female: s.outreach.female,
+            male: s.outreach.male,
+            other: s.outreach.other,
+            undisclosed: s.outreach.undisclosed,
+        },
     }
 }
 
@@ -148,7 +170,7 @@ fn filter(
 }
 
 #[derive(ApiResponse)]
-enum Csv {
+pub(super) enum Csv {
     /// UTF-8 CSV with a header row.
     #[oai(status = 200, content_type = "text/csv; charset=utf-8")]
     Ok(
@@ -157,7 +179,11 @@ enum Csv {
     ),
 }
 
-fn csv_text(header: &[&str], rows: Vec<Vec<String>>, filename: String) -> Result<Csv, ApiError> {
+pub(super) fn csv_text(
+    header: &[&str],
+    rows: Vec<Vec<String>>,
+    filename: String,
+) -> Result<Csv, ApiError> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     let err = |e: csv::Error| ApiError::Internal(e.into());
     writer.write_record(header).map_err(err)?;
@@ -266,6 +292,22 @@ impl ReportApi {
                 f.course_code.clone(),
                 f.course_code.clone(),
                 format!("{:.2}", f.value),
+            ]);
+        }
+        let o = &s.outreach;
+        for (key, label, value) in [
+            ("sessions", "Outreach meetings", o.sessions),
+            ("people_reached", "People reached", o.people_reached),
+            ("female", "People reached: female", o.female),
+            ("male", "People reached: male", o.male),
+            ("other", "People reached: other", o.other),
+            ("undisclosed", "People reached: undisclosed", o.undisclosed),
+        ] {
+            rows.push(vec![
+                "outreach".into(),
+                key.into(),
+                label.into(),
+                value.to_string(),
             ]);
         }
         csv_text(

@@ -320,9 +320,15 @@ impl WorkshopApi {
             trainer_ids: b.trainer_ids,
         };
         Ok(Json(
-            service::update(&state.db, &auth.actor(), id.0, changes)
-                .await?
-                .into(),
+            service::update(
+                &state.db,
+                &auth.actor(),
+                id.0,
+                changes,
+                state.config.public_url_trimmed(),
+            )
+            .await?
+            .into(),
         ))
     }
 
@@ -384,9 +390,15 @@ impl WorkshopApi {
         id: Path<i64>,
     ) -> Result<Json<Workshop>, ApiError> {
         Ok(Json(
-            service::change_status(&state.db, &auth.actor(), id.0, Transition::Start)
-                .await?
-                .into(),
+            service::change_status(
+                &state.db,
+                &auth.actor(),
+                id.0,
+                Transition::Start,
+                state.config.public_url_trimmed(),
+            )
+            .await?
+            .into(),
         ))
     }
 
@@ -406,9 +418,15 @@ impl WorkshopApi {
         id: Path<i64>,
     ) -> Result<Json<Workshop>, ApiError> {
         Ok(Json(
-            service::change_status(&state.db, &auth.actor(), id.0, Transition::Complete)
-                .await?
-                .into(),
+            service::change_status(
+                &state.db,
+                &auth.actor(),
+                id.0,
+                Transition::Complete,
+                state.config.public_url_trimmed(),
+            )
+            .await?
+            .into(),
         ))
     }
 
@@ -427,9 +445,15 @@ impl WorkshopApi {
         id: Path<i64>,
     ) -> Result<Json<Workshop>, ApiError> {
         Ok(Json(
-            service::change_status(&state.db, &auth.actor(), id.0, Transition::Cancel)
-                .await?
-                .into(),
+            service::change_status(
+                &state.db,
+                &auth.actor(),
+                id.0,
+                Transition::Cancel,
+                state.config.public_url_trimmed(),
+            )
+            .await?
+            .into(),
         ))
     }
 }
