@@ -252,9 +252,17 @@ pub async fn summary(db: &impl ConnectionTrait, filter: &ReportFilter) -> Result
         q.on("r")
     );
     // Outreach, from the per-workshop outreach tallies (`services::outreach::recount`).
-    let outreach_sums = "COALESCE(SUM(o.sessions), 0), COALESCE(SUM(o.people_reached), 0), \
-         COALESCE(SUM(o.female), 0), COALESCE(SUM(o.male), 0), COALESCE(SUM(o.other), 0), \
-         COALESCE(SUM(o.undisclosed), 0)";
+    // (PostgreSQL sums BIGINT columns as NUMERIC: cast back.)
+    let outreach_sums = [
+        "sessions",
+        "people_reached",
+        "female",
+        "male",
+        "other",
+        "undisclosed",
+    ]
+    .map(|c| format!("CAST(COALESCE(SUM(o.{c}), 0) AS BIGINT)"))
+    .join(", ");
     let outreach_sql = if filtered {
         format!(
             "SELECT {outreach_sums} FROM workshop_outreach_stats o \

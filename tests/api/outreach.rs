@@ -320,3 +320,47 @@ async fn the_cascade_tree_and_the_summary_count_meetings_and_people_reached() {
         csv.text
     );
 }
+
+#[tokio::test]
+async fn the_demo_cascade_shows_people_reached_and_evaluations_to_read() {
+    let app = spawn_app().await;
+    app.seed_demo().await;
+    let tots = app.get("/api/v1/workshops?level=tot").await;
+    let tot = tots.body["items"][0]["id"].as_i64().unwrap();
+    let tree = app.get(&format!("/api/v1/workshops/{tot}/cascade")).await;
+    assert_eq!(tree.status, 200, "{}", tree.text);
+    let totals = &tree.body["totals"];
+    assert_eq!(totals["outreach_sessions"], 6, "{totals}");
+    assert!(totals["people_reached"].as_i64().unwrap() > 50, "{totals}");
+    let cascade = tree.body["root"]["children"][0]["workshop_id"]
+        .as_i64()
+        .unwrap();
+    let summary = app
+        .get(&format!("/api/v1/workshops/{cascade}/evaluations/summary"))
+        .await;
+    assert_eq!(summary.status, 200, "{}", summary.text);
+    assert_eq!(summary.body["responses"], 4);
+    assert_eq!(summary.body["shown"], true);
+    let report = app.get("/api/v1/reports/summary").await;
+    assert_eq!(report.body["outreach"]["sessions"], 6);
+    // The demo participant's own evaluation is theirs to submit.
+    let token = app
+        .login("participant@iwsd.demo", "demo-participant-2026")
+        .await;
+    let topics: serde_json::Map<String, Value> =
+        app.get(&format!("/api/v1/workshops/{cascade}")).await.body["days"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|d| d["topics"].as_array().unwrap().clone())
+            .map(|t| (t.as_str().unwrap().to_owned(), json!(5)))
+            .collect();
+    let resp = app
+        .with_token(&token)
+        .post(
+            &format!("/api/v1/workshops/{cascade}/evaluations"),
+            json!({"ratings": {"overall": 5, "trainers": 5, "venue": 4, "materials": 4, "topics": topics}}),
+        )
+        .await;
+    assert_eq!(resp.status, 201, "{}", resp.text);
+}
