@@ -104,6 +104,7 @@ impl EmailApi {
     /// `kind` or `certificate_id`. Each journey message (confirmation, waitlist notice,
     /// promotion, reminder, cancellation, evaluation request) exists at most once per enrolment.
     #[oai(path = "/", method = "get", operation_id = "list_emails")]
+    #[allow(clippy::too_many_arguments)]
     async fn list(
         &self,
         state: Data<&AppState>,
