@@ -166,8 +166,7 @@ pub async fn enrol(
     } else {
         EmailKind::WaitlistNotice
     };
-    let view = super::workshops::get(&txn, workshop_id).await?;
-    participant_mail::notify(&txn, kind, &saved, &view, position, public_url).await?;
+    participant_mail::notify(&txn, kind, &saved, position, public_url).await?;
     txn.commit().await?;
     Ok(EnrolmentView {
         enrolment: saved,
@@ -267,16 +266,8 @@ pub async fn withdraw(
         let promoted = promote_next(&txn, actor, workshop).await?.1;
         tallies::refresh_workshop(&txn, workshop_id).await?;
         if let Some(promoted) = &promoted {
-            let view = super::workshops::get(&txn, workshop_id).await?;
-            participant_mail::notify(
-                &txn,
-                EmailKind::Promotion,
-                promoted,
-                &view,
-                None,
-                public_url,
-            )
-            .await?;
+            participant_mail::notify(&txn, EmailKind::Promotion, promoted, None, public_url)
+                .await?;
         }
         promoted
     } else {

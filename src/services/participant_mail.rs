@@ -69,27 +69,29 @@ fn facts(
 }
 
 /// Queues the message of `kind` about `enrolment` to its participant, unless they have no
-/// address or already got this kind for this enrolment. Returns whether it was queued.
+/// address or already got this kind for this enrolment. Returns whether it was queued. (The
+/// workshop is read only for a participant with an address.)
 pub async fn notify(
     db: &impl ConnectionTrait,
     kind: EmailKind,
     enrolment: &enrolment::Model,
-    view: &WorkshopView,
     position: Option<u64>,
     public_url: &str,
 ) -> Result<bool> {
     let Some(participant) = participant::Entity::find_by_id(enrolment.participant_id)
         .one(db)
         .await?
+        .filter(|p| p.email.as_deref().is_some_and(|a| !a.trim().is_empty()))
     else {
         return Ok(false);
     };
+    let view = workshops::get(db, enrolment.workshop_id).await?;
     notify_participant(
         db,
         kind,
         enrolment,
         &participant,
-        view,
+        &view,
         position,
         public_url,
     )

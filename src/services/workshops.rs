@@ -650,19 +650,15 @@ pub async fn update(
     }
     // Promotions move the seat counts; a new date or organisation moves repeat seats.
     tallies::refresh_workshop(&txn, id).await?;
-    if !promoted.is_empty() {
-        let view = get(&txn, id).await?;
-        for p in &promoted {
-            participant_mail::notify(
-                &txn,
-                entity::email_outbox::EmailKind::Promotion,
-                p,
-                &view,
-                None,
-                public_url,
-            )
-            .await?;
-        }
+    for p in &promoted {
+        participant_mail::notify(
+            &txn,
+            entity::email_outbox::EmailKind::Promotion,
+            p,
+            None,
+            public_url,
+        )
+        .await?;
     }
     txn.commit().await?;
     get(db, id).await

@@ -435,3 +435,35 @@ async fn completion_asks_only_those_who_attended_to_evaluate() {
     assert!(text.contains(&format!("/api/v1/workshops/{id}/evaluations")));
     assert!(text.contains("Civic Centre, Gweru"));
 }
+
+#[tokio::test]
+async fn more_capacity_promotes_the_waitlist_and_tells_each_promoted_participant() {
+    let server = SmtpServer::start(0, None).await;
+    let app = mail_app(&server).await;
+    let course = app.course("CAP", 5).await;
+    let w = app.workshop(course, &future_monday(), 1).await;
+    let id = w["id"].as_i64().unwrap();
+    let first = person(&app, "First Seat", Some("first@example.org")).await;
+    let second = person(&app, "Second Inline", Some("second@example.org")).await;
+    let third = person(&app, "Third Inline", Some("third@example.org")).await;
+    for p in [first, second, third] {
+        enrol(&app, id, p).await;
+    }
+    let resp = app
+        .patch(&format!("/api/v1/workshops/{id}"), json!({"capacity": 3}))
+        .await;
+    assert_eq!(resp.status, 200, "{}", resp.text);
+    let promotions = outbox(&app, "promotion").await;
+    let mut to: Vec<&str> = promotions
+        .iter()
+        .map(|m| m["recipient"].as_str().unwrap())
+        .collect();
+    to.sort_unstable();
+    assert_eq!(to, ["second@example.org", "third@example.org"]);
+    all_sent(&app).await;
+    let promoted = received(&server)
+        .into_iter()
+        .filter(|(_, m)| m.subject().unwrap().starts_with("A place came free"))
+        .count();
+    assert_eq!(promoted, 2);
+}
