@@ -62,9 +62,7 @@ impl AppState {
             wake: self.mail_wake.clone(),
         }
     }
-}
 
-impl AppState {
     /// A mail worker over this state's database and transport.
     pub fn mail_worker(&self) -> anyhow::Result<mail::worker::Worker> {
         Ok(mail::worker::Worker {
@@ -139,8 +137,8 @@ impl Application {
     }
 
     /// Serves (and, unless configured off, sends queued mail and runs the reminder job) until
-    /// `shutdown` resolves, then
-    /// lets in-flight requests finish (up to 10 s) and the mail worker finish the message in hand.
+    /// `shutdown` resolves, then lets in-flight requests finish (up to 10 s) and the mail worker
+    /// finish the message in hand.
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send) -> std::io::Result<()> {
         let endpoint = endpoint(self.state.clone());
         let (stop_worker, stopped) = tokio::sync::watch::channel(false);
