@@ -153,3 +153,6 @@ guard!(CanEnrol, Some(Permission::Enrol));
 guard!(CanRecordAttendance, Some(Permission::RecordAttendance));
 guard!(CanManageCertificates, Some(Permission::ManageCertificates));
 guard!(CanAdminister, Some(Permission::Administer));
+guard!(CanEvaluate, Some(Permission::Evaluate));
+guard!(CanReadEvaluations, Some(Permission::ReadEvaluations));
+guard!(CanRecordOutreach, Some(Permission::RecordOutreach));

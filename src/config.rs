@@ -48,6 +48,13 @@ pub struct Config {
     /// `CSSD_HEADER_READ_SECONDS`: a client that has not sent a request's headers within this
     /// time is disconnected (default 30).
     pub header_read_timeout: Duration,
+    /// `CSSD_MAIL_REPLY_TO`: the `Reply-To` of outgoing mail, where participants' answers go.
+    pub mail_reply_to: Option<String>,
+    /// `CSSD_REMINDER_DAYS`: how many days before a workshop starts its reminder goes (default 2).
+    pub reminder_days: u32,
+    /// `CSSD_REMINDER_INTERVAL_SECONDS`: how often the reminder job looks for workshops starting
+    /// soon (default 3600).
+    pub reminder_interval: Duration,
 }
 
 /// A configuration value that cannot be used.
@@ -81,6 +88,9 @@ impl Config {
             max_json_bytes: 1024 * 1024,
             max_csv_bytes: 10 * 1024 * 1024,
             header_read_timeout: Duration::from_secs(30),
+            mail_reply_to: None,
+            reminder_days: 2,
+            reminder_interval: Duration::from_secs(3600),
         }
     }
 
@@ -182,6 +192,23 @@ impl Config {
                         message: format!("{v:?} is not a number of bytes from 1024 to 1 GiB"),
                     })?;
             }
+        config.mail_reply_to = lookup("CSSD_MAIL_REPLY_TO");
+        if let Some(v) = lookup("CSSD_REMINDER_DAYS") {
+            config.reminder_days = v.parse().ok().filter(|d| *d <= 60).ok_or(ConfigError {
+                name: "CSSD_REMINDER_DAYS",
+                message: format!("{v:?} is not a whole number of days from 0 to 60"),
+            })?;
+        }
+        if let Some(v) = lookup("CSSD_REMINDER_INTERVAL_SECONDS") {
+            config.reminder_interval = v
+                .parse::<f64>()
+                .ok()
+                .filter(|s| *s >= 1.0 && *s <= 86_400.0)
+                .map(Duration::from_secs_f64)
+                .ok_or(ConfigError {
+                    name: "CSSD_REMINDER_INTERVAL_SECONDS",
+                    message: format!("{v:?} is not a number of seconds from 1 to 86400"),
+                })?;
         }
         config.check()?;
         Ok(config)
@@ -245,6 +272,9 @@ impl fmt::Debug for Config {
             .field("max_json_bytes", &self.max_json_bytes)
             .field("max_csv_bytes", &self.max_csv_bytes)
             .field("header_read_timeout", &self.header_read_timeout)
+            .field("mail_reply_to", &self.mail_reply_to)
+            .field("reminder_days", &self.reminder_days)
+            .field("reminder_interval", &self.reminder_interval)
             .finish()
     }
 }
@@ -308,6 +338,17 @@ mod tests {
         for bad in ["-1", "3601", "soon"] {
             let err = config_from(&[("CSSD_AUTH_CACHE_SECONDS", bad)]).unwrap_err();
             assert_eq!(err.name, "CSSD_AUTH_CACHE_SECONDS");
+        }
+    }
+
+    #[test]
+    fn reminders_go_two_days_ahead_unless_configured() {
+        assert_eq!(config_from(&[]).unwrap().reminder_days, 2);
+        let config = config_from(&[("CSSD_REMINDER_DAYS", "5")]).unwrap();
+        assert_eq!(config.reminder_days, 5);
+        for bad in ["-1", "61", "two"] {
+            let err = config_from(&[("CSSD_REMINDER_DAYS", bad)]).unwrap_err();
+            assert_eq!(err.name, "CSSD_REMINDER_DAYS");
         }
     }
 

@@ -386,10 +386,16 @@ async fn run_workshop(
     let mut marks = Vec::new();
     let mut scores = Vec::new();
     for (i, pid) in people.iter().enumerate() {
-        let e = enrolments::enrol(db, &actor, workshop_id, *pid)
-            .await?
-            .enrolment
-            .id;
+        let e = enrolments::enrol(
+            db,
+            &actor,
+            workshop_id,
+            *pid,
+            state.config.public_url_trimmed(),
+        )
+        .await?
+        .enrolment
+        .id;
         let is_weak = weak.contains(pid);
         for day in 1..=5 {
             let status = match (is_weak, day, i % 4) {
@@ -425,7 +431,14 @@ async fn run_workshop(
     }
     attendance::mark(db, admin, workshop_id, marks).await?;
     attendance::record_scores(db, admin, workshop_id, scores).await?;
-    workshops::change_status(db, &actor, workshop_id, Transition::Complete).await?;
+    workshops::change_status(
+        db,
+        &actor,
+        workshop_id,
+        Transition::Complete,
+        state.config.public_url_trimmed(),
+    )
+    .await?;
     let settings = IssueSettings::from_config(&state.config);
     certificates::issue_for_workshop(db, &actor, state.renderer.clone(), &settings, workshop_id)
         .await?;
@@ -562,8 +575,9 @@ pub async fn seed_story(state: &AppState) -> domain::Result<()> {
             "Ward 3",
         )
         .await?;
-        enrolments::enrol(db, &actor, community, p).await?;
+        enrolments::enrol(db, &actor, community, p, state.config.public_url_trimmed()).await?;
     }
+    seed_feedback_and_outreach(state, &admin, tot, cascade, &learner).await?;
     tracing::info!(
         tot,
         cascade,
@@ -666,5 +680,132 @@ async fn seed_duplicate(
         duplicate = duplicate.id,
         "demo: recorded one person twice (see /api/v1/participants/duplicates)"
     );
+    Ok(())
+}
+
+/// Evaluations of the ToT and cascade workshops (typed in from paper forms; the demo
+/// participant's own is left for them to submit), and outreach meetings held by certified
+/// participants of both, so the ToT workshop's cascade shows the people it reached.
+async fn seed_feedback_and_outreach(
+    state: &AppState,
+    admin: &Principal,
+    tot: i64,
+    cascade: i64,
+    learner: &Option<entity::app_user::Model>,
+) -> domain::Result<()> {
+    use std::collections::BTreeMap;
+
+    use crate::{
+        domain::{
+            evaluation::Ratings,
+            outreach::{AgeBands, Attendees},
+        },
+        services::{
+            PageRequest,
+            certificates::CertificateFilter,
+            evaluations::{self, NewEvaluation},
+            outreach::{self, NewOutreach},
+        },
+    };
+    let db = &state.db;
+    let own = learner.as_ref().and_then(|l| l.participant_id);
+    let useful = [
+        Some("Mapping who does what in service delivery"),
+        Some("The role plays on handling complaints"),
+        None,
+        Some("Meeting officials from other wards"),
+    ];
+    let suggestions = [
+        None,
+        Some("More time for the field visit"),
+        Some("Hand-outs in Shona too"),
+        None,
+    ];
+    for workshop_id in [tot, cascade] {
+        let view = workshops::get(db, workshop_id).await?;
+        let topics = view.course.topic_list();
+        let holders = certificates::list(
+            db,
+            CertificateFilter {
+                workshop_id: Some(workshop_id),
+                ..Default::default()
+            },
+            PageRequest {
+                limit: 50,
+                offset: 0,
+            },
+        )
+        .await?
+        .items;
+        let mut people: Vec<i64> = holders
+            .iter()
+            .map(|c| c.participant_id)
+            .filter(|p| Some(*p) != own)
+            .collect();
+        people.sort_unstable();
+        for (i, participant_id) in people.iter().take(4).enumerate() {
+            let score = [5, 4, 4, 3][i];
+            let ratings = Ratings {
+                overall: score,
+                trainers: 5,
+                venue: [3, 4, 3, 4][i],
+                materials: 4,
+                topics: topics
+                    .iter()
+                    .enumerate()
+                    .map(|(t, topic)| (topic.clone(), 3 + ((t + i) % 3) as i32))
+                    .collect::<BTreeMap<_, _>>(),
+            };
+            evaluations::submit(
+                db,
+                admin,
+                workshop_id,
+                NewEvaluation {
+                    participant_id: Some(*participant_id),
+                    ratings,
+                    most_useful: useful[i].map(str::to_owned),
+                    suggestions: suggestions[i].map(str::to_owned),
+                },
+            )
+            .await?;
+        }
+        // Certified participants share what they learnt in their wards.
+        let today = crate::domain::schedule::local_today();
+        for (i, participant_id) in people.iter().take(3).enumerate() {
+            let female = 9 + 4 * i as i32;
+            let male = 6 + 3 * i as i32;
+            let bands = AgeBands {
+                under_18: 2,
+                age_18_35: female - 2,
+                age_36_59: male - 1,
+                age_60_plus: 1,
+            };
+            outreach::record(
+                db,
+                admin,
+                NewOutreach {
+                    participant_id: *participant_id,
+                    workshop_id,
+                    held_on: today - Days::new(3 + 4 * i as u64),
+                    venue: [
+                        "Mbare Community Hall",
+                        "Matapi Flats courtyard",
+                        "Ward 3 office",
+                    ][i]
+                        .into(),
+                    ward: Some("Ward 3".into()),
+                    topics: topics.iter().take(2 + i).cloned().collect(),
+                    attendees: Attendees {
+                        female,
+                        male,
+                        other: 0,
+                        undisclosed: 0,
+                    },
+                    age_bands: Some(bands),
+                },
+            )
+            .await?;
+        }
+    }
     Ok(())
 }

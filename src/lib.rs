@@ -51,12 +51,28 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// The reminder job over this state's database, with `today` as its clock.
+    pub fn reminder_job(
+        &self,
+        today: services::participant_mail::Clock,
+    ) -> services::participant_mail::ReminderJob {
+        services::participant_mail::ReminderJob {
+            db: self.db.clone(),
+            days_ahead: self.config.reminder_days,
+            public_url: self.config.public_url_trimmed().to_owned(),
+            interval: self.config.reminder_interval,
+            today,
+            wake: self.mail_wake.clone(),
+        }
+    }
+
     /// A mail worker over this state's database and transport.
     pub fn mail_worker(&self) -> anyhow::Result<mail::worker::Worker> {
         Ok(mail::worker::Worker {
             db: self.db.clone(),
             mailer: self.mailer.clone(),
             from: mail::sender(&self.config.mail_from)?,
+            reply_to: mail::reply_to(self.config.mail_reply_to.as_deref())?,
             policy: mail::worker::RetryPolicy {
                 max_attempts: self.config.mail_max_attempts,
                 retry_base: self.config.mail_retry_base,
@@ -88,6 +104,7 @@ impl Application {
         let renderer = tokio::task::spawn_blocking(certificate_renderer).await??;
         let mailer = mail::Mailer::from_config(config.smtp_url.as_deref(), &config.outbox_dir)?;
         mail::sender(&config.mail_from)?;
+        mail::reply_to(config.mail_reply_to.as_deref())?;
         let state = AppState {
             mailer,
             mail_wake: Arc::new(tokio::sync::Notify::new()),
@@ -122,14 +139,19 @@ impl Application {
         &self.state
     }
 
-    /// Serves (and, unless configured off, sends queued mail) until `shutdown` resolves, then
-    /// lets in-flight requests finish (up to 10 s) and the mail worker finish the message in hand.
+    /// Serves (and, unless configured off, sends queued mail and runs the reminder job) until
+    /// `shutdown` resolves, then lets in-flight requests finish (up to 10 s) and the mail worker
+    /// finish the message in hand.
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send) -> std::io::Result<()> {
         let endpoint = endpoint(self.state.clone());
         let (stop_worker, stopped) = tokio::sync::watch::channel(false);
         let stopped_purge = stopped.clone();
         let worker = if self.state.config.mail_worker {
             let worker = self.state.mail_worker().map_err(std::io::Error::other)?;
+            let reminders = self
+                .state
+                .reminder_job(Arc::new(domain::schedule::local_today));
+            tokio::spawn(reminders.run(stopped.clone()));
             Some(tokio::spawn(worker.run(stopped)))
         } else {
             None

@@ -18,6 +18,34 @@ pub enum EmailStatus {
     Failed,
 }
 
+/// What a message is about: each step of a participant's journey has its own kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum EmailKind {
+    /// A certificate, with its PDF attached.
+    #[sea_orm(string_value = "certificate")]
+    Certificate,
+    /// A seat is confirmed; the workshop's `.ics` is attached.
+    #[sea_orm(string_value = "enrolment_confirmation")]
+    EnrolmentConfirmation,
+    /// On the waitlist, at a position.
+    #[sea_orm(string_value = "waitlist_notice")]
+    WaitlistNotice,
+    /// A seat came free and is now theirs; the `.ics` is attached.
+    #[sea_orm(string_value = "promotion")]
+    Promotion,
+    /// The workshop starts soon.
+    #[sea_orm(string_value = "reminder")]
+    Reminder,
+    /// The workshop was cancelled.
+    #[sea_orm(string_value = "cancellation")]
+    Cancellation,
+    /// The workshop is over: please evaluate it.
+    #[sea_orm(string_value = "evaluation_request")]
+    EvaluationRequest,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
 #[sea_orm(table_name = "email_outbox")]
 pub struct Model {
@@ -44,6 +72,18 @@ pub struct Model {
     pub claimed_until: Option<DateTimeUtc>,
     pub sent_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
+    pub kind: EmailKind,
+    /// The enrolment the message concerns (journey mail).
+    pub enrolment_id: Option<i64>,
+    /// Unique when set: a message that must go at most once carries one (`<kind>:enrolment:<id>`,
+    /// `certificate:<id>`), so a repeated trigger inserts nothing. Explicit re-sends carry none.
+    #[sea_orm(unique)]
+    pub dedupe_key: Option<String>,
+    /// An attachment kept with the message (a workshop's `.ics`).
+    pub attachment_name: Option<String>,
+    pub attachment_type: Option<String>,
+    #[serde(skip)]
+    pub attachment_data: Option<Vec<u8>>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

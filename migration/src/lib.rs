@@ -19,6 +19,7 @@ mod m20261130_020003_organisation_province;
 mod m20261130_020004_trainer_certificate_validity;
 mod m20261130_020005_participant_national_id;
 mod m20261130_050001_sign_in_links;
+mod m20261130_040001_participant_journey;
 
 /// The ordered list of all migrations.
 pub struct Migrator;
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_020004_trainer_certificate_validity::Migration),
             Box::new(m20261130_020005_participant_national_id::Migration),
             Box::new(m20261130_050001_sign_in_links::Migration),
+            Box::new(m20261130_040001_participant_journey::Migration),
         ]
     }
 }

@@ -178,6 +178,10 @@ pub struct CascadeNode {
     pub completed: u64,
     /// Valid certificates issued.
     pub certified: u64,
+    /// Meetings this workshop's certified participants held with their constituencies.
+    pub outreach_sessions: u64,
+    /// People those meetings reached (the attendees' sum).
+    pub people_reached: u64,
     /// Workshops run by the people trained here.
     pub children: Vec<CascadeNode>,
 }
@@ -194,6 +198,8 @@ impl From<Node> for CascadeNode {
             enrolled: n.enrolled,
             completed: n.completed,
             certified: n.certified,
+            outreach_sessions: n.outreach_sessions,
+            people_reached: n.people_reached,
             children: n.children.into_iter().map(Into::into).collect(),
         }
     }
@@ -207,6 +213,10 @@ pub struct CascadeTotals {
     pub enrolled: u64,
     pub completed: u64,
     pub certified: u64,
+    /// Outreach meetings held by people certified anywhere in the tree.
+    pub outreach_sessions: u64,
+    /// People those meetings reached: the cascade's last mile.
+    pub people_reached: u64,
 }
 
 /// The reach of one workshop: the tree of workshops descending from it.
@@ -613,6 +623,8 @@ impl CertificateApi {
                 enrolled: totals.enrolled,
                 completed: totals.completed,
                 certified: totals.certified,
+                outreach_sessions: totals.outreach_sessions,
+                people_reached: totals.people_reached,
             },
         }))
     }

@@ -1,7 +1,7 @@
 //! The mail outbox, for administrators: what was sent, what waits, what failed and why.
 
 use chrono::{DateTime, Utc};
-use entity::email_outbox::{self, EmailStatus as DbStatus};
+use entity::email_outbox::{self, EmailKind as DbKind, EmailStatus as DbStatus};
 use poem::web::Data;
 use poem_openapi::{Object, OpenApi, param::Query, payload::Json};
 
@@ -20,6 +20,26 @@ mirror_enum! {
     }
 }
 
+mirror_enum! {
+    /// What a message is about.
+    EmailKind <=> DbKind {
+        /// A certificate, with its PDF attached.
+        Certificate,
+        /// A seat is confirmed; the workshop's `.ics` is attached.
+        EnrolmentConfirmation,
+        /// On the waitlist, with the position.
+        WaitlistNotice,
+        /// A seat came free and is now the participant's; the `.ics` is attached.
+        Promotion,
+        /// The workshop starts in `CSSD_REMINDER_DAYS` days.
+        Reminder,
+        /// The workshop was cancelled.
+        Cancellation,
+        /// The workshop is over: please evaluate it (only to those who attended).
+        EvaluationRequest,
+    }
+}
+
 /// An outbox entry.
 #[derive(Debug, Object)]
 #[oai(skip_serializing_if_is_none)]
@@ -29,6 +49,11 @@ pub struct Email {
     pub message_id: String,
     pub recipient: String,
     pub subject: String,
+    pub kind: EmailKind,
+    /// The enrolment the message concerns.
+    pub enrolment_id: Option<i64>,
+    /// The name of the file attached besides a certificate (a workshop's `.ics`).
+    pub attachment_name: Option<String>,
     /// The certificate whose PDF is attached.
     pub certificate_id: Option<i64>,
     pub status: EmailStatus,
@@ -49,6 +74,9 @@ impl From<email_outbox::Model> for Email {
             message_id: m.message_id,
             recipient: m.recipient,
             subject: m.subject,
+            kind: m.kind.into(),
+            enrolment_id: m.enrolment_id,
+            attachment_name: m.attachment_name,
             certificate_id: m.certificate_id,
             status: m.status.into(),
             attempts: m.attempts,
@@ -74,14 +102,18 @@ pub struct EmailApi;
 impl EmailApi {
     /// List the mail outbox
     ///
-    /// Newest first, with attempts and the last error of each message.
+    /// Newest first, with attempts and the last error of each message; filter by `status`,
+    /// `kind` or `certificate_id`. Each journey message (confirmation, waitlist notice,
+    /// promotion, reminder, cancellation, evaluation request) exists at most once per enrolment.
     #[oai(path = "/", method = "get", operation_id = "list_emails")]
+    #[allow(clippy::too_many_arguments)]
     async fn list(
         &self,
         state: Data<&AppState>,
         _auth: CanAdminister,
         status: Query<Option<EmailStatus>>,
         certificate_id: Query<Option<i64>>,
+        kind: Query<Option<EmailKind>>,
         /// How many to return (1–200, default 50).
         #[oai(validator(minimum(value = "1"), maximum(value = "200")))]
         limit: Query<Option<u64>>,
@@ -94,6 +126,7 @@ impl EmailApi {
             &state.db,
             status.0.map(Into::into),
             certificate_id.0,
+            kind.0.map(Into::into),
             p.limit,
             p.offset,
         )

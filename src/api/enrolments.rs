@@ -129,7 +129,14 @@ impl EnrolmentApi {
         _idempotency_key: Header<Option<String>>,
         body: JsonBody<CreateEnrolment>,
     ) -> Result<Created, ApiError> {
-        let view = service::enrol(&state.db, &auth.actor(), id.0, body.0.participant_id).await?;
+        let view = service::enrol(
+            &state.db,
+            &auth.actor(),
+            id.0,
+            body.0.participant_id,
+            state.config.public_url_trimmed(),
+        )
+        .await?;
         Ok(Created::Created(Json(view.into())))
     }
 
@@ -204,8 +211,14 @@ impl EnrolmentApi {
         id: Path<i64>,
         enrolment_id: Path<i64>,
     ) -> Result<Json<Withdrawal>, ApiError> {
-        let (withdrawn, promoted) =
-            service::withdraw(&state.db, &auth.actor(), id.0, enrolment_id.0).await?;
+        let (withdrawn, promoted) = service::withdraw(
+            &state.db,
+            &auth.actor(),
+            id.0,
+            enrolment_id.0,
+            state.config.public_url_trimmed(),
+        )
+        .await?;
         Ok(Json(Withdrawal {
             withdrawn: plain(withdrawn),
             promoted: promoted.map(plain),

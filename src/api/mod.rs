@@ -35,10 +35,12 @@ pub mod csv_export;
 pub mod duplicates;
 pub mod emails;
 pub mod enrolments;
+pub mod evaluations;
 pub mod health;
 pub mod holidays;
 pub mod json_body;
 pub mod organisations;
+pub mod outreach;
 pub mod participants;
 pub mod reports;
 pub mod spec;
@@ -83,6 +85,10 @@ pub enum Tag {
     Holidays,
     /// Trainer accounts, their ToT certificates and until when those are valid.
     Trainers,
+    /// Participants' evaluations of workshops, and their anonymous summaries.
+    Evaluations,
+    /// Meetings certified participants hold with their constituencies: the cascade's last step.
+    Outreach,
 }
 
 /// Every operation of the API.
@@ -103,6 +109,8 @@ pub type Api = (
     trainers::TrainerApi,
     duplicates::DuplicateApi,
     sign_in_link::SignInLinkApi,
+    evaluations::EvaluationApi,
+    outreach::OutreachApi,
 );
 
 /// The title the spec carries.
@@ -128,6 +136,8 @@ pub fn service() -> OpenApiService<Api, ()> {
             trainers::TrainerApi,
             duplicates::DuplicateApi,
             sign_in_link::SignInLinkApi,
+            evaluations::EvaluationApi,
+            outreach::OutreachApi,
         ),
         TITLE,
         env!("CARGO_PKG_VERSION"),

@@ -72,6 +72,19 @@ pub struct WorkshopCounts {
     pub by_status: Vec<GroupCount>,
 }
 
+/// Outreach: meetings held by people certified in the selected workshops, and the people they
+/// reached, by gender.
+#[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
+pub struct OutreachFigures {
+    pub sessions: i64,
+    pub people_reached: i64,
+    pub female: i64,
+    pub male: i64,
+    pub other: i64,
+    pub undisclosed: i64,
+}
+
 /// The summary report.
 #[derive(Debug, Object)]
 #[oai(skip_serializing_if_is_none)]
@@ -90,6 +103,8 @@ pub struct SummaryReport {
     pub attendance_rate_by_course: Vec<CourseValue>,
     /// Mean post-test minus pre-test, in percentage points.
     pub knowledge_gain_by_course: Vec<CourseValue>,
+    /// The cascade's last mile: outreach meetings and people reached.
+    pub outreach: OutreachFigures,
 }
 
 fn groups(counts: Vec<Count>) -> Vec<GroupCount> {
@@ -141,6 +156,14 @@ fn report(filter: &ReportFilter, s: Summary) -> SummaryReport {
         certified: people(s.certified),
         attendance_rate_by_course: figures(s.attendance_rate_by_course),
         knowledge_gain_by_course: figures(s.knowledge_gain_by_course),
+        outreach: OutreachFigures {
+            sessions: s.outreach.sessions,
+            people_reached: s.outreach.people_reached,
+            female: s.outreach.female,
+            male: s.outreach.male,
+            other: s.outreach.other,
+            undisclosed: s.outreach.undisclosed,
+        },
     }
 }
 
@@ -250,6 +273,22 @@ impl ReportApi {
                 f.course_code.clone(),
                 f.course_code.clone(),
                 format!("{:.2}", f.value),
+            ]);
+        }
+        let o = &s.outreach;
+        for (key, label, value) in [
+            ("sessions", "Outreach meetings", o.sessions),
+            ("people_reached", "People reached", o.people_reached),
+            ("female", "People reached: female", o.female),
+            ("male", "People reached: male", o.male),
+            ("other", "People reached: other", o.other),
+            ("undisclosed", "People reached: undisclosed", o.undisclosed),
+        ] {
+            rows.push(vec![
+                "outreach".into(),
+                key.into(),
+                label.into(),
+                value.to_string(),
             ]);
         }
         csv_file("summary.csv", ["section", "key", "label", "value"], rows)

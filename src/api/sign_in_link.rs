@@ -12,6 +12,7 @@ use crate::{
 
 /// Who asks for a sign-in link.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct EmailLinkRequest {
     /// The participant's email address, as recorded on their participant record (any case).
     #[oai(validator(max_length = 254))]

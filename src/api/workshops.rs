@@ -323,9 +323,15 @@ impl WorkshopApi {
             trainer_ids: b.trainer_ids,
         };
         Ok(Json(
-            service::update(&state.db, &auth.actor(), id.0, changes)
-                .await?
-                .into(),
+            service::update(
+                &state.db,
+                &auth.actor(),
+                id.0,
+                changes,
+                state.config.public_url_trimmed(),
+            )
+            .await?
+            .into(),
         ))
     }
 
@@ -387,9 +393,15 @@ impl WorkshopApi {
         id: Path<i64>,
     ) -> Result<Json<Workshop>, ApiError> {
         Ok(Json(
-            service::change_status(&state.db, &auth.actor(), id.0, Transition::Start)
-                .await?
-                .into(),
+            service::change_status(
+                &state.db,
+                &auth.actor(),
+                id.0,
+                Transition::Start,
+                state.config.public_url_trimmed(),
+            )
+            .await?
+            .into(),
         ))
     }
 
@@ -409,9 +421,15 @@ impl WorkshopApi {
         id: Path<i64>,
     ) -> Result<Json<Workshop>, ApiError> {
         Ok(Json(
-            service::change_status(&state.db, &auth.actor(), id.0, Transition::Complete)
-                .await?
-                .into(),
+            service::change_status(
+                &state.db,
+                &auth.actor(),
+                id.0,
+                Transition::Complete,
+                state.config.public_url_trimmed(),
+            )
+            .await?
+            .into(),
         ))
     }
 
@@ -430,9 +448,15 @@ impl WorkshopApi {
         id: Path<i64>,
     ) -> Result<Json<Workshop>, ApiError> {
         Ok(Json(
-            service::change_status(&state.db, &auth.actor(), id.0, Transition::Cancel)
-                .await?
-                .into(),
+            service::change_status(
+                &state.db,
+                &auth.actor(),
+                id.0,
+                Transition::Cancel,
+                state.config.public_url_trimmed(),
+            )
+            .await?
+            .into(),
         ))
     }
 }

@@ -3,8 +3,8 @@
 //! | who | may |
 //! |---|---|
 //! | admin | everything |
-//! | trainer | read the catalogue (courses, organisations, workshops); read the enrolments, participants (with contact details), registers, results and rosters, and record attendance and assessments — only of workshops they are assigned to ([`Principal::may_read_workshop`]) |
-//! | participant | their own enrolments and certificates only |
+//! | trainer | read the catalogue (courses, organisations, workshops); read the enrolments, participants (with contact details), registers, results, rosters and evaluation summaries, record attendance, assessments and outreach — only of workshops they are assigned to ([`Principal::may_read_workshop`] and the workshop rules) |
+//! | participant | their own enrolments and certificates; submit their own evaluations and outreach records |
 //! | API key | what its scopes allow: `read`, `enrol`, `attendance`, `certificates`, `admin` |
 
 use entity::app_user::Role;
@@ -69,6 +69,12 @@ pub enum Permission {
     ManageCertificates,
     /// Manage user accounts and API keys; read the audit log and the mail outbox.
     Administer,
+    /// Submit a workshop evaluation (participants: their own, which the evaluation rules check).
+    Evaluate,
+    /// Read the summaries of workshop evaluations (trainers: of their own workshops).
+    ReadEvaluations,
+    /// Record outreach meetings (participants: their own; trainers: for their workshops).
+    RecordOutreach,
 }
 
 impl Permission {
@@ -84,6 +90,9 @@ impl Permission {
             Permission::RecordAttendance => "record attendance and assessments",
             Permission::ManageCertificates => "issue, read or revoke certificates",
             Permission::Administer => "manage accounts and API keys or read the audit log",
+            Permission::Evaluate => "submit workshop evaluations",
+            Permission::ReadEvaluations => "read evaluation summaries",
+            Permission::RecordOutreach => "record outreach meetings",
         }
     }
 }
@@ -128,14 +137,21 @@ impl Principal {
                 role: Role::Trainer,
                 ..
             } => {
-                // Both only for workshops they are assigned to: see `may_read_workshop` and the
-                // attendance rules.
-                matches!(permission, ReadCatalogue | ReadRegister | RecordAttendance)
+                // Only for workshops they are assigned to: see `may_read_workshop` and the
+                // attendance, evaluation and outreach rules.
+                matches!(
+                    permission,
+                    ReadCatalogue
+                        | ReadRegister
+                        | RecordAttendance
+                        | ReadEvaluations
+                        | RecordOutreach
+                )
             }
             Principal::User {
                 role: Role::Participant,
                 ..
-            } => false,
+            } => matches!(permission, Evaluate | RecordOutreach),
             Principal::ApiKey { scopes, .. } => scopes.iter().any(|scope| match scope {
                 Scope::Admin => true,
                 Scope::Read => {
@@ -321,6 +337,26 @@ mod tests {
                 .iter()
                 .any(|p| user(Role::Participant).may(*p))
         );
+    }
+
+    #[test]
+    fn participants_evaluate_and_record_outreach_and_trainers_read_evaluations() {
+        let participant = user(Role::Participant);
+        assert!(participant.may(Evaluate) && participant.may(RecordOutreach));
+        assert!(!participant.may(ReadEvaluations));
+        let trainer = user(Role::Trainer);
+        assert!(trainer.may(ReadEvaluations) && trainer.may(RecordOutreach));
+        assert!(!trainer.may(Evaluate));
+        for scope in [
+            Scope::Read,
+            Scope::Enrol,
+            Scope::Attendance,
+            Scope::Certificates,
+        ] {
+            let k = key(&[scope]);
+            assert!(!k.may(Evaluate) && !k.may(ReadEvaluations) && !k.may(RecordOutreach));
+        }
+        assert!(key(&[Scope::Admin]).may(Evaluate));
     }
 
     #[test]

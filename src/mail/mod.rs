@@ -5,6 +5,7 @@
 //! the same transaction as what they announce, and the worker delivers them with retries.
 
 pub mod compose;
+pub mod journey;
 pub mod outbox;
 pub mod sign_in;
 pub mod worker;
@@ -72,6 +73,16 @@ impl Mailer {
                 .map_err(|e| SendError::Transient(e.to_string())),
         }
     }
+}
+
+/// Parses the configured Reply-To address (`CSSD_MAIL_REPLY_TO`), if any.
+pub fn reply_to(address: Option<&str>) -> anyhow::Result<Option<Mailbox>> {
+    address
+        .map(|a| {
+            a.parse()
+                .map_err(|e| anyhow::anyhow!("CSSD_MAIL_REPLY_TO is not an address: {e}"))
+        })
+        .transpose()
 }
 
 /// Parses the configured sender (`CSSD_MAIL_FROM`).

@@ -3,39 +3,64 @@
 use chrono::{DateTime, Duration, Utc};
 use entity::{
     certificate,
-    email_outbox::{self, EmailStatus},
+    email_outbox::{self, EmailKind, EmailStatus},
 };
 use rand::{Rng, RngCore};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Statement,
+    QueryFilter, QueryOrder, QuerySelect, Statement, TryInsertResult,
 };
 
 use super::compose;
 
-/// Queues the email that carries `certificate` to `recipient`. Call it in the transaction that
-/// issues the certificate, so the two commit or roll back together.
-pub async fn queue_certificate(
-    db: &impl ConnectionTrait,
-    c: &certificate::Model,
-    recipient: &str,
-) -> Result<email_outbox::Model, DbErr> {
-    let (subject, body_text, body_html) = compose::certificate_email(c);
+/// A message to queue.
+#[derive(Debug, Clone)]
+pub struct NewMessage {
+    pub kind: EmailKind,
+    pub recipient: String,
+    pub recipient_name: String,
+    pub subject: String,
+    pub body_text: String,
+    pub body_html: String,
+    pub certificate_id: Option<i64>,
+    pub enrolment_id: Option<i64>,
+    /// Set for a message that must go at most once: a second message with the same key is not
+    /// queued (a unique index decides, so concurrent triggers and several instances agree).
+    pub dedupe_key: Option<String>,
+    /// (file name, media type, bytes) kept with the message.
+    pub attachment: Option<(String, String, Vec<u8>)>,
+}
+
+/// The key that lets a journey message go at most once per enrolment and kind.
+pub fn once_per_enrolment(kind: EmailKind, enrolment_id: i64) -> String {
+    let kind = serde_json::to_value(kind)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    format!("{kind}:enrolment:{enrolment_id}")
+}
+
+fn row(message: NewMessage) -> email_outbox::ActiveModel {
     let mut token = [0u8; 12];
     rand::rng().fill_bytes(&mut token);
     let now = Utc::now();
-    let row = email_outbox::ActiveModel {
-        message_id: Set(format!(
-            "<certificate-{}-{}@cssd.iwsd>",
-            c.id,
-            hex::encode(token)
-        )),
-        recipient: Set(recipient.to_owned()),
-        recipient_name: Set(c.holder_name.clone()),
-        subject: Set(subject),
-        body_text: Set(body_text),
-        body_html: Set(body_html),
-        certificate_id: Set(Some(c.id)),
+    let (attachment_name, attachment_type, attachment_data) = match message.attachment {
+        Some((name, kind, data)) => (Some(name), Some(kind), Some(data)),
+        None => (None, None, None),
+    };
+    let label = match (&message.dedupe_key, message.certificate_id) {
+        (Some(key), _) => key.replace(':', "-"),
+        (None, Some(id)) => format!("certificate-{id}"),
+        (None, None) => "message".to_owned(),
+    };
+    email_outbox::ActiveModel {
+        message_id: Set(format!("<{label}-{}@cssd.iwsd>", hex::encode(token))),
+        recipient: Set(message.recipient),
+        recipient_name: Set(message.recipient_name.chars().take(120).collect()),
+        subject: Set(message.subject.chars().take(300).collect()),
+        body_text: Set(message.body_text),
+        body_html: Set(message.body_html),
+        certificate_id: Set(message.certificate_id),
         status: Set(EmailStatus::Queued),
         attempts: Set(0),
         next_attempt_at: Set(now),
@@ -43,9 +68,63 @@ pub async fn queue_certificate(
         claimed_until: Set(None),
         sent_at: Set(None),
         created_at: Set(now),
+        kind: Set(message.kind),
+        enrolment_id: Set(message.enrolment_id),
+        dedupe_key: Set(message.dedupe_key),
+        attachment_name: Set(attachment_name),
+        attachment_type: Set(attachment_type),
+        attachment_data: Set(attachment_data),
         ..Default::default()
-    };
-    email_outbox::Entity::insert(row)
+    }
+}
+
+/// Queues a message; call it in the transaction of what it announces, so the two commit or
+/// roll back together. Returns whether it was queued: `false` when a message with the same
+/// `dedupe_key` already exists (nothing is written then).
+pub async fn queue(db: &impl ConnectionTrait, message: NewMessage) -> Result<bool, DbErr> {
+    let inserted = email_outbox::Entity::insert(row(message))
+        .on_conflict_do_nothing_on([email_outbox::Column::DedupeKey])
+        .exec_without_returning(db)
+        .await?;
+    Ok(matches!(inserted, TryInsertResult::Inserted(n) if n > 0))
+}
+
+fn certificate_message(c: &certificate::Model, recipient: &str) -> NewMessage {
+    let (subject, body_text, body_html) = compose::certificate_email(c);
+    NewMessage {
+        kind: EmailKind::Certificate,
+        recipient: recipient.to_owned(),
+        recipient_name: c.holder_name.clone(),
+        subject,
+        body_text,
+        body_html,
+        certificate_id: Some(c.id),
+        enrolment_id: Some(c.enrolment_id),
+        dedupe_key: None,
+        attachment: None,
+    }
+}
+
+/// Queues the email that carries a newly issued `certificate` to `recipient`, once per
+/// certificate. Call it in the transaction that issues the certificate.
+pub async fn queue_certificate_once(
+    db: &impl ConnectionTrait,
+    c: &certificate::Model,
+    recipient: &str,
+) -> Result<bool, DbErr> {
+    let mut message = certificate_message(c, recipient);
+    message.dedupe_key = Some(format!("certificate:{}", c.id));
+    queue(db, message).await
+}
+
+/// Queues a fresh copy of the email that carries `certificate` to `recipient` (an explicit
+/// re-send, which may happen more than once).
+pub async fn queue_certificate(
+    db: &impl ConnectionTrait,
+    c: &certificate::Model,
+    recipient: &str,
+) -> Result<email_outbox::Model, DbErr> {
+    email_outbox::Entity::insert(row(certificate_message(c, recipient)))
         .exec_with_returning(db)
         .await
 }
@@ -149,6 +228,7 @@ pub async fn list(
     db: &impl ConnectionTrait,
     status: Option<EmailStatus>,
     certificate_id: Option<i64>,
+    kind: Option<EmailKind>,
     limit: u64,
     offset: u64,
 ) -> Result<(Vec<email_outbox::Model>, u64), DbErr> {
@@ -158,6 +238,9 @@ pub async fn list(
     }
     if let Some(id) = certificate_id {
         query = query.filter(email_outbox::Column::CertificateId.eq(id));
+    }
+    if let Some(kind) = kind {
+        query = query.filter(email_outbox::Column::Kind.eq(kind));
     }
     let total = query.clone().count(db).await?;
     let items = query

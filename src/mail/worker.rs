@@ -37,6 +37,8 @@ pub struct Worker {
     pub db: DatabaseConnection,
     pub mailer: Mailer,
     pub from: Mailbox,
+    /// `Reply-To` of every message (`CSSD_MAIL_REPLY_TO`), when set.
+    pub reply_to: Option<Mailbox>,
     pub policy: RetryPolicy,
     /// Woken when a request queues mail, so it goes out at once.
     pub wake: Arc<Notify>,
@@ -108,7 +110,8 @@ impl Worker {
         Ok(())
     }
 
-    /// The message as it goes out: text and HTML, with the certificate PDF exactly as issued.
+    /// The message as it goes out: text and HTML, with the certificate PDF exactly as issued, or
+    /// the attachment kept with the message (a workshop's `.ics`).
     async fn build(&self, m: &email_outbox::Model) -> Result<Message, String> {
         let to: Mailbox = format!(
             "{} <{}>",
@@ -132,10 +135,22 @@ impl Worker {
                 );
                 MultiPart::mixed().multipart(body).singlepart(pdf)
             }
-            None => body,
+            None => match (&m.attachment_name, &m.attachment_type, &m.attachment_data) {
+                (Some(name), Some(kind), Some(data)) => {
+                    let file = Attachment::new(name.clone()).body(
+                        data.clone(),
+                        ContentType::parse(kind).map_err(|e| e.to_string())?,
+                    );
+                    MultiPart::mixed().multipart(body).singlepart(file)
+                }
+                _ => body,
+            },
         };
-        Message::builder()
-            .from(self.from.clone())
+        let mut builder = Message::builder().from(self.from.clone());
+        if let Some(reply_to) = &self.reply_to {
+            builder = builder.reply_to(reply_to.clone());
+        }
+        builder
             .to(to)
             .subject(m.subject.clone())
             .message_id(Some(m.message_id.clone()))

@@ -6,6 +6,7 @@ use entity::{
     certificate::{self, CertificateStatus},
     course,
     workshop::{self, Status},
+    workshop_outreach_stats,
 };
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -29,16 +30,23 @@ pub struct CascadeNode {
     pub completed: u64,
     /// Valid certificates issued.
     pub certified: u64,
+    /// Meetings the workshop's certified participants held with their constituencies.
+    pub outreach_sessions: u64,
+    /// People those meetings reached.
+    pub people_reached: u64,
     pub children: Vec<CascadeNode>,
 }
 
-/// Totals over a whole tree.
+/// Totals over a whole tree (outreach: the meetings held and people reached by everyone
+/// certified anywhere in it).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CascadeTotals {
     pub workshops: u64,
     pub enrolled: u64,
     pub completed: u64,
     pub certified: u64,
+    pub outreach_sessions: u64,
+    pub people_reached: u64,
 }
 
 /// The tree below (and including) `workshop_id`, and its totals. Each level is read with one
@@ -68,13 +76,20 @@ pub async fn tree(
         .select_only()
         .column(certificate::Column::WorkshopId)
         .column_as(Expr::col(certificate::Column::Id).count(), "certified")
-        .filter(certificate::Column::WorkshopId.is_in(ids))
+        .filter(certificate::Column::WorkshopId.is_in(ids.clone()))
         .filter(certificate::Column::Status.eq(CertificateStatus::Valid))
         .group_by(certificate::Column::WorkshopId)
         .into_tuple::<(i64, i64)>()
         .all(db)
         .await?
         .into_iter()
+        .collect();
+    let reach: HashMap<i64, (i64, i64)> = workshop_outreach_stats::Entity::find()
+        .filter(workshop_outreach_stats::Column::WorkshopId.is_in(all.iter().map(|w| w.id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.workshop_id, (s.sessions, s.people_reached)))
         .collect();
     let codes: HashMap<i64, String> = course::Entity::find()
         .filter(course::Column::Id.is_in(all.iter().map(|w| w.course_id)))
@@ -93,6 +108,7 @@ pub async fn tree(
         w: workshop::Model,
         children_of: &mut HashMap<Option<i64>, Vec<workshop::Model>>,
         certified: &HashMap<i64, i64>,
+        reach: &HashMap<i64, (i64, i64)>,
         codes: &HashMap<i64, String>,
         totals: &mut CascadeTotals,
     ) -> CascadeNode {
@@ -107,10 +123,17 @@ pub async fn tree(
         totals.enrolled += enrolled;
         totals.completed += completed;
         totals.certified += certified_here;
+        let (sessions, people) = reach.get(&w.id).copied().unwrap_or((0, 0));
+        let (sessions, people) = (
+            u64::try_from(sessions).unwrap_or(0),
+            u64::try_from(people).unwrap_or(0),
+        );
+        totals.outreach_sessions += sessions;
+        totals.people_reached += people;
         let kids = children_of.remove(&Some(w.id)).unwrap_or_default();
         let children = kids
             .into_iter()
-            .map(|c| build(c, children_of, certified, codes, totals))
+            .map(|c| build(c, children_of, certified, reach, codes, totals))
             .collect();
         CascadeNode {
             course_code: codes.get(&w.course_id).cloned().unwrap_or_default(),
@@ -118,9 +141,18 @@ pub async fn tree(
             enrolled,
             completed,
             certified: certified_here,
+            outreach_sessions: sessions,
+            people_reached: people,
             children,
         }
     }
-    let node = build(root, &mut children_of, &certified, &codes, &mut totals);
+    let node = build(
+        root,
+        &mut children_of,
+        &certified,
+        &reach,
+        &codes,
+        &mut totals,
+    );
     Ok((node, totals))
 }

@@ -308,8 +308,9 @@ pub async fn issue_for_workshop(
         .await?;
         match emails.get(&saved.participant_id).cloned().flatten() {
             Some(address) => {
-                mail::outbox::queue_certificate(&txn, &saved, &address).await?;
-                emails_queued += 1;
+                if mail::outbox::queue_certificate_once(&txn, &saved, &address).await? {
+                    emails_queued += 1;
+                }
             }
             None => emails_skipped.push(UnsentEmail {
                 certificate_id: saved.id,

@@ -35,6 +35,8 @@ use crate::{
 pub const MOVED_WITH_MERGE: &[(&str, &str)] = &[
     ("enrolment", "participant_id"),
     ("certificate", "participant_id"),
+    ("evaluation", "participant_id"),
+    ("outreach", "participant_id"),
 ];
 
 /// Tables whose rows hang off the enrolments and so move with them (counted, not updated).

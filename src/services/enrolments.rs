@@ -9,6 +9,7 @@ use std::collections::HashMap;
 
 use chrono::Utc;
 use entity::{
+    email_outbox::EmailKind,
     enrolment::{self, EnrolmentStatus},
     participant,
     workshop::{self, Status},
@@ -19,7 +20,7 @@ use sea_orm::{
     QuerySelect,
 };
 
-use super::{Page, PageRequest, audit, tallies};
+use super::{Page, PageRequest, audit, participant_mail, tallies};
 use crate::{
     db::begin_write,
     domain::{Error, FieldError, Result, access::Actor, workshop::seat_available},
@@ -56,12 +57,15 @@ async fn set_counts(
 
 /// Enrols a participant: a seat while there is one, else the end of the waitlist. Only a
 /// `scheduled` workshop takes enrolments; a participant already enrolled or waitlisted is 409.
-/// A participant who withdrew may enrol again (at the back of the queue).
+/// A participant who withdrew may enrol again (at the back of the queue). The confirmation (with
+/// the workshop's `.ics`) or the waitlist notice is queued in the same transaction, once per
+/// enrolment and kind.
 pub async fn enrol(
     db: &DatabaseConnection,
     actor: &Actor,
     workshop_id: i64,
     participant_id: i64,
+    public_url: &str,
 ) -> Result<EnrolmentView> {
     let txn = begin_write(db).await?;
     let workshop = super::workshops::lock(&txn, workshop_id).await?;
@@ -157,6 +161,12 @@ pub async fn enrol(
         audit::snapshot(&saved),
     )
     .await?;
+    let kind = if seat {
+        EmailKind::EnrolmentConfirmation
+    } else {
+        EmailKind::WaitlistNotice
+    };
+    participant_mail::notify(&txn, kind, &saved, position, public_url).await?;
     txn.commit().await?;
     Ok(EnrolmentView {
         enrolment: saved,
@@ -202,12 +212,13 @@ pub async fn promote_next(
 }
 
 /// Withdraws an enrolment. A freed seat goes to the first waitlisted participant in the same
-/// transaction. Returns the withdrawn enrolment and the promoted one, if any.
+/// transaction, and told so by mail. Returns the withdrawn enrolment and the promoted one, if any.
 pub async fn withdraw(
     db: &DatabaseConnection,
     actor: &Actor,
     workshop_id: i64,
     enrolment_id: i64,
+    public_url: &str,
 ) -> Result<(enrolment::Model, Option<enrolment::Model>)> {
     let txn = begin_write(db).await?;
     let workshop = super::workshops::lock(&txn, workshop_id).await?;
@@ -254,6 +265,10 @@ pub async fn withdraw(
     let promoted = if was_enrolled {
         let promoted = promote_next(&txn, actor, workshop).await?.1;
         tallies::refresh_workshop(&txn, workshop_id).await?;
+        if let Some(promoted) = &promoted {
+            participant_mail::notify(&txn, EmailKind::Promotion, promoted, None, public_url)
+                .await?;
+        }
         promoted
     } else {
         None

@@ -68,6 +68,17 @@ fn province_group(organisation: Option<i64>, province: Option<&str>) -> (String,
     }
 }
 
+/// Outreach meetings held by people certified in the selected workshops, and who they reached.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OutreachTotals {
+    pub sessions: i64,
+    pub people_reached: i64,
+    pub female: i64,
+    pub male: i64,
+    pub other: i64,
+    pub undisclosed: i64,
+}
+
 /// The summary report.
 #[derive(Debug, Clone, Default)]
 pub struct Summary {
@@ -83,6 +94,7 @@ pub struct Summary {
     pub attendance_rate_by_course: Vec<CourseFigure>,
     /// Mean post-test minus pre-test, in percentage points.
     pub knowledge_gain_by_course: Vec<CourseFigure>,
+    pub outreach: OutreachTotals,
 }
 
 struct Sql {
@@ -220,7 +232,8 @@ impl Breakdown {
 /// assessment rows themselves, in four independent statements run side by side on the pool:
 /// the selected workshops grouped by course, level and status (summed further here — a few
 /// dozen rows); their target-group and gender columns summed; their organisation rows grouped;
-/// and the seats of people who hold more than one, for the count of distinct people.
+/// the seats of people who hold more than one, for the count of distinct people; and their
+/// outreach tallies summed.
 pub async fn summary(db: &impl ConnectionTrait, filter: &ReportFilter) -> Result<Summary> {
     let q = Sql::new(filter);
     let w = q.on("w");
@@ -259,11 +272,32 @@ pub async fn summary(db: &impl ConnectionTrait, filter: &ReportFilter) -> Result
         "SELECT COUNT(*) - COUNT(DISTINCT r.participant_id) FROM repeat_seat r WHERE {}",
         q.on("r")
     );
-    let (grid, split_rows, organisations, repeats) = tokio::try_join!(
+    // Outreach, from the per-workshop outreach tallies (`services::outreach::recount`).
+    // (PostgreSQL sums BIGINT columns as NUMERIC: cast back.)
+    let outreach_sums = [
+        "sessions",
+        "people_reached",
+        "female",
+        "male",
+        "other",
+        "undisclosed",
+    ]
+    .map(|c| format!("CAST(COALESCE(SUM(o.{c}), 0) AS BIGINT)"))
+    .join(", ");
+    let outreach_sql = if filtered {
+        format!(
+            "SELECT {outreach_sums} FROM workshop_outreach_stats o \
+             JOIN workshop w ON w.id = o.workshop_id WHERE {w}"
+        )
+    } else {
+        format!("SELECT {outreach_sums} FROM workshop_outreach_stats o")
+    };
+    let (grid, split_rows, organisations, repeats, outreach) = tokio::try_join!(
         q.rows(db, grid_sql),
         q.rows(db, splits_sql),
         q.rows(db, organisations_sql),
         q.single(db, repeats_sql),
+        q.rows(db, outreach_sql),
     )?;
 
     let mut summary = Summary::default();
@@ -390,6 +424,17 @@ pub async fn summary(db: &impl ConnectionTrait, filter: &ReportFilter) -> Result
             &label,
             row.try_get_by_index(3)?,
         );
+    }
+    if let Some(row) = outreach.first() {
+        let n = |i: usize| row.try_get_by_index::<i64>(i);
+        summary.outreach = OutreachTotals {
+            sessions: n(0)?,
+            people_reached: n(1)?,
+            female: n(2)?,
+            male: n(3)?,
+            other: n(4)?,
+            undisclosed: n(5)?,
+        };
     }
     // People, not seats: one person in two workshops counts once.
     summary.distinct_participants = summary.enrolled.total - repeats;

@@ -17,7 +17,7 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect, Statement,
 };
 
-use super::{Page, PageRequest, audit, tallies};
+use super::{Page, PageRequest, audit, participant_mail, tallies};
 use crate::{
     db::{begin_write, lock_for_update},
     domain::{
@@ -534,12 +534,14 @@ pub async fn list(
 }
 
 /// Changes a workshop that has not finished. Capacity may not drop below the seats taken; more
-/// capacity gives seats to the waitlist at once, in order.
+/// capacity gives seats to the waitlist at once, in order (each promoted participant is told by
+/// mail).
 pub async fn update(
     db: &DatabaseConnection,
     actor: &Actor,
     id: i64,
     changes: WorkshopChanges,
+    public_url: &str,
 ) -> Result<WorkshopView> {
     let txn = begin_write(db).await?;
     let current = lock(&txn, id).await?;
@@ -643,23 +645,36 @@ pub async fn update(
     )
     .await?;
     // New seats go to the waitlist, first come first served.
+    let mut promoted = Vec::new();
     while updated.seats_taken < updated.capacity && updated.waitlist_count > 0 {
-        updated = super::enrolments::promote_next(&txn, actor, updated)
-            .await?
-            .0;
+        let (workshop, next) = super::enrolments::promote_next(&txn, actor, updated).await?;
+        updated = workshop;
+        promoted.extend(next);
     }
     // Promotions move the seat counts; a new date or organisation moves repeat seats.
     tallies::refresh_workshop(&txn, id).await?;
+    for p in &promoted {
+        participant_mail::notify(
+            &txn,
+            entity::email_outbox::EmailKind::Promotion,
+            p,
+            None,
+            public_url,
+        )
+        .await?;
+    }
     txn.commit().await?;
     get(db, id).await
 }
 
-/// Moves a workshop through its life: start, complete or cancel.
+/// Moves a workshop through its life: start, complete or cancel. Cancelling tells everyone
+/// enrolled or waitlisted by mail; completing asks everyone who attended to evaluate it.
 pub async fn change_status(
     db: &DatabaseConnection,
     actor: &Actor,
     id: i64,
     change: Transition,
+    public_url: &str,
 ) -> Result<WorkshopView> {
     let txn = begin_write(db).await?;
     let current = lock(&txn, id).await?;
@@ -680,6 +695,15 @@ pub async fn change_status(
         audit::snapshot(&updated),
     )
     .await?;
+    match next {
+        Status::Cancelled => {
+            participant_mail::workshop_cancelled(&txn, id, public_url).await?;
+        }
+        Status::Completed => {
+            participant_mail::workshop_completed(&txn, id, public_url).await?;
+        }
+        _ => {}
+    }
     txn.commit().await?;
     get(db, id).await
 }

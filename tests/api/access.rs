@@ -89,6 +89,10 @@ fn rule(operation_id: &str) -> Option<Rule> {
         | "get_workshop_certificates_zip"
         | "email_certificate" => Rule::Only(CERTIFIERS),
         "list_emails" => Rule::Only(ADMINS),
+        "create_evaluation" => Rule::Only(&[Admin, Participant, KeyAdmin]),
+        "get_evaluation_summary" | "get_evaluations_csv" => Rule::Only(&[Admin, Trainer, KeyAdmin]),
+        "create_outreach" => Rule::Only(&[Admin, Trainer, Participant, KeyAdmin]),
+        "list_outreach" => Rule::Only(&[Admin, Trainer, Participant, KeyRead, KeyAdmin]),
         "get_summary_report" | "get_summary_report_csv" => Rule::Only(ROSTER_READERS),
         "get_workshop_roster_csv" => Rule::Only(ROSTER_READERS),
         "get_certificates_csv" => Rule::Only(CERTIFIERS),
