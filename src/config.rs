@@ -192,6 +192,7 @@ impl Config {
                         message: format!("{v:?} is not a number of bytes from 1024 to 1 GiB"),
                     })?;
             }
+        }
         config.mail_reply_to = lookup("CSSD_MAIL_REPLY_TO");
         if let Some(v) = lookup("CSSD_REMINDER_DAYS") {
             config.reminder_days = v.parse().ok().filter(|d| *d <= 60).ok_or(ConfigError {

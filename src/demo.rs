@@ -586,7 +586,15 @@ pub async fn seed_story(state: &AppState) -> domain::Result<()> {
     );
     let over_holiday = seed_holiday_workshop(db, &actor, bulawayo).await?;
     let simbarashe = cascade_people[cascade_people.len() - CASCADE_PEOPLE.len() + 1];
-    seed_duplicate(db, &actor, simbarashe, residents, over_holiday).await?;
+    seed_duplicate(
+        db,
+        &actor,
+        simbarashe,
+        residents,
+        over_holiday,
+        state.config.public_url_trimmed(),
+    )
+    .await?;
     Ok(())
 }
 
@@ -652,6 +660,7 @@ async fn seed_duplicate(
     original: i64,
     organisation: Option<i64>,
     workshop_id: i64,
+    public_url: &str,
 ) -> domain::Result<()> {
     let phone = ParticipantChanges {
         text: ParticipantText {
@@ -674,7 +683,7 @@ async fn seed_duplicate(
         ..Default::default()
     };
     let duplicate = participants::create(db, actor, again).await?;
-    enrolments::enrol(db, actor, workshop_id, duplicate.id).await?;
+    enrolments::enrol(db, actor, workshop_id, duplicate.id, public_url).await?;
     tracing::info!(
         original,
         duplicate = duplicate.id,

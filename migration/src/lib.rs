@@ -18,8 +18,8 @@ mod m20261130_020002_workshop_day_dates;
 mod m20261130_020003_organisation_province;
 mod m20261130_020004_trainer_certificate_validity;
 mod m20261130_020005_participant_national_id;
-mod m20261130_050001_sign_in_links;
 mod m20261130_040001_participant_journey;
+mod m20261130_050001_sign_in_links;
 
 /// The ordered list of all migrations.
 pub struct Migrator;

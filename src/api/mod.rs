@@ -43,9 +43,9 @@ pub mod organisations;
 pub mod outreach;
 pub mod participants;
 pub mod reports;
+pub mod sign_in_link;
 pub mod spec;
 pub mod trainers;
-pub mod sign_in_link;
 pub mod workshops;
 
 use poem_openapi::{OpenApiService, Tags};
@@ -92,7 +92,11 @@ pub enum Tag {
 }
 
 /// Every operation of the API.
-pub type Api = (
+pub type Api = (CoreApi, ProgrammeApi);
+
+/// Accounts, the catalogue, enrolment, attendance, certificates, mail and reports.
+/// (poem-openapi takes tuples of at most 16 APIs, so they come in two.)
+pub type CoreApi = (
     health::HealthApi,
     accounts::AuthApi,
     accounts::AdminApi,
@@ -105,6 +109,11 @@ pub type Api = (
     certificates::CertificateApi,
     emails::EmailApi,
     reports::ReportApi,
+);
+
+/// The programme around the workshops: calendar, trainers, people, sign-in links, evaluations
+/// and outreach.
+pub type ProgrammeApi = (
     holidays::HolidayApi,
     trainers::TrainerApi,
     duplicates::DuplicateApi,
@@ -120,24 +129,28 @@ pub const TITLE: &str = "CSSD Training API";
 pub fn service() -> OpenApiService<Api, ()> {
     OpenApiService::new(
         (
-            health::HealthApi,
-            accounts::AuthApi,
-            accounts::AdminApi,
-            organisations::OrganisationApi,
-            courses::CourseApi,
-            participants::ParticipantApi,
-            workshops::WorkshopApi,
-            enrolments::EnrolmentApi,
-            attendance::AttendanceApi,
-            certificates::CertificateApi,
-            emails::EmailApi,
-            reports::ReportApi,
-            holidays::HolidayApi,
-            trainers::TrainerApi,
-            duplicates::DuplicateApi,
-            sign_in_link::SignInLinkApi,
-            evaluations::EvaluationApi,
-            outreach::OutreachApi,
+            (
+                health::HealthApi,
+                accounts::AuthApi,
+                accounts::AdminApi,
+                organisations::OrganisationApi,
+                courses::CourseApi,
+                participants::ParticipantApi,
+                workshops::WorkshopApi,
+                enrolments::EnrolmentApi,
+                attendance::AttendanceApi,
+                certificates::CertificateApi,
+                emails::EmailApi,
+                reports::ReportApi,
+            ),
+            (
+                holidays::HolidayApi,
+                trainers::TrainerApi,
+                duplicates::DuplicateApi,
+                sign_in_link::SignInLinkApi,
+                evaluations::EvaluationApi,
+                outreach::OutreachApi,
+            ),
         ),
         TITLE,
         env!("CARGO_PKG_VERSION"),

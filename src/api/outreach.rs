@@ -13,9 +13,7 @@ use super::{JsonBody, Tag, page};
 use crate::{
     AppState,
     auth::{Caller, CanRecordOutreach},
-    domain::outreach::{
-        AgeBands as DomainAgeBands, Attendees as DomainAttendees,
-    },
+    domain::outreach::{AgeBands as DomainAgeBands, Attendees as DomainAttendees},
     error::ApiError,
     services::{
         Page,

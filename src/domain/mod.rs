@@ -5,15 +5,15 @@
 
 pub mod access;
 pub mod account;
-pub mod certification;
 pub mod agenda;
+pub mod certification;
 pub mod course;
 pub mod dates;
 pub mod duplicates;
 pub mod eligibility;
+pub mod evaluation;
 pub mod holidays;
 pub mod national_id;
-pub mod evaluation;
 pub mod organisation;
 pub mod outreach;
 pub mod participant;
