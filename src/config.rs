@@ -41,6 +41,18 @@ pub struct Config {
     /// 0 looks every token up on every request). Logout and key revocation take effect at once
     /// in this process; other processes sharing a PostgreSQL database notice within this time.
     pub auth_cache_ttl: Duration,
+    /// `CSSD_SIGNING_KEY_FILE`: a PEM RSA private key (PKCS#8 or PKCS#1, ≥ 2048 bits) that signs
+    /// credentials instead of the key kept in the database.
+    pub signing_key_file: Option<PathBuf>,
+    /// `CSSD_KEY_PASSPHRASE`: when set, signing keys kept in the database are encrypted at rest
+    /// with a key derived from it (Argon2id, XChaCha20-Poly1305). Never printed.
+    pub key_passphrase: Option<String>,
+    /// `CSSD_SIGNATURE_IMAGE`: a PNG of the signatory's signature, printed above the signature
+    /// line of certificates issued from now on.
+    pub signature_image: Option<PathBuf>,
+    /// `CSSD_LOGO`: the issuer's logo (SVG or PNG) for certificates issued from now on; the
+    /// built-in IWSD mark when unset.
+    pub logo: Option<PathBuf>,
 }
 
 /// A configuration value that cannot be used.
@@ -71,6 +83,10 @@ impl Config {
             mail_retry_base: Duration::from_secs(60),
             mail_poll_interval: Duration::from_secs(5),
             auth_cache_ttl: Duration::from_secs(5),
+            signing_key_file: None,
+            key_passphrase: None,
+            signature_image: None,
+            logo: None,
         }
     }
 
@@ -157,6 +173,10 @@ impl Config {
                     message: format!("{v:?} is not a number of seconds from 0 to 3600"),
                 })?;
         }
+        config.signing_key_file = lookup("CSSD_SIGNING_KEY_FILE").map(PathBuf::from);
+        config.key_passphrase = lookup("CSSD_KEY_PASSPHRASE");
+        config.signature_image = lookup("CSSD_SIGNATURE_IMAGE").map(PathBuf::from);
+        config.logo = lookup("CSSD_LOGO").map(PathBuf::from);
         config.check()?;
         Ok(config)
     }
@@ -216,6 +236,13 @@ impl fmt::Debug for Config {
             .field("mail_retry_base", &self.mail_retry_base)
             .field("mail_poll_interval", &self.mail_poll_interval)
             .field("auth_cache_ttl", &self.auth_cache_ttl)
+            .field("signing_key_file", &self.signing_key_file)
+            .field(
+                "key_passphrase",
+                &self.key_passphrase.as_ref().map(|_| "<redacted>"),
+            )
+            .field("signature_image", &self.signature_image)
+            .field("logo", &self.logo)
             .finish()
     }
 }
@@ -293,6 +320,7 @@ mod tests {
             ("DATABASE_URL", "postgres://app:hunter2secret@db/cssd"),
             ("CSSD_ADMIN_EMAIL", "a@b.c"),
             ("CSSD_ADMIN_PASSWORD", "hunter2secret"),
+            ("CSSD_KEY_PASSPHRASE", "hunter2secret"),
         ])
         .unwrap();
         let shown = format!("{config:?}");

@@ -31,6 +31,7 @@ pub mod accounts;
 pub mod attendance;
 pub mod certificates;
 pub mod courses;
+pub mod credentials;
 pub mod emails;
 pub mod enrolments;
 pub mod health;
@@ -73,6 +74,9 @@ pub enum Tag {
     Emails,
     /// Summary figures and CSV exports for councils and funders.
     Reports,
+    /// Open Badges 3.0 credentials of certificates: signed VC-JWTs, the issuer profile, its
+    /// keys, revocation status lists and verification.
+    Credentials,
 }
 
 /// Every operation of the API.
@@ -89,6 +93,7 @@ pub type Api = (
     certificates::CertificateApi,
     emails::EmailApi,
     reports::ReportApi,
+    credentials::CredentialApi,
 );
 
 /// The title the spec carries.
@@ -110,6 +115,7 @@ pub fn service() -> OpenApiService<Api, ()> {
             certificates::CertificateApi,
             emails::EmailApi,
             reports::ReportApi,
+            credentials::CredentialApi,
         ),
         TITLE,
         env!("CARGO_PKG_VERSION"),

@@ -10,6 +10,7 @@ pub mod eligibility;
 pub mod organisation;
 pub mod participant;
 pub mod schedule;
+pub mod status_list;
 pub mod workshop;
 
 use sea_orm::DbErr;

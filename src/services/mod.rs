@@ -8,6 +8,7 @@ pub mod audit;
 pub mod cascade;
 pub mod certificates;
 pub mod courses;
+pub mod credentials;
 pub mod enrolments;
 pub mod idempotency;
 pub mod login_throttle;

@@ -254,7 +254,8 @@ async fn revoking_flips_verification_and_unknown_codes_are_404() {
         cert["verification_url"]
             .as_str()
             .unwrap()
-            .ends_with(&format!("/api/v1/verify/{code}"))
+            .ends_with(&format!("/verify/{code}")),
+        "the QR code leads to the verification page for people"
     );
 
     app.post(

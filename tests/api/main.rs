@@ -6,6 +6,7 @@ mod attendance;
 mod auth;
 mod certificates;
 mod courses;
+mod credentials;
 mod emails;
 mod enrolments;
 mod errors;
