@@ -321,7 +321,7 @@ pub(crate) fn static_ops(
     }
     // Thin rules either side of the heading area.
     ops.push(Op::SetFillColor { col: water() });
-    ops.push(rect_fill(w / 2.0 - 180.0, Y_INSTITUTE - 14.0, 360.0, 0.8));
+    ops.push(rect_fill(w / 2.0 - 180.0, Y_INSTITUTE - 8.5, 360.0, 0.8));
     // Signature rule.
     ops.push(Op::SetOutlineColor { col: ink() });
     ops.push(Op::SetOutlineThickness { pt: Pt(0.7) });
