@@ -559,3 +559,101 @@ async fn the_credential_has_the_same_access_as_the_pdf() {
         200
     );
 }
+
+#[tokio::test]
+async fn a_friday_start_certificate_says_five_day_course_and_names_the_lead_trainer() {
+    let app = spawn_app().await;
+    let course = app.course("FR", 5).await;
+    app.user_token("trainer", "rufaro.trainer@example.org", None)
+        .await;
+    let users = app.get("/api/v1/users").await;
+    let trainer = users.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["email"] == "rufaro.trainer@example.org")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    // Friday 27 February 2026: the five working days end on Thursday 5 March.
+    let w = app
+        .post(
+            "/api/v1/workshops",
+            json!({"course_id": course, "level": "tot", "venue": "Town House, Harare",
+                   "start_date": "2026-02-27", "trainer_ids": [trainer]}),
+        )
+        .await;
+    assert_eq!(w.status, 201, "{}", w.text);
+    let w = w.body["id"].as_i64().unwrap();
+    let p = app.participant("Tendai Moyo").await;
+    let e = app
+        .post(
+            &format!("/api/v1/workshops/{w}/enrolments"),
+            json!({"participant_id": p}),
+        )
+        .await
+        .body["id"]
+        .as_i64()
+        .unwrap();
+    let marks: Vec<Value> = (1..=5)
+        .map(|day| json!({"enrolment_id": e, "day": day, "status": "present"}))
+        .collect();
+    let resp = app
+        .put(
+            &format!("/api/v1/workshops/{w}/attendance"),
+            json!({"records": marks}),
+        )
+        .await;
+    assert_eq!(resp.status, 200, "{}", resp.text);
+    let resp = app
+        .put(
+            &format!("/api/v1/workshops/{w}/assessments"),
+            json!({"records": [{"enrolment_id": e, "kind": "post_test", "score": 75, "max_score": 100}]}),
+        )
+        .await;
+    assert_eq!(resp.status, 200, "{}", resp.text);
+    let resp = app
+        .post(&format!("/api/v1/workshops/{w}/complete"), json!({}))
+        .await;
+    assert_eq!(resp.status, 200, "{}", resp.text);
+    let issued = app
+        .post(&format!("/api/v1/workshops/{w}/certificates"), json!({}))
+        .await;
+    assert_eq!(issued.status, 200, "{}", issued.text);
+    let cert = &issued.body["issued"][0];
+    assert_eq!(cert["end_date"], "2026-03-05", "seven calendar days");
+
+    let (status, _, pdf) = app
+        .bytes(&format!("/api/v1/certificates/{}/pdf", cert["id"]))
+        .await;
+    assert_eq!(status, 200);
+    let text = pdf_extract::extract_text_from_mem(&pdf).unwrap();
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("five-day course"), "{flat}");
+    assert!(!flat.contains("seven-day"), "{flat}");
+    assert!(
+        flat.contains("Lead trainer: rufaro.trainer@example.org"),
+        "{flat}"
+    );
+    assert!(flat.contains("Topics covered: Roles"), "{flat}");
+    assert!(
+        flat.contains(&format!(
+            "/verify/{}",
+            cert["verification_code"].as_str().unwrap()
+        )),
+        "the QR caption shows the page for people: {flat}"
+    );
+
+    let vc = credential_json(&app, cert["id"].as_i64().unwrap()).await;
+    let description = vc["credentialSubject"]["achievement"]["description"]
+        .as_str()
+        .unwrap();
+    assert!(
+        description.contains("Lead trainer: rufaro.trainer@example.org"),
+        "{description}"
+    );
+    assert!(
+        description.contains("five-day course (35 hours)"),
+        "{description}"
+    );
+}
