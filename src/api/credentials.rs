@@ -42,6 +42,8 @@ impl IntoResponse for SignedOrJson {
             .status(StatusCode::OK)
             .header(header::CONTENT_TYPE, content_type)
             .header(header::VARY, "Accept")
+            // A credential names its holder; a status list must be read fresh.
+            .header(header::CACHE_CONTROL, "no-store")
             .body(body)
     }
 }

@@ -183,9 +183,37 @@ impl Keyring {
                 }
             }
         }
+        if let Some(passphrase) = &ring.passphrase {
+            ring.seal_stored_keys(db, passphrase).await?;
+        }
         let key = ring.signing_key(db).await?;
         tracing::info!(kid = %key.kid, "credentials are signed with this key");
         Ok(ring)
+    }
+
+    /// Encrypts keys stored in the clear before `CSSD_KEY_PASSPHRASE` was set.
+    async fn seal_stored_keys(&self, db: &DatabaseConnection, passphrase: &str) -> Result<()> {
+        let txn = begin_write(db).await?;
+        let clear = signing_key::Entity::find()
+            .filter(signing_key::Column::Protection.eq(keys::PROTECTION_NONE))
+            .all(&txn)
+            .await?;
+        for row in clear {
+            let Some(der) = row.private_key.clone() else {
+                continue;
+            };
+            let sealed = keys::seal(&der, passphrase).map_err(internal)?;
+            let kid = row.kid.clone();
+            let mut active = row.into_active_model();
+            active.private_key = Set(Some(sealed.ciphertext));
+            active.protection = Set(keys::PROTECTION_SEALED.into());
+            active.kdf_salt = Set(Some(sealed.salt));
+            active.nonce = Set(Some(sealed.nonce));
+            active.update(&txn).await?;
+            tracing::info!(%kid, "encrypted a stored signing key with CSSD_KEY_PASSPHRASE");
+        }
+        txn.commit().await?;
+        Ok(())
     }
 
     /// Makes the key file's key the signing key, recording its public half so that it stays in

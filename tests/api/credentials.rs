@@ -657,3 +657,41 @@ async fn a_friday_start_certificate_says_five_day_course_and_names_the_lead_trai
         "{description}"
     );
 }
+
+#[tokio::test]
+async fn a_key_created_without_a_passphrase_is_sealed_once_one_is_set() {
+    use sea_orm::EntityTrait;
+    let app = spawn_app_with(|c| c.signing_key_file = None).await;
+    let (id, _) = certified(&app, "vimbai@example.org").await;
+    let token = credential_jwt(&app, id).await;
+    let row = entity::signing_key::Entity::find()
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.protection, "none");
+
+    // The next start has a passphrase: the stored key is encrypted and still signs.
+    let mut config = (*app.state.config).clone();
+    config.key_passphrase = Some("now with a passphrase".into());
+    let ring = cssd::services::credentials::Keyring::open(&app.state.db, &config)
+        .await
+        .unwrap();
+    let row = entity::signing_key::Entity::find()
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.protection, "argon2id-xchacha20poly1305");
+    assert!(cssd::credential::keys::SigningKey::from_pkcs8_der(&row.private_key.unwrap()).is_err());
+    let key = ring.signing_key(&app.state.db).await.unwrap();
+    assert_eq!(key.kid, row.kid, "the same key, opened with the passphrase");
+    assert_eq!(verify(&app, &token).await["valid"], true);
+
+    // Without the passphrase, a start refuses with the reason.
+    config.key_passphrase = None;
+    let err = cssd::services::credentials::Keyring::open(&app.state.db, &config)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("CSSD_KEY_PASSPHRASE"), "{err:#}");
+}
