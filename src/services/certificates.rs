@@ -91,7 +91,7 @@ pub fn verification_url(public_url: &str, code: &str) -> String {
     format!("{}/verify/{code}", public_url.trim_end_matches('/'))
 }
 
-pub(crate) fn pdf_level(level: Level) -> pdf::Level {
+fn pdf_level(level: Level) -> pdf::Level {
     match level {
         Level::Tot => pdf::Level::Tot,
         Level::Cascade => pdf::Level::Cascade,

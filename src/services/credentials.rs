@@ -655,12 +655,13 @@ pub async fn backfill(db: &DatabaseConnection) -> Result<u64> {
 
 // ---- documents ----------------------------------------------------------------------------
 
+/// The level's slug and its words, as the certificate prints them.
 fn level_parts(level: Level) -> (&'static str, &'static str) {
-    let words = crate::services::certificates::pdf_level(level).words();
+    use crate::certificate::Level as Printed;
     match level {
-        Level::Tot => ("tot", words),
-        Level::Cascade => ("cascade", words),
-        Level::Community => ("community", words),
+        Level::Tot => ("tot", Printed::Tot.words()),
+        Level::Cascade => ("cascade", Printed::Cascade.words()),
+        Level::Community => ("community", Printed::Community.words()),
     }
 }
 
