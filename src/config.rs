@@ -55,6 +55,18 @@ pub struct Config {
     /// `CSSD_REMINDER_INTERVAL_SECONDS`: how often the reminder job looks for workshops starting
     /// soon (default 3600).
     pub reminder_interval: Duration,
+    /// `CSSD_SIGNING_KEY_FILE`: a PEM RSA private key (PKCS#8 or PKCS#1, ≥ 2048 bits) that signs
+    /// credentials instead of the key kept in the database.
+    pub signing_key_file: Option<PathBuf>,
+    /// `CSSD_KEY_PASSPHRASE`: when set, signing keys kept in the database are encrypted at rest
+    /// with a key derived from it (Argon2id, XChaCha20-Poly1305). Never printed.
+    pub key_passphrase: Option<String>,
+    /// `CSSD_SIGNATURE_IMAGE`: a PNG of the signatory's signature, printed above the signature
+    /// line of certificates issued from now on.
+    pub signature_image: Option<PathBuf>,
+    /// `CSSD_LOGO`: the issuer's logo (SVG or PNG) for certificates issued from now on; the
+    /// built-in IWSD mark when unset.
+    pub logo: Option<PathBuf>,
 }
 
 /// A configuration value that cannot be used.
@@ -91,6 +103,10 @@ impl Config {
             mail_reply_to: None,
             reminder_days: 2,
             reminder_interval: Duration::from_secs(3600),
+            signing_key_file: None,
+            key_passphrase: None,
+            signature_image: None,
+            logo: None,
         }
     }
 
@@ -211,6 +227,10 @@ impl Config {
                     message: format!("{v:?} is not a number of seconds from 1 to 86400"),
                 })?;
         }
+        config.signing_key_file = lookup("CSSD_SIGNING_KEY_FILE").map(PathBuf::from);
+        config.key_passphrase = lookup("CSSD_KEY_PASSPHRASE");
+        config.signature_image = lookup("CSSD_SIGNATURE_IMAGE").map(PathBuf::from);
+        config.logo = lookup("CSSD_LOGO").map(PathBuf::from);
         config.check()?;
         Ok(config)
     }
@@ -276,6 +296,13 @@ impl fmt::Debug for Config {
             .field("mail_reply_to", &self.mail_reply_to)
             .field("reminder_days", &self.reminder_days)
             .field("reminder_interval", &self.reminder_interval)
+            .field("signing_key_file", &self.signing_key_file)
+            .field(
+                "key_passphrase",
+                &self.key_passphrase.as_ref().map(|_| "<redacted>"),
+            )
+            .field("signature_image", &self.signature_image)
+            .field("logo", &self.logo)
             .finish()
     }
 }
@@ -364,6 +391,7 @@ mod tests {
             ("DATABASE_URL", "postgres://app:hunter2secret@db/cssd"),
             ("CSSD_ADMIN_EMAIL", "a@b.c"),
             ("CSSD_ADMIN_PASSWORD", "hunter2secret"),
+            ("CSSD_KEY_PASSPHRASE", "hunter2secret"),
         ])
         .unwrap();
         let shown = format!("{config:?}");

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod calendar;
 pub mod certificate;
 pub mod config;
+pub mod credential;
 pub mod db;
 pub mod demo;
 pub mod domain;
@@ -48,6 +49,8 @@ pub struct AppState {
     pub mailer: mail::Mailer,
     /// Wakes the mail worker when a request has queued mail.
     pub mail_wake: Arc<tokio::sync::Notify>,
+    /// The keys credentials are signed and verified with.
+    pub keyring: Arc<services::credentials::Keyring>,
 }
 
 impl AppState {
@@ -101,7 +104,18 @@ impl Application {
             tracing::info!(email = %admin.email, "created the first administrator");
         }
         tokio::task::spawn_blocking(accounts::warm_up).await?;
-        let renderer = tokio::task::spawn_blocking(certificate_renderer).await??;
+        let keyring = services::credentials::Keyring::open(&db, &config).await?;
+        let backfilled = services::credentials::backfill(&db).await?;
+        if backfilled > 0 {
+            tracing::info!(
+                certificates = backfilled,
+                "gave existing certificates their digital credentials"
+            );
+        }
+        let artwork =
+            certificate::Artwork::load(config.signature_image.as_deref(), config.logo.as_deref())?;
+        let renderer =
+            tokio::task::spawn_blocking(move || certificate_renderer_with(artwork)).await??;
         let mailer = mail::Mailer::from_config(config.smtp_url.as_deref(), &config.outbox_dir)?;
         mail::sender(&config.mail_from)?;
         mail::reply_to(config.mail_reply_to.as_deref())?;
@@ -113,6 +127,7 @@ impl Application {
             config: Arc::new(config),
             login_throttle: Arc::new(LoginThrottle::default()),
             renderer: Arc::new(renderer),
+            keyring: Arc::new(keyring),
         };
         Self::with_state(state, listener)
     }
@@ -216,9 +231,17 @@ fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> poem::Response 
 /// binary so it runs from any directory.
 pub fn certificate_renderer() -> Result<certificate::CertificateRenderer, certificate::RenderError>
 {
-    certificate::CertificateRenderer::from_font_bytes(
+    certificate_renderer_with(certificate::Artwork::default())
+}
+
+/// The certificate renderer with the committed fonts and the given signature image and logo.
+pub fn certificate_renderer_with(
+    artwork: certificate::Artwork,
+) -> Result<certificate::CertificateRenderer, certificate::RenderError> {
+    certificate::CertificateRenderer::with_artwork(
         include_bytes!("../assets/fonts/DejaVuSans.ttf").to_vec(),
         include_bytes!("../assets/fonts/DejaVuSerif-Bold.ttf").to_vec(),
+        artwork,
     )
 }
 

@@ -31,12 +31,24 @@ enum Command {
         #[arg(long, default_value_t = 2026)]
         seed: u64,
     },
+    /// Manage the keys digital credentials are signed with.
+    Keys {
+        #[command(subcommand)]
+        action: KeysAction,
+    },
     /// Write the OpenAPI spec (to stdout, or to the given file).
     Openapi {
         /// Where to write it, e.g. openapi/openapi.json.
         #[arg(long)]
         out: Option<PathBuf>,
     },
+}
+
+#[derive(Subcommand)]
+enum KeysAction {
+    /// Start signing with a new key; the old ones stay published, so credentials already issued
+    /// keep verifying. Running servers pick the new key up at their next signature.
+    Rotate,
 }
 
 #[tokio::main]
@@ -64,6 +76,16 @@ async fn main() -> anyhow::Result<()> {
         let started = std::time::Instant::now();
         let made = cssd::seed::generate(&db, workshops, seed).await?;
         tracing::info!(?made, seconds = started.elapsed().as_secs_f64(), "seeded");
+        return Ok(());
+    }
+    if let Some(Command::Keys {
+        action: KeysAction::Rotate,
+    }) = cli.command
+    {
+        let db = cssd::db::connect(&config.database_url, config.db_max_connections).await?;
+        let kid = cssd::services::credentials::rotate(&db, &config).await?;
+        println!("{kid}");
+        tracing::info!(%kid, "credentials are signed with a new key from now on");
         return Ok(());
     }
     tracing::info!(?config, "starting");

@@ -37,6 +37,13 @@ fn data(name: &str) -> CertificateData {
         verification_url: "https://cssd.iwsd.example/api/v1/verify/K7Q2M9X4T3".into(),
         signatory_name: "Eng. Tendai Moyo".into(),
         signatory_title: "Director, IWSD".into(),
+        duration_days: 5,
+        topics: vec![
+            "The importance of good customer services".into(),
+            "Knowing your customers".into(),
+            "Good communication skills".into(),
+        ],
+        lead_trainer: Some("Nomvula Ndlovu".into()),
     }
 }
 
@@ -133,7 +140,7 @@ fn wording_depends_on_level_and_dates() {
     d.level = Level::Tot;
     let text = extract_text(&renderer().render(&d).unwrap());
     assert!(
-        text.contains("Certified Trainer \u{2014} Training of Trainers"),
+        text.contains("Training of Trainers \u{2014} certified to train others"),
         "{text}"
     );
     assert!(text.contains("24\u{2013}28 August 2026"), "{text}");
@@ -143,6 +150,7 @@ fn wording_depends_on_level_and_dates() {
     d.start_date = date(2026, 8, 28);
     d.end_date = date(2026, 9, 2);
     d.organisation = None;
+    d.duration_days = 4;
     let text = extract_text(&renderer().render(&d).unwrap());
     assert!(text.contains("Certificate of Completion"), "{text}");
     assert!(text.contains("Community workshop"), "{text}");
@@ -150,7 +158,10 @@ fn wording_depends_on_level_and_dates() {
         text.contains("28 August \u{2013} 2 September 2026"),
         "{text}"
     );
-    assert!(text.contains("six-day course"), "{text}");
+    assert!(
+        text.contains("four-day course"),
+        "the course's length: {text}"
+    );
     assert!(!text.contains("Organisation"), "{text}");
 
     d.start_date = date(2026, 12, 29);
@@ -381,4 +392,259 @@ fn external_tools_agree_if_installed() {
         }
     }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_friday_start_prints_the_course_length_not_the_calendar_span() {
+    // Friday 28 August to Thursday 3 September: seven calendar days, a five-day course.
+    let mut d = data("Tafadzwa Chikwanha");
+    d.start_date = date(2026, 8, 28);
+    d.end_date = date(2026, 9, 3);
+    d.duration_days = 5;
+    let text = extract_text(&renderer().render(&d).unwrap());
+    assert!(text.contains("five-day course"), "{text}");
+    assert!(!text.contains("seven-day"), "{text}");
+}
+
+#[test]
+fn each_level_is_said_in_words_and_no_phrase_is_printed_twice() {
+    let levels = [
+        (
+            Level::Tot,
+            "Training of Trainers \u{2014} certified to train others",
+        ),
+        (
+            Level::Cascade,
+            "Cascade workshop for council staff and community leaders",
+        ),
+        (Level::Community, "Community workshop"),
+    ];
+    for (level, words) in levels {
+        let mut d = data("Rutendo Mapfumo");
+        d.level = level;
+        let text = extract_text(&renderer().render(&d).unwrap());
+        assert_eq!(text.matches(words).count(), 1, "{words:?} once:\n{text}");
+        for phrase in [
+            "Training of Trainers",
+            "Certificate of Completion",
+            "successfully completed",
+            "Lead trainer",
+            "Topics covered",
+            "Community Support to Service Delivery",
+        ] {
+            assert!(
+                text.matches(phrase).count() <= 1,
+                "{phrase:?} appears twice:\n{text}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_lead_trainer_and_the_topics_covered_are_printed() {
+    let mut d = data("Nomvula Ndlovu");
+    d.topics = [
+        "the importance of good customer services",
+        "knowing your customers",
+        "good communication skills",
+        "handling customer complaints",
+        "customer feedback mechanisms",
+        "professionalism",
+        "customer care policy",
+    ]
+    .map(String::from)
+    .to_vec();
+    d.lead_trainer = Some("Chipo Mutasa-Zvobgo".into());
+    let pdf = renderer().render(&d).unwrap();
+    let text = extract_text(&pdf);
+    assert!(text.contains("Lead trainer: Chipo Mutasa-Zvobgo"), "{text}");
+    assert!(text.contains("Topics covered:"), "{text}");
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for topic in &d.topics {
+        assert!(flat.contains(topic.as_str()), "{topic:?} missing:\n{text}");
+    }
+    assert_glyphs_inside_page(&pdf);
+}
+
+/// Every glyph's origin and advance, in page coordinates, from the PDF's own text operators
+/// (pdf-extract runs the content stream and reports each glyph with its text matrix).
+struct GlyphBoxes {
+    page: (f64, f64),
+    glyphs: Vec<(String, f64, f64, f64, f64)>,
+}
+
+impl pdf_extract::OutputDev for GlyphBoxes {
+    fn begin_page(
+        &mut self,
+        _: u32,
+        media_box: &pdf_extract::MediaBox,
+        _: Option<(f64, f64, f64, f64)>,
+    ) -> Result<(), pdf_extract::OutputError> {
+        self.page = (media_box.urx - media_box.llx, media_box.ury - media_box.lly);
+        Ok(())
+    }
+    fn end_page(&mut self) -> Result<(), pdf_extract::OutputError> {
+        Ok(())
+    }
+    fn output_character(
+        &mut self,
+        trm: &pdf_extract::Transform,
+        width: f64,
+        _: f64,
+        font_size: f64,
+        ch: &str,
+    ) -> Result<(), pdf_extract::OutputError> {
+        // trm maps text space to the page (its scale times the font size is the glyph size;
+        // `width` is the advance in ems).
+        let size = font_size * trm.m11.hypot(trm.m12);
+        self.glyphs
+            .push((ch.to_string(), trm.m31, trm.m32, width * size, size));
+        Ok(())
+    }
+    fn begin_word(&mut self) -> Result<(), pdf_extract::OutputError> {
+        Ok(())
+    }
+    fn end_word(&mut self) -> Result<(), pdf_extract::OutputError> {
+        Ok(())
+    }
+    fn end_line(&mut self) -> Result<(), pdf_extract::OutputError> {
+        Ok(())
+    }
+}
+
+fn glyphs(pdf: &[u8]) -> GlyphBoxes {
+    let doc = pdf_extract::Document::load_mem(pdf).unwrap();
+    let mut boxes = GlyphBoxes {
+        page: (0.0, 0.0),
+        glyphs: vec![],
+    };
+    pdf_extract::output_doc(&doc, &mut boxes).unwrap();
+    boxes
+}
+
+/// Asserts every glyph (origin to origin + advance, descender to ascender) lies inside the
+/// page's border (22 pt from each edge), and returns the glyphs.
+fn assert_glyphs_inside_page(pdf: &[u8]) -> GlyphBoxes {
+    let found = glyphs(pdf);
+    let (w, h) = found.page;
+    assert!(w > 800.0 && h > 590.0, "A4 landscape: {w} x {h}");
+    assert!(!found.glyphs.is_empty());
+    for (ch, x, y, advance, size) in &found.glyphs {
+        let (left, right) = (*x, x + advance);
+        let (bottom, top) = (y - 0.25 * size, y + 0.95 * size);
+        assert!(
+            left >= 22.0 && right <= w - 22.0 && bottom >= 22.0 && top <= h - 22.0,
+            "glyph {ch:?} at x {left:.1}..{right:.1}, y {bottom:.1}..{top:.1} leaves the page {w:.1} x {h:.1}"
+        );
+    }
+    found
+}
+
+#[test]
+fn the_longest_accepted_name_stays_inside_the_page() {
+    // Names are accepted up to 120 characters. With spaces they wrap to a second line…
+    let spaced = "Tinotenda Nyasha Chipo Rufaro Mukanyangadze-Makoni Chiwenga Ndlovu Mhlanga \
+                  Mapfumo Chikwanha Nyamadzawo Mutasa-Zvobgo Moyo";
+    let spaced = &spaced[..120];
+    assert_eq!(spaced.chars().count(), 120);
+    let pdf = renderer().render(&data(spaced)).unwrap();
+    let found = assert_glyphs_inside_page(&pdf);
+    let name_rows: std::collections::BTreeSet<i64> = found
+        .glyphs
+        .iter()
+        .filter(|g| g.4 > 14.0 && g.2 > 340.0 && g.2 < 415.0)
+        .map(|g| g.2.round() as i64)
+        .collect();
+    assert_eq!(
+        name_rows.len(),
+        2,
+        "the name wraps to two lines: {name_rows:?}"
+    );
+    let text = extract_text(&pdf)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        text.contains(spaced.trim()),
+        "the whole name is printed:\n{text}"
+    );
+
+    // …and without a space to break at, the one line shrinks until it fits.
+    let unbroken = "W".repeat(120);
+    let pdf = renderer().render(&data(&unbroken)).unwrap();
+    let found = assert_glyphs_inside_page(&pdf);
+    let name_glyphs: Vec<_> = found
+        .glyphs
+        .iter()
+        .filter(|g| g.0 == "W" && g.2 > 340.0 && g.2 < 415.0)
+        .collect();
+    assert_eq!(name_glyphs.len(), 120, "all on the name's line");
+    assert!(
+        name_glyphs.iter().all(|g| g.2 == name_glyphs[0].2),
+        "one line"
+    );
+}
+
+fn signature_png() -> Vec<u8> {
+    // A 300×80 pen stroke on a transparent background.
+    let (w, h) = (300u32, 80u32);
+    let mut rgba = vec![0u8; (w * h * 4) as usize];
+    for x in 10..290 {
+        let y = (40.0 + 25.0 * ((x as f32) / 30.0).sin()) as u32;
+        for dy in 0..4 {
+            let i = (((y + dy) * w + x) * 4) as usize;
+            rgba[i..i + 4].copy_from_slice(&[16, 32, 96, 255]);
+        }
+    }
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, w, h);
+    encoder.set_color(png::ColorType::Rgba);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder
+        .write_header()
+        .unwrap()
+        .write_image_data(&rgba)
+        .unwrap();
+    out
+}
+
+#[test]
+fn the_configured_signature_image_is_drawn_above_the_signature_line() {
+    let artwork = cssd::certificate::Artwork {
+        signature: Some(Arc::new(
+            cssd::certificate::RasterImage::from_png(&signature_png()).unwrap(),
+        )),
+        logo: None,
+    };
+    let signed = CertificateRenderer::from_assets_dir_with(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("assets"),
+        artwork,
+    )
+    .unwrap();
+    let pdf = signed.render(&data("Nomvula Ndlovu")).unwrap();
+    let doc = load(&pdf);
+    let images: Vec<_> = doc
+        .objects
+        .values()
+        .filter_map(|o| o.as_stream().ok())
+        .filter(|s| s.dict.get(b"Subtype").and_then(|t| t.as_name()).ok() == Some(b"Image"))
+        .collect();
+    assert_eq!(images.len(), 1, "one image: the signature");
+    let image = images[0];
+    assert_eq!(number(image.dict.get(b"Width").unwrap()), 300.0);
+    assert_eq!(number(image.dict.get(b"Height").unwrap()), 80.0);
+    assert_eq!(image.decompressed_content().unwrap().len(), 300 * 80 * 3);
+    let page = *doc.get_pages().values().next().unwrap();
+    let content = String::from_utf8_lossy(&doc.get_page_content(page)).to_string();
+    assert!(content.contains("/Signature Do"), "the page draws it");
+    // Without a configured signature there is no image at all.
+    let plain = load(&renderer().render(&data("Nomvula Ndlovu")).unwrap());
+    assert!(
+        !plain.objects.values().any(|o| o.as_stream().is_ok_and(|s| s
+            .dict
+            .get(b"Subtype")
+            .and_then(|t| t.as_name())
+            .ok()
+            == Some(b"Image")))
+    );
 }

@@ -20,6 +20,7 @@ mod m20261130_020004_trainer_certificate_validity;
 mod m20261130_020005_participant_national_id;
 mod m20261130_040001_participant_journey;
 mod m20261130_050001_sign_in_links;
+mod m20261130_030000_credentials;
 
 /// The ordered list of all migrations.
 pub struct Migrator;
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_020005_participant_national_id::Migration),
             Box::new(m20261130_050001_sign_in_links::Migration),
             Box::new(m20261130_040001_participant_journey::Migration),
+            Box::new(m20261130_030000_credentials::Migration),
         ]
     }
 }

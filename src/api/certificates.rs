@@ -38,8 +38,9 @@ pub struct Certificate {
     pub number: String,
     /// The code in the verification link; anyone holding it can verify the certificate.
     pub verification_code: String,
-    /// `CSSD_PUBLIC_URL/verify/{verification_code}` (the page for people), as printed in the QR
-    /// code.
+    /// The verification link the QR code encodes: `CSSD_PUBLIC_URL/verify/{verification_code}`
+    /// (the page for people) for certificates issued from 2026-11-30, and
+    /// `CSSD_PUBLIC_URL/api/v1/verify/{verification_code}` for those issued before.
     pub verification_url: String,
     pub participant_id: i64,
     pub workshop_id: i64,
@@ -302,7 +303,7 @@ enum ZipResponse {
 }
 
 /// May `who` read this certificate? Certificate managers may; a participant may read their own.
-fn ensure_may_read(who: &Principal, c: &certificate::Model) -> Result<(), ApiError> {
+pub(crate) fn ensure_may_read(who: &Principal, c: &certificate::Model) -> Result<(), ApiError> {
     if who.may(Permission::ManageCertificates) || who.participant_id() == Some(c.participant_id) {
         Ok(())
     } else {

@@ -33,6 +33,7 @@ pub mod certificates;
 pub mod courses;
 pub mod csv_export;
 pub mod duplicates;
+pub mod credentials;
 pub mod emails;
 pub mod enrolments;
 pub mod evaluations;
@@ -89,6 +90,9 @@ pub enum Tag {
     Evaluations,
     /// Meetings certified participants hold with their constituencies: the cascade's last step.
     Outreach,
+    /// Open Badges 3.0 credentials of certificates: signed VC-JWTs, the issuer profile, its
+    /// keys, revocation status lists and verification.
+    Credentials,
 }
 
 /// Every operation of the API.
@@ -109,10 +113,11 @@ pub type CoreApi = (
     certificates::CertificateApi,
     emails::EmailApi,
     reports::ReportApi,
+    credentials::CredentialApi,
 );
 
-/// The programme around the workshops: calendar, trainers, people, sign-in links, evaluations
-/// and outreach.
+/// The programme around the workshops: calendar, trainers, people, sign-in links, evaluations,
+/// outreach and digital credentials.
 pub type ProgrammeApi = (
     holidays::HolidayApi,
     trainers::TrainerApi,
@@ -120,6 +125,7 @@ pub type ProgrammeApi = (
     sign_in_link::SignInLinkApi,
     evaluations::EvaluationApi,
     outreach::OutreachApi,
+    credentials::CredentialApi,
 );
 
 /// The title the spec carries.
@@ -150,6 +156,7 @@ pub fn service() -> OpenApiService<Api, ()> {
                 sign_in_link::SignInLinkApi,
                 evaluations::EvaluationApi,
                 outreach::OutreachApi,
+                credentials::CredentialApi,
             ),
         ),
         TITLE,

@@ -11,7 +11,7 @@ use printpdf::{
 };
 
 use super::font::Face;
-use super::{CertificateData, Level, logo};
+use super::{CertificateData, Level, RasterImage, logo};
 
 pub(crate) const PAGE_W_MM: f32 = 297.0;
 pub(crate) const PAGE_H_MM: f32 = 210.0;
@@ -75,13 +75,74 @@ pub(crate) enum Align {
     Center(f32),
 }
 
-/// Largest size ≤ `max` (and ≥ `min`) at which `text` fits in `max_width`.
-pub(crate) fn fit_size(face: &Face, text: &str, max: f32, min: f32, max_width: f32) -> f32 {
+/// Largest size ≤ `max` at which `text` fits in `max_width`: text shrinks rather than run
+/// past its box (and so never off the page).
+pub(crate) fn fit_size(face: &Face, text: &str, max: f32, max_width: f32) -> f32 {
     let w1 = face.text_width(text, 1.0);
     if w1 <= 0.0 {
         max
     } else {
-        (max_width / w1).clamp(min, max)
+        (max_width / w1).min(max)
+    }
+}
+
+/// Breaks `text` at spaces into lines no wider than `max_width` at `size` (a word wider than
+/// the line stays whole on its own line; the caller shrinks it).
+pub(crate) fn wrap(face: &Face, text: &str, size: f32, max_width: f32) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let candidate = if current.is_empty() {
+            word.to_string()
+        } else {
+            format!("{current} {word}")
+        };
+        if current.is_empty() || face.text_width(&candidate, size) <= max_width {
+            current = candidate;
+        } else {
+            lines.push(std::mem::replace(&mut current, word.to_string()));
+        }
+    }
+    if !current.is_empty() {
+        lines.push(current);
+    }
+    lines
+}
+
+/// The holder's name as one line, or — when one line would print below `two_line_at` pt —
+/// two lines split at the space that balances them best. Returns the lines (slices of `name`)
+/// and the size; every line fits in `max_width` at that size.
+pub(crate) fn name_lines<'a>(
+    face: &Face,
+    name: &'a str,
+    max: f32,
+    two_line_at: f32,
+    max_width: f32,
+) -> (Vec<&'a str>, f32) {
+    let one = fit_size(face, name, max, max_width);
+    if one >= two_line_at {
+        return (vec![name], one);
+    }
+    let best = name
+        .char_indices()
+        .filter(|&(_, c)| c == ' ')
+        .map(|(i, _)| {
+            let (a, b) = (name[..i].trim(), name[i + 1..].trim());
+            let widest = face.text_width(a, 1.0).max(face.text_width(b, 1.0));
+            (widest, a, b)
+        })
+        .filter(|(_, a, b)| !a.is_empty() && !b.is_empty())
+        .min_by(|x, y| x.0.total_cmp(&y.0));
+    match best {
+        Some((widest, a, b)) if widest > 0.0 => {
+            let size = (max_width / widest).min(two_line_at + 2.0);
+            if size > one {
+                (vec![a, b], size)
+            } else {
+                (vec![name], one)
+            }
+        }
+        _ => (vec![name], one),
     }
 }
 
@@ -188,16 +249,23 @@ fn rect_fill(x: f32, y: f32, w: f32, h: f32) -> Op {
 }
 
 // ---- vertical rhythm ---------------------------------------------------------
-pub(crate) const Y_INSTITUTE: f32 = 458.0;
-pub(crate) const Y_HEADING: f32 = 412.0;
-pub(crate) const Y_CERTIFY: f32 = 378.0;
-pub(crate) const Y_NAME: f32 = 332.0;
-pub(crate) const Y_NAME_RULE: f32 = 318.0;
-pub(crate) const Y_COMPLETED: f32 = 292.0;
-pub(crate) const Y_COURSE: f32 = 262.0;
-pub(crate) const Y_LEVEL: f32 = 238.0;
-pub(crate) const Y_WHEN: f32 = 214.0;
-pub(crate) const Y_ORG: f32 = 196.0;
+pub(crate) const Y_INSTITUTE: f32 = 482.0;
+pub(crate) const Y_HEADING: f32 = 448.0;
+pub(crate) const Y_CERTIFY: f32 = 421.0;
+/// Baseline of a one-line name; a two-line name sits on `Y_NAME + 13` and `Y_NAME - 13`.
+pub(crate) const Y_NAME: f32 = 381.0;
+pub(crate) const Y_NAME_RULE: f32 = 356.0;
+pub(crate) const Y_COMPLETED: f32 = 334.0;
+pub(crate) const Y_COURSE: f32 = 309.0;
+pub(crate) const Y_LEVEL: f32 = 287.0;
+pub(crate) const Y_WHEN: f32 = 267.0;
+pub(crate) const Y_ORG: f32 = 250.0;
+/// First line of the topics; at most [`TOPIC_LINES`] lines, [`TOPIC_STEP`] apart.
+pub(crate) const Y_TOPICS: f32 = 232.0;
+pub(crate) const TOPIC_STEP: f32 = 11.0;
+pub(crate) const TOPIC_LINES: usize = 4;
+/// Width of the topics block, centred (clear of the QR code below it).
+pub(crate) const TOPICS_W: f32 = 600.0;
 pub(crate) const Y_SIG_RULE: f32 = 118.0;
 pub(crate) const Y_SIG_NAME: f32 = 103.0;
 pub(crate) const Y_SIG_TITLE: f32 = 89.0;
@@ -215,7 +283,6 @@ pub(crate) const QR_TOP: f32 = 178.0;
 pub(crate) const Y_QR_CAPTION: f32 = QR_TOP - QR_SIZE - 11.0;
 pub(crate) const Y_QR_URL: f32 = Y_QR_CAPTION - 10.0;
 
-pub(crate) const HEADING_TOT: &str = "Certified Trainer \u{2014} Training of Trainers";
 pub(crate) const HEADING_COMPLETION: &str = "Certificate of Completion";
 pub(crate) const INSTITUTE: &str = "Institute of Water and Sanitation Development (IWSD)";
 pub(crate) const CERTIFY: &str = "This is to certify that";
@@ -227,6 +294,7 @@ pub(crate) const SCAN: &str = "Scan to verify this certificate";
 pub(crate) fn static_ops(
     faces: &[Face; FACE_COUNT],
     heading: &str,
+    builtin_logo: bool,
 ) -> (Vec<Op>, Vec<Op>, [BTreeSet<char>; FACE_COUNT]) {
     let (w, h) = (page_w(), page_h());
     let mut ops = Vec::with_capacity(64);
@@ -253,7 +321,7 @@ pub(crate) fn static_ops(
     }
     // Thin rules either side of the heading area.
     ops.push(Op::SetFillColor { col: water() });
-    ops.push(rect_fill(w / 2.0 - 180.0, Y_INSTITUTE - 14.0, 360.0, 0.8));
+    ops.push(rect_fill(w / 2.0 - 180.0, Y_INSTITUTE - 8.5, 360.0, 0.8));
     // Signature rule.
     ops.push(Op::SetOutlineColor { col: ink() });
     ops.push(Op::SetOutlineThickness { pt: Pt(0.7) });
@@ -280,23 +348,23 @@ pub(crate) fn static_ops(
     });
     ops.push(Op::RestoreGraphicsState);
 
-    // Logo, top centre.
-    let logo_h = 62.0;
-    let logo_w = logo_h * logo::LOGO_W / logo::LOGO_H;
-    logo::logo_ops(
-        w / 2.0 - logo_w / 2.0,
-        h - 50.0 - logo_h,
-        logo_h,
-        water(),
-        &mut ops,
-    );
+    // Logo, top centre (a configured logo is placed per page instead, see `logo_box`).
+    if builtin_logo {
+        let logo_w = LOGO_H * logo::LOGO_W / logo::LOGO_H;
+        logo::logo_ops(
+            w / 2.0 - logo_w / 2.0,
+            LOGO_BOTTOM,
+            LOGO_H,
+            water(),
+            &mut ops,
+        );
+    }
 
     let cx = w / 2.0;
     let heading_size = fit_size(
         &faces[FaceKind::SerifBold as usize],
         heading,
-        30.0,
-        16.0,
+        28.0,
         w - 160.0,
     );
     let lines = [
@@ -321,7 +389,7 @@ pub(crate) fn static_ops(
         place(
             faces,
             FaceKind::Sans,
-            13.0,
+            12.5,
             Align::Center(cx),
             Y_CERTIFY,
             grey(),
@@ -347,23 +415,94 @@ pub(crate) fn static_ops(
     (ops, text, chars)
 }
 
+/// Bottom edge and height of the logo (built-in or configured), top centre.
+pub(crate) const LOGO_BOTTOM: f32 = 500.0;
+pub(crate) const LOGO_H: f32 = 46.0;
+/// Widest a configured logo may be.
+pub(crate) const LOGO_MAX_W: f32 = 180.0;
+/// Tallest a signature image may be (it stands on the signature line).
+pub(crate) const SIGNATURE_MAX_H: f32 = 50.0;
+
+/// Where a configured logo goes: (x, y, w, h).
+pub(crate) fn logo_box(img: &RasterImage) -> (f32, f32, f32, f32) {
+    img.fit(page_w() / 2.0, LOGO_BOTTOM, LOGO_MAX_W, LOGO_H)
+}
+
+/// Where the signature image goes: on the signature line, centred over it.
+pub(crate) fn signature_box(img: &RasterImage) -> (f32, f32, f32, f32) {
+    img.fit(
+        (SIG_X0 + SIG_X1) / 2.0,
+        Y_SIG_RULE + 1.5,
+        SIG_X1 - SIG_X0 - 20.0,
+        SIGNATURE_MAX_H,
+    )
+}
+
 /// Owned strings for the dynamic lines (so `Line` can borrow them).
 pub(crate) struct DynamicText {
     pub completed: String,
     pub course: String,
     pub level: &'static str,
     pub when: String,
-    pub org: Option<String>,
+    pub org_and_trainer: Option<String>,
+    /// "Topics covered: …", wrapped.
+    pub topics: Vec<String>,
+    pub topics_size: f32,
     pub number: String,
     pub issued: String,
 }
 
 impl DynamicText {
-    pub fn new(d: &CertificateData) -> Self {
-        let days = (d.end_date - d.start_date).num_days() + 1;
-        let completed = match days_word(days) {
+    pub fn new(faces: &[Face; FACE_COUNT], d: &CertificateData) -> Self {
+        let completed = match days_word(d.duration_days as i64) {
             Some(w) => format!("has successfully completed the {w}-day course"),
             None => "has successfully completed the course".to_string(),
+        };
+        let org = d
+            .organisation
+            .as_ref()
+            .map(|o| o.trim())
+            .filter(|o| !o.is_empty())
+            .map(|o| format!("Organisation: {o}"));
+        let lead = d
+            .lead_trainer
+            .as_ref()
+            .map(|t| t.trim())
+            .filter(|t| !t.is_empty())
+            .map(|t| format!("Lead trainer: {t}"));
+        let org_and_trainer = match (org, lead) {
+            (Some(o), Some(l)) => Some(format!("{o} \u{00B7} {l}")),
+            (o, l) => o.or(l),
+        };
+        let topics: Vec<&str> = d
+            .topics
+            .iter()
+            .map(|t| t.trim())
+            .filter(|t| !t.is_empty())
+            .collect();
+        let (topics, topics_size) = if topics.is_empty() {
+            (Vec::new(), 0.0)
+        } else {
+            let text = format!("Topics covered: {}", topics.join(" \u{00B7} "));
+            let sans = &faces[FaceKind::Sans as usize];
+            let mut size = 9.0;
+            loop {
+                let lines = wrap(sans, &text, size, TOPICS_W);
+                let widest = lines
+                    .iter()
+                    .map(|l| sans.text_width(l, size))
+                    .fold(0.0, f32::max);
+                if (lines.len() <= TOPIC_LINES && widest <= TOPICS_W) || size <= 3.0 {
+                    // A single unbreakable word wider than the block: shrink to fit.
+                    let size = if widest > TOPICS_W {
+                        size * TOPICS_W / widest
+                    } else {
+                        size
+                    };
+                    break (lines.into_iter().take(TOPIC_LINES).collect(), size);
+                }
+                size -= 0.5;
+            }
         };
         DynamicText {
             completed,
@@ -378,18 +517,22 @@ impl DynamicText {
                     d.venue.trim()
                 )
             },
-            org: d
-                .organisation
-                .as_ref()
-                .filter(|o| !o.trim().is_empty())
-                .map(|o| format!("Organisation: {o}")),
+            org_and_trainer,
+            topics,
+            topics_size,
             number: format!("Certificate No. {}", d.number),
             issued: format!("Issued on {}", long_date(d.issued_on)),
         }
     }
 }
 
-/// Place every line whose content depends on the certificate data.
+/// Widest the holder's name may be (the page less a margin inside the border on each side).
+pub(crate) fn name_max_width() -> f32 {
+    page_w() - 150.0
+}
+
+/// Place every line whose content depends on the certificate data. Returns the lines and the
+/// width of the widest line of the holder's name (for the rule under it).
 pub(crate) fn dynamic_lines<'a>(
     faces: &[Face; FACE_COUNT],
     d: &'a CertificateData,
@@ -398,30 +541,41 @@ pub(crate) fn dynamic_lines<'a>(
     let w = page_w();
     let cx = w / 2.0;
     let body_w = w - 160.0;
-    let fit = |k: FaceKind, s: &str, max: f32, min: f32, width: f32| {
-        fit_size(&faces[k as usize], s, max, min, width)
-    };
+    let fit =
+        |k: FaceKind, s: &str, max: f32, width: f32| fit_size(&faces[k as usize], s, max, width);
+    let serif = &faces[FaceKind::SerifBold as usize];
 
-    let name_size = fit(FaceKind::SerifBold, &d.holder_name, 34.0, 12.0, w - 150.0);
-    let name_w = faces[FaceKind::SerifBold as usize].text_width(&d.holder_name, name_size);
+    let (names, name_size) = name_lines(serif, d.holder_name.trim(), 32.0, 22.0, name_max_width());
+    let name_w = names
+        .iter()
+        .map(|n| serif.text_width(n, name_size))
+        .fold(0.0, f32::max);
     let sig_cx = (SIG_X0 + SIG_X1) / 2.0;
     let sig_w = SIG_X1 - SIG_X0 + 20.0;
-    let url_size = fit(FaceKind::Sans, &d.verification_url, 6.5, 4.0, 200.0);
+    let url_size = fit(FaceKind::Sans, &d.verification_url, 6.5, 200.0);
 
-    let mut lines = vec![
-        place(
+    let mut lines = Vec::with_capacity(16);
+    let name_ys: &[f32] = if names.len() == 1 {
+        &[Y_NAME]
+    } else {
+        &[Y_NAME + 13.0, Y_NAME - 13.0]
+    };
+    for (name, &y) in names.iter().zip(name_ys) {
+        lines.push(place(
             faces,
             FaceKind::SerifBold,
             name_size,
             Align::Center(cx),
-            Y_NAME,
+            y,
             navy(),
-            &d.holder_name,
-        ),
+            name,
+        ));
+    }
+    lines.extend([
         place(
             faces,
             FaceKind::Sans,
-            13.0,
+            12.5,
             Align::Center(cx),
             Y_COMPLETED,
             grey(),
@@ -430,7 +584,7 @@ pub(crate) fn dynamic_lines<'a>(
         place(
             faces,
             FaceKind::SerifBold,
-            fit(FaceKind::SerifBold, &t.course, 20.0, 9.0, body_w),
+            fit(FaceKind::SerifBold, &t.course, 19.0, body_w),
             Align::Center(cx),
             Y_COURSE,
             ink(),
@@ -439,7 +593,7 @@ pub(crate) fn dynamic_lines<'a>(
         place(
             faces,
             FaceKind::SerifBold,
-            13.0,
+            fit(FaceKind::SerifBold, t.level, 12.5, body_w),
             Align::Center(cx),
             Y_LEVEL,
             water(),
@@ -448,29 +602,40 @@ pub(crate) fn dynamic_lines<'a>(
         place(
             faces,
             FaceKind::Sans,
-            fit(FaceKind::Sans, &t.when, 12.0, 7.0, body_w),
+            fit(FaceKind::Sans, &t.when, 11.0, body_w),
             Align::Center(cx),
             Y_WHEN,
             ink(),
             &t.when,
         ),
-    ];
-    if let Some(org) = &t.org {
+    ]);
+    if let Some(org) = &t.org_and_trainer {
         lines.push(place(
             faces,
             FaceKind::Sans,
-            fit(FaceKind::Sans, org, 11.0, 7.0, body_w),
+            fit(FaceKind::Sans, org, 10.0, body_w),
             Align::Center(cx),
             Y_ORG,
             grey(),
             org,
         ));
     }
+    for (i, topic_line) in t.topics.iter().enumerate() {
+        lines.push(place(
+            faces,
+            FaceKind::Sans,
+            t.topics_size,
+            Align::Center(cx),
+            Y_TOPICS - i as f32 * TOPIC_STEP,
+            ink(),
+            topic_line,
+        ));
+    }
     lines.extend([
         place(
             faces,
             FaceKind::SerifBold,
-            fit(FaceKind::SerifBold, &d.signatory_name, 11.0, 6.0, sig_w),
+            fit(FaceKind::SerifBold, &d.signatory_name, 11.0, sig_w),
             Align::Center(sig_cx),
             Y_SIG_NAME,
             ink(),
@@ -479,7 +644,7 @@ pub(crate) fn dynamic_lines<'a>(
         place(
             faces,
             FaceKind::Sans,
-            fit(FaceKind::Sans, &d.signatory_title, 9.5, 6.0, sig_w),
+            fit(FaceKind::Sans, &d.signatory_title, 9.5, sig_w),
             Align::Center(sig_cx),
             Y_SIG_TITLE,
             grey(),
@@ -488,7 +653,7 @@ pub(crate) fn dynamic_lines<'a>(
         place(
             faces,
             FaceKind::Sans,
-            fit(FaceKind::Sans, &t.number, 9.5, 6.0, 220.0),
+            fit(FaceKind::Sans, &t.number, 9.5, 220.0),
             Align::Center(cx),
             Y_FOOT_1,
             ink(),
@@ -530,17 +695,16 @@ pub(crate) fn name_rule_ops(name_w: f32, ops: &mut Vec<Op>) {
 
 pub(crate) fn level_words(l: Level) -> &'static str {
     match l {
-        Level::Tot => "Training of Trainers",
-        Level::Cascade => "Cascade workshop",
+        Level::Tot => "Training of Trainers \u{2014} certified to train others",
+        Level::Cascade => "Cascade workshop for council staff and community leaders",
         Level::Community => "Community workshop",
     }
 }
 
-pub(crate) fn heading(l: Level) -> &'static str {
-    match l {
-        Level::Tot => HEADING_TOT,
-        Level::Cascade | Level::Community => HEADING_COMPLETION,
-    }
+/// The heading: the same for every level (the level line below says which), so that no
+/// phrase is printed twice.
+pub(crate) fn heading(_: Level) -> &'static str {
+    HEADING_COMPLETION
 }
 
 fn days_word(n: i64) -> Option<String> {
@@ -612,33 +776,62 @@ mod tests {
     }
 
     #[test]
-    fn long_name_is_shrunk_to_fit_and_centred() {
+    fn a_long_name_wraps_or_shrinks_and_stays_centred() {
         let faces = faces();
         let short = CertificateData::sample();
-        let text = DynamicText::new(&short);
+        let text = DynamicText::new(&faces, &short);
         let (lines, w) = dynamic_lines(&faces, &short, &text);
-        assert_eq!(lines[0].size, 34.0, "short names keep the full size");
+        assert_eq!(lines[0].size, 32.0, "short names keep the full size");
         assert!(
             (lines[0].x + w / 2.0 - page_w() / 2.0).abs() < 0.01,
             "centred on the page"
         );
 
+        // A long name with spaces: two balanced lines, each inside the margins.
         let mut d = CertificateData::sample();
         d.holder_name =
-            "Tinotenda Nyasha Chipo Mukanyangadze-Makoni Chiwenga Ndlovu Mhlanga".into();
-        let text = DynamicText::new(&d);
+            "Tinotenda Nyasha Chipo Mukanyangadze-Makoni Chiwenga Ndlovu Mhlanga Moyo Dube".into();
+        let text = DynamicText::new(&faces, &d);
+        let (lines, _) = dynamic_lines(&faces, &d, &text);
+        let serif = &faces[FaceKind::SerifBold as usize];
+        let (first, second) = (&lines[0], &lines[1]);
+        assert_eq!(format!("{} {}", first.text, second.text), d.holder_name);
+        assert_eq!(first.size, second.size);
+        assert!(first.y > second.y);
+        for l in [first, second] {
+            let lw = serif.text_width(l.text, l.size);
+            assert!(
+                l.x >= 60.0 && l.x + lw <= page_w() - 60.0,
+                "x = {}, w = {lw}",
+                l.x
+            );
+        }
+
+        // No space to break at: one line, shrunk to the width.
+        d.holder_name = "W".repeat(120);
+        let text = DynamicText::new(&faces, &d);
         let (lines, w) = dynamic_lines(&faces, &d, &text);
-        let name = &lines[0];
-        assert_eq!(name.text, d.holder_name);
-        assert!(name.size < 34.0);
-        assert!(
-            name.x >= 60.0 && name.x + w <= page_w() - 60.0,
-            "x = {}, w = {w}",
-            name.x
-        );
+        assert_eq!(lines[0].text, d.holder_name);
+        assert!(w <= name_max_width() + 0.01, "{w}");
         // measured from hmtx: width at the chosen size is the sum of advances
-        let w_check = faces[FaceKind::SerifBold as usize].text_width(&d.holder_name, name.size);
+        let w_check = serif.text_width(&d.holder_name, lines[0].size);
         assert!((w - w_check).abs() < 0.01);
+    }
+
+    #[test]
+    fn topics_wrap_to_at_most_four_lines_inside_their_block() {
+        let faces = faces();
+        let mut d = CertificateData::sample();
+        d.topics = (1..=40)
+            .map(|i| format!("Topic number {i} of the course"))
+            .collect();
+        let text = DynamicText::new(&faces, &d);
+        assert!(text.topics.len() <= TOPIC_LINES && !text.topics.is_empty());
+        let sans = &faces[FaceKind::Sans as usize];
+        for l in &text.topics {
+            assert!(sans.text_width(l, text.topics_size) <= TOPICS_W + 0.01);
+        }
+        assert!(text.topics[0].starts_with("Topics covered: Topic number 1 of the course"));
     }
 
     fn d(y: i32, m: u32, dd: u32) -> NaiveDate {

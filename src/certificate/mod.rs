@@ -28,6 +28,7 @@
 
 mod embed;
 mod font;
+mod image;
 mod layout;
 mod logo;
 mod qr;
@@ -43,6 +44,8 @@ use printpdf::{
     PdfFont, PdfPage, PdfParseErrorSeverity, PdfSaveOptions, Time, XObject, XObjectId,
     XObjectTransform,
 };
+
+pub use image::{Artwork, RasterImage};
 
 use embed::{FontVariant, Packed, StreamBytes, VariantCache};
 use font::Face;
@@ -107,6 +110,12 @@ pub struct CertificateData {
     pub verification_url: String,
     pub signatory_name: String,
     pub signatory_title: String,
+    /// The course's length in days (printed as "five-day course"), never the calendar span.
+    pub duration_days: u32,
+    /// The topics covered, in teaching order.
+    pub topics: Vec<String>,
+    /// The workshop's lead trainer, by name.
+    pub lead_trainer: Option<String>,
 }
 
 impl CertificateData {
@@ -124,9 +133,16 @@ impl CertificateData {
             organisation: Some("City of Harare".into()),
             number: "IWSD-CSSD-2026-000001".into(),
             issued_on: date(8, 30),
-            verification_url: "https://cssd.iwsd.example/api/v1/verify/SAMPLE0001".into(),
+            verification_url: "https://cssd.iwsd.example/verify/SAMPLE0001".into(),
             signatory_name: "Eng. Tendai Moyo".into(),
             signatory_title: "Director, IWSD".into(),
+            duration_days: 5,
+            topics: vec![
+                "Service delivery in local authorities".into(),
+                "Community participation".into(),
+                "Communication and feedback".into(),
+            ],
+            lead_trainer: Some("Nomvula Ndlovu".into()),
         }
     }
 }
@@ -140,7 +156,9 @@ pub enum Level {
 }
 
 impl Level {
-    /// The level in words, as printed: "Training of Trainers", "Cascade workshop", "Community workshop".
+    /// The level in words a participant understands, as printed: "Training of Trainers —
+    /// certified to train others", "Cascade workshop for council staff and community leaders",
+    /// "Community workshop".
     pub fn words(self) -> &'static str {
         layout::level_words(self)
     }
@@ -163,6 +181,9 @@ pub enum RenderError {
     },
     #[error("font error: {0}")]
     Font(String),
+    /// The configured signature image or logo cannot be used.
+    #[error("image: {0}")]
+    Image(String),
     #[error("PDF error: {0}")]
     Pdf(String),
 }
@@ -200,6 +221,8 @@ pub struct CertificateRenderer {
     extra_fonts: VariantCache,
     /// [Cascade/Community, Tot]
     pages: [StaticPage; 2],
+    /// The configured signature and logo.
+    artwork: Artwork,
 }
 
 const FONT_FILES: [&str; FACE_COUNT] = ["DejaVuSans.ttf", "DejaVuSerif-Bold.ttf"];
@@ -218,17 +241,36 @@ impl CertificateRenderer {
         Self::from_font_bytes(read(FONT_FILES[0])?, read(FONT_FILES[1])?)
     }
 
+    /// Like [`CertificateRenderer::from_assets_dir`], printing the given signature and logo.
+    pub fn from_assets_dir_with(dir: &Path, artwork: Artwork) -> Result<Self, RenderError> {
+        let read = |name: &str| {
+            let p = dir.join("fonts").join(name);
+            std::fs::read(&p).map_err(|e| RenderError::Font(format!("{}: {e}", p.display())))
+        };
+        Self::with_artwork(read(FONT_FILES[0])?, read(FONT_FILES[1])?, artwork)
+    }
+
     /// `regular` (DejaVu Sans) draws the body text; `bold` (DejaVu Serif Bold)
     /// draws the institute line, heading, holder name, course, level and
     /// signatory name. Both must be TrueType (`glyf`) fonts.
     pub fn from_font_bytes(regular: Vec<u8>, bold: Vec<u8>) -> Result<Self, RenderError> {
+        Self::with_artwork(regular, bold, Artwork::default())
+    }
+
+    /// Like [`CertificateRenderer::from_font_bytes`], printing the given signature image above
+    /// the signature line and the given logo instead of the built-in mark.
+    pub fn with_artwork(
+        regular: Vec<u8>,
+        bold: Vec<u8>,
+        artwork: Artwork,
+    ) -> Result<Self, RenderError> {
         let parse = |b: Vec<u8>, n: &str| {
             Face::parse(b).map_err(|e| RenderError::Font(format!("{n}: {e}")))
         };
         let faces = [parse(regular, "regular")?, parse(bold, "bold")?];
         let mk = |l: Level| -> Result<StaticPage, RenderError> {
             let h = layout::heading(l);
-            let (graphics, text, chars) = layout::static_ops(&faces, h);
+            let (graphics, text, chars) = layout::static_ops(&faces, h, artwork.logo.is_none());
             for (k, set) in chars.iter().enumerate() {
                 if let Some(c) = set.iter().copied().find(|&c| faces[k].glyph(c).is_none()) {
                     return Err(RenderError::Font(format!(
@@ -255,6 +297,8 @@ impl CertificateRenderer {
         }
         // Separators used in the dates / venue line.
         repertoire[FaceKind::Sans as usize].extend(['\u{2013}', '\u{00B7}']);
+        // The dash of the level line.
+        repertoire[FaceKind::SerifBold as usize].extend(['\u{2014}']);
 
         let base = [
             Arc::new(FontVariant::new(&faces[0], &repertoire[0])?),
@@ -265,6 +309,7 @@ impl CertificateRenderer {
             base,
             extra_fonts: VariantCache::new(),
             pages,
+            artwork,
         };
         // Self-test, which also packs (compresses once) both base subsets.
         renderer.render(&CertificateData::sample())?;
@@ -317,7 +362,10 @@ impl CertificateRenderer {
                 reason: "is before start_date",
             });
         }
-        let checks: [(&'static str, &str, FaceKind); 9] = [
+        for topic in &d.topics {
+            self.check_field("topics", topic, &[Sans])?;
+        }
+        let checks: [(&'static str, &str, FaceKind); 10] = [
             ("holder_name", &d.holder_name, SerifBold),
             ("course_title", &d.course_title, SerifBold),
             ("course_code", &d.course_code, SerifBold),
@@ -331,6 +379,11 @@ impl CertificateRenderer {
             ("verification_url", &d.verification_url, Sans),
             ("signatory_name", &d.signatory_name, SerifBold),
             ("signatory_title", &d.signatory_title, Sans),
+            (
+                "lead_trainer",
+                d.lead_trainer.as_deref().unwrap_or(""),
+                Sans,
+            ),
         ];
         for (field, text, k) in checks {
             self.check_field(field, text, &[k])?;
@@ -344,7 +397,7 @@ impl CertificateRenderer {
         let page = &self.pages[usize::from(data.level == Level::Tot)];
 
         // Dynamic text, measured and placed.
-        let text = layout::DynamicText::new(data);
+        let text = layout::DynamicText::new(&self.faces, data);
         let (lines, name_w) = layout::dynamic_lines(&self.faces, data, &text);
         let (qr_n, qr_rects) = qr::qr_rects(&data.verification_url)?;
 
@@ -370,6 +423,14 @@ impl CertificateRenderer {
             layout::QR_TOP,
             layout::QR_SIZE,
         ));
+        let signature_id = XObjectId("Signature".to_string());
+        let logo_id = XObjectId("Logo".to_string());
+        if let Some(sig) = &self.artwork.signature {
+            ops.push(image::image_use(&signature_id, layout::signature_box(sig)));
+        }
+        if let Some(logo) = &self.artwork.logo {
+            ops.push(image::image_use(&logo_id, layout::logo_box(logo)));
+        }
         ops.push(Op::RestoreGraphicsState);
         ops.extend_from_slice(&page.text);
         let is_extra = |f: FaceKind, c: char| !self.base[f as usize].char_gid.contains_key(&c);
@@ -401,6 +462,15 @@ impl CertificateRenderer {
             .xobjects
             .map
             .insert(qr_id, qr::qr_form(qr_n, &qr_rects));
+        if let Some(sig) = &self.artwork.signature {
+            doc.resources
+                .xobjects
+                .map
+                .insert(signature_id, sig.xobject());
+        }
+        if let Some(logo) = &self.artwork.logo {
+            doc.resources.xobjects.map.insert(logo_id, logo.xobject());
+        }
         let mut variants: Vec<Arc<FontVariant>> = Vec::with_capacity(2 * FACE_COUNT);
         for (k, face) in self.faces.iter().enumerate() {
             for (extra, used) in [(false, &base_used[k]), (true, &extra_used[k])] {
@@ -647,6 +717,9 @@ fn data_fingerprint(d: &CertificateData) -> Vec<u8> {
         &d.verification_url,
         &d.signatory_name,
         &d.signatory_title,
+        &d.duration_days.to_string(),
+        &d.topics.join("\u{1E}"),
+        d.lead_trainer.as_deref().unwrap_or("\u{0}"),
     ] {
         s.push_str(part);
         s.push('\u{1F}');

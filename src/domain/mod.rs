@@ -19,6 +19,7 @@ pub mod outreach;
 pub mod participant;
 pub mod schedule;
 pub mod text;
+pub mod status_list;
 pub mod workshop;
 
 use sea_orm::DbErr;

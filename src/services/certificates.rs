@@ -179,6 +179,7 @@ pub async fn issue_for_workshop(
             .map(|o| o.name),
         None => None,
     };
+    let lead_trainer = super::credentials::lead_trainer(&txn, workshop_id).await?;
     let now = Utc::now();
     let issued_on = crate::domain::schedule::local_today();
     let mut skipped = Vec::new();
@@ -233,6 +234,9 @@ pub async fn issue_for_workshop(
                     verification_url: verification_url(&settings.public_url, &code),
                     signatory_name: settings.signatory_name.clone(),
                     signatory_title: settings.signatory_title.clone(),
+                    duration_days: course.duration_days.max(1) as u32,
+                    topics: course.topic_list(),
+                    lead_trainer: lead_trainer.clone(),
                 },
             ));
         }
@@ -253,6 +257,7 @@ pub async fn issue_for_workshop(
         .collect();
     let (mut emails_queued, mut emails_skipped) = (0, Vec::new());
     let mut issued = Vec::with_capacity(drafts.len());
+    let mut credentials = Vec::with_capacity(drafts.len());
     for ((r, code, data), pdf) in drafts.into_iter().zip(pdfs) {
         let pdf = pdf.map_err(|e| match e {
             RenderError::MissingGlyph {
@@ -306,6 +311,16 @@ pub async fn issue_for_workshop(
             audit::snapshot(&saved),
         )
         .await?;
+        credentials.push((
+            saved.id,
+            super::credentials::IssueDetails {
+                email: emails.get(&saved.participant_id).cloned().flatten(),
+                topics: course.topic_list(),
+                duration_days: course.duration_days,
+                criteria: super::credentials::criteria_in_words(&course),
+                lead_trainer_name: lead_trainer.clone(),
+            },
+        ));
         match emails.get(&saved.participant_id).cloned().flatten() {
             Some(address) => {
                 if mail::outbox::queue_certificate_once(&txn, &saved, &address).await? {
@@ -320,6 +335,7 @@ pub async fn issue_for_workshop(
         }
         issued.push(saved);
     }
+    super::credentials::record_issue(&txn, &credentials).await?;
     tallies::refresh_workshop(&txn, workshop_id).await?;
     txn.commit().await?;
     Ok(IssueOutcome {
@@ -458,6 +474,7 @@ pub async fn revoke(
     model.revoked_at = Set(Some(Utc::now()));
     model.revoked_reason = Set(Some(reason));
     let revoked = model.update(&txn).await?;
+    super::credentials::mark_revoked(&txn, id).await?;
     audit::record(
         &txn,
         actor,

@@ -9,6 +9,7 @@ pub mod cascade;
 pub mod certificates;
 pub mod courses;
 pub mod duplicates;
+pub mod credentials;
 pub mod enrolments;
 pub mod evaluations;
 pub mod holidays;

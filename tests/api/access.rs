@@ -83,6 +83,8 @@ fn rule(operation_id: &str) -> Option<Rule> {
         "mark_attendance" | "record_assessments" => Rule::Only(MARKERS),
         "verify_certificate" => Rule::Public,
         "get_certificate" | "get_certificate_pdf" | "list_my_certificates" => Rule::AnyCaller,
+        "get_certificate_credential" => Rule::AnyCaller,
+        "get_issuer" | "get_jwks" | "get_status_list" | "verify_credential" => Rule::Public,
         "issue_certificates"
         | "list_certificates"
         | "revoke_certificate"

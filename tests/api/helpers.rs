@@ -117,7 +117,15 @@ pub fn test_config(database_url: String) -> Config {
     config.outbox_dir = std::env::temp_dir().join(format!("cssd-outbox-{}", random_suffix()));
     config.admin_email = Some(ADMIN_EMAIL.into());
     config.admin_password = Some(ADMIN_PASSWORD.into());
+    // A committed test key: generating an RSA key per test app would cost every test time.
+    config.signing_key_file = Some(signing_key_fixture());
     config
+}
+
+/// The committed RSA key the test apps sign credentials with (tests that exercise key
+/// generation and rotation unset it).
+pub fn signing_key_fixture() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/signing-key.pem")
 }
 
 /// Starts an app on a fresh database.

@@ -8,6 +8,7 @@ mod certificates;
 mod courses;
 mod demo_calendar;
 mod duplicates;
+mod credentials;
 mod emails;
 mod enrolments;
 mod errors;
