@@ -94,7 +94,9 @@ fn rule(operation_id: &str) -> Option<Rule> {
         "create_evaluation" => Rule::Only(&[Admin, Participant, KeyAdmin]),
         "get_evaluation_summary" | "get_evaluations_csv" => Rule::Only(&[Admin, Trainer, KeyAdmin]),
         "create_outreach" => Rule::Only(&[Admin, Trainer, Participant, KeyAdmin]),
-        "list_outreach" => Rule::Only(&[Admin, Trainer, Participant, KeyRead, KeyAdmin]),
+        // Trainers read only what the contract lists for their own workshops; outreach lists
+        // are for administrators, readers and the participants themselves.
+        "list_outreach" => Rule::Only(&[Admin, Participant, KeyRead, KeyAdmin]),
         "get_summary_report" | "get_summary_report_csv" => Rule::Only(ROSTER_READERS),
         "get_workshop_roster_csv" => Rule::Only(ROSTER_READERS),
         "get_certificates_csv" => Rule::Only(CERTIFIERS),
