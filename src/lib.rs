@@ -15,6 +15,7 @@ pub mod domain;
 pub mod error;
 pub mod idempotency;
 pub mod mail;
+pub mod revocation;
 pub mod seed;
 pub mod services;
 pub mod testing;
@@ -99,6 +100,10 @@ impl Application {
 
     /// Builds on an already connected state (used when several apps share one database).
     pub fn with_state(state: AppState, listener: std::net::TcpListener) -> anyhow::Result<Self> {
+        if follows_revocations(&state) {
+            // Not until `run` listens for revocations made by other processes.
+            state.auth_cache.suspend();
+        }
         listener.set_nonblocking(true)?;
         let local_addr = listener.local_addr()?;
         let acceptor = TcpAcceptor::from_std(listener)?;
@@ -119,17 +124,24 @@ impl Application {
         &self.state
     }
 
-    /// Serves (and, unless configured off, sends queued mail) until `shutdown` resolves, then
-    /// lets in-flight requests finish (up to 10 s) and the mail worker finish the message in hand.
+    /// Serves (and, unless configured off, sends queued mail; on PostgreSQL, follows credential
+    /// revocations made by other processes) until `shutdown` resolves, then lets in-flight
+    /// requests finish (up to 10 s) and the mail worker finish the message in hand.
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send) -> std::io::Result<()> {
         let endpoint = endpoint(self.state.clone());
         let (stop_worker, stopped) = tokio::sync::watch::channel(false);
         let worker = if self.state.config.mail_worker {
             let worker = self.state.mail_worker().map_err(std::io::Error::other)?;
-            Some(tokio::spawn(worker.run(stopped)))
+            Some(tokio::spawn(worker.run(stopped.clone())))
         } else {
             None
         };
+        // On PostgreSQL other processes may revoke credentials: remembered tokens are used only
+        // while this process hears about it.
+        let revocations = follows_revocations(&self.state).then(|| {
+            let (db, cache) = (self.state.db.clone(), self.state.auth_cache.clone());
+            tokio::spawn(async move { revocation::follow(&db, cache, stopped).await })
+        });
         tracing::info!(addr = %self.local_addr, "serving; Swagger UI at /docs");
         let shutdown = async move {
             shutdown.await;
@@ -145,9 +157,19 @@ impl Application {
         {
             tracing::warn!("mail worker did not stop within 60 s");
         }
+        if let Some(listener) = revocations {
+            let _ = tokio::time::timeout(Duration::from_secs(10), listener).await;
+        }
         self.state.db.clone().close().await.ok();
         Ok(())
     }
+}
+
+/// Whether this process must listen for credential revocations before it may use remembered
+/// tokens: on PostgreSQL, where other processes may share the database, when tokens are
+/// remembered at all.
+fn follows_revocations(state: &AppState) -> bool {
+    db::is_postgres(&state.db) && state.auth_cache.is_enabled()
 }
 
 /// The certificate renderer with the fonts committed in `assets/fonts/`, compiled into the

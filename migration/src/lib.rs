@@ -13,6 +13,7 @@ mod m20261128_000004_attendance_and_assessments;
 mod m20261128_000005_certificates;
 mod m20261128_000006_email_outbox;
 mod m20261128_000007_report_tallies;
+mod m20261130_010001_user_deactivation;
 
 /// The ordered list of all migrations.
 pub struct Migrator;
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000005_certificates::Migration),
             Box::new(m20261128_000006_email_outbox::Migration),
             Box::new(m20261128_000007_report_tallies::Migration),
+            Box::new(m20261130_010001_user_deactivation::Migration),
         ]
     }
 }
