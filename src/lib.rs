@@ -77,10 +77,15 @@ impl Application {
     /// Connects and migrates the database, and takes over `listener`.
     pub async fn build(config: Config, listener: std::net::TcpListener) -> anyhow::Result<Self> {
         let db = db::connect(&config.database_url, config.db_max_connections).await?;
-        if let (Some(email), Some(password)) = (&config.admin_email, &config.admin_password)
-            && let Some(admin) = accounts::bootstrap_admin(&db, email, password).await?
-        {
-            tracing::info!(email = %admin.email, "created the first administrator");
+        if let (Some(email), Some(password)) = (&config.admin_email, &config.admin_password) {
+            // One instance at a time, so that instances started together create one administrator.
+            let startup = db::startup_lock(&db).await?;
+            if let Some(admin) = accounts::bootstrap_admin(&db, email, password).await? {
+                tracing::info!(email = %admin.email, "created the first administrator");
+            }
+            if let Some(startup) = startup {
+                startup.commit().await?;
+            }
         }
         tokio::task::spawn_blocking(accounts::warm_up).await?;
         let renderer = tokio::task::spawn_blocking(certificate_renderer).await??;

@@ -428,3 +428,42 @@ async fn the_revocation_listener_reconnects_when_its_connection_drops() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn instances_started_together_on_a_new_database_migrate_it_once() {
+    use cssd::{Application, testing::ScratchDatabase};
+    let Some(server) = std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| u.starts_with("postgres"))
+    else {
+        eprintln!(
+            "instances_started_together_on_a_new_database_migrate_it_once: skipped on SQLite — \
+             several instances share a PostgreSQL database; run with TEST_DATABASE_URL=postgres://…"
+        );
+        return;
+    };
+    let (_database, url) = ScratchDatabase::create(Some(server), "cssd_test").await;
+    let build = || {
+        let config = crate::helpers::test_config(url.clone());
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        Application::build(config, listener)
+    };
+    let (first, second, third) = tokio::join!(build(), build(), build());
+    let apps: Vec<Application> = [first, second, third]
+        .into_iter()
+        .map(|built| built.expect("every instance starts"))
+        .collect();
+    use sea_orm::{ConnectionTrait, Statement};
+    let db = &apps[0].state().db;
+    let admins = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT COUNT(*) AS n FROM app_user WHERE role = 'admin'",
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get::<i64>("", "n")
+        .unwrap();
+    assert_eq!(admins, 1, "one first administrator, not one per instance");
+}
