@@ -12,7 +12,7 @@
 //!    warm-up);
 //! 3. one attendance register of 35 participants × 5 days (175 marks) written with
 //!    `PUT /api/v1/workshops/{id}/attendance`, 30 times with alternating statuses;
-//! 4. certificates for a whole workshop: 5 completed workshops of 35 who all passed, each issued
+//! 4. certificates for a whole workshop: 10 completed workshops of 35 who all passed, each issued
 //!    its 35 certificates with one `POST /api/v1/workshops/{id}/certificates`.
 //!
 //! Every phase is bounded by a request count and a time limit.
@@ -52,7 +52,7 @@ const GET_DURATION: Duration = Duration::from_secs(5);
 const GET_MAX_REQUESTS: usize = 5_000_000;
 const ATTENDANCE_RUNS: usize = 30;
 const ATTENDANCE_TIME_LIMIT: Duration = Duration::from_secs(60);
-const CERTIFICATE_RUNS: usize = 5;
+const CERTIFICATE_RUNS: usize = 10;
 
 /// A fresh database: on the PostgreSQL server of `BENCH_DATABASE_URL` when set, else SQLite.
 async fn fresh_database() -> (String, ScratchDatabase) {
