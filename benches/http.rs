@@ -11,7 +11,9 @@
 //! 2. authenticated `GET /api/v1/workshops/{id}` from 16 concurrent tasks for 5 s (after 1 s of
 //!    warm-up);
 //! 3. one attendance register of 35 participants × 5 days (175 marks) written with
-//!    `PUT /api/v1/workshops/{id}/attendance`, 30 times with alternating statuses.
+//!    `PUT /api/v1/workshops/{id}/attendance`, 30 times with alternating statuses;
+//! 4. certificates for a whole workshop: 10 completed workshops of 35 who all passed, each issued
+//!    its 35 certificates with one `POST /api/v1/workshops/{id}/certificates`.
 //!
 //! Every phase is bounded by a request count and a time limit.
 //!
@@ -50,6 +52,7 @@ const GET_DURATION: Duration = Duration::from_secs(5);
 const GET_MAX_REQUESTS: usize = 5_000_000;
 const ATTENDANCE_RUNS: usize = 30;
 const ATTENDANCE_TIME_LIMIT: Duration = Duration::from_secs(60);
+const CERTIFICATE_RUNS: usize = 10;
 
 /// A fresh database: on the PostgreSQL server of `BENCH_DATABASE_URL` when set, else SQLite.
 async fn fresh_database() -> (String, ScratchDatabase) {
@@ -259,6 +262,7 @@ async fn run() {
     let enrol = enrolment_phase(&bench, course_id).await;
     let get = get_phase(&bench, enrol.workshop_id).await;
     let attendance = attendance_phase(&bench, course_id).await;
+    let certificates = certificate_phase(&bench, course_id).await;
 
     println!();
     println!(
@@ -285,6 +289,7 @@ async fn run() {
         "{:<44} {:>9} {:>9} {:>9.2} {:>9}",
         "  first PUT (175 inserts)", 1, "", attendance.first_ms, ""
     );
+    row("POST certificates, 35 per workshop", &certificates);
     println!();
     println!(
         "enrolment: {} enrolled + {} waitlisted, seats checked in every workshop",
@@ -293,6 +298,10 @@ async fn run() {
     println!(
         "attendance register: median {:.2} ms, p95 {:.2} ms (target: well under 100 ms)",
         attendance.updates.p50_ms, attendance.updates.p95_ms
+    );
+    println!(
+        "certificates: 35 issued in one request, median {:.2} ms, p95 {:.2} ms",
+        certificates.p50_ms, certificates.p95_ms
     );
 
     let _ = stop.send(());
@@ -539,4 +548,70 @@ async fn attendance_phase(bench: &Arc<Bench>, course_id: i64) -> AttendanceResul
         first_ms: ms(first),
         updates: Summary::new(latencies, began.elapsed()),
     }
+}
+
+/// A completed past workshop of 35 who attended every day and passed the post-test.
+async fn passed_workshop(bench: &Arc<Bench>, course_id: i64, run: usize) -> i64 {
+    let workshop = bench
+        .workshop(course_id, past_monday(), &format!("Bench graduation {run}"))
+        .await;
+    let participants = bench
+        .import_participants(&format!("Graduate {run}"), CAPACITY as usize)
+        .await;
+    let mut marks = Vec::new();
+    let mut scores = Vec::new();
+    for p in participants {
+        let e = bench
+            .post_created(
+                &format!("/api/v1/workshops/{workshop}/enrolments"),
+                json!({"participant_id": p}),
+            )
+            .await["id"]
+            .as_i64()
+            .expect("enrolment id");
+        marks
+            .extend((1..=5).map(|day| json!({"enrolment_id": e, "day": day, "status": "present"})));
+        scores.push(json!({"enrolment_id": e, "kind": "post_test", "score": 80, "max_score": 100}));
+    }
+    for (path, records) in [("attendance", marks), ("assessments", scores)] {
+        let req = bench
+            .client
+            .put(bench.url(&format!("/api/v1/workshops/{workshop}/{path}")))
+            .json(&json!({"records": records}));
+        let (status, _, text) = send(req).await;
+        assert_eq!(status, StatusCode::OK, "PUT {path}: {text}");
+    }
+    let req = bench
+        .client
+        .post(bench.url(&format!("/api/v1/workshops/{workshop}/complete")))
+        .json(&json!({}));
+    let (status, _, text) = send(req).await;
+    assert_eq!(status, StatusCode::OK, "complete: {text}");
+    workshop
+}
+
+/// Issues the 35 certificates of each of 5 completed workshops, one request per workshop.
+async fn certificate_phase(bench: &Arc<Bench>, course_id: i64) -> Summary {
+    println!(
+        "4. POST /api/v1/workshops/{{id}}/certificates: 35 certificates, {CERTIFICATE_RUNS} workshops ..."
+    );
+    let mut workshops = Vec::with_capacity(CERTIFICATE_RUNS);
+    for run in 0..CERTIFICATE_RUNS {
+        workshops.push(passed_workshop(bench, course_id, run).await);
+    }
+    let began = Instant::now();
+    let mut latencies = Vec::with_capacity(CERTIFICATE_RUNS);
+    for workshop in workshops {
+        let path = format!("/api/v1/workshops/{workshop}/certificates");
+        let t = Instant::now();
+        let (status, body, text) = send(bench.client.post(bench.url(&path)).json(&json!({}))).await;
+        latencies.push(t.elapsed());
+        assert_eq!(status, StatusCode::OK, "POST {path}: {text}");
+        assert_eq!(
+            body["issued"].as_array().map(Vec::len),
+            Some(CAPACITY as usize),
+            "not every certificate was issued: {text}"
+        );
+    }
+    Summary::new(latencies, began.elapsed())
 }

@@ -8,9 +8,15 @@
 //! All guards share one bearer security scheme in the spec.
 //!
 //! A token found valid is remembered for a few seconds ([`AuthCache`]), so that a read is one
-//! database query, not two.
+//! database query, not two; revocations reach the cache of every process ([`crate::revocation`]).
 
-use std::time::Duration;
+use std::{
+    sync::{
+        Arc,
+        atomic::{AtomicBool, AtomicU64, Ordering},
+    },
+    time::Duration,
+};
 
 use chrono::Utc;
 use poem::Request;
@@ -20,17 +26,29 @@ use crate::{
     AppState,
     domain::access::{Actor, Permission, Principal},
     error::ApiError,
+    revocation::Revocation,
     services::accounts::{self, Authenticated},
 };
 
 /// Bearer tokens recently found valid, by their SHA-256 (the token itself is not kept).
 ///
 /// Only valid tokens are remembered, each for at most the configured time and never past its
-/// session's expiry. Logging out and revoking a key forget at once in this process; another
-/// process sharing the same PostgreSQL database notices within the configured time.
+/// session's expiry. Logging out, revoking a key and changing a user forget the affected tokens
+/// at once in this process; on PostgreSQL every other process sharing the database forgets them
+/// too as soon as the change commits ([`crate::revocation`]), and a process that is not
+/// listening for such announcements does not use what it remembered.
 #[derive(Clone)]
 pub struct AuthCache {
     cache: Option<moka::sync::Cache<String, Authenticated>>,
+    state: Arc<CacheState>,
+}
+
+struct CacheState {
+    /// Bumped by every forgetting: an answer looked up while something was forgotten is not
+    /// remembered, since it may predate the revocation.
+    generation: AtomicU64,
+    /// Whether remembered answers may be used (off while revocations cannot be heard).
+    trusted: AtomicBool,
 }
 
 impl AuthCache {
@@ -41,9 +59,37 @@ impl AuthCache {
                 moka::sync::Cache::builder()
                     .max_capacity(100_000)
                     .time_to_live(ttl)
+                    .support_invalidation_closures()
                     .build()
             }),
+            state: Arc::new(CacheState {
+                generation: AtomicU64::new(0),
+                trusted: AtomicBool::new(true),
+            }),
         }
+    }
+
+    /// Whether tokens are remembered at all (a time above zero).
+    pub fn is_enabled(&self) -> bool {
+        self.cache.is_some()
+    }
+
+    /// Whether remembered tokens are used right now.
+    pub fn is_trusted(&self) -> bool {
+        self.cache.is_some() && self.state.trusted.load(Ordering::SeqCst)
+    }
+
+    /// Stops using remembered tokens (and forgets them) until [`AuthCache::resume`]: revocations
+    /// made elsewhere cannot be heard.
+    pub fn suspend(&self) {
+        self.state.trusted.store(false, Ordering::SeqCst);
+        self.forget_all();
+    }
+
+    /// Uses remembered tokens again, starting from none: revocations are heard from now on.
+    pub fn resume(&self) {
+        self.forget_all();
+        self.state.trusted.store(true, Ordering::SeqCst);
     }
 
     /// Who holds `token`: from the cache, or looked up and remembered.
@@ -52,7 +98,7 @@ impl AuthCache {
         db: &sea_orm::DatabaseConnection,
         token: &str,
     ) -> crate::domain::Result<Option<Principal>> {
-        let Some(cache) = &self.cache else {
+        let Some(cache) = self.cache.as_ref().filter(|_| self.is_trusted()) else {
             return Ok(accounts::authenticate(db, token)
                 .await?
                 .map(|found| found.principal));
@@ -65,25 +111,72 @@ impl AuthCache {
             }
             cache.invalidate(&key);
         }
+        let generation = self.state.generation.load(Ordering::SeqCst);
         let Some(found) = accounts::authenticate(db, token).await? else {
             return Ok(None);
         };
         let principal = found.principal.clone();
-        cache.insert(key, found);
+        cache.insert(key.clone(), found);
+        // A forgetting that began after the lookup started may have missed this entry (or the
+        // lookup may have read what it revoked): take it out again.
+        if self.state.generation.load(Ordering::SeqCst) != generation || !self.is_trusted() {
+            cache.invalidate(&key);
+        }
         Ok(Some(principal))
+    }
+
+    fn forget_where(
+        &self,
+        matches: impl Fn(&String, &Authenticated) -> bool + Send + Sync + 'static,
+    ) {
+        self.state.generation.fetch_add(1, Ordering::SeqCst);
+        if let Some(cache) = &self.cache
+            && cache.invalidate_entries_if(matches).is_err()
+        {
+            cache.invalidate_all();
+        }
     }
 
     /// Forgets one token (after logout).
     pub fn forget(&self, token: &str) {
+        self.forget_session(accounts::secret_hash(token));
+    }
+
+    fn forget_session(&self, token_hash: String) {
+        self.state.generation.fetch_add(1, Ordering::SeqCst);
         if let Some(cache) = &self.cache {
-            cache.invalidate(&accounts::secret_hash(token));
+            cache.invalidate(&token_hash);
         }
     }
 
-    /// Forgets every token (after a key is revoked: rare, and keys are not indexed here by id).
+    /// Forgets every session token of one user (after they were deactivated or changed).
+    pub fn forget_user(&self, user_id: i64) {
+        self.forget_where(
+            move |_, found| matches!(found.principal, Principal::User { id, .. } if id == user_id),
+        );
+    }
+
+    /// Forgets one API key (after it was revoked).
+    pub fn forget_api_key(&self, key_id: i64) {
+        self.forget_where(
+            move |_, found| matches!(found.principal, Principal::ApiKey { id, .. } if id == key_id),
+        );
+    }
+
+    /// Forgets every token.
     pub fn forget_all(&self) {
+        self.state.generation.fetch_add(1, Ordering::SeqCst);
         if let Some(cache) = &self.cache {
             cache.invalidate_all();
+        }
+    }
+
+    /// Forgets what `revocation` affects.
+    pub fn apply(&self, revocation: &Revocation) {
+        match revocation {
+            Revocation::Session { token_hash } => self.forget_session(token_hash.clone()),
+            Revocation::User(id) => self.forget_user(*id),
+            Revocation::ApiKey(id) => self.forget_api_key(*id),
         }
     }
 }
@@ -156,3 +249,34 @@ guard!(CanAdminister, Some(Permission::Administer));
 guard!(CanEvaluate, Some(Permission::Evaluate));
 guard!(CanReadEvaluations, Some(Permission::ReadEvaluations));
 guard!(CanRecordOutreach, Some(Permission::RecordOutreach));
+
+/// A person signed in with a session token (not an API key), for operations on one's own
+/// account such as changing one's password; an API key gets 403.
+#[derive(SecurityScheme)]
+#[oai(
+    rename = "BearerAuth",
+    ty = "bearer",
+    bearer_format = "opaque token",
+    checker = "Self::check"
+)]
+pub struct SignedInUser(pub Principal);
+
+impl SignedInUser {
+    async fn check(req: &Request, bearer: Bearer) -> poem::Result<Principal> {
+        let principal = authorize(req, bearer, None).await?;
+        if matches!(principal, Principal::ApiKey { .. }) {
+            return Err(ApiError::Forbidden(
+                "this is for people signed in with a session, not API keys (an API key has no \
+                 password: revoke it and create a new one instead)"
+                    .into(),
+            )
+            .into());
+        }
+        Ok(principal)
+    }
+
+    /// The caller as the audit log records them.
+    pub fn actor(&self) -> Actor {
+        self.0.actor()
+    }
+}

@@ -35,12 +35,16 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
                 .busy_timeout(Duration::from_secs(30))
         });
     let db = Database::connect(options).await?;
+    let startup = startup_lock(&db).await?;
     remember_file(&db);
     Migrator::up(&db, None).await?;
     // Workshops recorded before the report tallies existed get theirs now (a no-op otherwise).
     let txn = begin_write(&db).await?;
     crate::services::tallies::refresh(&txn, crate::services::tallies::Scope::Missing).await?;
     txn.commit().await?;
+    if let Some(startup) = startup {
+        startup.commit().await?;
+    }
     Ok(db)
 }
 
@@ -97,6 +101,24 @@ pub fn check_file(db: &DatabaseConnection) -> Result<(), DbErr> {
         }
         _ => Ok(()),
     }
+}
+
+/// An arbitrary key naming the start-up lock among PostgreSQL advisory locks.
+const STARTUP_LOCK_KEY: i64 = 0x0c55_d000_0001;
+
+/// Takes the start-up lock on PostgreSQL: several instances started together on one database
+/// (behind a load balancer) would otherwise all run the same migrations, or create the first
+/// administrator, at once and fail on each other's tables and rows. The lock is a transaction's
+/// advisory lock, held until the returned transaction ends (commit it when done); the work
+/// itself runs on other connections of the pool. On SQLite there is nothing to take (`None`).
+pub async fn startup_lock(db: &DatabaseConnection) -> Result<Option<DatabaseTransaction>, DbErr> {
+    if !is_postgres(db) {
+        return Ok(None);
+    }
+    let txn = db.begin().await?;
+    txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({STARTUP_LOCK_KEY})"))
+        .await?;
+    Ok(Some(txn))
 }
 
 /// Whether the connection is to PostgreSQL (as opposed to SQLite).

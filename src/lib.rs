@@ -18,6 +18,7 @@ pub mod idempotency;
 pub mod limits;
 pub mod mail;
 pub mod security_headers;
+pub mod revocation;
 pub mod seed;
 pub mod serve;
 pub mod services;
@@ -98,10 +99,15 @@ impl Application {
     /// Connects and migrates the database, and takes over `listener`.
     pub async fn build(config: Config, listener: std::net::TcpListener) -> anyhow::Result<Self> {
         let db = db::connect(&config.database_url, config.db_max_connections).await?;
-        if let (Some(email), Some(password)) = (&config.admin_email, &config.admin_password)
-            && let Some(admin) = accounts::bootstrap_admin(&db, email, password).await?
-        {
-            tracing::info!(email = %admin.email, "created the first administrator");
+        if let (Some(email), Some(password)) = (&config.admin_email, &config.admin_password) {
+            // One instance at a time, so that instances started together create one administrator.
+            let startup = db::startup_lock(&db).await?;
+            if let Some(admin) = accounts::bootstrap_admin(&db, email, password).await? {
+                tracing::info!(email = %admin.email, "created the first administrator");
+            }
+            if let Some(startup) = startup {
+                startup.commit().await?;
+            }
         }
         tokio::task::spawn_blocking(accounts::warm_up).await?;
         let keyring = services::credentials::Keyring::open(&db, &config).await?;
@@ -134,6 +140,10 @@ impl Application {
 
     /// Builds on an already connected state (used when several apps share one database).
     pub fn with_state(state: AppState, listener: std::net::TcpListener) -> anyhow::Result<Self> {
+        if follows_revocations(&state) {
+            // Not until `run` listens for revocations made by other processes.
+            state.auth_cache.suspend();
+        }
         listener.set_nonblocking(true)?;
         let local_addr = listener.local_addr()?;
         let listener = tokio::net::TcpListener::from_std(listener)?;
@@ -154,9 +164,10 @@ impl Application {
         &self.state
     }
 
-    /// Serves (and, unless configured off, sends queued mail and runs the reminder job) until
-    /// `shutdown` resolves, then lets in-flight requests finish (up to 10 s) and the mail worker
-    /// finish the message in hand.
+    /// Serves (and, unless configured off, sends queued mail and runs the reminder job; on
+    /// PostgreSQL, follows credential revocations made by other processes) until `shutdown`
+    /// resolves, then lets in-flight requests finish (up to 10 s) and the mail worker finish the
+    /// message in hand.
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send) -> std::io::Result<()> {
         let endpoint = endpoint(self.state.clone());
         let (stop_worker, stopped) = tokio::sync::watch::channel(false);
@@ -167,7 +178,7 @@ impl Application {
                 .state
                 .reminder_job(Arc::new(domain::schedule::local_today));
             tokio::spawn(reminders.run(stopped.clone()));
-            Some(tokio::spawn(worker.run(stopped)))
+            Some(tokio::spawn(worker.run(stopped.clone())))
         } else {
             None
         };
@@ -175,6 +186,12 @@ impl Application {
             self.state.db.clone(),
             stopped_purge,
         ));
+        // On PostgreSQL other processes may revoke credentials: remembered tokens are used only
+        // while this process hears about it.
+        let revocations = follows_revocations(&self.state).then(|| {
+            let (db, cache) = (self.state.db.clone(), self.state.auth_cache.clone());
+            tokio::spawn(async move { revocation::follow(&db, cache, stopped).await })
+        });
         tracing::info!(addr = %self.local_addr, "serving; Swagger UI at /docs");
         let shutdown = async move {
             shutdown.await;
@@ -196,6 +213,9 @@ impl Application {
                 .is_err()
         {
             tracing::warn!("mail worker did not stop within 60 s");
+        }
+        if let Some(listener) = revocations {
+            let _ = tokio::time::timeout(Duration::from_secs(10), listener).await;
         }
         self.state.db.clone().close().await.ok();
         Ok(())
@@ -225,6 +245,13 @@ fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> poem::Response 
     poem::error::ResponseError::as_response(&error::ApiError::Internal(anyhow::anyhow!(
         "a request handler panicked"
     )))
+}
+
+/// Whether this process must listen for credential revocations before it may use remembered
+/// tokens: on PostgreSQL, where other processes may share the database, when tokens are
+/// remembered at all.
+fn follows_revocations(state: &AppState) -> bool {
+    db::is_postgres(&state.db) && state.auth_cache.is_enabled()
 }
 
 /// The certificate renderer with the fonts committed in `assets/fonts/`, compiled into the

@@ -34,6 +34,9 @@ pub struct Model {
     #[sea_orm(unique)]
     pub participant_id: Option<i64>,
     pub created_at: DateTimeUtc,
+    /// When the account was deactivated; a deactivated account cannot log in and has no live
+    /// sessions. `None` for an active account.
+    pub deactivated_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

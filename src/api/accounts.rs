@@ -14,7 +14,7 @@ use poem_openapi::{
 use super::{JsonBody, Tag, page};
 use crate::{
     AppState,
-    auth::{Caller, CanAdminister},
+    auth::{Caller, CanAdminister, SignedInUser},
     domain::access::Principal,
     error::ApiError,
     services::{accounts, audit},
@@ -192,6 +192,11 @@ pub struct User {
     /// The linked participant record, if any.
     pub participant_id: Option<i64>,
     pub created_at: DateTime<Utc>,
+    /// Whether the account may log in; a deactivated account has no live sessions.
+    pub active: bool,
+    /// When the account was deactivated (absent while it is active).
+    #[oai(skip_serializing_if_is_none)]
+    pub deactivated_at: Option<DateTime<Utc>>,
 }
 
 impl From<app_user::Model> for User {
@@ -203,8 +208,34 @@ impl From<app_user::Model> for User {
             role: u.role.into(),
             participant_id: u.participant_id,
             created_at: u.created_at,
+            active: u.deactivated_at.is_none(),
+            deactivated_at: u.deactivated_at,
         }
     }
+}
+
+/// Changes to a user account; fields left out stay as they are.
+#[derive(Debug, Object)]
+pub struct UpdateUser {
+    /// New full name.
+    #[oai(validator(min_length = 1, max_length = 120))]
+    pub name: Option<String>,
+    /// New role; it applies to the user's open sessions at once.
+    pub role: Option<Role>,
+    /// `false` deactivates the account: its sessions end at once and it cannot log in.
+    /// `true` reactivates it (the user logs in again with their password).
+    pub active: Option<bool>,
+}
+
+/// A change of one's own password.
+#[derive(Debug, Object)]
+pub struct ChangePassword {
+    /// The password in use now.
+    #[oai(validator(max_length = 512))]
+    pub current_password: String,
+    /// The new password: at least 10 characters, different from the current one.
+    #[oai(validator(max_length = 512))]
+    pub new_password: String,
 }
 
 /// A page of users.
@@ -421,9 +452,10 @@ impl AuthApi {
 
     /// Log out
     ///
-    /// Ends the session whose token is presented; the token stops working at once (in other
-    /// server processes sharing the database, within `CSSD_AUTH_CACHE_SECONDS`). (API keys are
-    /// revoked with `DELETE /api/v1/api-keys/{id}` instead.)
+    /// Ends the session whose token is presented; the token stops working at once (on
+    /// PostgreSQL, in every server process sharing the database; on SQLite, other processes
+    /// notice within `CSSD_AUTH_CACHE_SECONDS`). (API keys are revoked with
+    /// `DELETE /api/v1/api-keys/{id}` instead.)
     #[oai(path = "/auth/logout", method = "post", operation_id = "logout")]
     async fn logout(
         &self,
@@ -447,6 +479,74 @@ impl AuthApi {
     async fn me(&self, auth: Caller) -> Json<Me> {
         Json(Me::from(&auth.0))
     }
+
+    /// Change my password
+    ///
+    /// For users (an API key has no password: 403). The current password must be given (a
+    /// wrong one is 403, and counts towards the login throttle like a failed login: 429 with
+    /// `Retry-After` after too many); the new one follows the rules for passwords and differs
+    /// from the current one (422). Every other session of the user ends at once, in every server
+    /// process; the session that made the change stays open.
+    #[oai(
+        path = "/me/password",
+        method = "post",
+        operation_id = "change_my_password"
+    )]
+    async fn change_my_password(
+        &self,
+        state: Data<&AppState>,
+        req: &Request,
+        auth: SignedInUser,
+        body: JsonBody<ChangePassword>,
+    ) -> Result<NoContent, ApiError> {
+        // (SignedInUser has already refused API keys.)
+        let Principal::User { id, email, .. } = &auth.0 else {
+            return Err(ApiError::Forbidden("an API key has no password".into()));
+        };
+        let address = req
+            .remote_addr()
+            .as_socket_addr()
+            .map(|a| a.ip().to_string());
+        let attempt = state
+            .login_throttle
+            .begin(email, address.as_deref(), Instant::now())
+            .map_err(|wait| ApiError::TooManyRequests {
+                retry_after_secs: wait.as_secs().max(1),
+            })?;
+        let token = bearer_token(req);
+        let b = body.0;
+        match accounts::change_password(
+            &state.db,
+            &auth.actor(),
+            *id,
+            &token,
+            &b.current_password,
+            &b.new_password,
+        )
+        .await
+        {
+            Err(crate::domain::Error::Forbidden(reason)) => {
+                attempt.failed();
+                Err(ApiError::Forbidden(reason))
+            }
+            Err(other) => {
+                attempt.released();
+                Err(other.into())
+            }
+            Ok(()) => {
+                attempt.succeeded();
+                state.auth_cache.forget_user(*id);
+                Ok(NoContent::Done)
+            }
+        }
+    }
+}
+
+/// The bearer token of a request (empty when there is none).
+fn bearer_token(req: &Request) -> String {
+    req.header("authorization")
+        .and_then(|h| h.split_once(' ').map(|(_, t)| t.trim().to_owned()))
+        .unwrap_or_default()
 }
 
 pub struct AdminApi;
@@ -500,6 +600,32 @@ impl AdminApi {
         }))
     }
 
+    /// Change a user account
+    ///
+    /// Administrators only. Renames, changes the role, or deactivates (`active: false`) or
+    /// reactivates (`active: true`) an account. A deactivated user's sessions end at once, in
+    /// every server process, and they cannot log in (403) until reactivated. A new role applies
+    /// to their open sessions at once. The last active administrator can neither be deactivated
+    /// nor lose the role (409).
+    #[oai(path = "/users/:id", method = "patch", operation_id = "update_user")]
+    async fn update_user(
+        &self,
+        state: Data<&AppState>,
+        auth: CanAdminister,
+        id: Path<i64>,
+        body: JsonBody<UpdateUser>,
+    ) -> Result<Json<User>, ApiError> {
+        let b = body.0;
+        let changes = accounts::UserChanges {
+            name: b.name,
+            role: b.role.map(Into::into),
+            active: b.active,
+        };
+        let user = accounts::update_user(&state.db, &auth.actor(), id.0, changes).await?;
+        state.auth_cache.forget_user(user.id);
+        Ok(Json(user.into()))
+    }
+
     /// Create an API key
     ///
     /// Administrators only. The response carries the key itself, once; only its SHA-256 is stored.
@@ -548,8 +674,9 @@ impl AdminApi {
 
     /// Revoke an API key
     ///
-    /// The key stops working at once (in other server processes sharing the database, within
-    /// `CSSD_AUTH_CACHE_SECONDS`). Revoking a revoked key is harmless.
+    /// The key stops working at once (on PostgreSQL, in every server process sharing the
+    /// database; on SQLite, other processes notice within `CSSD_AUTH_CACHE_SECONDS`). Revoking a
+    /// revoked key is harmless.
     #[oai(
         path = "/api-keys/:id",
         method = "delete",
@@ -562,7 +689,7 @@ impl AdminApi {
         id: Path<i64>,
     ) -> Result<NoContent, ApiError> {
         accounts::revoke_api_key(&state.db, &auth.actor(), id.0).await?;
-        state.auth_cache.forget_all();
+        state.auth_cache.forget_api_key(id.0);
         Ok(NoContent::Done)
     }
 

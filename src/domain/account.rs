@@ -101,9 +101,68 @@ pub fn parse_scopes(names: &[String]) -> Result<Vec<Scope>, Vec<FieldError>> {
     }
 }
 
+/// Whether a change to an account would leave no active administrator: refused, since nobody
+/// could then manage accounts. `stays_active_admin` is whether the account is still an active
+/// administrator after the change; `other_active_admins` counts the active administrators
+/// besides it.
+pub fn check_an_admin_remains(
+    is_active_admin: bool,
+    stays_active_admin: bool,
+    other_active_admins: u64,
+) -> Result<(), String> {
+    if is_active_admin && !stays_active_admin && other_active_admins == 0 {
+        Err(
+            "this is the only active administrator: make another account an administrator first"
+                .into(),
+        )
+    } else {
+        Ok(())
+    }
+}
+
+/// Checks a password change: the new password follows the rules for passwords and differs from
+/// the current one. Errors name the `new_password` field.
+pub fn check_new_password(current: &str, new: &str, errors: &mut Vec<FieldError>) {
+    let mut rule_errors = Vec::new();
+    check_password(new, &mut rule_errors);
+    errors.extend(rule_errors.into_iter().map(|e| FieldError {
+        field: "new_password".into(),
+        ..e
+    }));
+    if current == new {
+        errors.push(FieldError::new(
+            "new_password",
+            "must differ from the current password",
+        ));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_last_active_administrator_cannot_step_down() {
+        assert!(check_an_admin_remains(true, false, 0).is_err());
+        assert!(check_an_admin_remains(true, false, 1).is_ok());
+        assert!(check_an_admin_remains(true, true, 0).is_ok());
+        // Changing a trainer or participant never needs another administrator.
+        assert!(check_an_admin_remains(false, false, 0).is_ok());
+    }
+
+    #[test]
+    fn a_new_password_follows_the_rules_and_differs_from_the_current_one() {
+        let mut errors = vec![];
+        check_new_password("old-password-1", "new-password-1", &mut errors);
+        assert!(errors.is_empty());
+        check_new_password("old-password-1", "short", &mut errors);
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].field, "new_password");
+        errors.clear();
+        check_new_password("old-password-1", "old-password-1", &mut errors);
+        assert_eq!(errors.len(), 1);
+        assert!(errors[0].message.contains("differ"));
+    }
 
     #[test]
     fn emails_are_lower_cased_and_checked() {

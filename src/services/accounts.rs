@@ -20,14 +20,21 @@ use rand::RngCore;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
     EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    sea_query::Expr,
 };
 use sha2::{Digest, Sha256};
 
 use super::{Page, PageRequest, audit};
-use crate::domain::{
-    Error, FieldError, Result,
-    access::{Actor, Principal, Scope},
-    account::{check_password, clean_email, clean_person_name, parse_scopes},
+use crate::{
+    domain::{
+        Error, FieldError, Result,
+        access::{Actor, Principal, Scope},
+        account::{
+            check_an_admin_remains, check_new_password, check_password, clean_email,
+            clean_person_name, parse_scopes,
+        },
+    },
+    revocation::{self, Revocation},
 };
 
 /// How long a login session lasts.
@@ -232,6 +239,9 @@ pub async fn login(db: &DatabaseConnection, email: &str, password: &str) -> Resu
     let Some(user) = user.filter(|_| matches) else {
         return Ok(None);
     };
+    if user.deactivated_at.is_some() {
+        return Err(Error::Forbidden(DEACTIVATED.into()));
+    }
     let token = new_secret(SESSION_PREFIX);
     let now = Utc::now();
     let expires_at = now + Duration::hours(SESSION_LIFETIME_HOURS);
@@ -251,16 +261,19 @@ pub async fn login(db: &DatabaseConnection, email: &str, password: &str) -> Resu
     }))
 }
 
-/// Ends the session of this token (no effect on an API key or an unknown token).
+/// Ends the session of this token (no effect on an API key or an unknown token), and tells the
+/// other server processes.
 pub async fn logout(db: &impl ConnectionTrait, token: &str) -> Result<()> {
+    let token_hash = secret_hash(token);
     let found = session::Entity::find()
-        .filter(session::Column::TokenHash.eq(secret_hash(token)))
+        .filter(session::Column::TokenHash.eq(token_hash.as_str()))
         .one(db)
         .await?;
     if let Some(found) = found.filter(|s| s.revoked_at.is_none()) {
         let mut active = found.into_active_model();
         active.revoked_at = Set(Some(Utc::now()));
         active.update(db).await?;
+        revocation::announce(db, &Revocation::Session { token_hash }).await?;
     }
     Ok(())
 }
@@ -284,7 +297,9 @@ pub async fn authenticate(db: &impl ConnectionTrait, token: &str) -> Result<Opti
             .await?;
         return Ok(match found {
             Some((session, Some(user)))
-                if session.revoked_at.is_none() && session.expires_at > now =>
+                if session.revoked_at.is_none()
+                    && session.expires_at > now
+                    && user.deactivated_at.is_none() =>
             {
                 Some(Authenticated {
                     principal: Principal::User {
@@ -421,9 +436,189 @@ pub async fn revoke_api_key(
         audit::snapshot(&key),
     )
     .await?;
+    revocation::announce(&txn, &Revocation::ApiKey(id)).await?;
     txn.commit().await?;
     Ok(key)
 }
+
+/// What an administrator may change about a user account; `None` leaves a part as it is.
+#[derive(Debug, Clone, Default)]
+pub struct UserChanges {
+    pub name: Option<String>,
+    pub role: Option<Role>,
+    /// `false` deactivates the account (ending its sessions); `true` reactivates it.
+    pub active: Option<bool>,
+}
+
+/// Changes a user's name, role or activity. Deactivating ends every session of theirs at once
+/// (in every server process); the last active administrator can neither be deactivated nor
+/// lose the role (409).
+pub async fn update_user(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: i64,
+    changes: UserChanges,
+) -> Result<app_user::Model> {
+    let mut errors = Vec::new();
+    let name = changes
+        .name
+        .as_deref()
+        .map(|name| clean_person_name("name", name, &mut errors));
+    if !errors.is_empty() {
+        return Err(Error::Invalid(errors));
+    }
+    let txn = crate::db::begin_write(db).await?;
+    let backend = txn.get_database_backend();
+    let user = crate::db::lock_for_update(app_user::Entity::find_by_id(id), backend)
+        .one(&txn)
+        .await?
+        .ok_or(Error::NotFound { entity: "user", id })?;
+    let is_active_admin = user.role == Role::Admin && user.deactivated_at.is_none();
+    let stays_active_admin = changes.role.unwrap_or(user.role) == Role::Admin
+        && changes.active.unwrap_or(user.deactivated_at.is_none());
+    if is_active_admin && !stays_active_admin {
+        // Locking every active administrator serialises two administrators demoting each other.
+        let others = crate::db::lock_for_update(
+            app_user::Entity::find()
+                .filter(app_user::Column::Role.eq(Role::Admin))
+                .filter(app_user::Column::DeactivatedAt.is_null())
+                .filter(app_user::Column::Id.ne(id)),
+            backend,
+        )
+        .all(&txn)
+        .await?
+        .len() as u64;
+        check_an_admin_remains(is_active_admin, stays_active_admin, others)
+            .map_err(Error::Conflict)?;
+    }
+    let now = Utc::now();
+    let deactivates = changes.active == Some(false) && user.deactivated_at.is_none();
+    let reactivates = changes.active == Some(true) && user.deactivated_at.is_some();
+    let renames = name.as_ref().is_some_and(|n| *n != user.name);
+    let changes_role = changes.role.is_some_and(|r| r != user.role);
+    if !(deactivates || reactivates || renames || changes_role) {
+        return Ok(user);
+    }
+    let before = audit::snapshot(&user);
+    let mut active = user.into_active_model();
+    if let Some(name) = name.filter(|_| renames) {
+        active.name = Set(name);
+    }
+    if let Some(role) = changes.role.filter(|_| changes_role) {
+        active.role = Set(role);
+    }
+    if deactivates {
+        active.deactivated_at = Set(Some(now));
+    } else if reactivates {
+        active.deactivated_at = Set(None);
+    }
+    let user = active.update(&txn).await?;
+    if deactivates {
+        end_sessions(&txn, id, None, now).await?;
+    }
+    let action = match (deactivates, reactivates) {
+        (true, _) => "deactivate",
+        (_, true) => "reactivate",
+        _ => "update",
+    };
+    audit::record(
+        &txn,
+        actor,
+        "user",
+        id,
+        action,
+        before,
+        audit::snapshot(&user),
+    )
+    .await?;
+    revocation::announce(&txn, &Revocation::User(id)).await?;
+    txn.commit().await?;
+    Ok(user)
+}
+
+/// Changes a user's own password after checking the current one, and ends every other session
+/// of theirs (in every server process); the session `keep_token` was sent with stays.
+/// A wrong current password is `Forbidden`; a new password breaking the rules is `Invalid`.
+pub async fn change_password(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    user_id: i64,
+    keep_token: &str,
+    current: &str,
+    new: &str,
+) -> Result<()> {
+    let mut errors = Vec::new();
+    check_new_password(current, new, &mut errors);
+    let user = get_user(db, user_id).await?;
+    let matches = {
+        let (hash, current) = (user.password_hash.clone(), current.to_owned());
+        tokio::task::spawn_blocking(move || verify_password(&hash, &current))
+            .await
+            .unwrap_or(false)
+    };
+    if !matches {
+        return Err(Error::Forbidden(WRONG_CURRENT_PASSWORD.into()));
+    }
+    if !errors.is_empty() {
+        return Err(Error::Invalid(errors));
+    }
+    let password_hash = {
+        let new = new.to_owned();
+        tokio::task::spawn_blocking(move || hash_password(&new))
+            .await
+            .map_err(|e| Error::Database(sea_orm::DbErr::Custom(e.to_string())))?
+    };
+    let txn = crate::db::begin_write(db).await?;
+    let backend = txn.get_database_backend();
+    let user = crate::db::lock_for_update(app_user::Entity::find_by_id(user_id), backend)
+        .one(&txn)
+        .await?
+        .ok_or(Error::NotFound {
+            entity: "user",
+            id: user_id,
+        })?;
+    let snapshot = audit::snapshot(&user);
+    let mut active = user.into_active_model();
+    active.password_hash = Set(password_hash);
+    active.update(&txn).await?;
+    end_sessions(&txn, user_id, Some(&secret_hash(keep_token)), Utc::now()).await?;
+    audit::record(
+        &txn,
+        actor,
+        "user",
+        user_id,
+        "change_password",
+        snapshot.clone(),
+        snapshot,
+    )
+    .await?;
+    revocation::announce(&txn, &Revocation::User(user_id)).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Ends every live session of a user, except the one with `keep` as token hash.
+async fn end_sessions(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    keep: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<u64> {
+    let mut update = session::Entity::update_many()
+        .col_expr(session::Column::RevokedAt, Expr::value(now))
+        .filter(session::Column::UserId.eq(user_id))
+        .filter(session::Column::RevokedAt.is_null());
+    if let Some(keep) = keep {
+        update = update.filter(session::Column::TokenHash.ne(keep));
+    }
+    Ok(update.exec(db).await?.rows_affected)
+}
+
+/// The refusal a deactivated account meets when logging in.
+pub const DEACTIVATED: &str =
+    "this account has been deactivated; an administrator can reactivate it";
+/// The refusal of a password change whose current password is wrong.
+pub const WRONG_CURRENT_PASSWORD: &str = "the current password is wrong";
 
 /// Creates the first administrator from configuration when no administrator exists.
 pub async fn bootstrap_admin(

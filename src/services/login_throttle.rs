@@ -65,6 +65,15 @@ impl Attempt<'_> {
     }
 }
 
+impl Attempt<'_> {
+    /// The attempt ended before its password was judged either way (the request was refused
+    /// for another reason): it counts neither as a failure nor as a success.
+    pub fn released(mut self) {
+        self.ended = true;
+        self.throttle.release(&self.email, self.address.as_deref());
+    }
+}
+
 impl Drop for Attempt<'_> {
     fn drop(&mut self) {
         if !self.ended {
@@ -154,6 +163,16 @@ impl LoginThrottle {
                 let doublings = (entry.count - allowed).min(16);
                 let lock = FIRST_LOCK.saturating_mul(1 << doublings).min(WINDOW);
                 entry.locked_until = Some(now + lock);
+            }
+        }
+    }
+
+    /// Gives back a reserved attempt without counting it.
+    fn release(&self, email: &str, address: Option<&str>) {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        for (key, _) in Self::keys(email, address) {
+            if let Some(entry) = entries.get_mut(&key) {
+                entry.pending = entry.pending.saturating_sub(1);
             }
         }
     }

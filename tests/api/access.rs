@@ -108,6 +108,9 @@ fn rule(operation_id: &str) -> Option<Rule> {
         | "withdraw_enrolment" => Rule::Only(ENROLLERS),
         "create_user" | "list_users" | "create_api_key" | "list_api_keys" | "revoke_api_key"
         | "list_audit_entries" => Rule::Only(ADMINS),
+        "update_user" => Rule::Only(ADMINS),
+        // API keys have no password.
+        "change_my_password" => Rule::Only(&[Admin, Trainer, Participant]),
         _ => return None,
     })
 }

@@ -3,7 +3,7 @@
 //! SQLite (a temporary file) by default; PostgreSQL when `TEST_DATABASE_URL=postgres://…` is
 //! set, in which case each test creates its own database on that server and drops it after.
 
-use std::net::TcpListener;
+use std::{net::TcpListener, sync::Arc};
 
 use cssd::{
     AppState, Application, Config,
@@ -25,7 +25,8 @@ pub struct TestApp {
     pub state: AppState,
     pub admin_token: String,
     shutdown: Option<oneshot::Sender<()>>,
-    database: ScratchDatabase,
+    /// Shared by the instances of [`TestApp::another_instance`]; dropped with the last.
+    database: Arc<ScratchDatabase>,
 }
 
 /// A response, read whole.
@@ -138,6 +139,13 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let (url, database) = fresh_database().await;
     let mut config = test_config(url);
     adjust(&mut config);
+    let mut app = serve(config, Arc::new(database)).await;
+    app.admin_token = app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    app
+}
+
+/// Builds and runs an app (without logging in).
+async fn serve(config: Config, database: Arc<ScratchDatabase>) -> TestApp {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind port 0");
     let app = Application::build(config, listener)
         .await
@@ -148,16 +156,27 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     tokio::spawn(app.run(async {
         let _ = rx.await;
     }));
-    let mut app = TestApp {
+    TestApp {
         base,
         client: reqwest::Client::new(),
         state,
         admin_token: String::new(),
         shutdown: Some(tx),
         database,
-    };
-    app.admin_token = app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
-    app
+    }
+}
+
+impl TestApp {
+    /// Starts a second instance on this app's database, as a second server process would run:
+    /// its own connection pool, token cache, login throttle and mail worker. Its requests carry
+    /// the administrator session opened on this one.
+    pub async fn another_instance(&self, adjust: impl FnOnce(&mut Config)) -> TestApp {
+        let mut config = test_config(self.state.config.database_url.clone());
+        adjust(&mut config);
+        let mut app = serve(config, self.database.clone()).await;
+        app.admin_token = self.admin_token.clone();
+        app
+    }
 }
 
 impl Drop for TestApp {
