@@ -13,15 +13,15 @@ mod m20261128_000004_attendance_and_assessments;
 mod m20261128_000005_certificates;
 mod m20261128_000006_email_outbox;
 mod m20261128_000007_report_tallies;
+mod m20261130_010001_user_deactivation;
 mod m20261130_020001_public_holidays;
 mod m20261130_020002_workshop_day_dates;
 mod m20261130_020003_organisation_province;
 mod m20261130_020004_trainer_certificate_validity;
 mod m20261130_020005_participant_national_id;
+mod m20261130_030000_credentials;
 mod m20261130_040001_participant_journey;
 mod m20261130_050001_sign_in_links;
-mod m20261130_030000_credentials;
-mod m20261130_010001_user_deactivation;
 
 /// The ordered list of all migrations.
 pub struct Migrator;

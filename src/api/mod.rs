@@ -31,9 +31,9 @@ pub mod accounts;
 pub mod attendance;
 pub mod certificates;
 pub mod courses;
+pub mod credentials;
 pub mod csv_export;
 pub mod duplicates;
-pub mod credentials;
 pub mod emails;
 pub mod enrolments;
 pub mod evaluations;
@@ -113,7 +113,6 @@ pub type CoreApi = (
     certificates::CertificateApi,
     emails::EmailApi,
     reports::ReportApi,
-    credentials::CredentialApi,
 );
 
 /// The programme around the workshops: calendar, trainers, people, sign-in links, evaluations,

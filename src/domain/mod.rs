@@ -18,8 +18,8 @@ pub mod organisation;
 pub mod outreach;
 pub mod participant;
 pub mod schedule;
-pub mod text;
 pub mod status_list;
+pub mod text;
 pub mod workshop;
 
 use sea_orm::DbErr;
