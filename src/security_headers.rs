@@ -77,7 +77,7 @@ pub fn inline_hashes_policy(html: &str) -> String {
             };
             let body = &after_tag[body_start + 1..];
             let Some(end) = body.find(&close) else { break };
-            let digest = Sha256::digest(body[..end].as_bytes());
+            let digest = Sha256::digest(&body.as_bytes()[..end]);
             out.push_str(&format!(" 'sha256-{}'", STANDARD.encode(digest)));
             rest = &body[end + close.len()..];
         }
