@@ -99,25 +99,26 @@ impl Application {
     /// Connects and migrates the database, and takes over `listener`.
     pub async fn build(config: Config, listener: std::net::TcpListener) -> anyhow::Result<Self> {
         let db = db::connect(&config.database_url, config.db_max_connections).await?;
-        if let (Some(email), Some(password)) = (&config.admin_email, &config.admin_password) {
-            // One instance at a time, so that instances started together create one administrator.
-            let startup = db::startup_lock(&db).await?;
-            if let Some(admin) = accounts::bootstrap_admin(&db, email, password).await? {
-                tracing::info!(email = %admin.email, "created the first administrator");
-            }
-            if let Some(startup) = startup {
-                startup.commit().await?;
-            }
+        // One instance at a time, so that instances started together create one administrator,
+        // one signing key and one credential per existing certificate.
+        let startup = db::startup_lock(&db).await?;
+        if let (Some(email), Some(password)) = (&config.admin_email, &config.admin_password)
+            && let Some(admin) = accounts::bootstrap_admin(&db, email, password).await?
+        {
+            tracing::info!(email = %admin.email, "created the first administrator");
         }
-        tokio::task::spawn_blocking(accounts::warm_up).await?;
         let keyring = services::credentials::Keyring::open(&db, &config).await?;
         let backfilled = services::credentials::backfill(&db).await?;
+        if let Some(startup) = startup {
+            startup.commit().await?;
+        }
         if backfilled > 0 {
             tracing::info!(
                 certificates = backfilled,
                 "gave existing certificates their digital credentials"
             );
         }
+        tokio::task::spawn_blocking(accounts::warm_up).await?;
         let artwork =
             certificate::Artwork::load(config.signature_image.as_deref(), config.logo.as_deref())?;
         let renderer =
