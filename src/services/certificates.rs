@@ -157,7 +157,7 @@ pub async fn issue_for_workshop(
     workshop_id: i64,
 ) -> Result<IssueOutcome> {
     let txn = begin_write(db).await?;
-    let workshop = super::workshops::lock(&txn, workshop_id).await?;
+    let workshop = super::workshop_lock::lock(&txn, workshop_id).await?;
     if workshop.status != Status::Completed {
         return Err(Error::Conflict(format!(
             "certificates are issued once workshop {workshop_id} is completed"

@@ -68,7 +68,7 @@ pub async fn enrol(
     public_url: &str,
 ) -> Result<EnrolmentView> {
     let txn = begin_write(db).await?;
-    let workshop = super::workshops::lock(&txn, workshop_id).await?;
+    let workshop = super::workshop_lock::lock(&txn, workshop_id).await?;
     if workshop.status != Status::Scheduled {
         return Err(Error::Conflict(format!(
             "workshop {workshop_id} is not taking enrolments: it is {}",
@@ -221,7 +221,7 @@ pub async fn withdraw(
     public_url: &str,
 ) -> Result<(enrolment::Model, Option<enrolment::Model>)> {
     let txn = begin_write(db).await?;
-    let workshop = super::workshops::lock(&txn, workshop_id).await?;
+    let workshop = super::workshop_lock::lock(&txn, workshop_id).await?;
     let current = enrolment::Entity::find_by_id(enrolment_id)
         .filter(enrolment::Column::WorkshopId.eq(workshop_id))
         .one(&txn)

@@ -90,7 +90,7 @@ pub async fn submit(
         return Err(Error::Invalid(errors));
     }
     let txn = begin_write(db).await?;
-    let workshop = workshops::lock(&txn, workshop_id).await?;
+    let workshop = super::workshop_lock::lock(&txn, workshop_id).await?;
     if workshop.status == Status::Cancelled {
         return Err(Error::Conflict(format!(
             "workshop {workshop_id} was cancelled; there is nothing to evaluate"

@@ -24,6 +24,7 @@ pub mod reports;
 pub mod sign_in_links;
 pub mod tallies;
 pub mod trainers;
+pub mod workshop_lock;
 pub mod workshops;
 
 /// A page of a list: the items and how many there are in all.

@@ -19,7 +19,7 @@ use sea_orm::{
 
 use super::{Page, PageRequest, audit, participant_mail, tallies};
 use crate::{
-    db::{begin_write, lock_for_update},
+    db::begin_write,
     domain::{
         Error, FieldError, Result,
         access::Actor,
@@ -348,18 +348,6 @@ pub async fn get_model(db: &impl ConnectionTrait, id: i64) -> Result<workshop::M
         })
 }
 
-/// A workshop read inside a writing transaction, locked against other writers until it ends
-/// (`FOR UPDATE` on PostgreSQL; SQLite's write lock is already held, see `db::begin_write`).
-pub async fn lock(txn: &impl ConnectionTrait, id: i64) -> Result<workshop::Model> {
-    lock_for_update(workshop::Entity::find_by_id(id), txn.get_database_backend())
-        .one(txn)
-        .await?
-        .ok_or(Error::NotFound {
-            entity: "workshop",
-            id,
-        })
-}
-
 /// Whether `user_id` is one of the workshop's trainers.
 pub async fn is_trainer_of(
     db: &impl ConnectionTrait,
@@ -544,7 +532,7 @@ pub async fn update(
     public_url: &str,
 ) -> Result<WorkshopView> {
     let txn = begin_write(db).await?;
-    let current = lock(&txn, id).await?;
+    let current = super::workshop_lock::lock(&txn, id).await?;
     if matches!(current.status, Status::Completed | Status::Cancelled) {
         return Err(Error::Conflict(format!(
             "workshop {id} has finished and can no longer be changed"
@@ -677,7 +665,7 @@ pub async fn change_status(
     public_url: &str,
 ) -> Result<WorkshopView> {
     let txn = begin_write(db).await?;
-    let current = lock(&txn, id).await?;
+    let current = super::workshop_lock::lock(&txn, id).await?;
     let next = transition(current.status, change, current.end_date, local_today())
         .map_err(Error::Conflict)?;
     let before = audit::snapshot(&current);
