@@ -42,7 +42,7 @@ pub struct DemoAccount {
 
 /// The accounts `--demo` creates, so that every role can be tried from Swagger UI.
 /// Demo only: never use these passwords for real data.
-pub const DEMO_ACCOUNTS: [DemoAccount; 3] = [
+pub const DEMO_ACCOUNTS: [DemoAccount; 4] = [
     DemoAccount {
         name: "Demo Administrator",
         email: "admin@iwsd.demo",
@@ -63,6 +63,13 @@ pub const DEMO_ACCOUNTS: [DemoAccount; 3] = [
         password: "demo-participant-2026",
         role: Role::Participant,
         participant: Some((Gender::Male, TargetGroup::CommunityChampion)),
+    },
+    DemoAccount {
+        name: "Grace Mupfumira",
+        email: "facilitator@iwsd.demo",
+        password: "demo-facilitator-2026",
+        role: Role::Trainer,
+        participant: None,
     },
 ];
 
@@ -484,8 +491,9 @@ pub async fn seed_story(state: &AppState) -> domain::Result<()> {
         .map(|o| o.id);
     let trainer = accounts::find_user_by_email(db, "trainer@iwsd.demo").await?;
     let learner = accounts::find_user_by_email(db, "participant@iwsd.demo").await?;
+    let facilitator = accounts::find_user_by_email(db, "facilitator@iwsd.demo").await?;
 
-    // 1. The ToT workshop, twelve weeks ago.
+    // 1. The ToT workshop, twelve weeks ago, led by IWSD's facilitator.
     let tot = workshops::create(
         db,
         &actor,
@@ -498,7 +506,7 @@ pub async fn seed_story(state: &AppState) -> domain::Result<()> {
             ward: None,
             start_date: working_day_from(db, monday(12)).await?,
             capacity: Some(35),
-            trainer_ids: vec![],
+            trainer_ids: facilitator.iter().map(|f| f.id).collect(),
         },
     )
     .await?
@@ -585,6 +593,7 @@ pub async fn seed_story(state: &AppState) -> domain::Result<()> {
         "demo: seeded the cascade story (ToT → cascade → community)"
     );
     let over_holiday = seed_holiday_workshop(db, &actor, bulawayo).await?;
+    seed_workshop_in_progress(state, &actor, cssd.id, cascade, residents, &trainer).await?;
     let simbarashe = cascade_people[cascade_people.len() - CASCADE_PEOPLE.len() + 1];
     seed_duplicate(
         db,
@@ -649,6 +658,80 @@ async fn seed_holiday_workshop(
         "demo: scheduled a workshop that steps over a public holiday"
     );
     Ok(view.workshop.id)
+}
+
+/// A community workshop in progress, led by the demo trainer, whose first day is today (or,
+/// on a weekend or holiday, the last working day): the register has a real day to mark.
+async fn seed_workshop_in_progress(
+    state: &AppState,
+    actor: &Actor,
+    course_id: i64,
+    cascade: i64,
+    organisation: Option<i64>,
+    trainer: &Option<entity::app_user::Model>,
+) -> domain::Result<i64> {
+    let db = &state.db;
+    let start = last_working_day_until(db, Utc::now().date_naive()).await?;
+    let id = workshops::create(
+        db,
+        actor,
+        NewWorkshop {
+            course_id,
+            level: Level::Community,
+            parent_workshop_id: Some(cascade),
+            venue: "Mbare Flats Community Centre".into(),
+            organisation_id: organisation,
+            ward: Some("Ward 4".into()),
+            start_date: start,
+            capacity: Some(35),
+            trainer_ids: trainer.iter().map(|t| t.id).collect(),
+        },
+    )
+    .await?
+    .workshop
+    .id;
+    for i in 0..8 {
+        let name = format!("Ward 4 Resident {}", i + 1);
+        let gender = if i % 2 == 0 {
+            Gender::Female
+        } else {
+            Gender::Male
+        };
+        let p = person(
+            db,
+            actor,
+            (&name, gender, TargetGroup::Ratepayer),
+            organisation,
+            "Ward 4",
+        )
+        .await?;
+        enrolments::enrol(db, actor, id, p, state.config.public_url_trimmed()).await?;
+    }
+    workshops::change_status(
+        db,
+        actor,
+        id,
+        Transition::Start,
+        state.config.public_url_trimmed(),
+    )
+    .await?;
+    tracing::info!(workshop = id, %start, "demo: a community workshop in progress");
+    Ok(id)
+}
+
+/// The last working day on or before `date`.
+async fn last_working_day_until(
+    db: &DatabaseConnection,
+    date: NaiveDate,
+) -> domain::Result<NaiveDate> {
+    let mut date = date;
+    let holidays = holidays::between(db, date - Days::new(31), date).await?;
+    while matches!(date.weekday(), chrono::Weekday::Sat | chrono::Weekday::Sun)
+        || holidays.contains_key(&date)
+    {
+        date = date - Days::new(1);
+    }
+    Ok(date)
 }
 
 /// One person recorded twice: Simbarashe Dube of the cascade workshop, entered again (name in

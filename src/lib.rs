@@ -4,6 +4,7 @@
 //! serves on the listener it was given until the shutdown future resolves, so the tests start
 //! exactly the app that production runs.
 
+pub mod allowed_methods;
 pub mod api;
 pub mod auth;
 pub mod calendar;
@@ -277,6 +278,9 @@ pub fn certificate_renderer_with(
 pub fn endpoint(state: AppState) -> impl Endpoint {
     let api = api::service();
     let spec_text: Arc<str> = api::spec_json().into();
+    let allowed = Arc::new(allowed_methods::AllowedMethods::from_spec(
+        &serde_json::from_str(&spec_text).expect("the spec is JSON"),
+    ));
     let spec = poem::endpoint::make_sync(move |_| {
         poem::Response::builder()
             .content_type("application/json; charset=utf-8")
@@ -285,6 +289,7 @@ pub fn endpoint(state: AppState) -> impl Endpoint {
     let docs = api.swagger_ui();
     let docs_policy: Arc<str> =
         security_headers::inline_hashes_policy(&api.swagger_ui_html()).into();
+
     let routes = Route::new()
         .nest("/", api)
         .at("/openapi.json", spec)
@@ -313,6 +318,7 @@ pub fn endpoint(state: AppState) -> impl Endpoint {
         .with(CatchPanic::new().with_handler(panic_response))
         .around(move |ep, req| {
             let policy = docs_policy.clone();
-            async move { Ok(security_headers::handle(&ep, req, &policy).await) }
+            let allowed = allowed.clone();
+            async move { Ok(security_headers::handle(&ep, req, &policy, &allowed).await) }
         })
 }

@@ -7,13 +7,16 @@
 //! - HTML: a `Content-Security-Policy` that allows no inline script, no third-party origin and no
 //!   framing. Swagger UI at `/docs` is one page with its script and style inline; it gets a policy
 //!   that allows exactly those inline blocks by their SHA-256 ([`inline_hashes_policy`]) and
-//!   nothing else.
+//!   nothing else;
+//! - a 405: the `Allow` header, with the methods the path takes ([`AllowedMethods`]).
 
 use base64::{Engine, engine::general_purpose::STANDARD};
 use poem::{
     Endpoint, IntoResponse, Request, Response,
-    http::{HeaderName, HeaderValue, header},
+    http::{HeaderName, HeaderValue, StatusCode, header},
 };
+
+use crate::allowed_methods::AllowedMethods;
 use sha2::{Digest, Sha256};
 
 /// The policy for the HTML pages this server renders: same origin only, no inline script.
@@ -22,12 +25,18 @@ pub const PAGE_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 
      base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
 /// Runs `ep` and adds the security headers to whatever it answers (errors included).
-pub async fn handle<E: Endpoint>(ep: &E, req: Request, docs_policy: &str) -> Response {
+pub async fn handle<E: Endpoint>(
+    ep: &E,
+    req: Request,
+    docs_policy: &str,
+    allowed: &AllowedMethods,
+) -> Response {
     let path = req.uri().path().to_owned();
     let mut response = match ep.call(req).await {
         Ok(response) => response.into_response(),
         Err(err) => err.into_response(),
     };
+    let status = response.status();
     let headers = response.headers_mut();
     let mut set_default = |name: HeaderName, value: &str| {
         if !headers.contains_key(&name)
@@ -39,6 +48,11 @@ pub async fn handle<E: Endpoint>(ep: &E, req: Request, docs_policy: &str) -> Res
     set_default(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set_default(header::REFERRER_POLICY, "no-referrer");
     set_default(header::X_FRAME_OPTIONS, "DENY");
+    if status == StatusCode::METHOD_NOT_ALLOWED
+        && let Some(methods) = allowed.for_path(&path)
+    {
+        set_default(header::ALLOW, methods);
+    }
     if path.starts_with("/api/") {
         set_default(header::CACHE_CONTROL, "no-store");
     }

@@ -12,7 +12,7 @@ use super::{
 use crate::{
     AppState,
     auth::{CanReadRegister, CanRecordAttendance},
-    domain::access::WorkshopReading,
+    domain::{access::WorkshopReading, figures},
     error::ApiError,
     services::{
         attendance::{self as service, MarkInput, ScoreInput},
@@ -403,7 +403,7 @@ impl AttendanceApi {
             min_attendance_days: course.min_attendance_days,
             pass_mark: course.pass_mark,
             average_knowledge_gain: (!gains.is_empty())
-                .then(|| gains.iter().sum::<f64>() / gains.len() as f64),
+                .then(|| figures::percent(gains.iter().sum::<f64>() / gains.len() as f64)),
         };
         let items: Vec<ParticipantResult> = rows
             .into_iter()
@@ -412,10 +412,10 @@ impl AttendanceApi {
                 participant_id: r.participant_id,
                 full_name: r.full_name,
                 days_attended: r.verdict.days_attended,
-                pre_test_percent: r.pre_test_percent,
-                post_test_percent: r.verdict.post_test_percent,
-                practical_percent: r.practical_percent,
-                knowledge_gain: r.knowledge_gain,
+                pre_test_percent: r.pre_test_percent.map(figures::percent),
+                post_test_percent: r.verdict.post_test_percent.map(figures::percent),
+                practical_percent: r.practical_percent.map(figures::percent),
+                knowledge_gain: r.knowledge_gain.map(figures::percent),
                 eligible: r.verdict.eligible,
                 reasons: r.verdict.reasons,
             })

@@ -175,7 +175,8 @@ pub struct CascadeNode {
     pub start_date: NaiveDate,
     /// Participants holding a seat.
     pub enrolled: u64,
-    /// Participants of the workshop once it is completed.
+    /// People who went through the workshop: equal to `enrolled` once the workshop is
+    /// `completed`, 0 before (whether each earned a certificate is `certified`).
     pub completed: u64,
     /// Valid certificates issued.
     pub certified: u64,
@@ -210,9 +211,14 @@ impl From<Node> for CascadeNode {
 #[derive(Debug, Object)]
 #[oai(skip_serializing_if_is_none)]
 pub struct CascadeTotals {
+    /// Workshops in the tree, this one included.
     pub workshops: u64,
+    /// Seats held, summed over the tree.
     pub enrolled: u64,
+    /// Seats held in the tree's completed workshops: people who went through a workshop, not
+    /// yet counting whether they earned its certificate.
     pub completed: u64,
+    /// Valid certificates issued in the tree.
     pub certified: u64,
     /// Outreach meetings held by people certified anywhere in the tree.
     pub outreach_sessions: u64,

@@ -15,7 +15,7 @@ use super::{
 use crate::{
     AppState,
     auth::{CanManageCertificates, CanReadParticipants, CanReadRegister},
-    domain::access::WorkshopReading,
+    domain::{access::WorkshopReading, figures},
     error::ApiError,
     services::{
         PageRequest,
@@ -130,11 +130,13 @@ fn people(b: Breakdown) -> PeopleBreakdown {
     }
 }
 
-fn figures(f: Vec<CourseFigure>) -> Vec<CourseValue> {
+/// Per-course figures, rounded as people read them (`round`: [`figures::share`] for a rate,
+/// [`figures::percent`] for percentage points).
+fn figures(f: Vec<CourseFigure>, round: fn(f64) -> f64) -> Vec<CourseValue> {
     f.into_iter()
         .map(|f| CourseValue {
             course_code: f.course_code,
-            value: f.value,
+            value: round(f.value),
             basis: f.basis,
         })
         .collect()
@@ -154,8 +156,8 @@ fn report(filter: &ReportFilter, s: Summary) -> SummaryReport {
         distinct_participants: s.distinct_participants,
         enrolled: people(s.enrolled),
         certified: people(s.certified),
-        attendance_rate_by_course: figures(s.attendance_rate_by_course),
-        knowledge_gain_by_course: figures(s.knowledge_gain_by_course),
+        attendance_rate_by_course: figures(s.attendance_rate_by_course, figures::share),
+        knowledge_gain_by_course: figures(s.knowledge_gain_by_course, figures::percent),
         outreach: OutreachFigures {
             sessions: s.outreach.sessions,
             people_reached: s.outreach.people_reached,
@@ -232,12 +234,25 @@ impl ReportApi {
     ) -> Result<CsvFile, ApiError> {
         let filter = filter(from.0, to.0, organisation_id.0)?;
         let s = reports::summary(&state.db, &filter).await?;
-        let mut rows = vec![vec![
-            "workshops".into(),
-            "total".into(),
-            "All workshops".into(),
-            s.workshops_total.to_string(),
-        ]];
+        let total = |section: &str, label: &str, n: i64| {
+            vec![
+                section.to_owned(),
+                "total".to_owned(),
+                label.to_owned(),
+                n.to_string(),
+            ]
+        };
+        // The totals first, as in the JSON: workshops, distinct people, seats, certificates.
+        let mut rows = vec![
+            total("workshops", "All workshops", s.workshops_total),
+            total(
+                "participants",
+                "Distinct people holding a seat",
+                s.distinct_participants,
+            ),
+            total("enrolled", "Enrolments holding a seat", s.enrolled.total),
+            total("certified", "Valid certificates", s.certified.total),
+        ];
         let mut add = |section: &str, counts: &[Count]| {
             for c in counts {
                 rows.push(vec![
@@ -264,7 +279,7 @@ impl ReportApi {
                 "attendance rate".into(),
                 f.course_code.clone(),
                 f.course_code.clone(),
-                format!("{:.4}", f.value),
+                figures::share(f.value).to_string(),
             ]);
         }
         for f in &s.knowledge_gain_by_course {
@@ -272,7 +287,7 @@ impl ReportApi {
                 "knowledge gain (points)".into(),
                 f.course_code.clone(),
                 f.course_code.clone(),
-                format!("{:.2}", f.value),
+                figures::percent(f.value).to_string(),
             ]);
         }
         let o = &s.outreach;

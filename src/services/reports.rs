@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use sea_orm::{ConnectionTrait, DbErr, QueryResult, Statement, Value};
 
 use super::tallies;
-use crate::domain::Result;
+use crate::domain::{Result, labels};
 
 /// Which workshops a report covers.
 #[derive(Debug, Clone, Default)]
@@ -329,13 +329,13 @@ pub async fn summary(db: &impl ConnectionTrait, filter: &ReportFilter) -> Result
         add(
             &mut summary.workshops_by_level,
             &g.level,
-            &g.level,
+            &labels::words(&g.level),
             g.workshops,
         );
         add(
             &mut summary.workshops_by_status,
             &g.status,
-            &g.status,
+            &labels::words(&g.status),
             g.workshops,
         );
         for (population, n) in [
@@ -349,7 +349,12 @@ pub async fn summary(db: &impl ConnectionTrait, filter: &ReportFilter) -> Result
                 &g.course_title,
                 n,
             );
-            add(&mut population.by_level, &g.level, &g.level, n);
+            add(
+                &mut population.by_level,
+                &g.level,
+                &labels::words(&g.level),
+                n,
+            );
         }
         if g.status == "completed" {
             let entry = attendance.entry(g.course_code.clone()).or_default();
@@ -373,7 +378,7 @@ pub async fn summary(db: &impl ConnectionTrait, filter: &ReportFilter) -> Result
             } else {
                 &mut breakdown.by_gender
             };
-            add(counts, key, key, n);
+            add(counts, key, &labels::words(key), n);
         }
     }
     summary.attendance_rate_by_course = attendance

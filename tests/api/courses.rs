@@ -273,15 +273,24 @@ async fn the_demo_tells_the_whole_cascade_story() {
         .get(&format!("/api/v1/workshops/{}/cascade", tot["id"]))
         .await
         .body;
-    assert_eq!(tree["totals"]["workshops"], 3, "{tree}");
+    assert_eq!(tree["totals"]["workshops"], 4, "{tree}");
     let cascade = &tree["root"]["children"][0];
     assert_eq!(cascade["level"], "cascade");
     assert!(cascade["certified"].as_u64().unwrap() >= 10);
-    let community = &cascade["children"][0];
-    assert_eq!(
-        (community["level"].clone(), community["status"].clone()),
-        (json!("community"), json!("scheduled"))
+    // Two community workshops follow it: one in progress (its first day is the last working
+    // day up to today) and one scheduled, with a waitlist.
+    let communities = cascade["children"].as_array().unwrap();
+    let status_of = |c: &serde_json::Value| (c["level"].clone(), c["status"].clone());
+    assert!(
+        communities
+            .iter()
+            .any(|c| status_of(c) == (json!("community"), json!("in_progress"))),
+        "{tree}"
     );
+    let community = communities
+        .iter()
+        .find(|c| status_of(c) == (json!("community"), json!("scheduled")))
+        .expect("a scheduled community workshop");
     let community = app
         .get(&format!("/api/v1/workshops/{}", community["workshop_id"]))
         .await
@@ -301,7 +310,16 @@ async fn the_demo_tells_the_whole_cascade_story() {
             app.with_token(&trainer).get("/api/v1/me").await.body["id"]
         ))
         .await;
-    assert_eq!(mine.body["total"], 2);
+    assert_eq!(
+        mine.body["total"], 3,
+        "the cascade and two community workshops"
+    );
+    // IWSD's facilitator leads the ToT workshop.
+    let facilitator = app
+        .login("facilitator@iwsd.demo", "demo-facilitator-2026")
+        .await;
+    let facilitator_id = app.with_token(&facilitator).get("/api/v1/me").await.body["id"].clone();
+    assert_eq!(tot["trainer_ids"], json!([facilitator_id]));
     // The demo participant can download their cascade certificate.
     let learner = app
         .login("participant@iwsd.demo", "demo-participant-2026")

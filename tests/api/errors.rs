@@ -11,9 +11,16 @@ async fn an_unknown_path_is_a_404_problem() {
 #[tokio::test]
 async fn a_wrong_method_is_a_405_problem() {
     let app = spawn_app().await;
-    app.request(Method::DELETE, "/api/v1/courses", None)
-        .await
-        .assert_problem(405);
+    let resp = app.request(Method::DELETE, "/api/v1/courses", None).await;
+    assert_eq!(
+        resp.headers["allow"], "GET, HEAD, POST",
+        "RFC 9110: a 405 says what is allowed"
+    );
+    resp.assert_problem(405);
+    // A path with an id: the methods of its template; a literal segment wins over `{id}`.
+    let resp = app.request(Method::PUT, "/api/v1/courses/1", None).await;
+    assert_eq!(resp.headers["allow"], "GET, HEAD, PATCH");
+    resp.assert_problem(405);
 }
 
 #[tokio::test]
