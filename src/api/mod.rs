@@ -171,7 +171,14 @@ pub fn service() -> OpenApiService<Api, ()> {
          **Absent values are omitted, never `null`.** An optional field of a response (one not in \
          its schema's `required` list) is left out when it has no value; no response carries \
          `null`. (Generated clients in strict languages then see a missing optional, which every \
-         generator maps to its own \"no value\".)",
+         generator maps to its own \"no value\".) In a request, an optional field may be sent \
+         as `null` or left out, which mean the same (except where its description says `null` \
+         clears it).\n\n\
+         **Text** (names, venues, reasons, search terms) may hold any character except control \
+         characters, bidirectional overrides and isolates, zero-width and other invisible \
+         characters, and line or paragraph separators (line breaks and tabs only in fields that \
+         hold paragraphs): the request schemas state it as a `pattern`. **Dates** are \
+         `YYYY-MM-DD` from 2000-01-01 to 2100-12-31, also stated as a `pattern`.",
     )
     .server("/")
 }

@@ -27,21 +27,166 @@ const NEVER_CONFLICT: &[&str] = &["login", "logout", "request_email_link", "veri
 const CHECKS_CREDENTIALS: &[&str] = &["login"];
 
 /// Operations that answer 429 when a caller tries too often.
-const THROTTLED: &[&str] = &["login", "request_email_link"];
+const THROTTLED: &[&str] = &["login", "request_email_link", "change_my_password"];
 
-/// Narrows each operation's documented errors and describes path parameters.
+/// The characters no text may hold (`domain::text`), as a pattern: control characters,
+/// bidirectional overrides and isolates, zero-width and invisible characters, line and
+/// paragraph separators, the soft hyphen and the byte-order mark.
+const TEXT_PATTERN: &str = "^[^\\u0000-\\u001F\\u007F-\\u009F\\u00AD\\u200B-\\u200F\\u2028-\\u202E\\u2060-\\u2064\\u2066-\\u206F\\uFEFF]*$";
+
+/// The same for fields that hold paragraphs, where tabs and line breaks are allowed.
+const MULTILINE_TEXT_PATTERN: &str = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u00AD\\u200B-\\u200F\\u2028-\\u202E\\u2060-\\u2064\\u2066-\\u206F\\uFEFF]*$";
+
+/// The dates a request may carry (`domain::dates`: 2000-01-01 to 2100-12-31), exactly: a
+/// generated client can check them, and a fuzzer knows which strings are dates.
+const DATE_PATTERN: &str = "^(?:(?:20[0-9]{2}|2100)-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))|20(?:0[048]|[2468][048]|[13579][26])-02-29)$";
+
+/// Narrows each operation's documented errors, describes path parameters, and states in the
+/// request schemas the rules every request follows (see [`refine_request_schemas`]).
 pub fn refine(spec: &mut Value) {
+    standard_formats(spec);
     let Some(paths) = spec.get_mut("paths").and_then(Value::as_object_mut) else {
         return;
     };
+    let mut request_schemas = Vec::new();
     for (path, item) in paths.iter_mut() {
         let Some(item) = item.as_object_mut() else {
             continue;
         };
         for (method, op) in item.iter_mut() {
             refine_operation(path, method, op);
+            request_schemas.extend(body_schema_names(op));
         }
     }
+    refine_request_schemas(spec, request_schemas);
+}
+
+/// poem-openapi names a `chrono::NaiveDate` `naive-date`; OpenAPI's (and every generator's)
+/// name for a calendar date is `date`.
+fn standard_formats(value: &mut Value) {
+    match value {
+        Value::Object(object) => {
+            if object.get("format").and_then(Value::as_str) == Some("naive-date") {
+                object.insert("format".into(), Value::String("date".into()));
+            }
+            object.values_mut().for_each(standard_formats);
+        }
+        Value::Array(items) => items.iter_mut().for_each(standard_formats),
+        _ => {}
+    }
+}
+
+/// The component schemas an operation's request body names.
+fn body_schema_names(op: &Value) -> Vec<String> {
+    let Some(content) = op["requestBody"]["content"].as_object() else {
+        return Vec::new();
+    };
+    content
+        .values()
+        .filter_map(|c| c["schema"]["$ref"].as_str())
+        .filter_map(|r| r.strip_prefix("#/components/schemas/"))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// What every request schema follows, said in the schema so a generated client (and a fuzzer)
+/// knows it:
+/// - a text property (a string without a format, pattern or fixed values) holds none of the
+///   characters `domain::text` refuses ([`TEXT_PATTERN`]);
+/// - an optional property may be `null`, which means the same as leaving it out (for a
+///   `PATCH`, where a field can be cleared, the property's description says so).
+///
+/// Walks the body schemas and the schemas their properties and items name. Text query
+/// parameters get the same pattern ([`refine_operation`]).
+fn refine_request_schemas(spec: &mut Value, mut pending: Vec<String>) {
+    let mut done = std::collections::BTreeSet::new();
+    while let Some(name) = pending.pop() {
+        if !done.insert(name.clone()) {
+            continue;
+        }
+        let Some(schema) = spec["components"]["schemas"].get_mut(&name) else {
+            continue;
+        };
+        let required: Vec<String> = schema["required"]
+            .as_array()
+            .map(|r| {
+                r.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let Some(properties) = schema.get_mut("properties").and_then(Value::as_object_mut) else {
+            continue;
+        };
+        for (property, value) in properties.iter_mut() {
+            pending.extend(named_schemas(value));
+            add_text_pattern(value, crate::domain::text::is_multiline_field(property));
+            if !required.contains(property) {
+                make_nullable(value);
+            }
+        }
+    }
+}
+
+/// The component schemas a property names, directly or as its items.
+fn named_schemas(value: &Value) -> Vec<String> {
+    [&value["$ref"], &value["items"]["$ref"]]
+        .into_iter()
+        .chain(
+            value["allOf"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|v| &v["$ref"]),
+        )
+        .filter_map(Value::as_str)
+        .filter_map(|r| r.strip_prefix("#/components/schemas/"))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Adds the text pattern to a plain string schema and the date pattern to a date (or to the
+/// items of an array of them).
+fn add_text_pattern(value: &mut Value, multiline: bool) {
+    if value["type"] == "array" {
+        if let Some(items) = value.get_mut("items") {
+            add_text_pattern(items, multiline);
+        }
+        return;
+    }
+    if value["type"] == "string"
+        && value["format"] == "date"
+        && value.get("pattern").is_none()
+        && let Some(object) = value.as_object_mut()
+    {
+        object.insert("pattern".into(), Value::String(DATE_PATTERN.into()));
+        return;
+    }
+    let plain_text = value["type"] == "string"
+        && value.get("format").is_none()
+        && value.get("pattern").is_none()
+        && value.get("enum").is_none();
+    if plain_text && let Some(object) = value.as_object_mut() {
+        let pattern = if multiline {
+            MULTILINE_TEXT_PATTERN
+        } else {
+            TEXT_PATTERN
+        };
+        object.insert("pattern".into(), Value::String(pattern.into()));
+    }
+}
+
+/// Declares a property nullable; a `$ref` is wrapped in `allOf`, where OpenAPI 3.0 lets
+/// `nullable` apply.
+fn make_nullable(value: &mut Value) {
+    let Some(object) = value.as_object_mut() else {
+        return;
+    };
+    if let Some(reference) = object.remove("$ref") {
+        object.insert("allOf".into(), json!([{ "$ref": reference }]));
+    }
+    object.insert("nullable".into(), Value::Bool(true));
 }
 
 fn refine_operation(path: &str, method: &str, op: &mut Value) {
@@ -122,6 +267,11 @@ fn refine_operation(path: &str, method: &str, op: &mut Value) {
         "The database is unavailable (its file went away); try again later",
     );
     if let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) {
+        for param in params.iter_mut().filter(|p| p["in"] == "query") {
+            if let Some(schema) = param.get_mut("schema") {
+                add_text_pattern(schema, false);
+            }
+        }
         for param in params.iter_mut().filter(|p| p["in"] == "path") {
             if param.get("description").is_none() {
                 let name = param["name"].as_str().unwrap_or_default().to_owned();
@@ -160,6 +310,81 @@ fn describe_path_param(path: &str, name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_text_patterns_refuse_exactly_what_the_domain_refuses() {
+        for (pattern, multiline) in [(TEXT_PATTERN, false), (MULTILINE_TEXT_PATTERN, true)] {
+            let pattern = regex::Regex::new(pattern).expect("a valid pattern");
+            for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+                let text = format!("a{c}b");
+                assert_eq!(
+                    pattern.is_match(&text),
+                    crate::domain::text::forbidden_char(&text, multiline).is_none(),
+                    "U+{:04X} (multiline: {multiline})",
+                    c as u32
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_date_pattern_takes_exactly_the_dates_the_domain_takes() {
+        let pattern = regex::Regex::new(DATE_PATTERN).expect("a valid pattern");
+        let mut day = chrono::NaiveDate::from_ymd_opt(1990, 1, 1).unwrap();
+        let last = chrono::NaiveDate::from_ymd_opt(2110, 12, 31).unwrap();
+        while day <= last {
+            let text = day.format("%Y-%m-%d").to_string();
+            assert_eq!(
+                pattern.is_match(&text),
+                crate::domain::dates::check_in_range("date", day).is_ok(),
+                "{text}"
+            );
+            day = day.succ_opt().unwrap();
+        }
+        for not_a_date in [
+            "",
+            "2026-02-29",
+            "2100-02-29",
+            "2026-13-01",
+            "2026-1-01",
+            "soon",
+        ] {
+            assert!(!pattern.is_match(not_a_date), "{not_a_date}");
+        }
+        assert!(pattern.is_match("2000-02-29") && pattern.is_match("2096-02-29"));
+    }
+
+    #[test]
+    fn optional_request_properties_are_nullable_and_text_has_the_pattern() {
+        let mut spec = json!({
+            "paths": {"/things": {"post": {
+                "operationId": "create_thing",
+                "requestBody": {"content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/CreateThing"}}}},
+                "responses": {"201": {}},
+            }}},
+            "components": {"schemas": {
+                "CreateThing": {"type": "object", "required": ["name"], "properties": {
+                    "name": {"type": "string"},
+                    "description": {"type": "string"},
+                    "kind": {"$ref": "#/components/schemas/Kind"},
+                    "day": {"type": "string", "format": "date"},
+                }},
+                "Kind": {"type": "string", "enum": ["a", "b"]},
+            }},
+        });
+        refine(&mut spec);
+        let props = &spec["components"]["schemas"]["CreateThing"]["properties"];
+        assert_eq!(props["name"]["pattern"], TEXT_PATTERN);
+        assert!(props["name"].get("nullable").is_none(), "required");
+        assert_eq!(props["description"]["pattern"], MULTILINE_TEXT_PATTERN);
+        assert_eq!(props["description"]["nullable"], true);
+        assert_eq!(
+            props["kind"],
+            json!({"allOf": [{"$ref": "#/components/schemas/Kind"}], "nullable": true})
+        );
+        assert_eq!(props["day"]["pattern"], DATE_PATTERN);
+    }
 
     #[test]
     fn path_parameters_are_described_by_what_they_name() {
