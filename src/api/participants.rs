@@ -9,6 +9,7 @@ use poem_openapi::{
     param::{Header, Path, Query},
     payload::{Json, ParsePayload, Payload},
     registry::{MetaMediaType, MetaRequest, MetaSchema, MetaSchemaRef, Registry},
+    types::MaybeUndefined,
 };
 
 use super::{JsonBody, Tag, page};
@@ -64,14 +65,15 @@ pub struct CreateParticipant {
 }
 
 /// Changes to a participant; fields left out keep their value, an empty string clears an
-/// optional text field.
+/// optional text field (the email: `null` removes it).
 #[derive(Debug, Object)]
 #[oai(skip_serializing_if_is_none)]
 pub struct UpdateParticipant {
     #[oai(validator(min_length = 1, max_length = 120))]
     pub full_name: Option<String>,
+    /// Email address; `null` removes it.
     #[oai(validator(max_length = 254))]
-    pub email: Option<String>,
+    pub email: MaybeUndefined<String>,
     #[oai(validator(max_length = 32))]
     pub phone: Option<String>,
     pub gender: Option<Gender>,
@@ -305,6 +307,18 @@ fn line_of(text: &str, offset: usize) -> u64 {
     breaks as u64 + 1
 }
 
+/// An email address sent in JSON: an empty one is refused (leave the field out, or send
+/// `null`, for none), where a CSV import's empty cell means no address.
+fn given_email(email: String) -> Result<String, ApiError> {
+    if email.trim().is_empty() {
+        return Err(ApiError::invalid_field(
+            "email",
+            "must be a valid email address (leave it out, or send null, for none)",
+        ));
+    }
+    Ok(email)
+}
+
 #[derive(ApiResponse)]
 enum Created {
     /// The participant was created.
@@ -334,7 +348,7 @@ impl ParticipantApi {
         let changes = ParticipantChanges {
             text: ParticipantText {
                 full_name: Some(b.full_name),
-                email: Some(b.email),
+                email: Some(b.email.map(given_email).transpose()?),
                 phone: Some(b.phone),
                 ward: Some(b.ward),
             },
@@ -444,7 +458,11 @@ impl ParticipantApi {
         let changes = ParticipantChanges {
             text: ParticipantText {
                 full_name: b.full_name,
-                email: b.email.map(Some),
+                email: match b.email {
+                    MaybeUndefined::Undefined => None,
+                    MaybeUndefined::Null => Some(None),
+                    MaybeUndefined::Value(email) => Some(Some(given_email(email)?)),
+                },
                 phone: b.phone.map(Some),
                 ward: b.ward.map(Some),
             },

@@ -50,6 +50,12 @@ impl SignInLinkApi {
         req: &Request,
         body: JsonBody<EmailLinkRequest>,
     ) -> Result<EmailLinkAccepted, ApiError> {
+        // Only the shape of the address is checked: whether it is known is never told.
+        let mut problems = Vec::new();
+        crate::domain::account::clean_email("email", &body.0.email, &mut problems);
+        if let Some(problem) = problems.into_iter().next() {
+            return Err(ApiError::invalid_field(problem.field, problem.message));
+        }
         let address = req
             .remote_addr()
             .as_socket_addr()

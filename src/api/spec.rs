@@ -45,6 +45,7 @@ const DATE_PATTERN: &str = "^(?:(?:20[0-9]{2}|2100)-(?:(?:0[13578]|1[02])-(?:0[1
 /// request schemas the rules every request follows (see [`refine_request_schemas`]).
 pub fn refine(spec: &mut Value) {
     standard_formats(spec);
+    add_examples(spec, EXAMPLES);
     let Some(paths) = spec.get_mut("paths").and_then(Value::as_object_mut) else {
         return;
     };
@@ -59,6 +60,48 @@ pub fn refine(spec: &mut Value) {
         }
     }
     refine_request_schemas(spec, request_schemas);
+}
+
+/// Request and response examples of the main operations, captured from a real server with the
+/// demo data by `scripts/capture-examples.py` (keyed by operation id).
+const EXAMPLES: &str = include_str!("../../openapi/examples.json");
+
+/// Puts each operation's captured examples on its request body and its success response.
+fn add_examples(spec: &mut Value, examples: &str) {
+    let Ok(Value::Object(examples)) = serde_json::from_str::<Value>(examples) else {
+        return;
+    };
+    let Some(paths) = spec.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for op in paths
+        .values_mut()
+        .filter_map(Value::as_object_mut)
+        .flat_map(|item| item.values_mut())
+    {
+        let Some(example) = op["operationId"].as_str().and_then(|id| examples.get(id)) else {
+            continue;
+        };
+        if let (Some(request), Some(content)) = (
+            example.get("request"),
+            op.pointer_mut("/requestBody/content")
+                .and_then(Value::as_object_mut),
+        ) && let Some(media) = content.values_mut().next()
+        {
+            media["example"] = request.clone();
+        }
+        if let (Some(response), Some(responses)) = (
+            example.get("response"),
+            op.get_mut("responses").and_then(Value::as_object_mut),
+        ) && let Some((_, success)) = responses.iter_mut().find(|(s, _)| s.starts_with('2'))
+            && let Some(media) = success
+                .get_mut("content")
+                .and_then(Value::as_object_mut)
+                .and_then(|c| c.values_mut().find(|m| m["schema"].get("$ref").is_some()))
+        {
+            media["example"] = response.clone();
+        }
+    }
 }
 
 /// poem-openapi names a `chrono::NaiveDate` `naive-date`; OpenAPI's (and every generator's)
@@ -121,6 +164,13 @@ fn refine_request_schemas(spec: &mut Value, mut pending: Vec<String>) {
         };
         for (property, value) in properties.iter_mut() {
             pending.extend(named_schemas(value));
+            if property == "email" {
+                email_format(value);
+                if !required.contains(property) {
+                    make_nullable(value);
+                }
+                continue;
+            }
             add_text_pattern(value, crate::domain::text::is_multiline_field(property));
             if !required.contains(property) {
                 make_nullable(value);
@@ -174,6 +224,15 @@ fn add_text_pattern(value: &mut Value, multiline: bool) {
             TEXT_PATTERN
         };
         object.insert("pattern".into(), Value::String(pattern.into()));
+    }
+}
+
+/// An email address in a request is checked as one: `format: email`.
+fn email_format(value: &mut Value) {
+    if let Some(object) = value.as_object_mut()
+        && object.get("type").and_then(Value::as_str) == Some("string")
+    {
+        object.insert("format".into(), Value::String("email".into()));
     }
 }
 

@@ -105,6 +105,63 @@ async fn patching_a_participant_changes_the_given_fields_and_can_clear_optional_
 }
 
 #[tokio::test]
+async fn an_email_is_removed_with_null_and_an_empty_one_is_refused() {
+    let app = spawn_app().await;
+    let empty = app
+        .post(
+            "/api/v1/participants",
+            json!({"full_name": "Chipo", "target_group": "councillor", "email": " "}),
+        )
+        .await;
+    empty.assert_problem(422);
+    assert!(empty.field_error("email").is_some(), "{}", empty.text);
+    assert_eq!(app.get("/api/v1/participants").await.body["total"], 0);
+
+    let id = app
+        .post(
+            "/api/v1/participants",
+            json!({"full_name": "Chipo", "target_group": "councillor", "email": "chipo@example.org"}),
+        )
+        .await
+        .body["id"]
+        .clone();
+    let path = format!("/api/v1/participants/{id}");
+    app.patch(&path, json!({"email": ""}))
+        .await
+        .assert_problem(422);
+    assert_eq!(app.get(&path).await.body["email"], "chipo@example.org");
+    let kept = app.patch(&path, json!({"ward": "Ward 2"})).await;
+    assert_eq!(kept.body["email"], "chipo@example.org", "left out: kept");
+    let removed = app.patch(&path, json!({"email": null})).await;
+    assert_eq!(removed.status, 200, "{}", removed.text);
+    assert!(removed.body.get("email").is_none(), "{}", removed.text);
+}
+
+#[tokio::test]
+async fn a_csv_from_excel_with_windows_line_ends_reports_the_lines_a_person_sees() {
+    let app = spawn_app().await;
+    // What Excel writes: a BOM, CRLF line ends, and a quoted cell spanning two lines.
+    let csv = "\u{feff}full_name,target_group,ward\r\n\
+               A One,ratepayer,Ward 1\r\n\
+               \"B\r\nTwo\",ratepayer,Ward 2\r\n\
+               C Three,plumber,Ward 3\r\n";
+    let resp = app
+        .request_raw(Method::POST, "/api/v1/participants/import", "text/csv", csv)
+        .await;
+    assert_eq!(resp.status, 200, "{}", resp.text);
+    let errors = resp.body["errors"].as_array().unwrap();
+    let lines: Vec<u64> = errors.iter().map(|e| e["line"].as_u64().unwrap()).collect();
+    // Line 3 holds a line break inside its quotes, so the plumber is on line 5.
+    assert!(lines.contains(&5), "{}", resp.text);
+    assert_eq!(
+        errors.last().unwrap()["field"],
+        "target_group",
+        "{}",
+        resp.text
+    );
+}
+
+#[tokio::test]
 async fn participants_can_be_searched_and_filtered() {
     let app = spawn_app().await;
     app.post(

@@ -98,3 +98,59 @@ async fn no_response_carries_null() {
     assert!(checked > 20, "only {checked} responses read");
     assert!(found.is_empty(), "null in responses: {found:?}");
 }
+
+/// The examples in the spec (captured from a real server by `scripts/capture-examples.py`)
+/// still fit their schemas: a schema that changes without its example fails here.
+#[test]
+fn every_example_fits_its_schema() {
+    use serde_json::{Value, json};
+
+    /// OpenAPI 3.0's `nullable` as JSON Schema: `null` is one more value allowed.
+    fn to_json_schema(value: &mut Value) {
+        match value {
+            Value::Object(object) => {
+                if object.remove("nullable") == Some(Value::Bool(true)) {
+                    let inner = Value::Object(std::mem::take(object));
+                    object.insert("anyOf".into(), json!([inner, {"type": "null"}]));
+                }
+                object.values_mut().for_each(to_json_schema);
+            }
+            Value::Array(items) => items.iter_mut().for_each(to_json_schema),
+            _ => {}
+        }
+    }
+
+    let spec: Value = serde_json::from_str(&cssd::api::spec_json()).unwrap();
+    let mut components = spec["components"].clone();
+    to_json_schema(&mut components);
+    let mut checked = 0;
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let request = op["requestBody"]["content"]
+                .as_object()
+                .into_iter()
+                .flatten();
+            let responses = op["responses"]
+                .as_object()
+                .unwrap()
+                .values()
+                .flat_map(|r| r["content"].as_object().into_iter().flatten());
+            for (media, content) in request.chain(responses) {
+                let Some(example) = content.get("example") else {
+                    continue;
+                };
+                let mut schema = content["schema"].clone();
+                to_json_schema(&mut schema);
+                let root = json!({"components": components, "allOf": [schema]});
+                let validator = jsonschema::validator_for(&root).expect("the schema compiles");
+                let errors: Vec<String> = validator
+                    .iter_errors(example)
+                    .map(|e| format!("{} at {}", e, e.instance_path))
+                    .collect();
+                assert!(errors.is_empty(), "{method} {path} ({media}): {errors:?}");
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 60, "only {checked} examples");
+}

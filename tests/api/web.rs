@@ -439,6 +439,14 @@ async fn a_bad_email_link_request_is_a_problem_and_mails_nothing() {
         )
         .await;
     resp.assert_problem(400);
+    for malformed in ["", "not an address", "someone@localhost"] {
+        let resp = app
+            .anonymous()
+            .post("/api/v1/auth/email-link", json!({"email": malformed}))
+            .await;
+        resp.assert_problem(422);
+        assert!(resp.field_error("email").is_some(), "{}", resp.text);
+    }
     let long = format!("{}@example.org", "a".repeat(300));
     let resp = app
         .anonymous()
