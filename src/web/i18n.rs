@@ -113,6 +113,9 @@ pub struct Strings {
     pub completed_note: &'static str,
     pub future_day: &'static str,
     pub needs_script: &'static str,
+
+    /// The administrator's console.
+    pub admin: &'static AdminStrings,
 }
 
 /// The words the register's script shows (handed to it in the page).
@@ -298,12 +301,285 @@ pub static EN: Strings = Strings {
     completed_note: "This workshop is completed; only an administrator may correct its register.",
     future_day: "This day has not come yet.",
     needs_script: "Marking needs JavaScript; the register below is read-only without it.",
+
+    admin: &ADMIN_EN,
 };
 
 /// The words for a request (English until a translation is added).
 pub fn strings() -> &'static Strings {
     &EN
 }
+
+/// The words of the administrator's console (`/admin`).
+#[derive(Debug)]
+pub struct AdminStrings {
+    pub console: &'static str,
+    pub sign_in_title: &'static str,
+    pub sign_in_intro: &'static str,
+    pub forbidden: &'static str,
+    pub nav_dashboard: &'static str,
+    pub nav_workshops: &'static str,
+    pub nav_participants: &'static str,
+    pub nav_certificates: &'static str,
+    pub nav_reports: &'static str,
+    pub nav_outbox: &'static str,
+    pub nav_audit: &'static str,
+    pub nav_users: &'static str,
+
+    // Forms and lists
+    pub whole_number: &'static str,
+    pub date_format: &'static str,
+    pub required: &'static str,
+    pub choose: &'static str,
+    pub choose_one: &'static str,
+    pub any: &'static str,
+    pub none: &'static str,
+    pub yes: &'static str,
+    pub no: &'static str,
+    pub filter: &'static str,
+    pub search: &'static str,
+    pub previous_page: &'static str,
+    pub next_page: &'static str,
+    page_of: fn(u64, u64, u64) -> String,
+    showing_of: fn(usize, u64) -> String,
+    pub unknown_action: &'static str,
+    pub save: &'static str,
+    pub name: &'static str,
+    pub email: &'static str,
+    pub created: &'static str,
+
+    // Workshops
+    pub start: &'static str,
+    pub course: &'static str,
+    pub level: &'static str,
+    pub level_tot: &'static str,
+    pub level_cascade: &'static str,
+    pub level_community: &'static str,
+    pub venue: &'static str,
+    pub organisation: &'static str,
+    pub ward: &'static str,
+    pub status: &'static str,
+    pub status_scheduled: &'static str,
+    pub status_in_progress: &'static str,
+    pub status_completed: &'static str,
+    pub status_cancelled: &'static str,
+    pub seats: &'static str,
+    pub seats_taken: &'static str,
+    pub seats_left: &'static str,
+    seats_summary: fn(i32, i32, i32) -> String,
+    on_waitlist: fn(i32) -> String,
+    pub waitlist: &'static str,
+    pub trainers: &'static str,
+    pub no_trainers: &'static str,
+    pub capacity: &'static str,
+    pub start_date: &'static str,
+    pub starting_from: &'static str,
+    pub starting_until: &'static str,
+    pub parent_workshop: &'static str,
+    pub parent_hint: &'static str,
+    pub schedule_workshop: &'static str,
+    pub preview_days: &'static str,
+    pub save_workshop: &'static str,
+    pub the_days: &'static str,
+    pub no_days: &'static str,
+    pub no_workshops_found: &'static str,
+    pub start_workshop: &'static str,
+    pub complete_workshop: &'static str,
+    pub cancel_workshop: &'static str,
+    pub cascade_tree: &'static str,
+    pub download_register: &'static str,
+    pub download_roster: &'static str,
+    pub download_zip: &'static str,
+    pub history: &'static str,
+    pub enrolments: &'static str,
+    pub find_person: &'static str,
+    pub nobody_found: &'static str,
+    pub enrol: &'static str,
+    pub choose_person: &'static str,
+    pub enrolled: &'static str,
+    pub waitlisted: &'static str,
+    pub withdrawn: &'static str,
+    pub nobody_waiting: &'static str,
+    pub withdraw: &'static str,
+    pub results: &'static str,
+    pub eligible: &'static str,
+    pub days_attended: &'static str,
+    pub reasons: &'static str,
+    pub issue_certificates: &'static str,
+
+    // Dashboard
+    month_title: fn(chrono::NaiveDate) -> String,
+    pub no_workshops_month: &'static str,
+    pub ended_without_certificates: &'static str,
+    pub none_ended: &'static str,
+    pub failed_mail: &'static str,
+    pub no_failed_mail: &'static str,
+    pub attempts: &'static str,
+    expiring_trainers: fn(u32) -> String,
+    pub no_expiring: &'static str,
+    pub valid_until: &'static str,
+
+    // What an action did
+    notice: fn(&str, u64) -> Option<String>,
+}
+
+impl AdminStrings {
+    /// "Page 2 of 7 (312 in all)".
+    pub fn page_of(&self, page: &u64, pages: &u64, total: &u64) -> String {
+        (self.page_of)(*page, *pages, *total)
+    }
+
+    /// "Showing 10 of 42".
+    pub fn showing_of(&self, shown: usize, total: &u64) -> String {
+        (self.showing_of)(shown, *total)
+    }
+
+    /// "12 of 35 taken, 23 left".
+    pub fn seats_summary(&self, taken: &i32, capacity: &i32, left: &i32) -> String {
+        (self.seats_summary)(*taken, *capacity, *left)
+    }
+
+    /// "3 on the waitlist".
+    pub fn on_waitlist(&self, count: &i32) -> String {
+        (self.on_waitlist)(*count)
+    }
+
+    /// "November 2026".
+    pub fn month_title(&self, first_day: chrono::NaiveDate) -> String {
+        (self.month_title)(first_day)
+    }
+
+    /// "Trainers whose ToT certification runs out within 90 days".
+    pub fn expiring_trainers(&self, days: &u32) -> String {
+        (self.expiring_trainers)(*days)
+    }
+
+    /// What the action named `key` did (`n`: a count or position), or nothing for an
+    /// unknown key.
+    pub fn notice(&self, key: &str, n: u64) -> Option<String> {
+        (self.notice)(key, n)
+    }
+}
+
+/// The console in English.
+pub static ADMIN_EN: AdminStrings = AdminStrings {
+    console: "Administrator's console",
+    sign_in_title: "Administrator's console",
+    sign_in_intro: "Administrators: sign in with your email address and password.",
+    forbidden: "The administrator's console is for IWSD administrators only.",
+    nav_dashboard: "Dashboard",
+    nav_workshops: "Workshops",
+    nav_participants: "Participants",
+    nav_certificates: "Certificates",
+    nav_reports: "Reports",
+    nav_outbox: "Outbox",
+    nav_audit: "Audit log",
+    nav_users: "Users and keys",
+
+    whole_number: "must be a whole number",
+    date_format: "must be a date (YYYY-MM-DD)",
+    required: "is required",
+    choose: "Choose…",
+    choose_one: "choose one",
+    any: "Any",
+    none: "None",
+    yes: "Yes",
+    no: "No",
+    filter: "Show",
+    search: "Search",
+    previous_page: "Previous",
+    next_page: "Next",
+    page_of: |page, pages, total| format!("Page {page} of {pages} ({total} in all)"),
+    showing_of: |shown, total| format!("Showing {shown} of {total}"),
+    unknown_action: "This action is not known; reload the page and try again.",
+    save: "Save",
+    name: "Name",
+    email: "Email",
+    created: "Created",
+
+    start: "Start",
+    course: "Course",
+    level: "Level",
+    level_tot: "ToT",
+    level_cascade: "Cascade",
+    level_community: "Community",
+    venue: "Venue",
+    organisation: "Organisation",
+    ward: "Ward",
+    status: "Status",
+    status_scheduled: "Scheduled",
+    status_in_progress: "In progress",
+    status_completed: "Completed",
+    status_cancelled: "Cancelled",
+    seats: "Seats",
+    seats_taken: "Taken",
+    seats_left: "Left",
+    seats_summary: |taken, capacity, left| format!("{taken} of {capacity} taken, {left} left"),
+    on_waitlist: |n| format!("{n} on the waitlist"),
+    waitlist: "Waitlist",
+    trainers: "Trainers",
+    no_trainers: "There are no trainer accounts yet.",
+    capacity: "Seats (1–35)",
+    start_date: "First day",
+    starting_from: "Starting from",
+    starting_until: "Starting until",
+    parent_workshop: "Parent workshop (number)",
+    parent_hint: "For a cascade workshop: the completed ToT workshop it follows; for a community workshop: the completed cascade workshop. Leave empty for a ToT workshop.",
+    schedule_workshop: "Schedule a workshop",
+    preview_days: "Show the days",
+    save_workshop: "Schedule it",
+    the_days: "The days",
+    no_days: "No days can be laid out from this first day.",
+    no_workshops_found: "No workshops match.",
+    start_workshop: "Start",
+    complete_workshop: "Complete",
+    cancel_workshop: "Cancel the workshop",
+    cascade_tree: "Cascade tree",
+    download_register: "Register (CSV)",
+    download_roster: "Roster (CSV)",
+    download_zip: "Certificates (ZIP)",
+    history: "History",
+    enrolments: "People",
+    find_person: "Find a person to enrol (name or email)",
+    nobody_found: "Nobody found.",
+    enrol: "Enrol",
+    choose_person: "Choose a person to enrol.",
+    enrolled: "Enrolled",
+    waitlisted: "On the waitlist",
+    withdrawn: "Withdrawn",
+    nobody_waiting: "Nobody is waiting.",
+    withdraw: "Withdraw",
+    results: "Results",
+    eligible: "Certificate earned",
+    days_attended: "Days attended",
+    reasons: "Why not",
+    issue_certificates: "Issue certificates",
+
+    month_title: |first| first.format("%B %Y").to_string(),
+    no_workshops_month: "No workshops this month.",
+    ended_without_certificates: "Completed workshops without certificates",
+    none_ended: "Every completed workshop has its certificates.",
+    failed_mail: "Mail that failed",
+    no_failed_mail: "No mail has failed.",
+    attempts: "attempts",
+    expiring_trainers: |days| format!("Trainers whose ToT certification runs out within {days} days"),
+    no_expiring: "No trainer's certification runs out soon.",
+    valid_until: "valid until",
+
+    notice: |key, n| {
+        Some(match key {
+            "scheduled" => "The workshop is scheduled.".to_owned(),
+            "started" => "The workshop has started.".to_owned(),
+            "completed" => "The workshop is completed.".to_owned(),
+            "cancelled" => "The workshop is cancelled; everyone enrolled is told by email.".to_owned(),
+            "enrolled" => "Enrolled: the person has a seat.".to_owned(),
+            "waitlisted" => format!("The workshop is full: the person is number {n} on the waitlist."),
+            "withdrawn" => "Withdrawn; the first person on the waitlist, if any, has the seat.".to_owned(),
+            "issued" => format!("{n} certificates issued."),
+            _ => return None,
+        })
+    },
+};
 
 #[cfg(test)]
 mod tests {
