@@ -199,3 +199,62 @@ pub async fn resend_failed(
     txn.commit().await?;
     Ok(requeued)
 }
+
+/// One month of the selected workshops: how many started in it, and their seats and
+/// certificates (from the per-workshop tallies).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MonthFigure {
+    /// `YYYY-MM`.
+    pub month: String,
+    pub workshops: i64,
+    pub enrolled: i64,
+    pub certified: i64,
+}
+
+/// The selected workshops by the month they start in, oldest first (the same selection as
+/// `reports::summary`: start date between `from` and `to`, held for an organisation).
+pub async fn by_month(
+    db: &impl ConnectionTrait,
+    filter: &super::reports::ReportFilter,
+) -> Result<Vec<MonthFigure>> {
+    let mut conditions = vec!["1 = 1".to_owned()];
+    let mut values: Vec<sea_orm::Value> = vec![];
+    if let Some(from) = filter.from {
+        values.push(from.into());
+        conditions.push(format!("w.start_date >= ${}", values.len()));
+    }
+    if let Some(to) = filter.to {
+        values.push(to.into());
+        conditions.push(format!("w.start_date <= ${}", values.len()));
+    }
+    if let Some(org) = filter.organisation_id {
+        values.push(org.into());
+        conditions.push(format!("w.organisation_id = ${}", values.len()));
+    }
+    // Dates are `YYYY-MM-DD` as text on both databases.
+    let sql = format!(
+        "SELECT SUBSTR(CAST(w.start_date AS TEXT), 1, 7) AS month, CAST(COUNT(*) AS BIGINT), \
+         CAST(COALESCE(SUM(s.enrolled), 0) AS BIGINT), CAST(COALESCE(SUM(s.certified), 0) AS BIGINT) \
+         FROM workshop w LEFT JOIN workshop_stats s ON s.workshop_id = w.id \
+         WHERE {} GROUP BY SUBSTR(CAST(w.start_date AS TEXT), 1, 7) ORDER BY 1",
+        conditions.join(" AND ")
+    );
+    let rows = db
+        .query_all_raw(sea_orm::Statement::from_sql_and_values(
+            db.get_database_backend(),
+            sql,
+            values,
+        ))
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(MonthFigure {
+                month: r.try_get_by_index(0)?,
+                workshops: r.try_get_by_index(1)?,
+                enrolled: r.try_get_by_index(2)?,
+                certified: r.try_get_by_index(3)?,
+            })
+        })
+        .collect::<std::result::Result<_, sea_orm::DbErr>>()
+        .map_err(Error::from)
+}

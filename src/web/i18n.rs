@@ -419,6 +419,91 @@ pub struct AdminStrings {
     pub no_expiring: &'static str,
     pub valid_until: &'static str,
 
+    // Participants
+    pub new_participant: &'static str,
+    pub search_people: &'static str,
+    pub full_name: &'static str,
+    pub phone: &'static str,
+    pub gender: &'static str,
+    pub target_group: &'static str,
+    pub national_id: &'static str,
+    workshop_number: fn(i64) -> String,
+    pub import_title: &'static str,
+    pub import_hint: &'static str,
+    pub csv_label: &'static str,
+    pub import_button: &'static str,
+    pub import_empty: &'static str,
+    rows_kept: fn(usize) -> String,
+    rows_refused: fn(usize) -> String,
+    pub rows_not_imported: &'static str,
+    pub rows_imported: &'static str,
+    pub line: &'static str,
+    pub row_as_sent: &'static str,
+    pub problem: &'static str,
+    /// Target groups by key, in words.
+    pub target_groups: [(&'static str, &'static str); 11],
+    /// Genders by key, in words.
+    pub genders: [(&'static str, &'static str); 4],
+
+    // Certificates
+    pub search_certificates: &'static str,
+    pub no_certificates_found: &'static str,
+    pub download_certificates_csv: &'static str,
+    pub email_again: &'static str,
+    pub revoke_reason: &'static str,
+    pub revoke: &'static str,
+
+    // Reports
+    pub certified: &'static str,
+    pub reached: &'static str,
+    pub people_distinct: &'static str,
+    pub outreach_sessions: &'static str,
+    pub chart_by_course: &'static str,
+    pub chart_by_level: &'static str,
+    pub chart_by_month: &'static str,
+    pub chart_by_gender: &'static str,
+    pub chart_by_target_group: &'static str,
+    pub chart_by_organisation: &'static str,
+    pub chart_by_province: &'static str,
+    pub no_figures: &'static str,
+    pub the_figures: &'static str,
+    pub download_csv: &'static str,
+    cascade_of: fn(i64) -> String,
+    pub back_to_workshop: &'static str,
+
+    // Outbox and audit log
+    pub kind: &'static str,
+    pub recipient: &'static str,
+    pub last_error: &'static str,
+    pub send_again: &'static str,
+    pub no_mail: &'static str,
+    /// Mail statuses and kinds by key, in words.
+    pub mail_words: [(&'static str, &'static str); 10],
+    pub entity: &'static str,
+    pub entity_number: &'static str,
+    pub no_entries: &'static str,
+    pub before_after: &'static str,
+
+    // Users and API keys
+    pub users: &'static str,
+    pub role: &'static str,
+    /// Roles by key, in words.
+    pub roles: [(&'static str, &'static str); 3],
+    pub active: &'static str,
+    pub deactivated: &'static str,
+    pub deactivate: &'static str,
+    pub reactivate: &'static str,
+    pub new_user: &'static str,
+    pub create_user: &'static str,
+    pub api_keys: &'static str,
+    pub no_keys: &'static str,
+    pub scopes: &'static str,
+    pub key_start: &'static str,
+    pub revoked_key: &'static str,
+    pub new_key: &'static str,
+    pub create_key: &'static str,
+    pub key_shown_once: &'static str,
+
     // What an action did
     notice: fn(&str, u64) -> Option<String>,
 }
@@ -452,6 +537,26 @@ impl AdminStrings {
     /// "Trainers whose ToT certification runs out within 90 days".
     pub fn expiring_trainers(&self, days: &u32) -> String {
         (self.expiring_trainers)(*days)
+    }
+
+    /// "Workshop 12".
+    pub fn workshop_number(&self, id: &i64) -> String {
+        (self.workshop_number)(*id)
+    }
+
+    /// "3 rows imported".
+    pub fn rows_kept(&self, n: usize) -> String {
+        (self.rows_kept)(n)
+    }
+
+    /// "1 row refused".
+    pub fn rows_refused(&self, n: usize) -> String {
+        (self.rows_refused)(n)
+    }
+
+    /// "The cascade of workshop 1".
+    pub fn cascade_of(&self, id: i64) -> String {
+        (self.cascade_of)(id)
     }
 
     /// What the action named `key` did (`n`: a count or position), or nothing for an
@@ -566,6 +671,114 @@ pub static ADMIN_EN: AdminStrings = AdminStrings {
     no_expiring: "No trainer's certification runs out soon.",
     valid_until: "valid until",
 
+    new_participant: "Record a participant",
+    search_people: "Search by name or email",
+    full_name: "Full name (as it is to be printed)",
+    phone: "Phone",
+    gender: "Gender",
+    target_group: "Target group",
+    national_id: "National ID number",
+    workshop_number: |id| format!("Workshop {id}"),
+    import_title: "Import participants from CSV",
+    import_hint: "Paste the CSV with a header row. Columns: full_name, target_group (both required), email, phone, gender, organisation_id, ward, national_id. Valid rows are kept; refused rows are listed with their line.",
+    csv_label: "CSV",
+    import_button: "Import",
+    import_empty: "The CSV has a header but no rows.",
+    rows_kept: |n| if n == 1 { "1 row imported".to_owned() } else { format!("{n} rows imported") },
+    rows_refused: |n| if n == 1 { "1 row refused".to_owned() } else { format!("{n} rows refused") },
+    rows_not_imported: "Rows not imported",
+    rows_imported: "Rows imported",
+    line: "Line",
+    row_as_sent: "The row as sent",
+    problem: "What is wrong",
+    target_groups: [
+        ("water_supply", "Water supply staff"),
+        ("wastewater", "Wastewater staff"),
+        ("solid_waste", "Solid waste staff"),
+        ("social_services", "Social services staff"),
+        ("revenue", "Revenue staff"),
+        ("management", "Management"),
+        ("community_champion", "Community champion"),
+        ("councillor", "Councillor"),
+        ("ratepayer", "Ratepayer"),
+        ("civic_society", "Civic society"),
+        ("other", "Other"),
+    ],
+    genders: [
+        ("female", "Female"),
+        ("male", "Male"),
+        ("other", "Other"),
+        ("undisclosed", "Prefers not to say"),
+    ],
+
+    search_certificates: "Search by certificate number or holder's name",
+    no_certificates_found: "No certificates match.",
+    download_certificates_csv: "All certificates (CSV)",
+    email_again: "Email it again",
+    revoke_reason: "Reason for revoking (shown on the check page)",
+    revoke: "Revoke",
+
+    certified: "Certified",
+    reached: "People reached",
+    people_distinct: "People (each counted once)",
+    outreach_sessions: "Outreach meetings",
+    chart_by_course: "Enrolled and certified by course",
+    chart_by_level: "Enrolled and certified by level",
+    chart_by_month: "By month of the workshop's start",
+    chart_by_gender: "Enrolled and certified by gender",
+    chart_by_target_group: "Enrolled and certified by target group",
+    chart_by_organisation: "Enrolled and certified by organisation",
+    chart_by_province: "Enrolled and certified by province",
+    no_figures: "Nothing to show for this selection.",
+    the_figures: "The figures",
+    download_csv: "Download the figures (CSV)",
+    cascade_of: |id| format!("The cascade of workshop {id}"),
+    back_to_workshop: "Back to the workshop",
+
+    kind: "Kind",
+    recipient: "To",
+    last_error: "Last error",
+    send_again: "Send again",
+    no_mail: "No messages match.",
+    mail_words: [
+        ("queued", "Waiting to be sent"),
+        ("sent", "Sent"),
+        ("failed", "Failed"),
+        ("certificate", "Certificate"),
+        ("enrolment_confirmation", "Enrolment confirmation"),
+        ("waitlist_notice", "Waitlist notice"),
+        ("promotion", "Seat from the waitlist"),
+        ("reminder", "Reminder"),
+        ("cancellation", "Cancellation"),
+        ("evaluation_request", "Evaluation request"),
+    ],
+    entity: "Kind of record (e.g. workshop, participant, certificate)",
+    entity_number: "Record number",
+    no_entries: "No changes recorded for this selection.",
+    before_after: "Before and after",
+
+    users: "Users",
+    role: "Role",
+    roles: [
+        ("admin", "Administrator"),
+        ("trainer", "Trainer"),
+        ("participant", "Participant"),
+    ],
+    active: "Active",
+    deactivated: "Deactivated",
+    deactivate: "Deactivate",
+    reactivate: "Reactivate",
+    new_user: "New user",
+    create_user: "Create the user",
+    api_keys: "API keys",
+    no_keys: "No API keys yet.",
+    scopes: "Scopes",
+    key_start: "Starts with",
+    revoked_key: "Revoked",
+    new_key: "New API key",
+    create_key: "Create the key",
+    key_shown_once: "The new key is shown this once; copy it now. Only its fingerprint is kept.",
+
     notice: |key, n| {
         Some(match key {
             "scheduled" => "The workshop is scheduled.".to_owned(),
@@ -576,6 +789,15 @@ pub static ADMIN_EN: AdminStrings = AdminStrings {
             "waitlisted" => format!("The workshop is full: the person is number {n} on the waitlist."),
             "withdrawn" => "Withdrawn; the first person on the waitlist, if any, has the seat.".to_owned(),
             "issued" => format!("{n} certificates issued."),
+            "saved" => "Saved.".to_owned(),
+            "revoked" => "The certificate is revoked; its check page says so.".to_owned(),
+            "emailed" => "A copy is on its way to the holder.".to_owned(),
+            "requeued" => "The message is queued to be sent again.".to_owned(),
+            "user_created" => "The user is created.".to_owned(),
+            "deactivated" => "The account is deactivated; its sessions have ended.".to_owned(),
+            "reactivated" => "The account is active again.".to_owned(),
+            "key_created" => "The API key is created.".to_owned(),
+            "key_revoked" => "The API key is revoked.".to_owned(),
             _ => return None,
         })
     },
@@ -584,7 +806,7 @@ pub static ADMIN_EN: AdminStrings = AdminStrings {
 #[cfg(test)]
 mod tests {
     /// Every template, as compiled in.
-    const TEMPLATES: [(&str, &str); 11] = [
+    const TEMPLATES: [(&str, &str); 31] = [
         ("base", include_str!("../../assets/web/templates/base.html")),
         (
             "error",
@@ -625,6 +847,86 @@ mod tests {
         (
             "register_workshop",
             include_str!("../../assets/web/templates/register_workshop.html"),
+        ),
+        (
+            "admin_audit",
+            include_str!("../../assets/web/templates/admin_audit.html"),
+        ),
+        (
+            "admin_base",
+            include_str!("../../assets/web/templates/admin_base.html"),
+        ),
+        (
+            "admin_cascade",
+            include_str!("../../assets/web/templates/admin_cascade.html"),
+        ),
+        (
+            "admin_certificate",
+            include_str!("../../assets/web/templates/admin_certificate.html"),
+        ),
+        (
+            "admin_certificates",
+            include_str!("../../assets/web/templates/admin_certificates.html"),
+        ),
+        (
+            "admin_dashboard",
+            include_str!("../../assets/web/templates/admin_dashboard.html"),
+        ),
+        (
+            "admin_enrolment_line",
+            include_str!("../../assets/web/templates/admin_enrolment_line.html"),
+        ),
+        (
+            "admin_field_error",
+            include_str!("../../assets/web/templates/admin_field_error.html"),
+        ),
+        (
+            "admin_form_errors",
+            include_str!("../../assets/web/templates/admin_form_errors.html"),
+        ),
+        (
+            "admin_outbox",
+            include_str!("../../assets/web/templates/admin_outbox.html"),
+        ),
+        (
+            "admin_pager",
+            include_str!("../../assets/web/templates/admin_pager.html"),
+        ),
+        (
+            "admin_participant",
+            include_str!("../../assets/web/templates/admin_participant.html"),
+        ),
+        (
+            "admin_participants",
+            include_str!("../../assets/web/templates/admin_participants.html"),
+        ),
+        (
+            "admin_reports",
+            include_str!("../../assets/web/templates/admin_reports.html"),
+        ),
+        (
+            "admin_sign_in",
+            include_str!("../../assets/web/templates/admin_sign_in.html"),
+        ),
+        (
+            "admin_users",
+            include_str!("../../assets/web/templates/admin_users.html"),
+        ),
+        (
+            "admin_workshop",
+            include_str!("../../assets/web/templates/admin_workshop.html"),
+        ),
+        (
+            "admin_workshop_new",
+            include_str!("../../assets/web/templates/admin_workshop_new.html"),
+        ),
+        (
+            "admin_workshop_rows",
+            include_str!("../../assets/web/templates/admin_workshop_rows.html"),
+        ),
+        (
+            "admin_workshops",
+            include_str!("../../assets/web/templates/admin_workshops.html"),
         ),
     ];
 

@@ -7,16 +7,16 @@
 //! Pages call the same services as the API; a refusal comes back as the service's
 //! [`crate::domain::Error`] and is shown next to the field it names ([`FieldErrors`]).
 
-// pub mod audit;
-// pub mod certificates;
-// pub mod charts;
+pub mod audit;
+pub mod certificates;
+pub mod charts;
 pub mod dashboard;
 pub mod downloads;
-// pub mod outbox;
-// pub mod participants;
-// pub mod reports;
+pub mod outbox;
+pub mod participants;
+pub mod reports;
 pub mod sign_in;
-// pub mod users;
+pub mod users;
 pub mod workshop;
 pub mod workshops;
 
@@ -65,7 +65,32 @@ pub fn mount(route: Route) -> Route {
             "/admin/workshops/:id/certificates",
             post(workshop::issue_certificates),
         )
-        // REST-START
+        .at("/admin/workshops/:id/cascade", get(reports::cascade_tree))
+        .at(
+            "/admin/participants",
+            get(participants::list).post(participants::import_csv),
+        )
+        .at(
+            "/admin/participants/new",
+            get(participants::new_form).post(participants::create),
+        )
+        .at(
+            "/admin/participants/:id",
+            get(participants::edit_form).post(participants::update),
+        )
+        .at("/admin/certificates", get(certificates::list))
+        .at("/admin/certificates/:id", get(certificates::show))
+        .at("/admin/certificates/:id/revoke", post(certificates::revoke))
+        .at("/admin/certificates/:id/email", post(certificates::email))
+        .at("/admin/reports", get(reports::summary))
+        .at("/admin/reports/months.csv", get(reports::months_csv_file))
+        .at("/admin/outbox", get(outbox::list))
+        .at("/admin/outbox/:id/resend", post(outbox::resend))
+        .at("/admin/audit", get(audit::list))
+        .at("/admin/users", get(users::list).post(users::create_user))
+        .at("/admin/users/:id/active", post(users::set_active))
+        .at("/admin/api-keys", post(users::create_key))
+        .at("/admin/api-keys/:id/revoke", post(users::revoke_key))
         .at("/admin/download/*path", downloads::endpoint())
 }
 
