@@ -185,7 +185,7 @@ async fn build(
         offset: 0,
     };
     let search = q.trim().to_owned();
-    let (enrolment_page, results, issued, trainers, candidates) = tokio::try_join!(
+    let (enrolment_page, results, issued, candidates) = tokio::try_join!(
         enrolments::list(&state.db, id, None, all),
         attendance::results(&state.db, id),
         certificates::list(
@@ -196,7 +196,6 @@ async fn build(
             },
             all
         ),
-        accounts::list_users(&state.db, Some(entity::app_user::Role::Trainer), all),
         async {
             if search.is_empty() {
                 Ok(crate::services::Page {
@@ -259,12 +258,10 @@ async fn build(
     .filter(|(t, _, _)| transition(w.status, *t, w.end_date, today).is_ok())
     .map(|(_, key, label)| (key, label))
     .collect();
-    let trainer_names: Vec<String> = trainers
-        .items
-        .iter()
-        .filter(|u| view.trainer_ids.contains(&u.id))
-        .map(|u| u.name.clone())
-        .collect();
+    let mut trainer_names = Vec::with_capacity(view.trainer_ids.len());
+    for id in &view.trainer_ids {
+        trainer_names.push(accounts::get_user(&state.db, *id).await?.name);
+    }
     Ok(WorkshopPage {
         layout: admin.layout(format!(
             "{} · {} · {}",
