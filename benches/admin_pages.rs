@@ -132,7 +132,11 @@ fn main() {
         let signed_in = client
             .post(format!("{base}/admin/sign-in"))
             .header("cookie", &csrf_cookie)
-            .form(&[("csrf", csrf.as_str()), ("email", ADMIN.0), ("password", ADMIN.1)])
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("email", ADMIN.0),
+                ("password", ADMIN.1),
+            ])
             .send()
             .await
             .expect("sign in");
@@ -174,10 +178,10 @@ fn main() {
         .await["items"][0]["id"]
             .as_i64()
             .expect("a completed community workshop");
-        let participant = json(format!("{base}/api/v1/participants?limit=1"))
-            .await["items"][0]["id"]
-            .as_i64()
-            .expect("a participant");
+        let participant =
+            json(format!("{base}/api/v1/participants?limit=1")).await["items"][0]["id"]
+                .as_i64()
+                .expect("a participant");
 
         let mut pages: Vec<(String, String)> = cssd::web::admin::PAGES
             .iter()

@@ -11,8 +11,10 @@ use entity::{
     workshop::{self, Level, Status},
 };
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
     sea_query::{Expr, ExprTrait, Func, Query},
 };
 
@@ -73,7 +75,9 @@ pub async fn preview_schedule(
     proposed: &ProposedWorkshop,
 ) -> Result<SchedulePreview> {
     let mut problems = Vec::new();
-    let course = course::Entity::find_by_id(proposed.course_id).one(db).await?;
+    let course = course::Entity::find_by_id(proposed.course_id)
+        .one(db)
+        .await?;
     let Some(course) = course else {
         problems.push(FieldError::new(
             "course_id",
@@ -84,26 +88,27 @@ pub async fn preview_schedule(
             problems,
         });
     };
-    let days =
-        match super::holidays::layout(db, proposed.start_date, course.duration_days as u32).await? {
-            Ok(dates) => {
-                let topics = spread_topics(&course.topic_list(), dates.len());
-                dates
-                    .into_iter()
-                    .zip(topics)
-                    .enumerate()
-                    .map(|(i, (date, topics))| WorkshopDay {
-                        day: i as i32 + 1,
-                        date,
-                        topics,
-                    })
-                    .collect()
-            }
-            Err(refusal) => {
-                problems.push(FieldError::new("start_date", refusal.to_string()));
-                vec![]
-            }
-        };
+    let days = match super::holidays::layout(db, proposed.start_date, course.duration_days as u32)
+        .await?
+    {
+        Ok(dates) => {
+            let topics = spread_topics(&course.topic_list(), dates.len());
+            dates
+                .into_iter()
+                .zip(topics)
+                .enumerate()
+                .map(|(i, (date, topics))| WorkshopDay {
+                    day: i as i32 + 1,
+                    date,
+                    topics,
+                })
+                .collect()
+        }
+        Err(refusal) => {
+            problems.push(FieldError::new("start_date", refusal.to_string()));
+            vec![]
+        }
+    };
     if let Some(conflict) = super::workshops::check_parent(
         db,
         proposed.level,
@@ -116,13 +121,9 @@ pub async fn preview_schedule(
         problems.push(FieldError::new("parent_workshop_id", conflict));
     }
     if proposed.level != Level::Tot {
-        for problem in super::trainers::uncertified(
-            db,
-            &course,
-            &proposed.trainer_ids,
-            proposed.start_date,
-        )
-        .await?
+        for problem in
+            super::trainers::uncertified(db, &course, &proposed.trainer_ids, proposed.start_date)
+                .await?
         {
             problems.push(FieldError::new("trainer_ids", problem));
         }

@@ -667,7 +667,9 @@ pub static ADMIN_EN: AdminStrings = AdminStrings {
     failed_mail: "Mail that failed",
     no_failed_mail: "No mail has failed.",
     attempts: "attempts",
-    expiring_trainers: |days| format!("Trainers whose ToT certification runs out within {days} days"),
+    expiring_trainers: |days| {
+        format!("Trainers whose ToT certification runs out within {days} days")
+    },
     no_expiring: "No trainer's certification runs out soon.",
     valid_until: "valid until",
 
@@ -684,8 +686,20 @@ pub static ADMIN_EN: AdminStrings = AdminStrings {
     csv_label: "CSV",
     import_button: "Import",
     import_empty: "The CSV has a header but no rows.",
-    rows_kept: |n| if n == 1 { "1 row imported".to_owned() } else { format!("{n} rows imported") },
-    rows_refused: |n| if n == 1 { "1 row refused".to_owned() } else { format!("{n} rows refused") },
+    rows_kept: |n| {
+        if n == 1 {
+            "1 row imported".to_owned()
+        } else {
+            format!("{n} rows imported")
+        }
+    },
+    rows_refused: |n| {
+        if n == 1 {
+            "1 row refused".to_owned()
+        } else {
+            format!("{n} rows refused")
+        }
+    },
     rows_not_imported: "Rows not imported",
     rows_imported: "Rows imported",
     line: "Line",
@@ -784,10 +798,16 @@ pub static ADMIN_EN: AdminStrings = AdminStrings {
             "scheduled" => "The workshop is scheduled.".to_owned(),
             "started" => "The workshop has started.".to_owned(),
             "completed" => "The workshop is completed.".to_owned(),
-            "cancelled" => "The workshop is cancelled; everyone enrolled is told by email.".to_owned(),
+            "cancelled" => {
+                "The workshop is cancelled; everyone enrolled is told by email.".to_owned()
+            }
             "enrolled" => "Enrolled: the person has a seat.".to_owned(),
-            "waitlisted" => format!("The workshop is full: the person is number {n} on the waitlist."),
-            "withdrawn" => "Withdrawn; the first person on the waitlist, if any, has the seat.".to_owned(),
+            "waitlisted" => {
+                format!("The workshop is full: the person is number {n} on the waitlist.")
+            }
+            "withdrawn" => {
+                "Withdrawn; the first person on the waitlist, if any, has the seat.".to_owned()
+            }
             "issued" => format!("{n} certificates issued."),
             "saved" => "Saved.".to_owned(),
             "revoked" => "The certificate is revoked; its check page says so.".to_owned(),

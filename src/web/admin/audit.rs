@@ -83,7 +83,10 @@ pub async fn list(req: &Request, state: Data<&AppState>, Query(q): Query<AuditQu
         notice: None,
         pager: Pager::new(
             "/admin/audit",
-            &[("entity", entity.clone()), ("entity_id", entity_id_text.clone())],
+            &[
+                ("entity", entity.clone()),
+                ("entity_id", entity_id_text.clone()),
+            ],
             page_number,
             found.total,
         ),

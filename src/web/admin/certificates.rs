@@ -10,9 +10,7 @@ use poem::{
 };
 use serde::Deserialize;
 
-use super::{
-    Admin, FieldErrors, Pager, iso, level_short, page_of, require, require_form, words,
-};
+use super::{Admin, FieldErrors, Pager, iso, level_short, page_of, require, require_form, words};
 use crate::{
     AppState,
     domain::{Error, Result},
@@ -153,7 +151,12 @@ async fn show_page(
         holder: c.holder_name.clone(),
         participant_id: c.participant_id,
         workshop_id: c.workshop_id,
-        course: format!("{} — {} ({})", c.course_code, c.course_title, level_short(c.level)),
+        course: format!(
+            "{} — {} ({})",
+            c.course_code,
+            c.course_title,
+            level_short(c.level)
+        ),
         dates: verify::date_span(c.start_date, c.end_date),
         venue: c.venue.clone(),
         issued_on: verify::long_date(c.issued_on),
@@ -178,7 +181,16 @@ pub async fn show(
         Err(response) => return response,
     };
     let notice = q.notice.as_deref().and_then(|k| words().notice(k, 0));
-    match show_page(&admin, &state, id, notice, FieldErrors::default(), String::new()).await {
+    match show_page(
+        &admin,
+        &state,
+        id,
+        notice,
+        FieldErrors::default(),
+        String::new(),
+    )
+    .await
+    {
         Ok(page) => admin.html(StatusCode::OK, &page),
         Err(err) => errors::from_domain(req, err),
     }

@@ -293,7 +293,9 @@ mod tests {
             }],
         });
         assert!(!svg.contains("<script>"), "{svg}");
-        assert!(svg.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Chitungwiza&quot;"));
+        assert!(
+            svg.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Chitungwiza&quot;")
+        );
         assert!(svg.contains("aria-label=\"a &lt; b\""));
         assert!(svg.contains("O&#39;Brien &amp; co"));
         assert!(svg.contains('…'));
@@ -326,6 +328,9 @@ mod tests {
         // Three leaves side by side.
         assert!(svg.contains(&format!("width=\"{:.0}\"", 3.0 * (NODE_WIDTH + NODE_GAP))));
         // The root sits over the middle of its leaves.
-        assert!(svg.contains(&format!("x=\"{:.1}\" y=\"4.0\"", 1.5 * (NODE_WIDTH + NODE_GAP) - NODE_WIDTH / 2.0)));
+        assert!(svg.contains(&format!(
+            "x=\"{:.1}\" y=\"4.0\"",
+            1.5 * (NODE_WIDTH + NODE_GAP) - NODE_WIDTH / 2.0
+        )));
     }
 }

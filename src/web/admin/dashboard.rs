@@ -4,9 +4,7 @@
 
 use askama::Template;
 use chrono::{Datelike, Days, Months, NaiveDate};
-use entity::{
-    certificate::CertificateStatus, email_outbox::EmailStatus, workshop::Status,
-};
+use entity::{certificate::CertificateStatus, email_outbox::EmailStatus, workshop::Status};
 use poem::{Request, Response, handler, http::StatusCode, web::Data};
 
 use super::{Admin, iso, level_short, require, status_words, words};
@@ -15,8 +13,7 @@ use crate::{
     domain::{certification::expires_within, schedule::local_today},
     mail::outbox,
     services::{
-        PageRequest, console,
-        trainers,
+        PageRequest, console, trainers,
         workshops::{self, WorkshopFilter},
     },
     web::{errors, i18n::AdminStrings},

@@ -9,7 +9,9 @@
 
 use std::sync::Arc;
 
-use poem::{Endpoint, EndpointExt, IntoEndpoint, IntoResponse, Request, Response, http::HeaderValue};
+use poem::{
+    Endpoint, EndpointExt, IntoEndpoint, IntoResponse, Request, Response, http::HeaderValue,
+};
 
 use super::require;
 use crate::{AppState, web::errors};
@@ -19,7 +21,11 @@ pub fn allowed(path: &str) -> bool {
     let parts: Vec<&str> = path.split('/').collect();
     let id = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     match parts.as_slice() {
-        ["workshops", w, "certificates.zip" | "attendance.csv" | "roster.csv"] => id(w),
+        [
+            "workshops",
+            w,
+            "certificates.zip" | "attendance.csv" | "roster.csv",
+        ] => id(w),
         ["certificates", c, "pdf"] => id(c),
         ["reports", "summary.csv"] | ["certificates.csv"] => true,
         _ => false,
@@ -28,7 +34,12 @@ pub fn allowed(path: &str) -> bool {
 
 /// The endpoint behind `/admin/download/*path`.
 pub fn endpoint() -> impl Endpoint<Output = Response> {
-    let api = Arc::new(crate::api::service().into_endpoint().map_to_response().boxed());
+    let api = Arc::new(
+        crate::api::service()
+            .into_endpoint()
+            .map_to_response()
+            .boxed(),
+    );
     poem::endpoint::make(move |req: Request| {
         let api = api.clone();
         async move { download(api.as_ref(), req).await }

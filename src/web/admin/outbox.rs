@@ -62,11 +62,7 @@ fn key_words(key: &str) -> String {
 
 /// `GET /admin/outbox`: newest first, by status and kind.
 #[handler]
-pub async fn list(
-    req: &Request,
-    state: Data<&AppState>,
-    Query(q): Query<OutboxQuery>,
-) -> Response {
+pub async fn list(req: &Request, state: Data<&AppState>, Query(q): Query<OutboxQuery>) -> Response {
     let admin = match require(req, &state).await {
         Ok(admin) => admin,
         Err(response) => return response,

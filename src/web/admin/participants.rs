@@ -12,8 +12,7 @@ use sea_orm::{ActiveEnum, Iterable};
 use serde::Deserialize;
 
 use super::{
-    Admin, FieldErrors, Pager, page_of, parse_id, require, require_form, words,
-    workshops::Choice,
+    Admin, FieldErrors, Pager, page_of, parse_id, require, require_form, words, workshops::Choice,
 };
 use crate::{
     AppState,
@@ -91,7 +90,16 @@ pub async fn list(req: &Request, state: Data<&AppState>, Query(q): Query<ListQue
     };
     let notice = q.notice.as_deref().and_then(|k| words().notice(k, 0));
     let empty = ImportResult::default();
-    match list_page(&admin, &state, q.q.unwrap_or_default(), q.page, notice, empty).await {
+    match list_page(
+        &admin,
+        &state,
+        q.q.unwrap_or_default(),
+        q.page,
+        notice,
+        empty,
+    )
+    .await
+    {
         Ok(page) => admin.html(StatusCode::OK, &page),
         Err(err) => errors::from_domain(req, err),
     }
@@ -379,7 +387,11 @@ async fn person_page(
 
 /// The form in the service's terms: every field given (blank clears an optional one).
 fn changes_of(form: &PersonForm, errors: &mut FieldErrors) -> ParticipantChanges {
-    let blank = |v: &Option<String>| v.clone().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+    let blank = |v: &Option<String>| {
+        v.clone()
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+    };
     let gender = match blank(&form.gender) {
         None => None,
         Some(g) => match Gender::try_from_value(&g) {
@@ -419,8 +431,15 @@ pub async fn new_form(req: &Request, state: Data<&AppState>) -> Response {
         Ok(admin) => admin,
         Err(response) => return response,
     };
-    match person_page(&admin, &state, None, &PersonForm::default(), FieldErrors::default(), None)
-        .await
+    match person_page(
+        &admin,
+        &state,
+        None,
+        &PersonForm::default(),
+        FieldErrors::default(),
+        None,
+    )
+    .await
     {
         Ok(page) => admin.html(StatusCode::OK, &page),
         Err(err) => errors::from_domain(req, err),

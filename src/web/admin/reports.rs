@@ -188,7 +188,13 @@ pub async fn summary(
             pair(&e.by_course, &c.by_course),
             &summary_csv,
         ),
-        figure("by-level", a.chart_by_level, both(), level_rows, &summary_csv),
+        figure(
+            "by-level",
+            a.chart_by_level,
+            both(),
+            level_rows,
+            &summary_csv,
+        ),
         figure(
             "by-month",
             a.chart_by_month,

@@ -434,8 +434,11 @@ pub async fn enrol(
     };
     let q = form.q.clone().unwrap_or_default();
     let mut errors = FieldErrors::default();
-    let Some(participant) = parse_id("participant_id", form.participant_id.as_deref(), &mut errors)
-    else {
+    let Some(participant) = parse_id(
+        "participant_id",
+        form.participant_id.as_deref(),
+        &mut errors,
+    ) else {
         errors.general.push(words().choose_person.to_owned());
         return render(
             req,

@@ -15,8 +15,8 @@ use poem::{
 use serde::Deserialize;
 
 use super::{
-    Admin, FieldErrors, Pager, dashboard::WorkshopRow, level_short, page_of, parse_date,
-    parse_id, require, require_form, status_words, words,
+    Admin, FieldErrors, Pager, dashboard::WorkshopRow, level_short, page_of, parse_date, parse_id,
+    require, require_form, status_words, words,
 };
 use crate::{
     AppState,
