@@ -7,11 +7,15 @@ use std::fmt::Write;
 /// The colours of the series, in order (each with AA contrast against white).
 const COLOURS: [&str; 3] = ["#0b4f8a", "#1b6e3a", "#9a4a00"];
 
-const WIDTH: f64 = 640.0;
-const LABEL_WIDTH: f64 = 190.0;
+// Drawn small (a phone's width) and scaled up on wider screens, so the text stays readable on
+// both.
+const WIDTH: f64 = 400.0;
+const LABEL_WIDTH: f64 = 140.0;
 /// Room for the value printed after the longest bar.
-const VALUE_WIDTH: f64 = 60.0;
-const BAR_HEIGHT: f64 = 14.0;
+const VALUE_WIDTH: f64 = 44.0;
+/// Characters of a label that fit left of the bars.
+const LABEL_CHARS: usize = 18;
+const BAR_HEIGHT: f64 = 15.0;
 const BAR_GAP: f64 = 3.0;
 const GROUP_GAP: f64 = 10.0;
 const LEGEND_HEIGHT: f64 = 24.0;
@@ -86,11 +90,11 @@ pub fn bar_chart(chart: &BarChart) -> String {
     let _ = write!(
         svg,
         "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {height}\" \
-         width=\"100%\" role=\"img\" aria-label=\"{}\" font-family=\"system-ui, sans-serif\" font-size=\"12\">",
+         width=\"100%\" role=\"img\" aria-label=\"{}\" font-family=\"system-ui, sans-serif\" font-size=\"13\">",
         escape(chart.title)
     );
     for (j, name) in chart.series.iter().enumerate() {
-        let x = LABEL_WIDTH + j as f64 * 150.0;
+        let x = LABEL_WIDTH + j as f64 * 90.0;
         let _ = write!(
             svg,
             "<rect x=\"{x}\" y=\"4\" width=\"12\" height=\"12\" fill=\"{}\"/>\
@@ -107,7 +111,7 @@ pub fn bar_chart(chart: &BarChart) -> String {
             svg,
             "<text x=\"{}\" y=\"{label_y}\" text-anchor=\"end\" fill=\"#1a1a1a\">{}<title>{}</title></text>",
             LABEL_WIDTH - 8.0,
-            escape(&shorten(&category.label, 30)),
+            escape(&shorten(&category.label, LABEL_CHARS)),
             escape(&category.label)
         );
         for (j, value) in category.values.iter().enumerate() {

@@ -87,6 +87,17 @@ fn pair(enrolled: &[Count], certified: &[Count]) -> Vec<charts::Category> {
     categories
 }
 
+/// The counts labelled with their keys (course codes).
+fn by_key(counts: &[Count]) -> Vec<Count> {
+    counts
+        .iter()
+        .map(|c| Count {
+            label: c.key.clone(),
+            ..c.clone()
+        })
+        .collect()
+}
+
 fn figure(
     id: &'static str,
     title: &'static str,
@@ -185,7 +196,8 @@ pub async fn summary(
             "by-course",
             a.chart_by_course,
             both(),
-            pair(&e.by_course, &c.by_course),
+            // Course codes: the titles are too long for a phone.
+            pair(&by_key(&e.by_course), &by_key(&c.by_course)),
             &summary_csv,
         ),
         figure(
