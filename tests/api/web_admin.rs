@@ -519,8 +519,11 @@ async fn enrolling_beyond_the_seats_waitlists_withdrawing_promotes_and_a_second_
     let w = app.workshop(course, &future_monday(), 1).await["id"]
         .as_i64()
         .unwrap();
-    let tendai = app.participant("Tendai Moyo").await.to_string();
-    let rudo = app.participant("Rudo Dube").await.to_string();
+    let (tendai_id, rudo_id) = (
+        app.participant("Tendai Moyo").await,
+        app.participant("Rudo Dube").await,
+    );
+    let (tendai, rudo) = (tendai_id.to_string(), rudo_id.to_string());
     let mut browser = Browser::admin(&app).await;
     let path = format!("/admin/workshops/{w}");
 
@@ -590,7 +593,7 @@ async fn enrolling_beyond_the_seats_waitlists_withdrawing_promotes_and_a_second_
         .as_array()
         .unwrap()
         .iter()
-        .find(|e| e["participant_id"].to_string() == tendai)
+        .find(|e| e["participant_id"].as_i64() == Some(tendai_id))
         .unwrap()["id"]
         .to_string();
     let withdrawn = browser
@@ -614,7 +617,7 @@ async fn enrolling_beyond_the_seats_waitlists_withdrawing_promotes_and_a_second_
         .as_array()
         .unwrap()
         .iter()
-        .find(|e| e["participant_id"].to_string() == rudo)
+        .find(|e| e["participant_id"].as_i64() == Some(rudo_id))
         .unwrap()["status"]
         .clone();
     assert_eq!(rudo_status, "enrolled");
