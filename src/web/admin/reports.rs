@@ -87,6 +87,20 @@ fn pair(enrolled: &[Count], certified: &[Count]) -> Vec<charts::Category> {
     categories
 }
 
+/// The counts labelled with the console's words for their keys (where it has them).
+fn in_words(counts: &[Count], words: &[(&'static str, &'static str)]) -> Vec<Count> {
+    counts
+        .iter()
+        .map(|c| Count {
+            label: words
+                .iter()
+                .find(|(k, _)| *k == c.key)
+                .map_or_else(|| c.label.clone(), |(_, w)| (*w).to_owned()),
+            ..c.clone()
+        })
+        .collect()
+}
+
 /// The counts labelled with their keys (course codes).
 fn by_key(counts: &[Count]) -> Vec<Count> {
     counts
@@ -224,14 +238,20 @@ pub async fn summary(
             "by-gender",
             a.chart_by_gender,
             both(),
-            pair(&e.by_gender, &c.by_gender),
+            pair(
+                &in_words(&e.by_gender, &a.genders),
+                &in_words(&c.by_gender, &a.genders),
+            ),
             &summary_csv,
         ),
         figure(
             "by-target-group",
             a.chart_by_target_group,
             both(),
-            pair(&e.by_target_group, &c.by_target_group),
+            pair(
+                &in_words(&e.by_target_group, &a.target_groups),
+                &in_words(&c.by_target_group, &a.target_groups),
+            ),
             &summary_csv,
         ),
         figure(
