@@ -716,6 +716,10 @@ async fn a_past_workshop_is_completed_its_certificates_issued_and_downloaded_fro
             .contains("a completed workshop cannot be cancelled")
     );
 
+    // The register opens for the administrator (to correct it).
+    assert!(page.text.contains(&format!("href=\"/register/workshops/{w}\"")));
+    browser.get(&format!("/register/workshops/{w}")).await.assert_html(200);
+
     // The downloads are the API's files.
     let zip = browser
         .get(&format!("/admin/download/workshops/{w}/certificates.zip"))
