@@ -259,3 +259,53 @@ pub async fn by_month(
         .collect::<std::result::Result<_, sea_orm::DbErr>>()
         .map_err(Error::from)
 }
+
+/// Participants matching what an administrator typed, at most `page.limit`, and whether there
+/// are more. Text with an `@` is part of an email address (newest records first); anything
+/// else is part of a name, case-insensitive, in name order — read along the name index, so a
+/// common name is found without reading every record. (No total is counted: counting the
+/// matches would read every record each time.)
+pub async fn search_participants(
+    db: &impl ConnectionTrait,
+    text: &str,
+    page: PageRequest,
+) -> Result<(Vec<entity::participant::Model>, bool)> {
+    use entity::participant;
+    let text = text.trim().to_lowercase();
+    let escaped: String = text
+        .chars()
+        .flat_map(|c| match c {
+            '%' | '_' | '\\' => vec!['\\', c],
+            c => vec![c],
+        })
+        .collect();
+    let pattern = sea_orm::sea_query::LikeExpr::new(format!("%{escaped}%")).escape('\\');
+    let (column, query) = if text.contains('@') {
+        (
+            participant::Column::Email,
+            participant::Entity::find().order_by_desc(participant::Column::Id),
+        )
+    } else {
+        (
+            participant::Column::FullName,
+            participant::Entity::find()
+                .order_by_asc(participant::Column::FullName)
+                .order_by_asc(participant::Column::Id),
+        )
+    };
+    // SQLite's LIKE ignores ASCII case, as its lower() lowers only ASCII: the column is
+    // compared as stored, so the name index can be read in order. PostgreSQL's LIKE does not.
+    let condition = match db.get_database_backend() {
+        sea_orm::DbBackend::Postgres => Expr::expr(Func::lower(Expr::col(column))).like(pattern),
+        _ => Expr::col(column).like(pattern),
+    };
+    let mut items = query
+        .filter(condition)
+        .limit(page.limit + 1)
+        .offset(page.offset)
+        .all(db)
+        .await?;
+    let more = items.len() as u64 > page.limit;
+    items.truncate(page.limit as usize);
+    Ok((items, more))
+}

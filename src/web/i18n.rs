@@ -341,6 +341,7 @@ pub struct AdminStrings {
     pub previous_page: &'static str,
     pub next_page: &'static str,
     page_of: fn(u64, u64, u64) -> String,
+    page_number: fn(u64) -> String,
     showing_of: fn(usize, u64) -> String,
     pub unknown_action: &'static str,
     pub save: &'static str,
@@ -516,6 +517,11 @@ impl AdminStrings {
         (self.page_of)(*page, *pages, *total)
     }
 
+    /// "Page 2".
+    pub fn page_number(&self, page: &u64) -> String {
+        (self.page_number)(*page)
+    }
+
     /// "Showing 10 of 42".
     pub fn showing_of(&self, shown: usize, total: &u64) -> String {
         (self.showing_of)(shown, *total)
@@ -597,6 +603,7 @@ pub static ADMIN_EN: AdminStrings = AdminStrings {
     previous_page: "Previous",
     next_page: "Next",
     page_of: |page, pages, total| format!("Page {page} of {pages} ({total} in all)"),
+    page_number: |page| format!("Page {page}"),
     showing_of: |shown, total| format!("Showing {shown} of {total}"),
     unknown_action: "This action is not known; reload the page and try again.",
     save: "Save",
@@ -649,7 +656,7 @@ pub static ADMIN_EN: AdminStrings = AdminStrings {
     download_zip: "Certificates (ZIP)",
     history: "History",
     enrolments: "People",
-    find_person: "Find a person to enrol (name or email)",
+    find_person: "Find a person to enrol (name, or email address with @)",
     nobody_found: "Nobody found.",
     enrol: "Enrol",
     choose_person: "Choose a person to enrol.",
@@ -678,7 +685,7 @@ pub static ADMIN_EN: AdminStrings = AdminStrings {
     valid_until: "valid until",
 
     new_participant: "Record a participant",
-    search_people: "Search by name or email",
+    search_people: "Search by name, or by email address (with @)",
     full_name: "Full name (as it is to be printed)",
     phone: "Phone",
     gender: "Gender",

@@ -717,8 +717,14 @@ async fn a_past_workshop_is_completed_its_certificates_issued_and_downloaded_fro
     );
 
     // The register opens for the administrator (to correct it).
-    assert!(page.text.contains(&format!("href=\"/register/workshops/{w}\"")));
-    browser.get(&format!("/register/workshops/{w}")).await.assert_html(200);
+    assert!(
+        page.text
+            .contains(&format!("href=\"/register/workshops/{w}\""))
+    );
+    browser
+        .get(&format!("/register/workshops/{w}"))
+        .await
+        .assert_html(200);
 
     // The downloads are the API's files.
     let zip = browser
@@ -875,8 +881,17 @@ async fn a_participant_is_created_and_edited_with_the_apis_rules_shown_next_to_t
     );
 
     let found = browser.get("/admin/participants?q=ncube").await;
-    assert!(found.text.contains(&format!("/admin/participants/{id}\"")));
+    assert!(
+        found.text.contains(&format!("/admin/participants/{id}\"")),
+        "{}",
+        found.text
+    );
     assert!(!found.text.contains("Rudo Dube"));
+    // With an @ it is an email address; the search's own wildcards are taken literally.
+    let by_email = browser.get("/admin/participants?q=rudo%40example").await;
+    assert!(by_email.text.contains("Rudo Dube") && !by_email.text.contains("Ncube-Moyo"));
+    let wildcard = browser.get("/admin/participants?q=%25").await;
+    assert!(wildcard.text.contains("Nobody found."), "{}", wildcard.text);
 }
 
 #[tokio::test]

@@ -258,6 +258,8 @@ pub struct Pager {
     pub page: u64,
     pub pages: u64,
     pub total: u64,
+    /// Whether the total is known (a search may only know whether there is more).
+    pub counted: bool,
     pub prev: Option<String>,
     pub next: Option<String>,
 }
@@ -278,9 +280,17 @@ impl Pager {
             page,
             pages,
             total,
+            counted: true,
             prev: (page > 1).then(|| link(page - 1)),
             next: (page < pages).then(|| link(page + 1)),
         }
+    }
+
+    /// The pages of a list whose total is not counted: `more` says whether a next page exists.
+    pub fn open_ended(path: &str, query: &[(&str, String)], page: u64, more: bool) -> Self {
+        let mut pager = Self::new(path, query, page, (page + u64::from(more)) * 50);
+        pager.counted = false;
+        pager
     }
 }
 

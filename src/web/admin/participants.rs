@@ -18,7 +18,7 @@ use crate::{
     AppState,
     domain::{Error, Result, participant::ParticipantText},
     services::{
-        PageRequest, enrolments, organisations,
+        PageRequest, console, enrolments, organisations,
         participants::{self, ParticipantChanges, ParticipantFilter},
     },
     web::{errors, i18n::AdminStrings, page},
@@ -124,27 +124,33 @@ async fn list_page(
 ) -> Result<ListPage> {
     let a = words();
     let (page_number, page_request) = page_of(page);
-    let found = participants::list(
-        &state.db,
-        ParticipantFilter {
-            search: Some(q.clone()).filter(|q| !q.trim().is_empty()),
-            ..Default::default()
-        },
-        page_request,
-    )
-    .await?;
+    let search = q.trim().to_owned();
+    let (rows, pager) = if search.is_empty() {
+        let found =
+            participants::list(&state.db, ParticipantFilter::default(), page_request).await?;
+        (
+            found.items,
+            Pager::new("/admin/participants", &[], page_number, found.total),
+        )
+    } else {
+        let (items, more) = console::search_participants(&state.db, &search, page_request).await?;
+        (
+            items,
+            Pager::open_ended(
+                "/admin/participants",
+                &[("q", search.clone())],
+                page_number,
+                more,
+            ),
+        )
+    };
     Ok(ListPage {
         layout: admin.layout(a.nav_participants),
         a,
         notice,
-        pager: Pager::new(
-            "/admin/participants",
-            &[("q", q.clone())],
-            page_number,
-            found.total,
-        ),
+        pager,
         q,
-        rows: found.items.into_iter().map(row).collect(),
+        rows: rows.into_iter().map(row).collect(),
         csv: import.csv,
         import_error: import.error,
         imported: import.imported,

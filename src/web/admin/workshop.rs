@@ -28,9 +28,7 @@ use crate::{
     services::{
         PageRequest, accounts, attendance,
         certificates::{self, CertificateFilter, IssueSettings},
-        enrolments,
-        participants::{self, ParticipantFilter},
-        workshops,
+        console, enrolments, participants, workshops,
     },
     web::{errors, i18n::AdminStrings, page, verify::long_date},
 };
@@ -198,17 +196,11 @@ async fn build(
         ),
         async {
             if search.is_empty() {
-                Ok(crate::services::Page {
-                    items: vec![],
-                    total: 0,
-                })
+                Ok((vec![], false))
             } else {
-                participants::list(
+                console::search_participants(
                     &state.db,
-                    ParticipantFilter {
-                        search: Some(search.clone()),
-                        ..Default::default()
-                    },
+                    &search,
                     PageRequest {
                         limit: 20,
                         offset: 0,
@@ -306,7 +298,7 @@ async fn build(
         searched: !search.is_empty(),
         q,
         candidates: candidates
-            .items
+            .0
             .into_iter()
             .map(|p| Candidate {
                 id: p.id,
