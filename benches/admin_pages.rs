@@ -210,6 +210,14 @@ fn main() {
                 "/admin/participants?q=moyo".to_owned(),
             ),
             (
+                "participants: search matching nobody".to_owned(),
+                "/admin/participants?q=zzqx".to_owned(),
+            ),
+            (
+                "participants: search by email".to_owned(),
+                "/admin/participants?q=zzqx%40example.org".to_owned(),
+            ),
+            (
                 "participants: page 100".to_owned(),
                 "/admin/participants?page=100".to_owned(),
             ),

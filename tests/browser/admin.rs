@@ -96,12 +96,9 @@ async fn an_administrator_schedules_fills_imports_completes_issues_and_reads_the
         browser
             .click(&format!("button[data-participant=\"{p}\"]"))
             .await;
-        browser
-            .wait_until(
-                "the enrolment is confirmed",
-                "return !!document.querySelector('.notice') && location.search.includes('notice=');",
-            )
-            .await;
+        // (The URL is polled, not a script run: a script could meet the page mid-navigation.)
+        wait_for_url(&browser, &format!("{page}?notice=")).await;
+        browser.wait_for(".notice").await;
     }
     let notice = browser.text(".notice").await;
     assert!(
