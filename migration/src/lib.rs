@@ -22,6 +22,7 @@ mod m20261130_020005_participant_national_id;
 mod m20261130_030000_credentials;
 mod m20261130_040001_participant_journey;
 mod m20261130_050001_sign_in_links;
+mod m20261130_060001_participant_name_index;
 
 /// The ordered list of all migrations.
 pub struct Migrator;
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_040001_participant_journey::Migration),
             Box::new(m20261130_030000_credentials::Migration),
             Box::new(m20261130_010001_user_deactivation::Migration),
+            Box::new(m20261130_060001_participant_name_index::Migration),
         ]
     }
 }

@@ -230,7 +230,7 @@ const IMPORT_COLUMNS: [&str; 8] = [
 ];
 
 /// Reads the CSV into rows; a file that cannot be read as a table is refused whole.
-fn read_csv(text: &str) -> Result<Vec<ImportRow>, ApiError> {
+pub(crate) fn read_csv(text: &str) -> Result<Vec<ImportRow>, ApiError> {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(false)
         .trim(csv::Trim::All)

@@ -7,6 +7,7 @@ pub mod attendance;
 pub mod audit;
 pub mod cascade;
 pub mod certificates;
+pub mod console;
 pub mod courses;
 pub mod credentials;
 pub mod duplicates;

@@ -149,7 +149,7 @@ async fn check_trainers(
 
 /// The cascade rule for the parent: a cascade workshop follows a completed ToT workshop of the
 /// same course, a community workshop a completed cascade one; a ToT workshop has no parent.
-async fn check_parent(
+pub(crate) async fn check_parent(
     db: &impl ConnectionTrait,
     level: Level,
     course_id: i64,

@@ -26,6 +26,8 @@ pub fn page(req: &Request, status: StatusCode, title: &str, message: &str) -> Re
 fn home_of(req: &Request) -> &'static str {
     if req.uri().path().starts_with("/register") {
         "/register"
+    } else if req.uri().path().starts_with("/admin") {
+        "/admin"
     } else {
         "/portal"
     }

@@ -113,6 +113,9 @@ pub struct Strings {
     pub completed_note: &'static str,
     pub future_day: &'static str,
     pub needs_script: &'static str,
+
+    /// The administrator's console.
+    pub admin: &'static AdminStrings,
 }
 
 /// The words the register's script shows (handed to it in the page).
@@ -298,6 +301,8 @@ pub static EN: Strings = Strings {
     completed_note: "This workshop is completed; only an administrator may correct its register.",
     future_day: "This day has not come yet.",
     needs_script: "Marking needs JavaScript; the register below is read-only without it.",
+
+    admin: &ADMIN_EN,
 };
 
 /// The words for a request (English until a translation is added).
@@ -305,10 +310,534 @@ pub fn strings() -> &'static Strings {
     &EN
 }
 
+/// The words of the administrator's console (`/admin`).
+#[derive(Debug)]
+pub struct AdminStrings {
+    pub console: &'static str,
+    pub sign_in_title: &'static str,
+    pub sign_in_intro: &'static str,
+    pub forbidden: &'static str,
+    pub nav_dashboard: &'static str,
+    pub nav_workshops: &'static str,
+    pub nav_participants: &'static str,
+    pub nav_certificates: &'static str,
+    pub nav_reports: &'static str,
+    pub nav_outbox: &'static str,
+    pub nav_audit: &'static str,
+    pub nav_users: &'static str,
+
+    // Forms and lists
+    pub whole_number: &'static str,
+    pub date_format: &'static str,
+    pub required: &'static str,
+    pub choose: &'static str,
+    pub choose_one: &'static str,
+    pub any: &'static str,
+    pub none: &'static str,
+    pub yes: &'static str,
+    pub no: &'static str,
+    pub filter: &'static str,
+    pub search: &'static str,
+    pub previous_page: &'static str,
+    pub next_page: &'static str,
+    page_of: fn(u64, u64, u64) -> String,
+    page_number: fn(u64) -> String,
+    showing_of: fn(usize, u64) -> String,
+    pub unknown_action: &'static str,
+    pub save: &'static str,
+    pub name: &'static str,
+    pub email: &'static str,
+    pub created: &'static str,
+
+    // Workshops
+    pub start: &'static str,
+    pub course: &'static str,
+    pub level: &'static str,
+    pub level_tot: &'static str,
+    pub level_cascade: &'static str,
+    pub level_community: &'static str,
+    pub venue: &'static str,
+    pub organisation: &'static str,
+    pub ward: &'static str,
+    pub status: &'static str,
+    pub status_scheduled: &'static str,
+    pub status_in_progress: &'static str,
+    pub status_completed: &'static str,
+    pub status_cancelled: &'static str,
+    pub seats: &'static str,
+    pub seats_taken: &'static str,
+    pub seats_left: &'static str,
+    seats_summary: fn(i32, i32, i32) -> String,
+    on_waitlist: fn(i32) -> String,
+    pub waitlist: &'static str,
+    pub trainers: &'static str,
+    pub no_trainers: &'static str,
+    pub capacity: &'static str,
+    pub start_date: &'static str,
+    pub starting_from: &'static str,
+    pub starting_until: &'static str,
+    pub parent_workshop: &'static str,
+    pub parent_hint: &'static str,
+    pub parent_link: &'static str,
+    pub schedule_workshop: &'static str,
+    pub preview_days: &'static str,
+    pub save_workshop: &'static str,
+    pub the_days: &'static str,
+    pub no_days: &'static str,
+    pub no_workshops_found: &'static str,
+    pub start_workshop: &'static str,
+    pub complete_workshop: &'static str,
+    pub cancel_workshop: &'static str,
+    pub cascade_tree: &'static str,
+    pub open_register: &'static str,
+    pub download_register: &'static str,
+    pub download_roster: &'static str,
+    pub download_zip: &'static str,
+    pub history: &'static str,
+    pub enrolments: &'static str,
+    pub find_person: &'static str,
+    pub nobody_found: &'static str,
+    pub enrol: &'static str,
+    pub choose_person: &'static str,
+    pub enrolled: &'static str,
+    pub waitlisted: &'static str,
+    pub withdrawn: &'static str,
+    pub nobody_waiting: &'static str,
+    pub withdraw: &'static str,
+    pub results: &'static str,
+    pub eligible: &'static str,
+    pub days_attended: &'static str,
+    pub reasons: &'static str,
+    pub issue_certificates: &'static str,
+
+    // Dashboard
+    month_title: fn(chrono::NaiveDate) -> String,
+    pub no_workshops_month: &'static str,
+    pub ended_without_certificates: &'static str,
+    pub none_ended: &'static str,
+    pub failed_mail: &'static str,
+    pub no_failed_mail: &'static str,
+    pub attempts: &'static str,
+    expiring_trainers: fn(u32) -> String,
+    pub no_expiring: &'static str,
+    pub valid_until: &'static str,
+
+    // Participants
+    pub new_participant: &'static str,
+    pub search_people: &'static str,
+    pub full_name: &'static str,
+    pub phone: &'static str,
+    pub gender: &'static str,
+    pub target_group: &'static str,
+    pub national_id: &'static str,
+    workshop_number: fn(i64) -> String,
+    pub import_title: &'static str,
+    pub import_hint: &'static str,
+    pub csv_label: &'static str,
+    pub import_button: &'static str,
+    pub import_empty: &'static str,
+    rows_kept: fn(usize) -> String,
+    rows_refused: fn(usize) -> String,
+    pub rows_not_imported: &'static str,
+    pub rows_imported: &'static str,
+    pub line: &'static str,
+    pub row_as_sent: &'static str,
+    pub problem: &'static str,
+    /// Target groups by key, in words.
+    pub target_groups: [(&'static str, &'static str); 11],
+    /// Genders by key, in words.
+    pub genders: [(&'static str, &'static str); 4],
+
+    // Certificates
+    pub search_certificates: &'static str,
+    pub no_certificates_found: &'static str,
+    pub download_certificates_csv: &'static str,
+    pub email_again: &'static str,
+    pub revoke_reason: &'static str,
+    pub revoke: &'static str,
+
+    // Reports
+    pub certified: &'static str,
+    pub reached: &'static str,
+    pub people_distinct: &'static str,
+    pub outreach_sessions: &'static str,
+    pub chart_by_course: &'static str,
+    pub chart_by_level: &'static str,
+    pub chart_by_month: &'static str,
+    pub chart_by_gender: &'static str,
+    pub chart_by_target_group: &'static str,
+    pub chart_by_organisation: &'static str,
+    pub chart_by_province: &'static str,
+    pub no_figures: &'static str,
+    pub the_figures: &'static str,
+    pub download_csv: &'static str,
+    cascade_of: fn(i64) -> String,
+    pub back_to_workshop: &'static str,
+
+    // Outbox and audit log
+    pub kind: &'static str,
+    pub recipient: &'static str,
+    pub last_error: &'static str,
+    pub send_again: &'static str,
+    pub no_mail: &'static str,
+    /// Mail statuses and kinds by key, in words.
+    pub mail_words: [(&'static str, &'static str); 10],
+    pub entity: &'static str,
+    pub entity_number: &'static str,
+    pub no_entries: &'static str,
+    pub before_after: &'static str,
+
+    // Users and API keys
+    pub users: &'static str,
+    pub role: &'static str,
+    /// Roles by key, in words.
+    pub roles: [(&'static str, &'static str); 3],
+    pub active: &'static str,
+    pub deactivated: &'static str,
+    pub deactivate: &'static str,
+    pub reactivate: &'static str,
+    pub new_user: &'static str,
+    pub create_user: &'static str,
+    pub api_keys: &'static str,
+    pub no_keys: &'static str,
+    pub scopes: &'static str,
+    pub key_start: &'static str,
+    pub revoked_key: &'static str,
+    pub new_key: &'static str,
+    pub create_key: &'static str,
+    pub key_shown_once: &'static str,
+
+    // What an action did
+    notice: fn(&str, u64) -> Option<String>,
+}
+
+impl AdminStrings {
+    /// "Page 2 of 7 (312 in all)".
+    pub fn page_of(&self, page: &u64, pages: &u64, total: &u64) -> String {
+        (self.page_of)(*page, *pages, *total)
+    }
+
+    /// "Page 2".
+    pub fn page_number(&self, page: &u64) -> String {
+        (self.page_number)(*page)
+    }
+
+    /// "Showing 10 of 42".
+    pub fn showing_of(&self, shown: usize, total: &u64) -> String {
+        (self.showing_of)(shown, *total)
+    }
+
+    /// "12 of 35 taken, 23 left".
+    pub fn seats_summary(&self, taken: &i32, capacity: &i32, left: &i32) -> String {
+        (self.seats_summary)(*taken, *capacity, *left)
+    }
+
+    /// "3 on the waitlist".
+    pub fn on_waitlist(&self, count: &i32) -> String {
+        (self.on_waitlist)(*count)
+    }
+
+    /// "November 2026".
+    pub fn month_title(&self, first_day: chrono::NaiveDate) -> String {
+        (self.month_title)(first_day)
+    }
+
+    /// "Trainers whose ToT certification runs out within 90 days".
+    pub fn expiring_trainers(&self, days: &u32) -> String {
+        (self.expiring_trainers)(*days)
+    }
+
+    /// "Workshop 12".
+    pub fn workshop_number(&self, id: &i64) -> String {
+        (self.workshop_number)(*id)
+    }
+
+    /// "3 rows imported".
+    pub fn rows_kept(&self, n: usize) -> String {
+        (self.rows_kept)(n)
+    }
+
+    /// "1 row refused".
+    pub fn rows_refused(&self, n: usize) -> String {
+        (self.rows_refused)(n)
+    }
+
+    /// "The cascade of workshop 1".
+    pub fn cascade_of(&self, id: i64) -> String {
+        (self.cascade_of)(id)
+    }
+
+    /// What the action named `key` did (`n`: a count or position), or nothing for an
+    /// unknown key.
+    pub fn notice(&self, key: &str, n: u64) -> Option<String> {
+        (self.notice)(key, n)
+    }
+}
+
+/// The console in English.
+pub static ADMIN_EN: AdminStrings = AdminStrings {
+    console: "Administrator's console",
+    sign_in_title: "Administrator's console",
+    sign_in_intro: "Administrators: sign in with your email address and password.",
+    forbidden: "The administrator's console is for IWSD administrators only.",
+    nav_dashboard: "Dashboard",
+    nav_workshops: "Workshops",
+    nav_participants: "Participants",
+    nav_certificates: "Certificates",
+    nav_reports: "Reports",
+    nav_outbox: "Outbox",
+    nav_audit: "Audit log",
+    nav_users: "Users and keys",
+
+    whole_number: "must be a whole number",
+    date_format: "must be a date (YYYY-MM-DD)",
+    required: "is required",
+    choose: "Choose…",
+    choose_one: "choose one",
+    any: "Any",
+    none: "None",
+    yes: "Yes",
+    no: "No",
+    filter: "Show",
+    search: "Search",
+    previous_page: "Previous",
+    next_page: "Next",
+    page_of: |page, pages, total| format!("Page {page} of {pages} ({total} in all)"),
+    page_number: |page| format!("Page {page}"),
+    showing_of: |shown, total| format!("Showing {shown} of {total}"),
+    unknown_action: "This action is not known; reload the page and try again.",
+    save: "Save",
+    name: "Name",
+    email: "Email",
+    created: "Created",
+
+    start: "Start",
+    course: "Course",
+    level: "Level",
+    level_tot: "ToT",
+    level_cascade: "Cascade",
+    level_community: "Community",
+    venue: "Venue",
+    organisation: "Organisation",
+    ward: "Ward",
+    status: "Status",
+    status_scheduled: "Scheduled",
+    status_in_progress: "In progress",
+    status_completed: "Completed",
+    status_cancelled: "Cancelled",
+    seats: "Seats",
+    seats_taken: "Taken",
+    seats_left: "Left",
+    seats_summary: |taken, capacity, left| format!("{taken} of {capacity} taken, {left} left"),
+    on_waitlist: |n| format!("{n} on the waitlist"),
+    waitlist: "Waitlist",
+    trainers: "Trainers",
+    no_trainers: "There are no trainer accounts yet.",
+    capacity: "Seats (1–35)",
+    start_date: "First day",
+    starting_from: "Starting from",
+    starting_until: "Starting until",
+    parent_workshop: "Parent workshop (number)",
+    parent_link: "its parent workshop",
+    parent_hint: "For a cascade workshop: the completed ToT workshop it follows; for a community workshop: the completed cascade workshop. Leave empty for a ToT workshop.",
+    schedule_workshop: "Schedule a workshop",
+    preview_days: "Show the days",
+    save_workshop: "Schedule it",
+    the_days: "The days",
+    no_days: "No days can be laid out from this first day.",
+    no_workshops_found: "No workshops match.",
+    start_workshop: "Start",
+    complete_workshop: "Complete",
+    cancel_workshop: "Cancel the workshop",
+    cascade_tree: "Cascade tree",
+    open_register: "Attendance register",
+    download_register: "Register (CSV)",
+    download_roster: "Roster (CSV)",
+    download_zip: "Certificates (ZIP)",
+    history: "History",
+    enrolments: "People",
+    find_person: "Find a person to enrol (name, or email address with @)",
+    nobody_found: "Nobody found.",
+    enrol: "Enrol",
+    choose_person: "Choose a person to enrol.",
+    enrolled: "Enrolled",
+    waitlisted: "On the waitlist",
+    withdrawn: "Withdrawn",
+    nobody_waiting: "Nobody is waiting.",
+    withdraw: "Withdraw",
+    results: "Results",
+    eligible: "Certificate earned",
+    days_attended: "Days attended",
+    reasons: "Why not",
+    issue_certificates: "Issue certificates",
+
+    month_title: |first| first.format("%B %Y").to_string(),
+    no_workshops_month: "No workshops this month.",
+    ended_without_certificates: "Completed workshops without certificates",
+    none_ended: "Every completed workshop has its certificates.",
+    failed_mail: "Mail that failed",
+    no_failed_mail: "No mail has failed.",
+    attempts: "attempts",
+    expiring_trainers: |days| {
+        format!("Trainers whose ToT certification runs out within {days} days")
+    },
+    no_expiring: "No trainer's certification runs out soon.",
+    valid_until: "valid until",
+
+    new_participant: "Record a participant",
+    search_people: "Search by name, or by email address (with @)",
+    full_name: "Full name (as it is to be printed)",
+    phone: "Phone",
+    gender: "Gender",
+    target_group: "Target group",
+    national_id: "National ID number",
+    workshop_number: |id| format!("Workshop {id}"),
+    import_title: "Import participants from CSV",
+    import_hint: "Paste the CSV with a header row. Columns: full_name, target_group (both required), email, phone, gender, organisation_id, ward, national_id. Valid rows are kept; refused rows are listed with their line.",
+    csv_label: "CSV",
+    import_button: "Import",
+    import_empty: "The CSV has a header but no rows.",
+    rows_kept: |n| {
+        if n == 1 {
+            "1 row imported".to_owned()
+        } else {
+            format!("{n} rows imported")
+        }
+    },
+    rows_refused: |n| {
+        if n == 1 {
+            "1 row refused".to_owned()
+        } else {
+            format!("{n} rows refused")
+        }
+    },
+    rows_not_imported: "Rows not imported",
+    rows_imported: "Rows imported",
+    line: "Line",
+    row_as_sent: "The row as sent",
+    problem: "What is wrong",
+    target_groups: [
+        ("water_supply", "Water supply staff"),
+        ("wastewater", "Wastewater staff"),
+        ("solid_waste", "Solid waste staff"),
+        ("social_services", "Social services staff"),
+        ("revenue", "Revenue staff"),
+        ("management", "Management"),
+        ("community_champion", "Community champion"),
+        ("councillor", "Councillor"),
+        ("ratepayer", "Ratepayer"),
+        ("civic_society", "Civic society"),
+        ("other", "Other"),
+    ],
+    genders: [
+        ("female", "Female"),
+        ("male", "Male"),
+        ("other", "Other"),
+        ("undisclosed", "Prefers not to say"),
+    ],
+
+    search_certificates: "Search by certificate number or holder's name",
+    no_certificates_found: "No certificates match.",
+    download_certificates_csv: "All certificates (CSV)",
+    email_again: "Email it again",
+    revoke_reason: "Reason for revoking (shown on the check page)",
+    revoke: "Revoke",
+
+    certified: "Certified",
+    reached: "People reached",
+    people_distinct: "People (each counted once)",
+    outreach_sessions: "Outreach meetings",
+    chart_by_course: "Enrolled and certified by course",
+    chart_by_level: "Enrolled and certified by level",
+    chart_by_month: "By month of the workshop's start",
+    chart_by_gender: "Enrolled and certified by gender",
+    chart_by_target_group: "Enrolled and certified by target group",
+    chart_by_organisation: "Enrolled and certified by organisation",
+    chart_by_province: "Enrolled and certified by province",
+    no_figures: "Nothing to show for this selection.",
+    the_figures: "The figures",
+    download_csv: "Download the figures (CSV)",
+    cascade_of: |id| format!("The cascade of workshop {id}"),
+    back_to_workshop: "Back to the workshop",
+
+    kind: "Kind",
+    recipient: "To",
+    last_error: "Last error",
+    send_again: "Send again",
+    no_mail: "No messages match.",
+    mail_words: [
+        ("queued", "Waiting to be sent"),
+        ("sent", "Sent"),
+        ("failed", "Failed"),
+        ("certificate", "Certificate"),
+        ("enrolment_confirmation", "Enrolment confirmation"),
+        ("waitlist_notice", "Waitlist notice"),
+        ("promotion", "Seat from the waitlist"),
+        ("reminder", "Reminder"),
+        ("cancellation", "Cancellation"),
+        ("evaluation_request", "Evaluation request"),
+    ],
+    entity: "Kind of record (e.g. workshop, participant, certificate)",
+    entity_number: "Record number",
+    no_entries: "No changes recorded for this selection.",
+    before_after: "Before and after",
+
+    users: "Users",
+    role: "Role",
+    roles: [
+        ("admin", "Administrator"),
+        ("trainer", "Trainer"),
+        ("participant", "Participant"),
+    ],
+    active: "Active",
+    deactivated: "Deactivated",
+    deactivate: "Deactivate",
+    reactivate: "Reactivate",
+    new_user: "New user",
+    create_user: "Create the user",
+    api_keys: "API keys",
+    no_keys: "No API keys yet.",
+    scopes: "Scopes",
+    key_start: "Starts with",
+    revoked_key: "Revoked",
+    new_key: "New API key",
+    create_key: "Create the key",
+    key_shown_once: "The new key is shown this once; copy it now. Only its fingerprint is kept.",
+
+    notice: |key, n| {
+        Some(match key {
+            "scheduled" => "The workshop is scheduled.".to_owned(),
+            "started" => "The workshop has started.".to_owned(),
+            "completed" => "The workshop is completed.".to_owned(),
+            "cancelled" => {
+                "The workshop is cancelled; everyone enrolled is told by email.".to_owned()
+            }
+            "enrolled" => "Enrolled: the person has a seat.".to_owned(),
+            "waitlisted" => {
+                format!("The workshop is full: the person is number {n} on the waitlist.")
+            }
+            "withdrawn" => {
+                "Withdrawn; the first person on the waitlist, if any, has the seat.".to_owned()
+            }
+            "issued" => format!("{n} certificates issued."),
+            "saved" => "Saved.".to_owned(),
+            "revoked" => "The certificate is revoked; its check page says so.".to_owned(),
+            "emailed" => "A copy is on its way to the holder.".to_owned(),
+            "requeued" => "The message is queued to be sent again.".to_owned(),
+            "user_created" => "The user is created.".to_owned(),
+            "deactivated" => "The account is deactivated; its sessions have ended.".to_owned(),
+            "reactivated" => "The account is active again.".to_owned(),
+            "key_created" => "The API key is created.".to_owned(),
+            "key_revoked" => "The API key is revoked.".to_owned(),
+            _ => return None,
+        })
+    },
+};
+
 #[cfg(test)]
 mod tests {
     /// Every template, as compiled in.
-    const TEMPLATES: [(&str, &str); 11] = [
+    const TEMPLATES: [(&str, &str); 31] = [
         ("base", include_str!("../../assets/web/templates/base.html")),
         (
             "error",
@@ -349,6 +878,86 @@ mod tests {
         (
             "register_workshop",
             include_str!("../../assets/web/templates/register_workshop.html"),
+        ),
+        (
+            "admin_audit",
+            include_str!("../../assets/web/templates/admin_audit.html"),
+        ),
+        (
+            "admin_base",
+            include_str!("../../assets/web/templates/admin_base.html"),
+        ),
+        (
+            "admin_cascade",
+            include_str!("../../assets/web/templates/admin_cascade.html"),
+        ),
+        (
+            "admin_certificate",
+            include_str!("../../assets/web/templates/admin_certificate.html"),
+        ),
+        (
+            "admin_certificates",
+            include_str!("../../assets/web/templates/admin_certificates.html"),
+        ),
+        (
+            "admin_dashboard",
+            include_str!("../../assets/web/templates/admin_dashboard.html"),
+        ),
+        (
+            "admin_enrolment_line",
+            include_str!("../../assets/web/templates/admin_enrolment_line.html"),
+        ),
+        (
+            "admin_field_error",
+            include_str!("../../assets/web/templates/admin_field_error.html"),
+        ),
+        (
+            "admin_form_errors",
+            include_str!("../../assets/web/templates/admin_form_errors.html"),
+        ),
+        (
+            "admin_outbox",
+            include_str!("../../assets/web/templates/admin_outbox.html"),
+        ),
+        (
+            "admin_pager",
+            include_str!("../../assets/web/templates/admin_pager.html"),
+        ),
+        (
+            "admin_participant",
+            include_str!("../../assets/web/templates/admin_participant.html"),
+        ),
+        (
+            "admin_participants",
+            include_str!("../../assets/web/templates/admin_participants.html"),
+        ),
+        (
+            "admin_reports",
+            include_str!("../../assets/web/templates/admin_reports.html"),
+        ),
+        (
+            "admin_sign_in",
+            include_str!("../../assets/web/templates/admin_sign_in.html"),
+        ),
+        (
+            "admin_users",
+            include_str!("../../assets/web/templates/admin_users.html"),
+        ),
+        (
+            "admin_workshop",
+            include_str!("../../assets/web/templates/admin_workshop.html"),
+        ),
+        (
+            "admin_workshop_new",
+            include_str!("../../assets/web/templates/admin_workshop_new.html"),
+        ),
+        (
+            "admin_workshop_rows",
+            include_str!("../../assets/web/templates/admin_workshop_rows.html"),
+        ),
+        (
+            "admin_workshops",
+            include_str!("../../assets/web/templates/admin_workshops.html"),
         ),
     ];
 

@@ -9,6 +9,7 @@
 //! the embedded CSS and JavaScript ([`assets`]). Templates are askama, checked when the binary
 //! is compiled. Pages are a client of the same services as the API: no rule lives here.
 
+pub mod admin;
 pub mod api_session;
 pub mod assets;
 pub mod cookies;
@@ -31,7 +32,7 @@ use crate::{AppState, services::accounts};
 
 /// Adds the pages' routes to `route`.
 pub fn mount(route: Route) -> Route {
-    route
+    let route = route
         .at("/verify/:code", get(verify::show))
         .at("/portal", get(portal::home))
         .at("/portal/sign-in", post(portal::request_link))
@@ -43,7 +44,8 @@ pub fn mount(route: Route) -> Route {
         .at("/register/workshops/:id", get(register::workshop))
         .at("/register/sw.js", get(assets::service_worker))
         .at("/sign-out", post(sign_out))
-        .at("/static/:version/:name", get(assets::static_file))
+        .at("/static/:version/:name", get(assets::static_file));
+    admin::mount(route)
 }
 
 /// The sign-out form's fields.
@@ -72,6 +74,7 @@ async fn sign_out(
     }
     let next = match form.next.as_deref() {
         Some("/register") => "/register",
+        Some("/admin") => "/admin/sign-in",
         _ => "/portal",
     };
     page::see_other(

@@ -30,4 +30,5 @@ mod spec;
 mod trainers;
 mod users;
 mod web;
+mod web_admin;
 mod workshops;

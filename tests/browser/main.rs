@@ -5,6 +5,7 @@
 //! `chromium-driver` (`apt-get install -y chromium chromium-driver`) and fail, saying so,
 //! without them. They also save the README's screenshots (360×740) in `docs/screenshots/`.
 
+mod admin;
 #[allow(dead_code)]
 #[path = "../api/helpers.rs"]
 mod helpers;

@@ -1,0 +1,569 @@
+//! Participants: search, create, edit, and the CSV import — every refused row shown against
+//! the line it came from, and the rows that were kept.
+
+use askama::Template;
+use entity::participant::{self, Gender, TargetGroup};
+use poem::{
+    Request, Response, handler,
+    http::StatusCode,
+    web::{Data, Form, Path, Query},
+};
+use sea_orm::{ActiveEnum, Iterable};
+use serde::Deserialize;
+
+use super::{
+    Admin, FieldErrors, Pager, page_of, parse_id, require, require_form, words, workshops::Choice,
+};
+use crate::{
+    AppState,
+    domain::{Error, Result, participant::ParticipantText},
+    services::{
+        PageRequest, console, enrolments, organisations,
+        participants::{self, ParticipantChanges, ParticipantFilter},
+    },
+    web::{errors, i18n::AdminStrings, page},
+};
+
+struct PersonRow {
+    id: i64,
+    name: String,
+    email: String,
+    phone: String,
+    target_group: &'static str,
+}
+
+fn target_group_words(group: TargetGroup) -> &'static str {
+    let key = group.to_value();
+    words()
+        .target_groups
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map_or("", |(_, label)| label)
+}
+
+fn row(p: participant::Model) -> PersonRow {
+    PersonRow {
+        id: p.id,
+        target_group: target_group_words(p.target_group),
+        name: p.full_name,
+        email: p.email.unwrap_or_default(),
+        phone: p.phone.unwrap_or_default(),
+    }
+}
+
+/// A refused import row: its line, the line as it was sent, and what is wrong.
+struct ImportProblem {
+    line: u64,
+    text: String,
+    problems: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin_participants.html")]
+struct ListPage {
+    layout: page::Layout,
+    a: &'static AdminStrings,
+    notice: Option<String>,
+    q: String,
+    rows: Vec<PersonRow>,
+    pager: Pager,
+    csv: String,
+    import_error: Option<String>,
+    imported: Vec<PersonRow>,
+    refused: Vec<ImportProblem>,
+    import_done: bool,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ListQuery {
+    q: Option<String>,
+    page: Option<u64>,
+    notice: Option<String>,
+}
+
+/// `GET /admin/participants`: search by name or email, and the import form.
+#[handler]
+pub async fn list(req: &Request, state: Data<&AppState>, Query(q): Query<ListQuery>) -> Response {
+    let admin = match require(req, &state).await {
+        Ok(admin) => admin,
+        Err(response) => return response,
+    };
+    let notice = q.notice.as_deref().and_then(|k| words().notice(k, 0));
+    let empty = ImportResult::default();
+    match list_page(
+        &admin,
+        &state,
+        q.q.unwrap_or_default(),
+        q.page,
+        notice,
+        empty,
+    )
+    .await
+    {
+        Ok(page) => admin.html(StatusCode::OK, &page),
+        Err(err) => errors::from_domain(req, err),
+    }
+}
+
+#[derive(Default)]
+struct ImportResult {
+    csv: String,
+    error: Option<String>,
+    imported: Vec<PersonRow>,
+    refused: Vec<ImportProblem>,
+    done: bool,
+}
+
+async fn list_page(
+    admin: &Admin,
+    state: &AppState,
+    q: String,
+    page: Option<u64>,
+    notice: Option<String>,
+    import: ImportResult,
+) -> Result<ListPage> {
+    let a = words();
+    let (page_number, page_request) = page_of(page);
+    let search = q.trim().to_owned();
+    let (rows, pager) = if search.is_empty() {
+        let found =
+            participants::list(&state.db, ParticipantFilter::default(), page_request).await?;
+        (
+            found.items,
+            Pager::new("/admin/participants", &[], page_number, found.total),
+        )
+    } else {
+        let (items, more) = console::search_participants(&state.db, &search, page_request).await?;
+        (
+            items,
+            Pager::open_ended(
+                "/admin/participants",
+                &[("q", search.clone())],
+                page_number,
+                more,
+            ),
+        )
+    };
+    Ok(ListPage {
+        layout: admin.layout(a.nav_participants),
+        a,
+        notice,
+        pager,
+        q,
+        rows: rows.into_iter().map(row).collect(),
+        csv: import.csv,
+        import_error: import.error,
+        imported: import.imported,
+        refused: import.refused,
+        import_done: import.done,
+    })
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ImportForm {
+    csrf: Option<String>,
+    csv: Option<String>,
+}
+
+/// `POST /admin/participants`: imports the pasted CSV with the API's import (columns named as
+/// the JSON fields); the page lists the rows kept and each refused row with its line.
+#[handler]
+pub async fn import_csv(
+    req: &Request,
+    state: Data<&AppState>,
+    Form(form): Form<ImportForm>,
+) -> Response {
+    let admin = match require_form(req, &state, form.csrf.as_deref()).await {
+        Ok(admin) => admin,
+        Err(response) => return response,
+    };
+    let csv = form.csv.unwrap_or_default();
+    let mut result = ImportResult {
+        csv: csv.clone(),
+        ..Default::default()
+    };
+    let mut status = StatusCode::OK;
+    match crate::api::participants::read_csv(&csv) {
+        Err(err) => {
+            status = StatusCode::UNPROCESSABLE_ENTITY;
+            result.error = Some(match err {
+                crate::error::ApiError::Invalid { errors, .. } => errors
+                    .into_iter()
+                    .map(|e| format!("{}: {}", e.field, e.message))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                other => other.to_string(),
+            });
+        }
+        Ok(rows) if rows.is_empty() => {
+            status = StatusCode::UNPROCESSABLE_ENTITY;
+            result.error = Some(words().import_empty.to_owned());
+        }
+        Ok(rows) => match participants::import(&state.db, &admin.actor(), rows).await {
+            Ok(outcome) => {
+                let lines: Vec<&str> = csv.lines().collect();
+                let mut by_line: Vec<ImportProblem> = Vec::new();
+                for e in outcome.errors {
+                    let message = format!("{}: {}", e.field, e.message);
+                    match by_line.iter_mut().find(|p| p.line == e.line) {
+                        Some(p) => {
+                            p.problems.push_str("; ");
+                            p.problems.push_str(&message);
+                        }
+                        None => by_line.push(ImportProblem {
+                            line: e.line,
+                            text: lines
+                                .get(e.line.saturating_sub(1) as usize)
+                                .map(|l| l.to_string())
+                                .unwrap_or_default(),
+                            problems: message,
+                        }),
+                    }
+                }
+                if !by_line.is_empty() {
+                    status = StatusCode::UNPROCESSABLE_ENTITY;
+                }
+                result.refused = by_line;
+                result.imported = outcome.created.into_iter().map(row).collect();
+                result.done = true;
+            }
+            Err(err) => return errors::from_domain(req, err),
+        },
+    }
+    match list_page(&admin, &state, String::new(), None, None, result).await {
+        Ok(page) => admin.html(status, &page),
+        Err(err) => errors::from_domain(req, err),
+    }
+}
+
+/// The participant form's fields, as typed.
+#[derive(Debug, Default, Deserialize)]
+pub struct PersonForm {
+    csrf: Option<String>,
+    full_name: Option<String>,
+    email: Option<String>,
+    phone: Option<String>,
+    gender: Option<String>,
+    organisation_id: Option<String>,
+    target_group: Option<String>,
+    ward: Option<String>,
+    national_id: Option<String>,
+}
+
+impl PersonForm {
+    fn of(p: &participant::Model) -> Self {
+        Self {
+            csrf: None,
+            full_name: Some(p.full_name.clone()),
+            email: p.email.clone(),
+            phone: p.phone.clone(),
+            gender: p.gender.map(|g| g.to_value()),
+            organisation_id: p.organisation_id.map(|o| o.to_string()),
+            target_group: Some(p.target_group.to_value()),
+            ward: p.ward.clone(),
+            national_id: p.national_id.clone(),
+        }
+    }
+}
+
+struct EnrolmentLine {
+    workshop_id: i64,
+    status: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "admin_participant.html")]
+struct PersonPage {
+    layout: page::Layout,
+    a: &'static AdminStrings,
+    notice: Option<String>,
+    errors: FieldErrors,
+    action: String,
+    full_name: String,
+    email: String,
+    phone: String,
+    ward: String,
+    national_id: String,
+    genders: Vec<Choice>,
+    target_groups: Vec<Choice>,
+    organisations: Vec<Choice>,
+    enrolments: Vec<EnrolmentLine>,
+    id: Option<i64>,
+}
+
+async fn person_page(
+    admin: &Admin,
+    state: &AppState,
+    id: Option<i64>,
+    form: &PersonForm,
+    errors: FieldErrors,
+    notice: Option<String>,
+) -> Result<PersonPage> {
+    let a = words();
+    let organisation_list = organisations::list(
+        &state.db,
+        PageRequest {
+            limit: 1000,
+            offset: 0,
+        },
+    )
+    .await?;
+    let enrolment_list = match id {
+        Some(id) => {
+            enrolments::for_participant(
+                &state.db,
+                id,
+                PageRequest {
+                    limit: 200,
+                    offset: 0,
+                },
+            )
+            .await?
+            .items
+        }
+        None => vec![],
+    };
+    let gender = form.gender.clone().unwrap_or_default();
+    let group = form.target_group.clone().unwrap_or_default();
+    let organisation = form.organisation_id.clone().unwrap_or_default();
+    Ok(PersonPage {
+        layout: admin.layout(match id {
+            Some(_) => form.full_name.clone().unwrap_or_default(),
+            None => a.new_participant.to_owned(),
+        }),
+        a,
+        notice,
+        errors,
+        action: id.map_or("/admin/participants/new".to_owned(), |id| {
+            format!("/admin/participants/{id}")
+        }),
+        full_name: form.full_name.clone().unwrap_or_default(),
+        email: form.email.clone().unwrap_or_default(),
+        phone: form.phone.clone().unwrap_or_default(),
+        ward: form.ward.clone().unwrap_or_default(),
+        national_id: form.national_id.clone().unwrap_or_default(),
+        genders: Gender::iter()
+            .map(|g| {
+                let key = g.to_value();
+                Choice {
+                    selected: key == gender,
+                    label: a
+                        .genders
+                        .iter()
+                        .find(|(k, _)| *k == key)
+                        .map_or("", |(_, l)| l)
+                        .to_owned(),
+                    value: key,
+                }
+            })
+            .collect(),
+        target_groups: TargetGroup::iter()
+            .map(|g| {
+                let key = g.to_value();
+                Choice {
+                    selected: key == group,
+                    label: target_group_words(g).to_owned(),
+                    value: key,
+                }
+            })
+            .collect(),
+        organisations: organisation_list
+            .items
+            .into_iter()
+            .map(|o| Choice {
+                selected: o.id.to_string() == organisation,
+                value: o.id.to_string(),
+                label: o.name,
+            })
+            .collect(),
+        enrolments: enrolment_list
+            .into_iter()
+            .map(|e| EnrolmentLine {
+                workshop_id: e.enrolment.workshop_id,
+                status: match e.enrolment.status {
+                    entity::enrolment::EnrolmentStatus::Enrolled => a.enrolled,
+                    entity::enrolment::EnrolmentStatus::Waitlisted => a.waitlisted,
+                    entity::enrolment::EnrolmentStatus::Withdrawn => a.withdrawn,
+                },
+            })
+            .collect(),
+        id,
+    })
+}
+
+/// The form in the service's terms: every field given (blank clears an optional one).
+fn changes_of(form: &PersonForm, errors: &mut FieldErrors) -> ParticipantChanges {
+    let blank = |v: &Option<String>| {
+        v.clone()
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+    };
+    let gender = match blank(&form.gender) {
+        None => None,
+        Some(g) => match Gender::try_from_value(&g) {
+            Ok(g) => Some(g),
+            Err(_) => {
+                errors.add("gender", words().choose_one);
+                None
+            }
+        },
+    };
+    let target_group = blank(&form.target_group).and_then(|t| TargetGroup::try_from_value(&t).ok());
+    if target_group.is_none() {
+        errors.add("target_group", words().choose_one);
+    }
+    ParticipantChanges {
+        text: ParticipantText {
+            full_name: Some(form.full_name.clone().unwrap_or_default()),
+            email: Some(blank(&form.email)),
+            phone: Some(blank(&form.phone)),
+            ward: Some(blank(&form.ward)),
+        },
+        gender: Some(gender),
+        organisation_id: Some(parse_id(
+            "organisation_id",
+            form.organisation_id.as_deref(),
+            errors,
+        )),
+        target_group,
+        national_id: Some(blank(&form.national_id)),
+    }
+}
+
+/// `GET /admin/participants/new`.
+#[handler]
+pub async fn new_form(req: &Request, state: Data<&AppState>) -> Response {
+    let admin = match require(req, &state).await {
+        Ok(admin) => admin,
+        Err(response) => return response,
+    };
+    match person_page(
+        &admin,
+        &state,
+        None,
+        &PersonForm::default(),
+        FieldErrors::default(),
+        None,
+    )
+    .await
+    {
+        Ok(page) => admin.html(StatusCode::OK, &page),
+        Err(err) => errors::from_domain(req, err),
+    }
+}
+
+/// `GET /admin/participants/{id}`: the record to edit, and its enrolments.
+#[handler]
+pub async fn edit_form(
+    req: &Request,
+    state: Data<&AppState>,
+    Path(id): Path<i64>,
+    Query(q): Query<ListQuery>,
+) -> Response {
+    let admin = match require(req, &state).await {
+        Ok(admin) => admin,
+        Err(response) => return response,
+    };
+    let person = match participants::get(&state.db, id).await {
+        Ok(person) => person,
+        Err(err) => return errors::from_domain(req, err),
+    };
+    let notice = q.notice.as_deref().and_then(|k| words().notice(k, 0));
+    match person_page(
+        &admin,
+        &state,
+        Some(id),
+        &PersonForm::of(&person),
+        FieldErrors::default(),
+        notice,
+    )
+    .await
+    {
+        Ok(page) => admin.html(StatusCode::OK, &page),
+        Err(err) => errors::from_domain(req, err),
+    }
+}
+
+async fn refused(
+    req: &Request,
+    admin: &Admin,
+    state: &AppState,
+    id: Option<i64>,
+    form: &PersonForm,
+    errors: FieldErrors,
+    status: StatusCode,
+) -> Response {
+    match person_page(admin, state, id, form, errors, None).await {
+        Ok(page) => admin.html(status, &page),
+        Err(err) => errors::from_domain(req, err),
+    }
+}
+
+fn status_of(err: &Error) -> StatusCode {
+    match err {
+        Error::Conflict(_) => StatusCode::CONFLICT,
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    }
+}
+
+/// `POST /admin/participants/new`: records a participant (the API's `POST /participants`).
+#[handler]
+pub async fn create(
+    req: &Request,
+    state: Data<&AppState>,
+    Form(form): Form<PersonForm>,
+) -> Response {
+    let admin = match require_form(req, &state, form.csrf.as_deref()).await {
+        Ok(admin) => admin,
+        Err(response) => return response,
+    };
+    let mut errors = FieldErrors::default();
+    let changes = changes_of(&form, &mut errors);
+    if !errors.is_empty() {
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        return refused(req, &admin, &state, None, &form, errors, status).await;
+    }
+    match participants::create(&state.db, &admin.actor(), changes).await {
+        Ok(created) => page::see_other(
+            &format!("/admin/participants/{}?notice=saved", created.id),
+            &[],
+        ),
+        Err(err) => {
+            let status = status_of(&err);
+            match FieldErrors::from_error(err) {
+                Ok(errors) => refused(req, &admin, &state, None, &form, errors, status).await,
+                Err(other) => errors::from_domain(req, other),
+            }
+        }
+    }
+}
+
+/// `POST /admin/participants/{id}`: saves changes (the API's `PATCH /participants/{id}`).
+#[handler]
+pub async fn update(
+    req: &Request,
+    state: Data<&AppState>,
+    Path(id): Path<i64>,
+    Form(form): Form<PersonForm>,
+) -> Response {
+    let admin = match require_form(req, &state, form.csrf.as_deref()).await {
+        Ok(admin) => admin,
+        Err(response) => return response,
+    };
+    let mut errors = FieldErrors::default();
+    let changes = changes_of(&form, &mut errors);
+    if !errors.is_empty() {
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        return refused(req, &admin, &state, Some(id), &form, errors, status).await;
+    }
+    match participants::update(&state.db, &admin.actor(), id, changes).await {
+        Ok(_) => page::see_other(&format!("/admin/participants/{id}?notice=saved"), &[]),
+        Err(err) => {
+            let status = status_of(&err);
+            match FieldErrors::from_error(err) {
+                Ok(errors) => refused(req, &admin, &state, Some(id), &form, errors, status).await,
+                Err(other) => errors::from_domain(req, other),
+            }
+        }
+    }
+}

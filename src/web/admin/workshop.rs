@@ -1,0 +1,530 @@
+//! One workshop: its facts and days, start / complete / cancel, enrolments and the waitlist
+//! (enrol by searching for a person, withdraw), results with the reasons, issuing the
+//! certificates, and the downloads.
+
+use askama::Template;
+use entity::{
+    enrolment::EnrolmentStatus,
+    workshop::{Level, Status},
+};
+use poem::{
+    Request, Response, handler,
+    http::StatusCode,
+    web::{Data, Form, Path, Query},
+};
+use serde::Deserialize;
+
+use super::{
+    Admin, FieldErrors, iso, level_short, parse_id, require, require_form, status_words, words,
+};
+use crate::{
+    AppState,
+    domain::{
+        Error, Result,
+        eligibility::percent_text,
+        schedule::local_today,
+        workshop::{Transition, transition},
+    },
+    services::{
+        PageRequest, accounts, attendance,
+        certificates::{self, CertificateFilter, IssueSettings},
+        console, enrolments, participants, workshops,
+    },
+    web::{errors, i18n::AdminStrings, page, verify::long_date},
+};
+
+struct DayLine {
+    day: i32,
+    date: String,
+    topics: String,
+}
+
+struct EnrolmentLine {
+    id: i64,
+    name: String,
+    participant_id: i64,
+    status_class: &'static str,
+    position: Option<u64>,
+    may_withdraw: bool,
+}
+
+struct ResultLine {
+    name: String,
+    eligible: bool,
+    days: i32,
+    post_test: String,
+    reasons: String,
+}
+
+struct CertificateLine {
+    id: i64,
+    number: String,
+    holder: String,
+    revoked: bool,
+}
+
+struct Candidate {
+    id: i64,
+    name: String,
+    detail: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin_workshop.html")]
+struct WorkshopPage {
+    layout: page::Layout,
+    a: &'static AdminStrings,
+    notice: Option<String>,
+    errors: FieldErrors,
+    id: i64,
+    course: String,
+    level: &'static str,
+    is_tot: bool,
+    parent: Option<i64>,
+    venue: String,
+    dates: String,
+    status: &'static str,
+    capacity: i32,
+    taken: i32,
+    left: i32,
+    waitlist: i32,
+    trainers: String,
+    days: Vec<DayLine>,
+    transitions: Vec<(&'static str, &'static str)>,
+    taking_enrolments: bool,
+    enrolled: Vec<EnrolmentLine>,
+    waitlisted: Vec<EnrolmentLine>,
+    withdrawn: Vec<EnrolmentLine>,
+    q: String,
+    candidates: Vec<Candidate>,
+    searched: bool,
+    completed: bool,
+    results: Vec<ResultLine>,
+    certificates: Vec<CertificateLine>,
+}
+
+/// What the page is asked to show besides the workshop.
+#[derive(Debug, Default, Deserialize)]
+pub struct ShowQuery {
+    /// A search for people to enrol.
+    q: Option<String>,
+    /// What the last action did (a fixed key, see `AdminStrings::notice`).
+    notice: Option<String>,
+    n: Option<u64>,
+}
+
+/// `GET /admin/workshops/{id}`.
+#[handler]
+pub async fn show(
+    req: &Request,
+    state: Data<&AppState>,
+    Path(id): Path<i64>,
+    Query(q): Query<ShowQuery>,
+) -> Response {
+    let admin = match require(req, &state).await {
+        Ok(admin) => admin,
+        Err(response) => return response,
+    };
+    let notice = q
+        .notice
+        .as_deref()
+        .and_then(|key| words().notice(key, q.n.unwrap_or(0)));
+    render(
+        req,
+        &admin,
+        &state,
+        id,
+        q.q.unwrap_or_default(),
+        notice,
+        FieldErrors::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn render(
+    req: &Request,
+    admin: &Admin,
+    state: &AppState,
+    id: i64,
+    q: String,
+    notice: Option<String>,
+    errors: FieldErrors,
+    status: StatusCode,
+) -> Response {
+    match build(admin, state, id, q, notice, errors).await {
+        Ok(page) => admin.html(status, &page),
+        Err(err) => errors::from_domain(req, err),
+    }
+}
+
+fn enrolment_status(status: EnrolmentStatus) -> (&'static str, &'static str) {
+    let a = words();
+    match status {
+        EnrolmentStatus::Enrolled => (a.enrolled, "enrolled"),
+        EnrolmentStatus::Waitlisted => (a.waitlisted, "waitlisted"),
+        EnrolmentStatus::Withdrawn => (a.withdrawn, "withdrawn"),
+    }
+}
+
+async fn build(
+    admin: &Admin,
+    state: &AppState,
+    id: i64,
+    q: String,
+    notice: Option<String>,
+    errors: FieldErrors,
+) -> Result<WorkshopPage> {
+    let a = words();
+    let view = workshops::get(&state.db, id).await?;
+    let all = PageRequest {
+        limit: 1000,
+        offset: 0,
+    };
+    let search = q.trim().to_owned();
+    let (enrolment_page, results, issued, candidates) = tokio::try_join!(
+        enrolments::list(&state.db, id, None, all),
+        attendance::results(&state.db, id),
+        certificates::list(
+            &state.db,
+            CertificateFilter {
+                workshop_id: Some(id),
+                ..Default::default()
+            },
+            all
+        ),
+        async {
+            if search.is_empty() {
+                Ok((vec![], false))
+            } else {
+                console::search_participants(
+                    &state.db,
+                    &search,
+                    PageRequest {
+                        limit: 20,
+                        offset: 0,
+                    },
+                )
+                .await
+            }
+        },
+    )?;
+    let names = participants::get_many(
+        &state.db,
+        enrolment_page
+            .items
+            .iter()
+            .map(|e| e.enrolment.participant_id),
+    )
+    .await?;
+    let w = &view.workshop;
+    let finished = matches!(w.status, Status::Completed | Status::Cancelled);
+    let (mut enrolled, mut waitlisted, mut withdrawn) = (vec![], vec![], vec![]);
+    for e in enrolment_page.items {
+        let (_, status_class) = enrolment_status(e.enrolment.status);
+        let line = EnrolmentLine {
+            id: e.enrolment.id,
+            participant_id: e.enrolment.participant_id,
+            name: names
+                .get(&e.enrolment.participant_id)
+                .map(|p| p.full_name.clone())
+                .unwrap_or_default(),
+            status_class,
+            position: e.waitlist_position,
+            may_withdraw: !finished && e.enrolment.status != EnrolmentStatus::Withdrawn,
+        };
+        match e.enrolment.status {
+            EnrolmentStatus::Enrolled => enrolled.push(line),
+            EnrolmentStatus::Waitlisted => waitlisted.push(line),
+            EnrolmentStatus::Withdrawn => withdrawn.push(line),
+        }
+    }
+    let today = local_today();
+    let transitions = [
+        (Transition::Start, "start", a.start_workshop),
+        (Transition::Complete, "complete", a.complete_workshop),
+        (Transition::Cancel, "cancel", a.cancel_workshop),
+    ]
+    .into_iter()
+    .filter(|(t, _, _)| transition(w.status, *t, w.end_date, today).is_ok())
+    .map(|(_, key, label)| (key, label))
+    .collect();
+    let mut trainer_names = Vec::with_capacity(view.trainer_ids.len());
+    for id in &view.trainer_ids {
+        trainer_names.push(accounts::get_user(&state.db, *id).await?.name);
+    }
+    Ok(WorkshopPage {
+        layout: admin.layout(format!(
+            "{} · {} · {}",
+            view.course.code,
+            level_short(w.level),
+            iso(w.start_date)
+        )),
+        a,
+        notice,
+        errors,
+        id,
+        course: format!("{} — {}", view.course.code, view.course.title),
+        level: level_short(w.level),
+        is_tot: w.level == Level::Tot,
+        parent: w.parent_workshop_id,
+        venue: w.venue.clone(),
+        dates: crate::web::verify::date_span(w.start_date, w.end_date),
+        status: status_words(w.status),
+        capacity: w.capacity,
+        taken: w.seats_taken,
+        left: (w.capacity - w.seats_taken).max(0),
+        waitlist: w.waitlist_count,
+        trainers: if trainer_names.is_empty() {
+            a.none.to_owned()
+        } else {
+            trainer_names.join(", ")
+        },
+        days: view
+            .days
+            .iter()
+            .map(|d| DayLine {
+                day: d.day,
+                date: format!("{} ({})", long_date(d.date), d.date.format("%A")),
+                topics: d.topics.join("; "),
+            })
+            .collect(),
+        transitions,
+        taking_enrolments: w.status == Status::Scheduled,
+        enrolled,
+        waitlisted,
+        withdrawn,
+        searched: !search.is_empty(),
+        q,
+        candidates: candidates
+            .0
+            .into_iter()
+            .map(|p| Candidate {
+                id: p.id,
+                detail: p.email.clone().or(p.phone.clone()).unwrap_or_default(),
+                name: p.full_name,
+            })
+            .collect(),
+        completed: w.status == Status::Completed,
+        results: results
+            .1
+            .into_iter()
+            .map(|r| ResultLine {
+                name: r.full_name,
+                eligible: r.verdict.eligible,
+                days: r.verdict.days_attended,
+                post_test: r
+                    .verdict
+                    .post_test_percent
+                    .map(percent_text)
+                    .unwrap_or_default(),
+                reasons: r.verdict.reasons.join(" "),
+            })
+            .collect(),
+        certificates: issued
+            .items
+            .into_iter()
+            .map(|c| CertificateLine {
+                id: c.id,
+                number: c.number,
+                holder: c.holder_name,
+                revoked: c.status == entity::certificate::CertificateStatus::Revoked,
+            })
+            .collect(),
+    })
+}
+
+/// A form with only the CSRF token and one value.
+#[derive(Debug, Deserialize)]
+pub struct ActionForm {
+    csrf: Option<String>,
+    change: Option<String>,
+    participant_id: Option<String>,
+    enrolment_id: Option<String>,
+    q: Option<String>,
+}
+
+/// After an action: the workshop page again, saying what happened.
+fn done(id: i64, notice: &str, n: Option<u64>) -> Response {
+    let n = n.map(|n| format!("&n={n}")).unwrap_or_default();
+    page::see_other(&format!("/admin/workshops/{id}?notice={notice}{n}"), &[])
+}
+
+/// A refusal shown on the workshop page (409 for a conflict, 422 for a bad value).
+async fn refused(
+    req: &Request,
+    admin: &Admin,
+    state: &AppState,
+    id: i64,
+    q: String,
+    err: Error,
+) -> Response {
+    let status = match &err {
+        Error::Conflict(_) => StatusCode::CONFLICT,
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    };
+    match FieldErrors::from_error(err) {
+        Ok(errors) => render(req, admin, state, id, q, None, errors, status).await,
+        Err(other) => errors::from_domain(req, other),
+    }
+}
+
+/// `POST /admin/workshops/{id}/status`: `change=start|complete|cancel`.
+#[handler]
+pub async fn change_status(
+    req: &Request,
+    state: Data<&AppState>,
+    Path(id): Path<i64>,
+    Form(form): Form<ActionForm>,
+) -> Response {
+    let admin = match require_form(req, &state, form.csrf.as_deref()).await {
+        Ok(admin) => admin,
+        Err(response) => return response,
+    };
+    let change = match form.change.as_deref() {
+        Some("start") => Transition::Start,
+        Some("complete") => Transition::Complete,
+        Some("cancel") => Transition::Cancel,
+        _ => {
+            let mut errors = FieldErrors::default();
+            errors.general.push(words().unknown_action.to_owned());
+            return render(
+                req,
+                &admin,
+                &state,
+                id,
+                String::new(),
+                None,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+    };
+    let public_url = state.config.public_url_trimmed().to_owned();
+    match workshops::change_status(&state.db, &admin.actor(), id, change, &public_url).await {
+        Ok(_) => {
+            state.mail_wake.notify_one();
+            done(id, change.past_tense(), None)
+        }
+        Err(err) => refused(req, &admin, &state, id, String::new(), err).await,
+    }
+}
+
+/// `POST /admin/workshops/{id}/enrol`: enrols `participant_id` (a seat, or the waitlist).
+#[handler]
+pub async fn enrol(
+    req: &Request,
+    state: Data<&AppState>,
+    Path(id): Path<i64>,
+    Form(form): Form<ActionForm>,
+) -> Response {
+    let admin = match require_form(req, &state, form.csrf.as_deref()).await {
+        Ok(admin) => admin,
+        Err(response) => return response,
+    };
+    let q = form.q.clone().unwrap_or_default();
+    let mut errors = FieldErrors::default();
+    let Some(participant) = parse_id(
+        "participant_id",
+        form.participant_id.as_deref(),
+        &mut errors,
+    ) else {
+        errors.general.push(words().choose_person.to_owned());
+        return render(
+            req,
+            &admin,
+            &state,
+            id,
+            q,
+            None,
+            errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    let public_url = state.config.public_url_trimmed().to_owned();
+    match enrolments::enrol(&state.db, &admin.actor(), id, participant, &public_url).await {
+        Ok(view) => {
+            state.mail_wake.notify_one();
+            match view.waitlist_position {
+                Some(position) => done(id, "waitlisted", Some(position)),
+                None => done(id, "enrolled", None),
+            }
+        }
+        Err(err) => refused(req, &admin, &state, id, q, err).await,
+    }
+}
+
+/// `POST /admin/workshops/{id}/withdraw`: withdraws `enrolment_id` (the first on the waitlist
+/// takes the seat).
+#[handler]
+pub async fn withdraw(
+    req: &Request,
+    state: Data<&AppState>,
+    Path(id): Path<i64>,
+    Form(form): Form<ActionForm>,
+) -> Response {
+    let admin = match require_form(req, &state, form.csrf.as_deref()).await {
+        Ok(admin) => admin,
+        Err(response) => return response,
+    };
+    let mut errors = FieldErrors::default();
+    let Some(enrolment) = parse_id("enrolment_id", form.enrolment_id.as_deref(), &mut errors)
+    else {
+        errors.general.push(words().unknown_action.to_owned());
+        return render(
+            req,
+            &admin,
+            &state,
+            id,
+            String::new(),
+            None,
+            errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    let public_url = state.config.public_url_trimmed().to_owned();
+    match enrolments::withdraw(&state.db, &admin.actor(), id, enrolment, &public_url).await {
+        Ok(_) => {
+            state.mail_wake.notify_one();
+            done(id, "withdrawn", None)
+        }
+        Err(err) => refused(req, &admin, &state, id, String::new(), err).await,
+    }
+}
+
+/// `POST /admin/workshops/{id}/certificates`: issues the certificates of a completed workshop
+/// to everyone eligible (the API's `POST /workshops/{id}/certificates`).
+#[handler]
+pub async fn issue_certificates(
+    req: &Request,
+    state: Data<&AppState>,
+    Path(id): Path<i64>,
+    Form(form): Form<ActionForm>,
+) -> Response {
+    let admin = match require_form(req, &state, form.csrf.as_deref()).await {
+        Ok(admin) => admin,
+        Err(response) => return response,
+    };
+    let settings = IssueSettings::from_config(&state.config);
+    match certificates::issue_for_workshop(
+        &state.db,
+        &admin.actor(),
+        state.renderer.clone(),
+        &settings,
+        id,
+    )
+    .await
+    {
+        Ok(outcome) => {
+            if outcome.emails_queued > 0 {
+                state.mail_wake.notify_one();
+            }
+            done(id, "issued", Some(outcome.issued.len() as u64))
+        }
+        Err(err) => refused(req, &admin, &state, id, String::new(), err).await,
+    }
+}

@@ -1,0 +1,1329 @@
+//! The administrator's console over HTTP as a browser uses it: who may open it, every page
+//! and every action, the refusals shown next to their fields, and CSRF.
+
+use std::collections::HashMap;
+
+use reqwest::{StatusCode, header};
+use serde_json::{Value, json};
+
+use crate::helpers::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp, future_monday, spawn_app};
+
+/// A browser: keeps cookies, does not follow redirects, reads forms' CSRF tokens.
+struct Browser<'a> {
+    app: &'a TestApp,
+    client: reqwest::Client,
+    cookies: HashMap<String, String>,
+}
+
+/// A page as the browser got it.
+struct Page {
+    status: StatusCode,
+    headers: header::HeaderMap,
+    text: String,
+    bytes: Vec<u8>,
+}
+
+impl Page {
+    fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+
+    fn csrf(&self) -> String {
+        let marker = "name=\"csrf\" value=\"";
+        let start = self
+            .text
+            .find(marker)
+            .unwrap_or_else(|| panic!("no CSRF token in the page: {}", self.text));
+        let rest = &self.text[start + marker.len()..];
+        rest[..rest.find('"').unwrap()].to_owned()
+    }
+
+    #[track_caller]
+    fn assert_html(&self, status: u16) {
+        assert_eq!(self.status.as_u16(), status, "{}", self.text);
+        assert!(self.header("content-type").starts_with("text/html"));
+        let csp = self.header("content-security-policy");
+        assert!(
+            csp.contains("default-src 'none'") && !csp.contains("unsafe-inline"),
+            "{csp}"
+        );
+        assert_eq!(self.header("cache-control"), "no-store");
+    }
+
+    /// The text of the element after `marker` up to the next `<`.
+    fn after(&self, marker: &str) -> &str {
+        let start = self
+            .text
+            .find(marker)
+            .unwrap_or_else(|| panic!("no {marker} in {}", self.text))
+            + marker.len();
+        let rest = &self.text[start..];
+        let rest = &rest[rest.find('>').map_or(0, |i| i + 1)..];
+        &rest[..rest.find('<').unwrap_or(rest.len())]
+    }
+}
+
+impl<'a> Browser<'a> {
+    fn new(app: &'a TestApp) -> Self {
+        Self {
+            app,
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            cookies: HashMap::new(),
+        }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    async fn read(&mut self, resp: reqwest::Response) -> Page {
+        for value in resp.headers().get_all(header::SET_COOKIE) {
+            let value = value.to_str().unwrap();
+            let (pair, _) = value.split_once(';').unwrap_or((value, ""));
+            let (name, v) = pair.split_once('=').unwrap();
+            if value.contains("Max-Age=0") {
+                self.cookies.remove(name);
+            } else {
+                self.cookies.insert(name.to_owned(), v.to_owned());
+            }
+        }
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let bytes = resp.bytes().await.unwrap().to_vec();
+        Page {
+            status,
+            headers,
+            text: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes,
+        }
+    }
+
+    async fn get(&mut self, path: &str) -> Page {
+        let resp = self
+            .client
+            .get(format!("{}{path}", self.app.base))
+            .header(header::COOKIE, self.cookie_header())
+            .send()
+            .await
+            .unwrap();
+        self.read(resp).await
+    }
+
+    async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let resp = self
+            .client
+            .post(format!("{}{path}", self.app.base))
+            .header(header::COOKIE, self.cookie_header())
+            .form(fields)
+            .send()
+            .await
+            .unwrap();
+        self.read(resp).await
+    }
+
+    /// Posts `fields` with the CSRF token of the page at `from`.
+    async fn submit(&mut self, from: &str, path: &str, fields: &[(&str, &str)]) -> Page {
+        let csrf = self.get(from).await.csrf();
+        let mut all = vec![("csrf", csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.post(path, &all).await
+    }
+
+    /// Follows a 303 and returns the page it leads to.
+    async fn follow(&mut self, page: Page) -> Page {
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.text);
+        let location = page.header("location").to_owned();
+        self.get(&location).await
+    }
+
+    async fn sign_in(&mut self, email: &str, password: &str) -> Page {
+        self.submit(
+            "/admin/sign-in",
+            "/admin/sign-in",
+            &[("email", email), ("password", password)],
+        )
+        .await
+    }
+
+    async fn admin(app: &'a TestApp) -> Browser<'a> {
+        let mut browser = Browser::new(app);
+        let signed_in = browser.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        assert_eq!(
+            signed_in.status,
+            StatusCode::SEE_OTHER,
+            "{}",
+            signed_in.text
+        );
+        assert_eq!(signed_in.header("location"), "/admin");
+        browser
+    }
+}
+
+/// Every console page that a GET opens, ids included.
+async fn every_page(app: &TestApp) -> Vec<String> {
+    let course = app.course("WQ", 5).await;
+    let (w, people) = app
+        .completed_workshop(course, "tot", None, &[], &[("Tendai Moyo", Some(80.0))])
+        .await;
+    let issued = app
+        .post(&format!("/api/v1/workshops/{w}/certificates"), json!({}))
+        .await;
+    let certificate = issued.body["issued"][0]["id"].as_i64().unwrap();
+    let mut pages: Vec<String> = cssd::web::admin::PAGES
+        .iter()
+        .map(|p| p.to_string())
+        .collect();
+    pages.extend([
+        format!("/admin/workshops/{w}"),
+        format!("/admin/workshops/{w}/cascade"),
+        format!("/admin/participants/{}", people[0].0),
+        format!("/admin/certificates/{certificate}"),
+        format!("/admin/download/workshops/{w}/roster.csv"),
+    ]);
+    pages
+}
+
+#[tokio::test]
+async fn without_a_session_every_console_page_redirects_to_the_sign_in() {
+    let app = spawn_app().await;
+    let mut browser = Browser::new(&app);
+    for path in every_page(&app).await {
+        let page = browser.get(&path).await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{path}: {}", page.text);
+        assert_eq!(page.header("location"), "/admin/sign-in", "{path}");
+    }
+    browser.get("/admin/sign-in").await.assert_html(200);
+}
+
+#[tokio::test]
+async fn trainers_and_participants_get_403_on_every_console_page() {
+    let app = spawn_app().await;
+    let pages = every_page(&app).await;
+    let p = app.participant("Rudo Dube").await;
+    for (role, email, participant) in [
+        ("trainer", "trainer@example.org", None),
+        ("participant", "rudo@example.org", Some(p)),
+    ] {
+        app.user_token(role, email, participant).await;
+        let mut browser = Browser::new(&app);
+        let signed_in = browser.sign_in(email, "a-long-password").await;
+        assert_eq!(signed_in.status, StatusCode::SEE_OTHER);
+        for path in &pages {
+            let page = browser.get(path).await;
+            page.assert_html(403);
+            assert!(
+                page.text.contains("for IWSD administrators only"),
+                "{role} {path}: {}",
+                page.text
+            );
+        }
+        // Nor can they act.
+        let refused = browser
+            .submit(
+                "/admin/sign-in",
+                &format!("{}/status", pages[10]),
+                &[("change", "cancel")],
+            )
+            .await;
+        refused.assert_html(403);
+    }
+}
+
+#[tokio::test]
+async fn a_wrong_password_is_refused_and_the_form_keeps_the_email() {
+    let app = spawn_app().await;
+    let mut browser = Browser::new(&app);
+    let page = browser.sign_in(ADMIN_EMAIL, "not-the-password").await;
+    page.assert_html(401);
+    assert!(
+        page.text
+            .contains("The email address or password is wrong.")
+    );
+    assert!(page.text.contains(&format!("value=\"{ADMIN_EMAIL}\"")));
+    assert!(!browser.cookies.contains_key("cssd_session"));
+}
+
+#[tokio::test]
+async fn a_form_without_the_csrf_token_changes_nothing() {
+    let app = spawn_app().await;
+    let course = app.course("WQ", 5).await;
+    let w = app.workshop(course, &future_monday(), 35).await["id"]
+        .as_i64()
+        .unwrap();
+    let mut browser = Browser::admin(&app).await;
+    for csrf in [None, Some("wrong-token-wrong-token-wrong-token-wrong-t")] {
+        let mut fields = vec![("change", "cancel")];
+        if let Some(csrf) = csrf {
+            fields.push(("csrf", csrf));
+        }
+        let page = browser
+            .post(&format!("/admin/workshops/{w}/status"), &fields)
+            .await;
+        page.assert_html(403);
+    }
+    let workshop = app.get(&format!("/api/v1/workshops/{w}")).await;
+    assert_eq!(workshop.body["status"], "scheduled");
+}
+
+#[tokio::test]
+async fn the_dashboard_shows_this_months_workshops_ended_ones_failed_mail_and_signing_out_ends_it()
+{
+    let app = spawn_app().await;
+    let course = app.course("WQ", 5).await;
+    // A workshop starting within this month or the next, with a waitlist.
+    let start = future_monday();
+    let w = app.workshop(course, &start, 1).await["id"]
+        .as_i64()
+        .unwrap();
+    for name in ["Tendai Moyo", "Rudo Dube"] {
+        let p = app.participant(name).await;
+        app.post(
+            &format!("/api/v1/workshops/{w}/enrolments"),
+            json!({"participant_id": p}),
+        )
+        .await;
+    }
+    let (ended, _) = app
+        .completed_workshop(course, "tot", None, &[], &[("Farai Banda", Some(70.0))])
+        .await;
+    let mut browser = Browser::admin(&app).await;
+    let page = browser.get("/admin").await;
+    page.assert_html(200);
+    assert!(
+        page.text
+            .contains(&format!("/admin/workshops/{w}\">{start}")),
+        "{}",
+        page.text
+    );
+    assert!(page.text.contains("1/1"), "seats taken of capacity");
+    assert!(
+        page.text
+            .contains("Completed workshops without certificates")
+    );
+    assert!(page.text.contains(&format!("/admin/workshops/{ended}\"")));
+    assert!(page.text.contains("No mail has failed."));
+
+    // Issuing the certificates takes the ended workshop off the list.
+    app.post(
+        &format!("/api/v1/workshops/{ended}/certificates"),
+        json!({}),
+    )
+    .await;
+    let page = browser.get("/admin").await;
+    assert!(!page.text.contains(&format!("/admin/workshops/{ended}\"")));
+
+    // Signing out ends the session: the console asks to sign in again.
+    let out = browser
+        .submit("/admin", "/sign-out", &[("next", "/admin")])
+        .await;
+    assert_eq!(out.header("location"), "/admin/sign-in");
+    assert_eq!(
+        browser.get("/admin").await.header("location"),
+        "/admin/sign-in"
+    );
+}
+
+/// The number of workshops the API lists.
+async fn workshop_count(app: &TestApp) -> u64 {
+    app.get("/api/v1/workshops?limit=1").await.body["total"]
+        .as_u64()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_schedule_form_shows_the_days_over_a_holiday_before_saving_and_saves_them() {
+    let app = spawn_app().await;
+    let course = app.course("WQ", 5).await.to_string();
+    let mut browser = Browser::admin(&app).await;
+    browser.get("/admin/workshops/new").await.assert_html(200);
+    let fields = [
+        ("course_id", course.as_str()),
+        ("level", "tot"),
+        ("venue", "Town House, Harare"),
+        ("start_date", "2026-12-21"),
+        ("capacity", "30"),
+    ];
+    let mut preview = fields.to_vec();
+    preview.push(("action", "preview"));
+    let page = browser
+        .submit("/admin/workshops/new", "/admin/workshops/new", &preview)
+        .await;
+    page.assert_html(200);
+    // Unity Day (22 December), Christmas and Boxing Day are stepped over.
+    for day in [
+        "21 December 2026",
+        "23 December 2026",
+        "24 December 2026",
+        "28 December 2026",
+        "29 December 2026",
+    ] {
+        assert!(page.text.contains(day), "{day}: {}", page.text);
+    }
+    assert!(!page.text.contains("22 December 2026"));
+    assert_eq!(workshop_count(&app).await, 0, "a preview saves nothing");
+    // What was typed is still in the form.
+    assert!(page.text.contains("value=\"Town House, Harare\""));
+
+    let mut save = fields.to_vec();
+    save.push(("action", "save"));
+    let saved = browser
+        .submit("/admin/workshops/new", "/admin/workshops/new", &save)
+        .await;
+    let page = browser.follow(saved).await;
+    page.assert_html(200);
+    assert!(page.text.contains("The workshop is scheduled."));
+    assert!(page.text.contains("0 of 30 taken, 30 left"));
+    let listed = app.get("/api/v1/workshops").await.body;
+    assert_eq!(listed["total"], 1);
+    assert_eq!(listed["items"][0]["end_date"], "2026-12-29");
+}
+
+#[tokio::test]
+async fn cascade_refusals_and_bad_values_show_next_to_their_fields_and_save_nothing() {
+    let app = spawn_app().await;
+    let course = app.course("WQ", 5).await;
+    let start = future_monday();
+    let tot = app.workshop(course, &start, 35).await["id"]
+        .as_i64()
+        .unwrap();
+    let trainer = app
+        .post(
+            "/api/v1/users",
+            json!({"name": "Chipo Ncube", "email": "chipo@example.org", "role": "trainer",
+                   "password": "a-long-password"}),
+        )
+        .await;
+    let trainer = trainer.body["id"].to_string();
+    let mut browser = Browser::admin(&app).await;
+    let course = course.to_string();
+    let tot = tot.to_string();
+    let base = [
+        ("course_id", course.as_str()),
+        ("venue", "Ward 5 hall"),
+        ("start_date", start.as_str()),
+        ("action", "save"),
+    ];
+
+    // A cascade workshop with no parent.
+    let mut fields = base.to_vec();
+    fields.push(("level", "cascade"));
+    let page = browser
+        .submit("/admin/workshops/new", "/admin/workshops/new", &fields)
+        .await;
+    page.assert_html(422);
+    assert_eq!(
+        page.after("id=\"parent_workshop_id-error\""),
+        "a cascade workshop needs its parent ToT workshop"
+    );
+
+    // Its parent has not been completed, and its trainer holds no ToT certificate: both are
+    // refusals of the cascade rule, each next to its field.
+    let mut fields = base.to_vec();
+    fields.extend([
+        ("level", "cascade"),
+        ("parent_workshop_id", tot.as_str()),
+        ("trainer_ids", trainer.as_str()),
+    ]);
+    let page = browser
+        .submit("/admin/workshops/new", "/admin/workshops/new", &fields)
+        .await;
+    page.assert_html(409);
+    assert_eq!(
+        page.after("id=\"parent_workshop_id-error\""),
+        format!("parent workshop {tot} has not been completed")
+    );
+    assert!(
+        page.after("id=\"trainer_ids-error\"")
+            .contains("Chipo Ncube) holds no valid ToT certificate for WQ"),
+        "{}",
+        page.text
+    );
+
+    // Values the API refuses: a blank venue, a Saturday, 40 seats, a start that is no date.
+    let mut fields = vec![
+        ("course_id", course.as_str()),
+        ("level", "tot"),
+        ("venue", " "),
+        ("start_date", "2026-12-26"),
+        ("capacity", "40"),
+        ("action", "save"),
+    ];
+    let page = browser
+        .submit("/admin/workshops/new", "/admin/workshops/new", &fields)
+        .await;
+    page.assert_html(422);
+    assert_eq!(page.after("id=\"venue-error\""), "must not be empty");
+    assert_eq!(
+        page.after("id=\"capacity-error\""),
+        "must be between 1 and 35"
+    );
+    assert!(
+        page.after("id=\"start_date-error\"").contains("2026-12-26"),
+        "{}",
+        page.text
+    );
+    fields[3] = ("start_date", "next week");
+    let page = browser
+        .submit("/admin/workshops/new", "/admin/workshops/new", &fields)
+        .await;
+    assert_eq!(
+        page.after("id=\"start_date-error\""),
+        "must be a date (YYYY-MM-DD)"
+    );
+    assert_eq!(workshop_count(&app).await, 1, "nothing was scheduled");
+}
+
+#[tokio::test]
+async fn the_workshop_list_filters_as_the_api_does() {
+    let app = spawn_app().await;
+    let course = app.course("WQ", 5).await;
+    let other = app.course("CC", 5).await;
+    let start = future_monday();
+    let wq = app.workshop(course, &start, 35).await["id"]
+        .as_i64()
+        .unwrap();
+    let cc = app.workshop(other, &start, 35).await["id"]
+        .as_i64()
+        .unwrap();
+    let mut browser = Browser::admin(&app).await;
+    let page = browser
+        .get(&format!("/admin/workshops?course_id={other}&level=tot"))
+        .await;
+    page.assert_html(200);
+    assert!(page.text.contains(&format!("/admin/workshops/{cc}\"")));
+    assert!(!page.text.contains(&format!("/admin/workshops/{wq}\"")));
+    let page = browser.get("/admin/workshops?status=completed").await;
+    assert!(page.text.contains("No workshops match."));
+    let page = browser.get("/admin/workshops?from=soon").await;
+    assert_eq!(
+        page.after("id=\"from-error\""),
+        "must be a date (YYYY-MM-DD)"
+    );
+}
+
+#[tokio::test]
+async fn enrolling_beyond_the_seats_waitlists_withdrawing_promotes_and_a_second_enrolment_is_refused()
+ {
+    let app = spawn_app().await;
+    let course = app.course("WQ", 5).await;
+    let w = app.workshop(course, &future_monday(), 1).await["id"]
+        .as_i64()
+        .unwrap();
+    let (tendai_id, rudo_id) = (
+        app.participant("Tendai Moyo").await,
+        app.participant("Rudo Dube").await,
+    );
+    let (tendai, rudo) = (tendai_id.to_string(), rudo_id.to_string());
+    let mut browser = Browser::admin(&app).await;
+    let path = format!("/admin/workshops/{w}");
+
+    // Searching finds the person to enrol.
+    let page = browser.get(&format!("{path}?q=tendai")).await;
+    page.assert_html(200);
+    assert!(
+        page.text
+            .contains(&format!("data-participant=\"{tendai}\""))
+    );
+    assert!(!page.text.contains(&format!("data-participant=\"{rudo}\"")));
+
+    let enrolled = browser
+        .submit(
+            &path,
+            &format!("{path}/enrol"),
+            &[("participant_id", &tendai)],
+        )
+        .await;
+    let page = browser.follow(enrolled).await;
+    assert!(page.text.contains("Enrolled: the person has a seat."));
+    let waitlisted = browser
+        .submit(
+            &path,
+            &format!("{path}/enrol"),
+            &[("participant_id", &rudo)],
+        )
+        .await;
+    let page = browser.follow(waitlisted).await;
+    assert!(
+        page.text.contains("the person is number 1 on the waitlist"),
+        "{}",
+        page.text
+    );
+    assert!(page.text.contains("Number 1 on the waitlist"));
+    assert!(page.text.contains("1 of 1 taken, 0 left"));
+    assert!(page.text.contains("1 on the waitlist"));
+
+    // The same person again: the API's refusal, in words, and nothing changes.
+    let again = browser
+        .submit(
+            &path,
+            &format!("{path}/enrol"),
+            &[("participant_id", &tendai)],
+        )
+        .await;
+    again.assert_html(409);
+    assert!(
+        again
+            .text
+            .contains(&format!("participant {tendai} is already enrolled")),
+        "{}",
+        again.text
+    );
+    let nobody = browser
+        .submit(&path, &format!("{path}/enrol"), &[("participant_id", "")])
+        .await;
+    nobody.assert_html(422);
+    assert!(nobody.text.contains("Choose a person to enrol."));
+
+    // Withdrawing the seated person gives the seat to the waitlist.
+    let enrolments = app
+        .get(&format!("/api/v1/workshops/{w}/enrolments"))
+        .await
+        .body;
+    let first = enrolments["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["participant_id"].as_i64() == Some(tendai_id))
+        .unwrap()["id"]
+        .to_string();
+    let withdrawn = browser
+        .submit(
+            &path,
+            &format!("{path}/withdraw"),
+            &[("enrolment_id", &first)],
+        )
+        .await;
+    let page = browser.follow(withdrawn).await;
+    assert!(
+        page.text.contains("1 of 1 taken, 0 left") && page.text.contains("0 on the waitlist"),
+        "{}",
+        page.text
+    );
+    let after = app
+        .get(&format!("/api/v1/workshops/{w}/enrolments"))
+        .await
+        .body;
+    let rudo_status = after["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["participant_id"].as_i64() == Some(rudo_id))
+        .unwrap()["status"]
+        .clone();
+    assert_eq!(rudo_status, "enrolled");
+}
+
+#[tokio::test]
+async fn a_past_workshop_is_completed_its_certificates_issued_and_downloaded_from_its_page() {
+    let app = spawn_app().await;
+    let course = app.course("WQ", 5).await;
+    let w = app
+        .post(
+            "/api/v1/workshops",
+            json!({"course_id": course, "level": "tot", "venue": "Town House", "start_date": "2026-03-02"}),
+        )
+        .await
+        .body["id"]
+        .as_i64()
+        .unwrap();
+    let mut records = vec![];
+    let mut scores = vec![];
+    for (name, days, score) in [("Tendai Moyo", 5, 80.0), ("Rudo Dube", 1, 30.0)] {
+        let p = app.participant(name).await;
+        let e = app
+            .post(
+                &format!("/api/v1/workshops/{w}/enrolments"),
+                json!({"participant_id": p}),
+            )
+            .await
+            .body["id"]
+            .as_i64()
+            .unwrap();
+        for day in 1..=days {
+            records.push(json!({"enrolment_id": e, "day": day, "status": "present"}));
+        }
+        scores.push(
+            json!({"enrolment_id": e, "kind": "post_test", "score": score, "max_score": 100}),
+        );
+    }
+    app.put(
+        &format!("/api/v1/workshops/{w}/attendance"),
+        json!({"records": records}),
+    )
+    .await;
+    app.put(
+        &format!("/api/v1/workshops/{w}/assessments"),
+        json!({"records": scores}),
+    )
+    .await;
+    let mut browser = Browser::admin(&app).await;
+    let path = format!("/admin/workshops/{w}");
+    let page = browser.get(&path).await;
+    assert!(
+        !page.text.contains("id=\"issue\""),
+        "no certificates before completion"
+    );
+    let unknown = browser
+        .submit(&path, &format!("{path}/status"), &[("change", "finish")])
+        .await;
+    unknown.assert_html(422);
+    let completed = browser
+        .submit(&path, &format!("{path}/status"), &[("change", "complete")])
+        .await;
+    let page = browser.follow(completed).await;
+    assert!(page.text.contains("The workshop is completed."));
+    // Results with the reasons, in words.
+    assert!(page.text.contains("Rudo Dube"));
+    assert!(page.text.contains("attended 1 of"), "{}", page.text);
+
+    let issued = browser
+        .submit(&path, &format!("{path}/certificates"), &[])
+        .await;
+    let page = browser.follow(issued).await;
+    assert!(
+        page.text.contains("1 certificates issued."),
+        "{}",
+        page.text
+    );
+    let certificates = app
+        .get(&format!("/api/v1/certificates?workshop_id={w}"))
+        .await
+        .body;
+    let number = certificates["items"][0]["number"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(page.text.contains(&number));
+    // Cancelling a completed workshop is not offered, and refused when sent.
+    assert!(!page.text.contains("value=\"cancel\""));
+    let refused = browser
+        .submit(&path, &format!("{path}/status"), &[("change", "cancel")])
+        .await;
+    refused.assert_html(409);
+    assert!(
+        refused
+            .text
+            .contains("a completed workshop cannot be cancelled")
+    );
+
+    // The register opens for the administrator (to correct it).
+    assert!(
+        page.text
+            .contains(&format!("href=\"/register/workshops/{w}\""))
+    );
+    browser
+        .get(&format!("/register/workshops/{w}"))
+        .await
+        .assert_html(200);
+
+    // The downloads are the API's files.
+    let zip = browser
+        .get(&format!("/admin/download/workshops/{w}/certificates.zip"))
+        .await;
+    assert_eq!(zip.status, StatusCode::OK);
+    let (_, _, api_zip) = app
+        .bytes(&format!("/api/v1/workshops/{w}/certificates.zip"))
+        .await;
+    assert_eq!(zip.bytes.len(), api_zip.len());
+    let csv = browser
+        .get(&format!("/admin/download/workshops/{w}/attendance.csv"))
+        .await;
+    assert!(csv.header("content-type").starts_with("text/csv"));
+    assert!(csv.text.contains("Tendai Moyo"));
+    // Only the listed downloads pass.
+    let other = browser.get("/admin/download/users").await;
+    other.assert_html(404);
+}
+
+#[tokio::test]
+async fn completing_before_the_last_day_is_refused_in_words() {
+    let app = spawn_app().await;
+    let course = app.course("WQ", 5).await;
+    let w = app.workshop(course, &future_monday(), 35).await["id"]
+        .as_i64()
+        .unwrap();
+    let mut browser = Browser::admin(&app).await;
+    let path = format!("/admin/workshops/{w}");
+    let page = browser
+        .submit(&path, &format!("{path}/status"), &[("change", "complete")])
+        .await;
+    page.assert_html(409);
+    assert!(
+        page.text
+            .contains("cannot be completed before its last day"),
+        "{}",
+        page.text
+    );
+    let started = browser
+        .submit(&path, &format!("{path}/status"), &[("change", "start")])
+        .await;
+    let page = browser.follow(started).await;
+    assert!(page.text.contains("The workshop has started."));
+    let cancelled = browser
+        .submit(&path, &format!("{path}/status"), &[("change", "cancel")])
+        .await;
+    browser.follow(cancelled).await;
+    assert_eq!(
+        app.get(&format!("/api/v1/workshops/{w}")).await.body["status"],
+        "cancelled"
+    );
+}
+
+#[tokio::test]
+async fn a_participant_is_created_and_edited_with_the_apis_rules_shown_next_to_the_fields() {
+    let app = spawn_app().await;
+    let mut browser = Browser::admin(&app).await;
+    let new = "/admin/participants/new";
+    browser.get(new).await.assert_html(200);
+    let refused = browser
+        .submit(
+            new,
+            new,
+            &[
+                ("full_name", ""),
+                ("email", "not-an-email"),
+                ("target_group", "councillor"),
+                ("national_id", "12"),
+            ],
+        )
+        .await;
+    refused.assert_html(422);
+    assert!(
+        refused.text.contains("id=\"full_name-error\""),
+        "{}",
+        refused.text
+    );
+    assert!(refused.text.contains("id=\"email-error\""));
+    assert!(refused.text.contains("id=\"national_id-error\""));
+    let no_group = browser
+        .submit(new, new, &[("full_name", "Zoë Ncube")])
+        .await;
+    assert_eq!(no_group.after("id=\"target_group-error\""), "choose one");
+    assert_eq!(app.get("/api/v1/participants").await.body["total"], 0);
+
+    let created = browser
+        .submit(
+            new,
+            new,
+            &[
+                ("full_name", "Zoë Ncube"),
+                ("email", "zoe@example.org"),
+                ("target_group", "councillor"),
+                ("gender", "female"),
+            ],
+        )
+        .await;
+    let location = created.header("location").to_owned();
+    let page = browser.follow(created).await;
+    page.assert_html(200);
+    assert!(page.text.contains("Saved.") && page.text.contains("value=\"Zoë Ncube\""));
+    let id = location
+        .trim_start_matches("/admin/participants/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    let path = format!("/admin/participants/{id}");
+    let edited = browser
+        .submit(
+            &path,
+            &path,
+            &[
+                ("full_name", "Zoë Ncube-Moyo"),
+                ("email", "zoe@example.org"),
+                ("target_group", "ratepayer"),
+                ("phone", "+263 77 123 4567"),
+            ],
+        )
+        .await;
+    browser.follow(edited).await;
+    let stored = app.get(&format!("/api/v1/participants/{id}")).await.body;
+    assert_eq!(stored["full_name"], "Zoë Ncube-Moyo");
+    assert_eq!(stored["target_group"], "ratepayer");
+    assert_eq!(stored["gender"], Value::Null, "a blank choice clears it");
+
+    // An email another participant has is the API's conflict, and changes nothing.
+    app.post(
+        "/api/v1/participants",
+        json!({"full_name": "Rudo Dube", "email": "rudo@example.org", "target_group": "ratepayer"}),
+    )
+    .await;
+    let clash = browser
+        .submit(
+            &path,
+            &path,
+            &[
+                ("full_name", "Zoë Ncube-Moyo"),
+                ("email", "rudo@example.org"),
+                ("target_group", "ratepayer"),
+            ],
+        )
+        .await;
+    clash.assert_html(409);
+    assert!(
+        clash
+            .text
+            .contains("a participant with email rudo@example.org already exists")
+    );
+    assert_eq!(
+        app.get(&format!("/api/v1/participants/{id}")).await.body["email"],
+        "zoe@example.org"
+    );
+
+    let found = browser.get("/admin/participants?q=ncube").await;
+    assert!(
+        found.text.contains(&format!("/admin/participants/{id}\"")),
+        "{}",
+        found.text
+    );
+    assert!(!found.text.contains("Rudo Dube"));
+    // With an @ it is an email address; the search's own wildcards are taken literally.
+    let by_email = browser.get("/admin/participants?q=rudo%40example").await;
+    assert!(by_email.text.contains("Rudo Dube") && !by_email.text.contains("Ncube-Moyo"));
+    let wildcard = browser.get("/admin/participants?q=%25").await;
+    assert!(wildcard.text.contains("Nobody found."), "{}", wildcard.text);
+}
+
+#[tokio::test]
+async fn a_csv_import_keeps_the_good_rows_and_shows_each_bad_row_with_its_line_and_error() {
+    let app = spawn_app().await;
+    let mut browser = Browser::admin(&app).await;
+    let csv = "full_name,email,target_group\nTendai Moyo,tendai@example.org,councillor\nRudo Dube,rudo@example.org,astronaut\nFarai Banda,,ratepayer\n";
+    let page = browser
+        .submit(
+            "/admin/participants",
+            "/admin/participants",
+            &[("csv", csv)],
+        )
+        .await;
+    page.assert_html(422);
+    assert!(page.text.contains("2 rows imported"), "{}", page.text);
+    assert!(page.text.contains("1 row refused"));
+    let row = &page.text[page.text.find("data-line=\"3\"").expect("line 3 is listed")..];
+    assert!(row.contains("Rudo Dube,rudo@example.org,astronaut"));
+    assert!(
+        row.contains("target_group: &#34;astronaut&#34; is not a target group"),
+        "{row}"
+    );
+    assert!(page.text.contains("Tendai Moyo") && page.text.contains("Farai Banda"));
+    assert_eq!(app.get("/api/v1/participants").await.body["total"], 2);
+
+    // A file that is not the import's table is refused whole, saying why.
+    let page = browser
+        .submit(
+            "/admin/participants",
+            "/admin/participants",
+            &[("csv", "name,shoe_size\nA,4\n")],
+        )
+        .await;
+    page.assert_html(422);
+    assert!(page.text.contains("unknown column"), "{}", page.text);
+    assert_eq!(app.get("/api/v1/participants").await.body["total"], 2);
+}
+
+#[tokio::test]
+async fn certificates_are_found_by_number_or_name_revoked_with_a_reason_and_emailed_again() {
+    let app = spawn_app().await;
+    let course = app.course("WQ", 5).await;
+    let (w, people) = app
+        .completed_workshop(
+            course,
+            "tot",
+            None,
+            &[],
+            &[("Tendai Moyo", Some(80.0)), ("Rudo Dube", Some(90.0))],
+        )
+        .await;
+    let issued = app
+        .post(&format!("/api/v1/workshops/{w}/certificates"), json!({}))
+        .await
+        .body;
+    let tendai = issued["issued"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["holder_name"] == "Tendai Moyo")
+        .unwrap()
+        .clone();
+    let id = tendai["id"].as_i64().unwrap();
+    let number = tendai["number"].as_str().unwrap();
+    let mut browser = Browser::admin(&app).await;
+    let by_name = browser.get("/admin/certificates?q=tendai").await;
+    by_name.assert_html(200);
+    assert!(by_name.text.contains(number) && !by_name.text.contains("Rudo Dube"));
+    let by_number = browser
+        .get(&format!("/admin/certificates?q={}", number.to_lowercase()))
+        .await;
+    assert!(
+        by_number
+            .text
+            .contains(&format!("/admin/certificates/{id}\""))
+    );
+
+    let path = format!("/admin/certificates/{id}");
+    // No email address: the API's refusal in words.
+    let page = browser.submit(&path, &format!("{path}/email"), &[]).await;
+    page.assert_html(409);
+    assert!(page.text.contains("has no email address"));
+    app.patch(
+        &format!("/api/v1/participants/{}", people[0].0),
+        json!({"email": "tendai@example.org"}),
+    )
+    .await;
+    let emailed = browser.submit(&path, &format!("{path}/email"), &[]).await;
+    assert!(
+        browser
+            .follow(emailed)
+            .await
+            .text
+            .contains("A copy is on its way")
+    );
+
+    let blank = browser
+        .submit(&path, &format!("{path}/revoke"), &[("reason", "  ")])
+        .await;
+    blank.assert_html(422);
+    assert_eq!(blank.after("id=\"reason-error\""), "must not be empty");
+    let revoked = browser
+        .submit(
+            &path,
+            &format!("{path}/revoke"),
+            &[("reason", "Issued in error")],
+        )
+        .await;
+    let page = browser.follow(revoked).await;
+    assert!(page.text.contains("REVOKED") && page.text.contains("Issued in error"));
+    let code = tendai["verification_code"].as_str().unwrap();
+    let check = app.anonymous().get(&format!("/api/v1/verify/{code}")).await;
+    assert_eq!(check.body["status"], "revoked", "{}", check.text);
+    let pdf = browser
+        .get(&format!("/admin/download/certificates/{id}/pdf"))
+        .await;
+    assert_eq!(pdf.header("content-type"), "application/pdf");
+}
+
+#[tokio::test]
+async fn the_report_page_draws_the_summary_counts_as_svg_charts_with_tables_and_csv_links() {
+    let app = spawn_app().await;
+    let course = app.course("WQ", 5).await;
+    let (w, _) = app
+        .completed_workshop(
+            course,
+            "tot",
+            None,
+            &[],
+            &[
+                ("Tendai Moyo", Some(80.0)),
+                ("Rudo Dube", Some(90.0)),
+                ("Farai Banda", None),
+            ],
+        )
+        .await;
+    app.post(&format!("/api/v1/workshops/{w}/certificates"), json!({}))
+        .await;
+    let mut browser = Browser::admin(&app).await;
+    let page = browser.get("/admin/reports").await;
+    page.assert_html(200);
+    assert_eq!(page.after("id=\"total-enrolled\""), "3");
+    assert_eq!(page.after("id=\"total-certified\""), "2");
+    let chart = |id: &str| {
+        let start = page.text.find(&format!("id=\"{id}\"")).unwrap();
+        let rest = &page.text[start..];
+        rest[rest.find("<svg").unwrap()..rest.find("</svg>").unwrap()].to_owned()
+    };
+    let by_course = chart("by-course");
+    assert!(
+        by_course.contains("data-value=\"3\"") && by_course.contains("data-value=\"2\""),
+        "{by_course}"
+    );
+    assert!(by_course.contains(">WQ<"), "{by_course}");
+    let by_month = chart("by-month");
+    assert!(
+        by_month.contains(">2026-03<") && by_month.contains("data-value=\"3\""),
+        "{by_month}"
+    );
+    let by_group = chart("by-target-group");
+    assert!(by_group.contains("Community champion") && by_group.contains("data-value=\"3\""));
+    assert!(
+        page.text
+            .contains("href=\"/admin/download/reports/summary.csv\"")
+    );
+    let csv = browser.get("/admin/reports/months.csv").await;
+    assert!(csv.header("content-type").starts_with("text/csv"));
+    assert!(csv.text.contains("2026-03,1,3,2"), "{}", csv.text);
+    let summary = browser.get("/admin/download/reports/summary.csv").await;
+    assert_eq!(summary.status, StatusCode::OK);
+    // A year without workshops draws no bars.
+    let empty = browser.get("/admin/reports?from=2030-01-01").await;
+    assert!(empty.text.contains("Nothing to show for this selection."));
+    let bad = browser.get("/admin/reports?to=tomorrow").await;
+    assert_eq!(bad.after("id=\"to-error\""), "must be a date (YYYY-MM-DD)");
+}
+
+#[tokio::test]
+async fn the_cascade_of_a_tot_workshop_is_drawn_as_a_tree_with_its_counts() {
+    let app = spawn_app().await;
+    app.seed_demo().await;
+    let mut browser = Browser::admin(&app).await;
+    let tot = app.get("/api/v1/workshops?level=tot").await.body["items"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let tree = app
+        .get(&format!("/api/v1/workshops/{tot}/cascade"))
+        .await
+        .body;
+    let page = browser
+        .get(&format!("/admin/workshops/{tot}/cascade"))
+        .await;
+    page.assert_html(200);
+    let svg = &page.text[page.text.find("<svg class=\"tree\"").unwrap()..];
+    assert_eq!(
+        svg.matches("<g class=\"node\"").count() as u64,
+        tree["totals"]["workshops"].as_u64().unwrap()
+    );
+    assert!(svg.contains(&format!("href=\"/admin/workshops/{tot}\"")));
+    assert!(
+        svg.contains(&format!("Certified {}", tree["root"]["certified"])),
+        "{svg}"
+    );
+    let child = &tree["root"]["children"][0];
+    assert!(
+        svg.contains(&format!(
+            "href=\"/admin/workshops/{}\"",
+            child["workshop_id"]
+        )),
+        "{}",
+        tree
+    );
+}
+
+#[tokio::test]
+async fn a_failed_message_is_sent_again_from_the_outbox_and_the_audit_log_says_who() {
+    use entity::email_outbox;
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel};
+    let app = spawn_app().await;
+    let course = app.course("WQ", 5).await;
+    let w = app.workshop(course, &future_monday(), 35).await["id"]
+        .as_i64()
+        .unwrap();
+    let p = app
+        .post("/api/v1/participants", json!({"full_name": "Tendai Moyo", "email": "tendai@example.org", "target_group": "ratepayer"}))
+        .await
+        .body["id"]
+        .as_i64()
+        .unwrap();
+    app.post(
+        &format!("/api/v1/workshops/{w}/enrolments"),
+        json!({"participant_id": p}),
+    )
+    .await;
+    let message = email_outbox::Entity::find()
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let id = message.id;
+    let mut failed = message.into_active_model();
+    failed.status = Set(email_outbox::EmailStatus::Failed);
+    failed.attempts = Set(8);
+    failed.last_error = Set(Some("550 mailbox unavailable".into()));
+    failed.update(&app.state.db).await.unwrap();
+
+    let mut browser = Browser::admin(&app).await;
+    let page = browser.get("/admin/outbox?status=failed").await;
+    page.assert_html(200);
+    assert!(
+        page.text.contains("550 mailbox unavailable")
+            && page.text.contains("Enrolment confirmation")
+    );
+    assert!(
+        browser
+            .get("/admin")
+            .await
+            .text
+            .contains("550 mailbox unavailable"),
+        "the dashboard lists it"
+    );
+    let resent = browser
+        .submit("/admin/outbox", &format!("/admin/outbox/{id}/resend"), &[])
+        .await;
+    let page = browser.follow(resent).await;
+    assert!(page.text.contains("queued to be sent again"));
+    let stored = email_outbox::Entity::find_by_id(id)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_ne!(stored.status, email_outbox::EmailStatus::Failed);
+    // A message that has not failed is not sent again.
+    let again = browser
+        .submit("/admin/outbox", &format!("/admin/outbox/{id}/resend"), &[])
+        .await;
+    if stored.status == email_outbox::EmailStatus::Queued {
+        again.assert_html(409);
+    }
+
+    let audit = browser
+        .get(&format!("/admin/audit?entity=email&entity_id={id}"))
+        .await;
+    audit.assert_html(200);
+    assert!(
+        audit.text.contains("resend email") && audit.text.contains(ADMIN_EMAIL),
+        "{}",
+        audit.text
+    );
+    let workshop_log = browser
+        .get(&format!("/admin/audit?entity=workshop&entity_id={w}"))
+        .await;
+    assert!(workshop_log.text.contains(&format!("create workshop {w}")));
+    assert!(!workshop_log.text.contains("resend"));
+    let bad = browser.get("/admin/audit?entity_id=x").await;
+    assert_eq!(
+        bad.after("id=\"entity_id-error\""),
+        "must be a whole number"
+    );
+}
+
+#[tokio::test]
+async fn users_are_created_deactivated_and_reactivated_and_api_keys_created_and_revoked() {
+    let app = spawn_app().await;
+    let mut browser = Browser::admin(&app).await;
+    let short = browser
+        .submit(
+            "/admin/users",
+            "/admin/users",
+            &[
+                ("name", "Chipo Ncube"),
+                ("email", "chipo@example.org"),
+                ("role", "trainer"),
+                ("password", "short"),
+            ],
+        )
+        .await;
+    short.assert_html(422);
+    assert!(
+        short.after("id=\"password-error\"").contains("at least"),
+        "{}",
+        short.text
+    );
+    let created = browser
+        .submit(
+            "/admin/users",
+            "/admin/users",
+            &[
+                ("name", "Chipo Ncube"),
+                ("email", "chipo@example.org"),
+                ("role", "trainer"),
+                ("password", "a-long-password"),
+            ],
+        )
+        .await;
+    assert!(
+        browser
+            .follow(created)
+            .await
+            .text
+            .contains("The user is created.")
+    );
+    let token = app.login("chipo@example.org", "a-long-password").await;
+    let users = app.get("/api/v1/users?role=trainer").await.body;
+    let id = users["items"][0]["id"].to_string();
+    let off = browser
+        .submit(
+            "/admin/users",
+            &format!("/admin/users/{id}/active"),
+            &[("active", "false")],
+        )
+        .await;
+    assert!(browser.follow(off).await.text.contains("Deactivated"));
+    assert_eq!(
+        app.with_token(&token).get("/api/v1/courses").await.status,
+        401,
+        "its sessions ended"
+    );
+    let on = browser
+        .submit(
+            "/admin/users",
+            &format!("/admin/users/{id}/active"),
+            &[("active", "true")],
+        )
+        .await;
+    browser.follow(on).await;
+    app.login("chipo@example.org", "a-long-password").await;
+
+    // The last administrator cannot be deactivated.
+    let admins = app.get("/api/v1/users?role=admin").await.body;
+    let me = admins["items"][0]["id"].to_string();
+    let last = browser
+        .submit(
+            "/admin/users",
+            &format!("/admin/users/{me}/active"),
+            &[("active", "false")],
+        )
+        .await;
+    last.assert_html(409);
+
+    let no_scope = browser
+        .submit(
+            "/admin/users",
+            "/admin/api-keys",
+            &[("key_name", "Ward office")],
+        )
+        .await;
+    no_scope.assert_html(422);
+    assert_eq!(
+        no_scope.after("id=\"scopes-error\""),
+        "must name at least one scope"
+    );
+    let made = browser
+        .submit(
+            "/admin/users",
+            "/admin/api-keys",
+            &[
+                ("key_name", "Ward office"),
+                ("scopes", "read"),
+                ("scopes", "enrol"),
+            ],
+        )
+        .await;
+    made.assert_html(201);
+    let key = made.after("id=\"new-key\"").to_owned();
+    assert_eq!(
+        app.with_token(&key).get("/api/v1/courses").await.status,
+        200
+    );
+    assert!(
+        !browser.get("/admin/users").await.text.contains(&key),
+        "the key is shown once"
+    );
+    let keys = app.get("/api/v1/api-keys").await.body;
+    let key_id = keys["items"][0]["id"].to_string();
+    let revoked = browser
+        .submit(
+            "/admin/users",
+            &format!("/admin/api-keys/{key_id}/revoke"),
+            &[],
+        )
+        .await;
+    assert!(
+        browser
+            .follow(revoked)
+            .await
+            .text
+            .contains("The API key is revoked.")
+    );
+    assert_eq!(
+        app.with_token(&key).get("/api/v1/courses").await.status,
+        401
+    );
+}
