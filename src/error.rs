@@ -259,6 +259,7 @@ impl From<domain::Error> for ApiError {
                 Self::invalid(errors.into_iter().map(Into::into).collect())
             }
             domain::Error::Database(db) => db.into(),
+            internal @ domain::Error::Internal { .. } => Self::Internal(internal.into()),
         }
     }
 }

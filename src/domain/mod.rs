@@ -58,6 +58,35 @@ pub enum Error {
     /// The database failed (unique violations are turned into conflicts at the edge).
     #[error(transparent)]
     Database(#[from] DbErr),
+    /// Something else failed that should not have (a rendering, a ZIP, a task that stopped):
+    /// a 500 at the edge, with the cause chain in the log only.
+    #[error("{context}")]
+    Internal {
+        context: String,
+        #[source]
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    },
+}
+
+impl Error {
+    /// An unexpected failure, with what was being done and its cause.
+    pub fn internal(
+        context: impl Into<String>,
+        cause: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Self {
+        Self::Internal {
+            context: context.into(),
+            source: Some(cause.into()),
+        }
+    }
+
+    /// An unexpected failure that says it all in its message.
+    pub fn internal_message(message: impl Into<String>) -> Self {
+        Self::Internal {
+            context: message.into(),
+            source: None,
+        }
+    }
 }
 
 impl From<Vec<FieldError>> for Error {

@@ -115,6 +115,13 @@ pub async fn create_user(
     if !errors.is_empty() {
         return Err(Error::Invalid(errors));
     }
+    // Hashing is CPU work: done before the write turn begins, not while holding it.
+    let password_hash = {
+        let password = new.password.clone();
+        tokio::task::spawn_blocking(move || hash_password(&password))
+            .await
+            .map_err(|e| Error::internal("hashing the password stopped", e))?
+    };
     let txn = crate::db::begin_write(db).await?;
     if find_user_by_email(&txn, &email).await?.is_some() {
         return Err(Error::Conflict(format!(
@@ -142,12 +149,6 @@ pub async fn create_user(
             )));
         }
     }
-    let password_hash = {
-        let password = new.password.clone();
-        tokio::task::spawn_blocking(move || hash_password(&password))
-            .await
-            .map_err(|e| Error::Database(sea_orm::DbErr::Custom(e.to_string())))?
-    };
     let model = app_user::ActiveModel {
         name: Set(name),
         email: Set(email),
@@ -566,7 +567,7 @@ pub async fn change_password(
         let new = new.to_owned();
         tokio::task::spawn_blocking(move || hash_password(&new))
             .await
-            .map_err(|e| Error::Database(sea_orm::DbErr::Custom(e.to_string())))?
+            .map_err(|e| Error::internal("hashing the password stopped", e))?
     };
     let txn = crate::db::begin_write(db).await?;
     let backend = txn.get_database_backend();

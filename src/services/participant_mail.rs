@@ -15,7 +15,7 @@ use entity::{
 };
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
-use super::workshops::{self, WorkshopView};
+use super::workshop_queries::{self as workshops, WorkshopView};
 use crate::{
     calendar,
     db::begin_write,

@@ -13,7 +13,11 @@
 use entity::participant::{Gender, TargetGroup};
 use std::sync::OnceLock;
 
-use sea_orm::{ActiveEnum, ConnectionTrait, DbErr, Iterable, Statement, Value};
+use entity::workshop_outreach_stats;
+use sea_orm::{
+    ActiveEnum, ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait, Iterable, Statement, Value,
+    sea_query::OnConflict,
+};
 
 /// The key of participants without a recorded gender.
 pub const UNRECORDED: &str = "unrecorded";
@@ -319,4 +323,52 @@ pub async fn workshops_of_participant(
         ))
         .await?;
     rows.iter().map(|r| r.try_get_by_index::<i64>(0)).collect()
+}
+
+/// Recounts one workshop's outreach figures (`workshop_outreach_stats`) from its records.
+/// Call it inside the transaction that changed them, after the change.
+pub async fn refresh_outreach(db: &impl ConnectionTrait, workshop_id: i64) -> Result<(), DbErr> {
+    let backend = db.get_database_backend();
+    let row = db
+        .query_one_raw(Statement::from_sql_and_values(
+            backend,
+            "SELECT COUNT(*), COALESCE(SUM(people_reached), 0), COALESCE(SUM(female), 0), \
+             COALESCE(SUM(male), 0), COALESCE(SUM(other), 0), COALESCE(SUM(undisclosed), 0) \
+             FROM outreach WHERE workshop_id = $1",
+            [workshop_id.into()],
+        ))
+        .await?;
+    let n = |i: usize| -> Result<i64, DbErr> {
+        Ok(row
+            .as_ref()
+            .map(|r| r.try_get_by_index::<i64>(i))
+            .transpose()?
+            .unwrap_or(0))
+    };
+    let stats = workshop_outreach_stats::ActiveModel {
+        workshop_id: Set(workshop_id),
+        sessions: Set(n(0)?),
+        people_reached: Set(n(1)?),
+        female: Set(n(2)?),
+        male: Set(n(3)?),
+        other: Set(n(4)?),
+        undisclosed: Set(n(5)?),
+    };
+    use workshop_outreach_stats::Column as C;
+    workshop_outreach_stats::Entity::insert(stats)
+        .on_conflict(
+            OnConflict::column(C::WorkshopId)
+                .update_columns([
+                    C::Sessions,
+                    C::PeopleReached,
+                    C::Female,
+                    C::Male,
+                    C::Other,
+                    C::Undisclosed,
+                ])
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
 }
