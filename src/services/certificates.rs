@@ -27,7 +27,7 @@ use super::{
     workshop_write::{WorkshopWrite, Write},
 };
 use crate::{
-    certificate::{self as pdf, CertificateData, CertificateRenderer, RenderError},
+    certificate::{CertificateData, CertificateRenderer, RenderError},
     db::{begin_write, lock_for_update},
     domain::{Error, FieldError, Result, access::Actor},
     mail,
@@ -80,14 +80,6 @@ fn verification_code() -> String {
 /// the QR code prints. (`/api/v1/verify/{code}` answers machines with JSON.)
 pub fn verification_url(public_url: &str, code: &str) -> String {
     format!("{}/verify/{code}", public_url.trim_end_matches('/'))
-}
-
-fn pdf_level(level: Level) -> pdf::Level {
-    match level {
-        Level::Tot => pdf::Level::Tot,
-        Level::Cascade => pdf::Level::Cascade,
-        Level::Community => pdf::Level::Community,
-    }
 }
 
 /// The number printed on a certificate: `IWSD-<COURSE>-<YEAR>-<000001>`.
@@ -242,7 +234,7 @@ async fn plan(
                     holder_name: r.full_name.clone(),
                     course_code: course.code.clone(),
                     course_title: course.title.clone(),
-                    level: pdf_level(workshop.level),
+                    level: workshop.level,
                     start_date: workshop.start_date,
                     end_date: workshop.end_date,
                     venue: workshop.venue.clone(),

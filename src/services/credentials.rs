@@ -21,7 +21,7 @@ use entity::{
 };
 use rand::RngCore;
 use sea_orm::{
-    ActiveModelTrait,
+    ActiveEnum, ActiveModelTrait,
     ActiveValue::Set,
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
     QueryOrder, QuerySelect,
@@ -672,13 +672,8 @@ pub async fn backfill(db: &DatabaseConnection) -> Result<u64> {
 // ---- documents ----------------------------------------------------------------------------
 
 /// The level's slug and its words, as the certificate prints them.
-fn level_parts(level: Level) -> (&'static str, &'static str) {
-    use crate::certificate::Level as Printed;
-    match level {
-        Level::Tot => ("tot", Printed::Tot.words()),
-        Level::Cascade => ("cascade", Printed::Cascade.words()),
-        Level::Community => ("community", Printed::Community.words()),
-    }
+fn level_parts(level: Level) -> (String, &'static str) {
+    (level.to_value(), crate::certificate::level_words(level))
 }
 
 /// The unsigned credential of a certificate.

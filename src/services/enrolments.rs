@@ -197,6 +197,47 @@ pub async fn list(
     Ok(Page { items, total })
 }
 
+/// One line of a workshop's roster.
+#[derive(Debug, Clone)]
+pub struct RosterLine {
+    pub enrolment: enrolment::Model,
+    pub participant: participant::Model,
+    /// The waitlist position (1 = next to get a seat), when waitlisted.
+    pub waitlist_position: Option<u64>,
+}
+
+/// A workshop's roster: every enrolment in queue order with its participant, in one query.
+pub async fn roster(db: &impl ConnectionTrait, workshop_id: i64) -> Result<Vec<RosterLine>> {
+    workshop::Entity::find_by_id(workshop_id)
+        .one(db)
+        .await?
+        .ok_or(Error::NotFound {
+            entity: "workshop",
+            id: workshop_id,
+        })?;
+    let rows = enrolment::Entity::find()
+        .filter(enrolment::Column::WorkshopId.eq(workshop_id))
+        .order_by_asc(enrolment::Column::QueueNumber)
+        .find_also_related(participant::Entity)
+        .all(db)
+        .await?;
+    let mut waiting = 0;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(enrolment, participant)| {
+            let waitlist_position = (enrolment.status == EnrolmentStatus::Waitlisted).then(|| {
+                waiting += 1;
+                waiting
+            });
+            Some(RosterLine {
+                participant: participant?,
+                enrolment,
+                waitlist_position,
+            })
+        })
+        .collect())
+}
+
 /// One enrolment with its waitlist position.
 pub async fn get(
     db: &impl ConnectionTrait,

@@ -22,9 +22,12 @@ use super::{
 use crate::domain::{
     Error, FieldError, Result,
     access::Actor,
+    cascade::{self, ParentRefusal},
     clean_text,
     schedule::local_today,
-    workshop::{MAX_CAPACITY, Transition, level_name, parent_level, transition},
+    workshop::{
+        MAX_CAPACITY, Transition, check_capacity, check_capacity_change, parent_level, transition,
+    },
 };
 
 /// What a new workshop needs.
@@ -50,15 +53,6 @@ pub struct WorkshopChanges {
     pub start_date: Option<NaiveDate>,
     pub capacity: Option<i32>,
     pub trainer_ids: Option<Vec<i64>>,
-}
-
-fn check_capacity(capacity: i32, errors: &mut Vec<FieldError>) {
-    if !(1..=MAX_CAPACITY).contains(&capacity) {
-        errors.push(FieldError::new(
-            "capacity",
-            format!("must be between 1 and {MAX_CAPACITY}"),
-        ));
-    }
 }
 
 async fn check_organisation(
@@ -110,8 +104,8 @@ async fn check_trainers(
     Ok(())
 }
 
-/// The cascade rule for the parent: a cascade workshop follows a completed ToT workshop of the
-/// same course, a community workshop a completed cascade one; a ToT workshop has no parent.
+/// The parent part of the cascade rule ([`cascade::check_parent`]), with the parent read:
+/// a request error is added to `errors`, a conflict returned.
 async fn check_parent(
     db: &impl ConnectionTrait,
     level: Level,
@@ -119,50 +113,25 @@ async fn check_parent(
     parent_id: Option<i64>,
     errors: &mut Vec<FieldError>,
 ) -> Result<Option<String>> {
-    match (parent_level(level), parent_id) {
-        (None, None) => Ok(None),
-        (None, Some(_)) => {
-            errors.push(FieldError::new(
-                "parent_workshop_id",
-                "a ToT workshop has no parent workshop",
-            ));
+    let parent = match parent_id {
+        Some(pid) if parent_level(level).is_some() => workshop::Entity::find_by_id(pid)
+            .one(db)
+            .await?
+            .map(|p| cascade::Parent {
+                id: p.id,
+                level: p.level,
+                course_id: p.course_id,
+                status: p.status,
+            }),
+        _ => None,
+    };
+    match cascade::check_parent(level, course_id, parent_id, parent) {
+        Ok(()) => Ok(None),
+        Err(ParentRefusal::Invalid(message)) => {
+            errors.push(FieldError::new("parent_workshop_id", message));
             Ok(None)
         }
-        (Some(needed), None) => {
-            errors.push(FieldError::new(
-                "parent_workshop_id",
-                format!(
-                    "a {} workshop needs its parent {} workshop",
-                    level_name(level),
-                    level_name(needed)
-                ),
-            ));
-            Ok(None)
-        }
-        (Some(needed), Some(pid)) => {
-            let Some(parent) = workshop::Entity::find_by_id(pid).one(db).await? else {
-                errors.push(FieldError::new(
-                    "parent_workshop_id",
-                    format!("workshop {pid} does not exist"),
-                ));
-                return Ok(None);
-            };
-            let conflict = if parent.level != needed {
-                Some(format!(
-                    "a {} workshop's parent must be a {} workshop; workshop {pid} is a {} workshop",
-                    level_name(level),
-                    level_name(needed),
-                    level_name(parent.level)
-                ))
-            } else if parent.course_id != course_id {
-                Some(format!("parent workshop {pid} teaches another course"))
-            } else if parent.status != Status::Completed {
-                Some(format!("parent workshop {pid} has not been completed"))
-            } else {
-                None
-            };
-            Ok(conflict)
-        }
+        Err(ParentRefusal::Conflict(message)) => Ok(Some(message)),
     }
 }
 
@@ -182,7 +151,9 @@ pub async fn create(
         clean_text("ward", w, 64, &mut errors);
     }
     let capacity = new.capacity.unwrap_or(MAX_CAPACITY);
-    check_capacity(capacity, &mut errors);
+    if let Err(message) = check_capacity(capacity) {
+        errors.push(FieldError::new("capacity", message));
+    }
     let write = Write::begin(db, actor).await?;
     let txn = write.txn();
     let course = course::Entity::find_by_id(new.course_id).one(txn).await?;
@@ -310,8 +281,8 @@ pub async fn update(
     let ward = changes
         .ward
         .map(|w| w.map(|w| w.trim().to_owned()).filter(|w| !w.is_empty()));
-    if let Some(capacity) = changes.capacity {
-        check_capacity(capacity, &mut errors);
+    if let Some(Err(message)) = changes.capacity.map(check_capacity) {
+        errors.push(FieldError::new("capacity", message));
     }
     if let Some(org) = changes.organisation_id {
         check_organisation(txn, org, &mut errors).await?;
@@ -355,13 +326,8 @@ pub async fn update(
             return Err(Error::Conflict(problems.join("; ")));
         }
     }
-    if let Some(capacity) = changes.capacity
-        && capacity < current.seats_taken
-    {
-        return Err(Error::Conflict(format!(
-            "capacity cannot drop to {capacity}: {} participants are already enrolled",
-            current.seats_taken
-        )));
+    if let Some(capacity) = changes.capacity {
+        check_capacity_change(capacity, current.seats_taken).map_err(Error::Conflict)?;
     }
     let before = audit::snapshot(&current);
     let updated = write

@@ -182,7 +182,7 @@ impl Write {
             .filter(|(_, t)| t.everything)
             .map(|(id, _)| *id)
             .collect();
-        tallies::refresh(&self.txn, tallies::Scope::Workshops(&everything)).await?;
+        tallies::refresh(&self.txn, tallies::Covering::Workshops(&everything)).await?;
         for (&id, touched) in &self.touched {
             if !touched.everything && touched.attendance {
                 tallies::refresh_marks(&self.txn, id, tallies::Marks::Attendance).await?;
