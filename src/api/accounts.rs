@@ -1,7 +1,5 @@
 //! Logging in and out, the caller's own account, user accounts, API keys and the audit log.
 
-use std::time::Instant;
-
 use chrono::{DateTime, Utc};
 use entity::{api_key, app_user, app_user::Role as DbRole, audit_log};
 use poem::{Request, web::Data};
@@ -389,32 +387,28 @@ impl AuthApi {
             .remote_addr()
             .as_socket_addr()
             .map(|a| a.ip().to_string());
-        let attempt = state
-            .login_throttle
-            .begin(&email, address.as_deref(), Instant::now())
-            .map_err(|wait| ApiError::TooManyRequests {
-                retry_after_secs: wait.as_secs().max(1),
-            })?;
-        match accounts::login(&state.db, &email, &body.0.password).await? {
-            Some(login) => {
-                attempt.succeeded();
-                Ok(LoginResult::Ok(Json(LoginResponse {
-                    token: login.token,
-                    expires_at: login.expires_at,
-                    user: UserSummary {
-                        id: login.user.id,
-                        name: login.user.name,
-                        email: login.user.email,
-                        role: login.user.role.into(),
-                    },
-                })))
-            }
-            None => {
-                attempt.failed();
-                Err(ApiError::Unauthorized(
-                    "the email or password is wrong".into(),
-                ))
-            }
+        let login = accounts::login_throttled(
+            &state.db,
+            &state.login_throttle,
+            &email,
+            address.as_deref(),
+            &body.0.password,
+        )
+        .await?;
+        match login {
+            Some(login) => Ok(LoginResult::Ok(Json(LoginResponse {
+                token: login.token,
+                expires_at: login.expires_at,
+                user: UserSummary {
+                    id: login.user.id,
+                    name: login.user.name,
+                    email: login.user.email,
+                    role: login.user.role.into(),
+                },
+            }))),
+            None => Err(ApiError::Unauthorized(
+                "the email or password is wrong".into(),
+            )),
         }
     }
 
@@ -475,38 +469,21 @@ impl AuthApi {
             .remote_addr()
             .as_socket_addr()
             .map(|a| a.ip().to_string());
-        let attempt = state
-            .login_throttle
-            .begin(email, address.as_deref(), Instant::now())
-            .map_err(|wait| ApiError::TooManyRequests {
-                retry_after_secs: wait.as_secs().max(1),
-            })?;
         let token = bearer_token(req);
         let b = body.0;
-        match accounts::change_password(
+        accounts::change_password_throttled(
             &state.db,
+            &state.login_throttle,
+            address.as_deref(),
             &auth.actor(),
-            *id,
+            (*id, email),
             &token,
             &b.current_password,
             &b.new_password,
         )
-        .await
-        {
-            Err(crate::domain::Error::Forbidden(reason)) => {
-                attempt.failed();
-                Err(ApiError::Forbidden(reason))
-            }
-            Err(other) => {
-                attempt.released();
-                Err(other.into())
-            }
-            Ok(()) => {
-                attempt.succeeded();
-                state.auth_cache.forget_user(*id);
-                Ok(NoContent::Done)
-            }
-        }
+        .await?;
+        state.auth_cache.forget_user(*id);
+        Ok(NoContent::Done)
     }
 }
 

@@ -1,15 +1,18 @@
 //! Training certificate → PDF bytes.
 //!
-//! Self-contained: depends only on `printpdf` (=0.12.8, **without** its
-//! `text_layout` / `html` features — see NOTES.md), `qrcode`, `ttf-parser`,
-//! `subsetter`, `write-fonts`, `self_cell`, `chrono` and `thiserror`. No I/O
+//! Self-contained: depends only on `printpdf` (=0.12.8, with its default features off: we lay
+//! out the text ourselves, so its `text_layout` / `html` machinery is not built), `qrcode`,
+//! `ttf-parser`, `subsetter`, `write-fonts`, `self_cell`, `chrono` and `thiserror`. No I/O
 //! except [`CertificateRenderer::from_assets_dir`].
 //!
 //! ```ignore
 //! let renderer = Arc::new(CertificateRenderer::from_assets_dir(Path::new("assets"))?);
-//! renderer.check_holder_name(&participant.name)?;       // at registration time
-//! let pdf: Vec<u8> = renderer.render(&snapshot)?;       // in spawn_blocking
+//! renderer.check_holder_name(&result.full_name)?;       // when choosing whom to issue to
+//! let pdf: Vec<u8> = renderer.render(&snapshot)?;       // in spawn_blocking, before the write
 //! ```
+//!
+//! [`CertificateRenderer::render`] is two steps: `compose` (the page: layout, QR code, font
+//! subsets, metadata) and `embed` (the PDF: lopdf surgery on fonts and trailer, compression).
 //!
 //! Done once, in the constructor: font parsing (ttf-parser: cmap, hmtx, names,
 //! metrics); the static page — border, logo and rules serialized and

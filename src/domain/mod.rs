@@ -21,6 +21,7 @@ pub mod participant;
 pub mod schedule;
 pub mod status_list;
 pub mod text;
+pub mod throttle;
 pub mod workshop;
 
 use sea_orm::DbErr;
@@ -56,6 +57,9 @@ pub enum Error {
     /// Values break a rule; one entry per field.
     #[error("invalid input")]
     Invalid(Vec<FieldError>),
+    /// Too many failed attempts (logins, password checks): try again after `retry_after`.
+    #[error("too many failed attempts; try again in {} s", retry_after.as_secs().max(1))]
+    TooManyAttempts { retry_after: std::time::Duration },
     /// The database failed (unique violations are turned into conflicts at the edge).
     #[error(transparent)]
     Database(#[from] DbErr),

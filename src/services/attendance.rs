@@ -21,7 +21,7 @@ use sea_orm::{
     QueryOrder,
 };
 
-use super::{audit, workshop_queries as workshops, workshop_write::WorkshopWrite};
+use super::{audit, workshop_queries, workshop_write::WorkshopWrite};
 use crate::domain::{
     Error, FieldError, Result,
     access::Principal,
@@ -79,7 +79,7 @@ async fn authorize(
         return Ok(());
     }
     if let Principal::User { id, .. } = who
-        && !workshops::is_trainer_of(db, workshop.id, *id).await?
+        && !workshop_queries::is_trainer_of(db, workshop.id, *id).await?
     {
         return Err(Error::Forbidden(format!(
             "you are not a trainer of workshop {}",
@@ -369,7 +369,7 @@ pub async fn register(
     db: &impl ConnectionTrait,
     workshop_id: i64,
 ) -> Result<(workshop::Model, Vec<NaiveDate>, Vec<RegisterRow>)> {
-    let workshop = workshops::get_model(db, workshop_id).await?;
+    let workshop = workshop_queries::get_model(db, workshop_id).await?;
     let dates = workshop.dates();
     let enrolled = enrolment::Entity::find()
         .filter(enrolment::Column::WorkshopId.eq(workshop_id))

@@ -1,10 +1,12 @@
 //! Issuing certificates, their numbers and verification codes, and revocation. (Whom a ToT
 //! certificate entitles to train, and until when, is `services::trainers`.)
 //!
-//! Issuing takes the workshop's write lock, re-checks eligibility, numbers the certificates
-//! (`IWSD-<COURSE>-<YEAR>-<6 digits>`, a per-course per-year sequence that never reuses a
-//! number), renders each PDF off the async runtime, and stores the PDF with a snapshot of what
-//! it printed — all in one transaction. A certificate never changes afterwards.
+//! Issuing renders each PDF off the async runtime before the write begins, from a plan read
+//! outside it; then, in the workshop's unit of work ([`WorkshopWrite`]), re-checks eligibility,
+//! numbers the certificates (`IWSD-<COURSE>-<YEAR>-<6 digits>`, a per-course per-year sequence
+//! that never reuses a number), renders again whatever changed in between, and stores each PDF
+//! with a snapshot of what it printed — all in one transaction. A certificate never changes
+//! afterwards.
 
 use std::{collections::HashMap, sync::Arc};
 

@@ -12,7 +12,7 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
 };
 
-use super::{workshop_queries as workshops, workshop_write::WorkshopWrite};
+use super::{workshop_queries, workshop_write::WorkshopWrite};
 use crate::domain::{
     Error, FieldError, Result,
     access::Principal,
@@ -79,7 +79,7 @@ pub async fn submit(
     new: NewEvaluation,
 ) -> Result<evaluation::Model> {
     let participant_id = evaluator(who, new.participant_id)?;
-    let view = workshops::get(db, workshop_id).await?;
+    let view = workshop_queries::get(db, workshop_id).await?;
     let mut errors = check_ratings(&new.ratings, &view.course.topic_list());
     let most_useful = clean_comment("most_useful", new.most_useful.as_deref(), &mut errors);
     let suggestions = clean_comment("suggestions", new.suggestions.as_deref(), &mut errors);
@@ -160,7 +160,7 @@ async fn ensure_may_read(
     who: &Principal,
     workshop_id: i64,
 ) -> Result<()> {
-    workshops::get_model(db, workshop_id).await?;
+    workshop_queries::get_model(db, workshop_id).await?;
     if who.is_admin() {
         return Ok(());
     }
@@ -169,7 +169,7 @@ async fn ensure_may_read(
         id,
         ..
     } = who
-        && workshops::is_trainer_of(db, workshop_id, *id).await?
+        && workshop_queries::is_trainer_of(db, workshop_id, *id).await?
     {
         return Ok(());
     }
@@ -195,7 +195,7 @@ pub async fn summary(
     workshop_id: i64,
 ) -> Result<Summary> {
     ensure_may_read(db, who, workshop_id).await?;
-    let view = workshops::get(db, workshop_id).await?;
+    let view = workshop_queries::get(db, workshop_id).await?;
     let responses: Vec<Response> = evaluation::Entity::find()
         .filter(evaluation::Column::WorkshopId.eq(workshop_id))
         .all(db)
@@ -219,7 +219,7 @@ pub async fn responses(
     workshop_id: i64,
 ) -> Result<(Vec<String>, Vec<Response>)> {
     ensure_may_read(db, who, workshop_id).await?;
-    let view = workshops::get(db, workshop_id).await?;
+    let view = workshop_queries::get(db, workshop_id).await?;
     let rows = evaluation::Entity::find()
         .filter(evaluation::Column::WorkshopId.eq(workshop_id))
         .all(db)

@@ -14,7 +14,7 @@ use sea_orm::{
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
-use super::{Page, PageRequest, audit, workshop_queries as workshops, workshop_write::Write};
+use super::{Page, PageRequest, audit, workshop_queries, workshop_write::Write};
 use crate::domain::{
     Error, FieldError, Result,
     access::{Permission, Principal},
@@ -97,7 +97,7 @@ async fn ensure_may_record(
             role: Role::Trainer,
             id,
             ..
-        } => workshops::is_trainer_of(db, workshop_id, *id).await?,
+        } => workshop_queries::is_trainer_of(db, workshop_id, *id).await?,
         Principal::User {
             role: Role::Participant,
             participant_id: own,
@@ -136,7 +136,7 @@ pub async fn record(
         .map(|w| clean_text("ward", w, 64, &mut errors));
     check_held_on(new.held_on, local_today(), &mut errors);
     check_headcounts(&new.attendees, new.age_bands.as_ref(), &mut errors);
-    let Ok(view) = workshops::get(db, new.workshop_id).await else {
+    let Ok(view) = workshop_queries::get(db, new.workshop_id).await else {
         errors.push(FieldError::new(
             "workshop_id",
             format!("workshop {} does not exist", new.workshop_id),
