@@ -643,7 +643,7 @@ mod tests {
         let mut write = WorkshopWrite::begin(&db, &actor, workshop).await.unwrap();
         let seat = write.enrol(first, None).await.unwrap();
         assert!(seat.seated);
-        assert_eq!(write.touched()[&workshop].everything, true);
+        assert!(write.touched()[&workshop].everything);
         write.commit().await.unwrap();
         assert_eq!(stats(&db, workshop).await, "1,0,0,0,1");
         assert_eq!(stats(&db, workshop).await, recounted(&db, workshop).await);

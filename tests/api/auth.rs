@@ -278,7 +278,7 @@ async fn a_session_revoked_elsewhere_stops_within_the_auth_cache_time() {
     use sea_orm::ConnectionTrait;
     for ttl in [Duration::ZERO, Duration::from_millis(300)] {
         let app = spawn_app_with(|c| c.auth_cache_ttl = ttl).await;
-        let clock = movable_clock(&app);
+        let (_, clock) = movable_clock(&app);
         let token = app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
         assert_eq!(app.with_token(&token).get("/api/v1/me").await.status, 200);
         let hash = cssd::services::accounts::secret_hash(&token);
@@ -298,15 +298,16 @@ async fn a_session_revoked_elsewhere_stops_within_the_auth_cache_time() {
     }
 }
 
-/// Sets the app's token cache on a clock the test moves: milliseconds after now.
-fn movable_clock(app: &crate::helpers::TestApp) -> Arc<AtomicI64> {
+/// Sets the app's token cache on a clock the test moves: it stands at the returned time plus
+/// the milliseconds the test adds.
+fn movable_clock(app: &crate::helpers::TestApp) -> (chrono::DateTime<chrono::Utc>, Arc<AtomicI64>) {
     let start = chrono::Utc::now();
     let offset = Arc::new(AtomicI64::new(0));
     let moved = offset.clone();
     app.state.auth_cache.set_clock(Arc::new(move || {
         start + chrono::Duration::milliseconds(moved.load(Ordering::SeqCst))
     }));
-    offset
+    (start, offset)
 }
 
 /// A remembered token is still refused once its session expires, before the cache forgets it.
@@ -314,10 +315,10 @@ fn movable_clock(app: &crate::helpers::TestApp) -> Arc<AtomicI64> {
 async fn a_remembered_session_still_ends_at_its_expiry() {
     use sea_orm::ConnectionTrait;
     let app = spawn_app_with(|c| c.auth_cache_ttl = Duration::from_secs(60)).await;
-    let clock = movable_clock(&app);
+    let (start, clock) = movable_clock(&app);
     let token = app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
     let hash = cssd::services::accounts::secret_hash(&token);
-    let soon = (chrono::Utc::now() + chrono::Duration::milliseconds(800)).to_rfc3339();
+    let soon = (start + chrono::Duration::milliseconds(800)).to_rfc3339();
     app.state
         .db
         .execute_unprepared(&format!(
