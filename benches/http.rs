@@ -259,6 +259,30 @@ async fn run() {
         .as_i64()
         .expect("course id");
 
+    // Refused logins: an unknown email must cost what a wrong password costs (one argon2
+    // verification each). Four of each: the throttle allows 5 failures per account, 20 per address.
+    let mut refused = [Vec::new(), Vec::new()];
+    for i in 0..4 {
+        for (kind, email) in [ADMIN_EMAIL.to_owned(), format!("nobody{i}@example.org")]
+            .into_iter()
+            .enumerate()
+        {
+            let started = Instant::now();
+            let (status, _, text) = send(
+                anonymous
+                    .post(format!("{}/api/v1/auth/login", bench.base))
+                    .json(&json!({"email": email, "password": "wrong-password"})),
+            )
+            .await;
+            refused[kind].push(started.elapsed());
+            assert_eq!(status, StatusCode::UNAUTHORIZED, "refused login: {text}");
+        }
+    }
+    let [wrong_password, unknown_email] = refused.map(|mut times| {
+        times.sort();
+        ms(times[times.len() / 2])
+    });
+
     let enrol = enrolment_phase(&bench, course_id).await;
     let get = get_phase(&bench, enrol.workshop_id).await;
     let attendance = attendance_phase(&bench, course_id).await;
@@ -302,6 +326,10 @@ async fn run() {
     println!(
         "certificates: 35 issued in one request, median {:.2} ms, p95 {:.2} ms",
         certificates.p50_ms, certificates.p95_ms
+    );
+
+    println!(
+        "refused login: median {wrong_password:.1} ms for a wrong password, {unknown_email:.1} ms for an unknown email"
     );
 
     let _ = stop.send(());

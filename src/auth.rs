@@ -12,13 +12,13 @@
 
 use std::{
     sync::{
-        Arc,
+        Arc, RwLock,
         atomic::{AtomicBool, AtomicU64, Ordering},
     },
     time::Duration,
 };
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use poem::Request;
 use poem_openapi::{SecurityScheme, auth::Bearer};
 
@@ -39,9 +39,15 @@ use crate::{
 /// listening for such announcements does not use what it remembered.
 #[derive(Clone)]
 pub struct AuthCache {
-    cache: Option<moka::sync::Cache<String, Authenticated>>,
+    /// What was found, and when (by [`AuthCache`]'s clock).
+    cache: Option<moka::sync::Cache<String, (Authenticated, DateTime<Utc>)>>,
+    ttl: Duration,
     state: Arc<CacheState>,
 }
+
+/// The time as the cache sees it: when a remembered token is too old, when a session has
+/// expired. A function, so that tests can move it instead of waiting.
+pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 
 struct CacheState {
     /// Bumped by every forgetting: an answer looked up while something was forgotten is not
@@ -49,6 +55,7 @@ struct CacheState {
     generation: AtomicU64,
     /// Whether remembered answers may be used (off while revocations cannot be heard).
     trusted: AtomicBool,
+    clock: RwLock<Clock>,
 }
 
 impl AuthCache {
@@ -62,11 +69,32 @@ impl AuthCache {
                     .support_invalidation_closures()
                     .build()
             }),
+            ttl,
             state: Arc::new(CacheState {
                 generation: AtomicU64::new(0),
                 trusted: AtomicBool::new(true),
+                clock: RwLock::new(Arc::new(Utc::now)),
             }),
         }
+    }
+
+    /// Replaces the clock (tests move time with it rather than sleep).
+    pub fn set_clock(&self, clock: Clock) {
+        *self
+            .state
+            .clock
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = clock;
+    }
+
+    fn now(&self) -> DateTime<Utc> {
+        let clock = self
+            .state
+            .clock
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone();
+        clock()
     }
 
     /// Whether tokens are remembered at all (a time above zero).
@@ -98,25 +126,32 @@ impl AuthCache {
         db: &sea_orm::DatabaseConnection,
         token: &str,
     ) -> crate::domain::Result<Option<Principal>> {
+        let now = self.now();
         let Some(cache) = self.cache.as_ref().filter(|_| self.is_trusted()) else {
-            return Ok(accounts::authenticate(db, token)
+            return Ok(accounts::authenticate_at(db, token, now)
                 .await?
                 .map(|found| found.principal));
         };
         let key = accounts::secret_hash(token);
-        let live = |found: &Authenticated| found.expires_at.is_none_or(|at| at > Utc::now());
-        if let Some(found) = cache.get(&key) {
-            if live(&found) {
-                return Ok(Some(found.principal));
+        // Remembered for at most the configured time, and never past the session's expiry.
+        let fresh = |(found, at): &(Authenticated, DateTime<Utc>)| {
+            now.signed_duration_since(*at)
+                .to_std()
+                .is_ok_and(|age| age < self.ttl)
+                && found.expires_at.is_none_or(|expiry| expiry > now)
+        };
+        if let Some(remembered) = cache.get(&key) {
+            if fresh(&remembered) {
+                return Ok(Some(remembered.0.principal));
             }
             cache.invalidate(&key);
         }
         let generation = self.state.generation.load(Ordering::SeqCst);
-        let Some(found) = accounts::authenticate(db, token).await? else {
+        let Some(found) = accounts::authenticate_at(db, token, now).await? else {
             return Ok(None);
         };
         let principal = found.principal.clone();
-        cache.insert(key.clone(), found);
+        cache.insert(key.clone(), (found, now));
         // A forgetting that began after the lookup started may have missed this entry (or the
         // lookup may have read what it revoked): take it out again.
         if self.state.generation.load(Ordering::SeqCst) != generation || !self.is_trusted() {
@@ -127,7 +162,7 @@ impl AuthCache {
 
     fn forget_where(
         &self,
-        matches: impl Fn(&String, &Authenticated) -> bool + Send + Sync + 'static,
+        matches: impl Fn(&String, &(Authenticated, DateTime<Utc>)) -> bool + Send + Sync + 'static,
     ) {
         self.state.generation.fetch_add(1, Ordering::SeqCst);
         if let Some(cache) = &self.cache
@@ -152,14 +187,14 @@ impl AuthCache {
     /// Forgets every session token of one user (after they were deactivated or changed).
     pub fn forget_user(&self, user_id: i64) {
         self.forget_where(
-            move |_, found| matches!(found.principal, Principal::User { id, .. } if id == user_id),
+            move |_, (found, _)| matches!(found.principal, Principal::User { id, .. } if id == user_id),
         );
     }
 
     /// Forgets one API key (after it was revoked).
     pub fn forget_api_key(&self, key_id: i64) {
         self.forget_where(
-            move |_, found| matches!(found.principal, Principal::ApiKey { id, .. } if id == key_id),
+            move |_, (found, _)| matches!(found.principal, Principal::ApiKey { id, .. } if id == key_id),
         );
     }
 

@@ -323,6 +323,34 @@ pub fn redact_url(url: &str) -> String {
     }
 }
 
+// What the services take from the configuration, built here so that no service imports it.
+
+impl crate::services::certificates::IssueSettings {
+    /// The settings the configuration gives.
+    pub fn from_config(config: &Config) -> Self {
+        Self {
+            public_url: config.public_url_trimmed().to_owned(),
+            signatory_name: config.signatory_name.clone(),
+            signatory_title: config.signatory_title.clone(),
+        }
+    }
+}
+
+impl From<&std::sync::Arc<Config>> for crate::services::credentials::KeySettings {
+    fn from(config: &std::sync::Arc<Config>) -> Self {
+        config.as_ref().into()
+    }
+}
+
+impl From<&Config> for crate::services::credentials::KeySettings {
+    fn from(config: &Config) -> Self {
+        Self {
+            signing_key_file: config.signing_key_file.clone(),
+            key_passphrase: config.key_passphrase.clone(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -38,10 +38,6 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
     let startup = startup_lock(&db).await?;
     remember_file(&db);
     Migrator::up(&db, None).await?;
-    // Workshops recorded before the report tallies existed get theirs now (a no-op otherwise).
-    let txn = begin_write(&db).await?;
-    crate::services::tallies::refresh(&txn, crate::services::tallies::Scope::Missing).await?;
-    txn.commit().await?;
     if let Some(startup) = startup {
         startup.commit().await?;
     }

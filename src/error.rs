@@ -258,7 +258,11 @@ impl From<domain::Error> for ApiError {
             domain::Error::Invalid(errors) => {
                 Self::invalid(errors.into_iter().map(Into::into).collect())
             }
+            domain::Error::TooManyAttempts { retry_after } => Self::TooManyRequests {
+                retry_after_secs: retry_after.as_secs().max(1),
+            },
             domain::Error::Database(db) => db.into(),
+            internal @ domain::Error::Internal { .. } => Self::Internal(internal.into()),
         }
     }
 }

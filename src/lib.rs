@@ -103,6 +103,10 @@ impl Application {
         // One instance at a time, so that instances started together create one administrator,
         // one signing key and one credential per existing certificate.
         let startup = db::startup_lock(&db).await?;
+        // Workshops recorded before the report tallies existed get theirs now (a no-op otherwise).
+        let txn = db::begin_write(&db).await?;
+        services::tallies::refresh(&txn, services::tallies::Covering::Missing).await?;
+        txn.commit().await?;
         if let (Some(email), Some(password)) = (&config.admin_email, &config.admin_password)
             && let Some(admin) = accounts::bootstrap_admin(&db, email, password).await?
         {

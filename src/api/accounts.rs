@@ -1,12 +1,10 @@
 //! Logging in and out, the caller's own account, user accounts, API keys and the audit log.
 
-use std::time::Instant;
-
 use chrono::{DateTime, Utc};
 use entity::{api_key, app_user, app_user::Role as DbRole, audit_log};
 use poem::{Request, web::Data};
 use poem_openapi::{
-    ApiResponse, Enum, Object, OpenApi,
+    ApiResponse, Object, OpenApi,
     param::{Path, Query},
     payload::Json,
 };
@@ -15,7 +13,7 @@ use super::{JsonBody, Tag, page};
 use crate::{
     AppState,
     auth::{Caller, CanAdminister, SignedInUser},
-    domain::access::Principal,
+    domain::access::{Principal, Scope as DomainScope},
     error::ApiError,
     services::{accounts, audit},
 };
@@ -33,42 +31,19 @@ mirror_enum! {
     }
 }
 
-/// What an API key may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
-#[oai(rename_all = "snake_case")]
-pub enum Scope {
-    /// Read courses, organisations, workshops, participants and rosters.
-    Read,
-    /// Create participants; enrol and withdraw them.
-    Enrol,
-    /// Record attendance and assessments.
-    Attendance,
-    /// Issue, read, send and revoke certificates.
-    Certificates,
-    /// Everything an administrator may do.
-    Admin,
-}
-
-impl Scope {
-    fn name(self) -> &'static str {
-        match self {
-            Scope::Read => "read",
-            Scope::Enrol => "enrol",
-            Scope::Attendance => "attendance",
-            Scope::Certificates => "certificates",
-            Scope::Admin => "admin",
-        }
-    }
-
-    fn from_domain(scope: crate::domain::access::Scope) -> Self {
-        use crate::domain::access::Scope as D;
-        match scope {
-            D::Read => Scope::Read,
-            D::Enrol => Scope::Enrol,
-            D::Attendance => Scope::Attendance,
-            D::Certificates => Scope::Certificates,
-            D::Admin => Scope::Admin,
-        }
+mirror_enum! {
+    /// What an API key may do.
+    Scope <=> DomainScope {
+        /// Read courses, organisations, workshops, participants and rosters.
+        Read,
+        /// Create participants; enrol and withdraw them.
+        Enrol,
+        /// Record attendance and assessments.
+        Attendance,
+        /// Issue, read, send and revoke certificates.
+        Certificates,
+        /// Everything an administrator may do.
+        Admin,
     }
 }
 
@@ -155,7 +130,7 @@ impl From<&Principal> for Me {
                 email: None,
                 role: None,
                 participant_id: None,
-                scopes: Some(scopes.iter().map(|s| Scope::from_domain(*s)).collect()),
+                scopes: Some(scopes.iter().map(|s| Scope::from(*s)).collect()),
             },
         }
     }
@@ -238,12 +213,9 @@ pub struct ChangePassword {
     pub new_password: String,
 }
 
-/// A page of users.
-#[derive(Debug, Object)]
-#[oai(skip_serializing_if_is_none)]
-pub struct UserPage {
-    pub items: Vec<User>,
-    pub total: u64,
+wire_page! {
+    /// A page of users.
+    UserPage of User
 }
 
 /// A new API key.
@@ -291,7 +263,7 @@ impl From<api_key::Model> for ApiKey {
             id: k.id,
             scopes: accounts::scopes_of(&k)
                 .into_iter()
-                .map(Scope::from_domain)
+                .map(Scope::from)
                 .collect(),
             name: k.name,
             key_prefix: k.key_prefix,
@@ -314,12 +286,9 @@ pub struct CreatedApiKey {
     pub created_at: DateTime<Utc>,
 }
 
-/// A page of API keys.
-#[derive(Debug, Object)]
-#[oai(skip_serializing_if_is_none)]
-pub struct ApiKeyPage {
-    pub items: Vec<ApiKey>,
-    pub total: u64,
+wire_page! {
+    /// A page of API keys.
+    ApiKeyPage of ApiKey
 }
 
 /// One change in the audit log.
@@ -364,12 +333,9 @@ impl From<audit_log::Model> for AuditEntry {
     }
 }
 
-/// A page of audit entries.
-#[derive(Debug, Object)]
-#[oai(skip_serializing_if_is_none)]
-pub struct AuditPage {
-    pub items: Vec<AuditEntry>,
-    pub total: u64,
+wire_page! {
+    /// A page of audit entries.
+    AuditPage of AuditEntry
 }
 
 #[derive(ApiResponse)]
@@ -421,32 +387,28 @@ impl AuthApi {
             .remote_addr()
             .as_socket_addr()
             .map(|a| a.ip().to_string());
-        let attempt = state
-            .login_throttle
-            .begin(&email, address.as_deref(), Instant::now())
-            .map_err(|wait| ApiError::TooManyRequests {
-                retry_after_secs: wait.as_secs().max(1),
-            })?;
-        match accounts::login(&state.db, &email, &body.0.password).await? {
-            Some(login) => {
-                attempt.succeeded();
-                Ok(LoginResult::Ok(Json(LoginResponse {
-                    token: login.token,
-                    expires_at: login.expires_at,
-                    user: UserSummary {
-                        id: login.user.id,
-                        name: login.user.name,
-                        email: login.user.email,
-                        role: login.user.role.into(),
-                    },
-                })))
-            }
-            None => {
-                attempt.failed();
-                Err(ApiError::Unauthorized(
-                    "the email or password is wrong".into(),
-                ))
-            }
+        let login = accounts::login_throttled(
+            &state.db,
+            &state.login_throttle,
+            &email,
+            address.as_deref(),
+            &body.0.password,
+        )
+        .await?;
+        match login {
+            Some(login) => Ok(LoginResult::Ok(Json(LoginResponse {
+                token: login.token,
+                expires_at: login.expires_at,
+                user: UserSummary {
+                    id: login.user.id,
+                    name: login.user.name,
+                    email: login.user.email,
+                    role: login.user.role.into(),
+                },
+            }))),
+            None => Err(ApiError::Unauthorized(
+                "the email or password is wrong".into(),
+            )),
         }
     }
 
@@ -507,38 +469,21 @@ impl AuthApi {
             .remote_addr()
             .as_socket_addr()
             .map(|a| a.ip().to_string());
-        let attempt = state
-            .login_throttle
-            .begin(email, address.as_deref(), Instant::now())
-            .map_err(|wait| ApiError::TooManyRequests {
-                retry_after_secs: wait.as_secs().max(1),
-            })?;
         let token = bearer_token(req);
         let b = body.0;
-        match accounts::change_password(
+        accounts::change_password_throttled(
             &state.db,
+            &state.login_throttle,
+            address.as_deref(),
             &auth.actor(),
-            *id,
+            (*id, email),
             &token,
             &b.current_password,
             &b.new_password,
         )
-        .await
-        {
-            Err(crate::domain::Error::Forbidden(reason)) => {
-                attempt.failed();
-                Err(ApiError::Forbidden(reason))
-            }
-            Err(other) => {
-                attempt.released();
-                Err(other.into())
-            }
-            Ok(()) => {
-                attempt.succeeded();
-                state.auth_cache.forget_user(*id);
-                Ok(NoContent::Done)
-            }
-        }
+        .await?;
+        state.auth_cache.forget_user(*id);
+        Ok(NoContent::Done)
     }
 }
 
@@ -594,10 +539,7 @@ impl AdminApi {
         let found =
             accounts::list_users(&state.db, role.0.map(Into::into), page(limit.0, offset.0))
                 .await?;
-        Ok(Json(UserPage {
-            items: found.items.into_iter().map(Into::into).collect(),
-            total: found.total,
-        }))
+        Ok(Json(UserPage::from(found)))
     }
 
     /// Change a user account
@@ -636,7 +578,12 @@ impl AdminApi {
         auth: CanAdminister,
         body: JsonBody<CreateApiKey>,
     ) -> Result<ApiKeyCreated, ApiError> {
-        let scopes: Vec<String> = body.0.scopes.iter().map(|s| s.name().to_owned()).collect();
+        let scopes: Vec<String> = body
+            .0
+            .scopes
+            .iter()
+            .map(|s| DomainScope::from(*s).as_str().to_owned())
+            .collect();
         let (model, key) =
             accounts::create_api_key(&state.db, &auth.actor(), &body.0.name, &scopes).await?;
         let listed = ApiKey::from(model);
@@ -666,10 +613,7 @@ impl AdminApi {
         offset: Query<Option<u64>>,
     ) -> Result<Json<ApiKeyPage>, ApiError> {
         let found = accounts::list_api_keys(&state.db, page(limit.0, offset.0)).await?;
-        Ok(Json(ApiKeyPage {
-            items: found.items.into_iter().map(Into::into).collect(),
-            total: found.total,
-        }))
+        Ok(Json(ApiKeyPage::from(found)))
     }
 
     /// Revoke an API key
@@ -718,9 +662,6 @@ impl AdminApi {
             entity_id: entity_id.0,
         };
         let found = audit::list(&state.db, filter, page(limit.0, offset.0)).await?;
-        Ok(Json(AuditPage {
-            items: found.items.into_iter().map(Into::into).collect(),
-            total: found.total,
-        }))
+        Ok(Json(AuditPage::from(found)))
     }
 }

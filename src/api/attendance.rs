@@ -4,6 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use entity::{assessment::AssessmentKind as DbKind, attendance::AttendanceStatus as DbStatus};
 use poem::web::Data;
 use poem_openapi::{Object, OpenApi, param::Path, payload::Json};
+use sea_orm::ActiveEnum;
 
 use super::{
     JsonBody, Tag,
@@ -200,15 +201,6 @@ pub struct Results {
     pub summary: ResultsSummary,
 }
 
-fn status_word(status: DbStatus) -> &'static str {
-    match status {
-        DbStatus::Present => "present",
-        DbStatus::Absent => "absent",
-        DbStatus::Late => "late",
-        DbStatus::Excused => "excused",
-    }
-}
-
 pub struct AttendanceApi;
 
 #[OpenApi(prefix_path = "/api/v1", tag = "Tag::Attendance")]
@@ -339,7 +331,7 @@ impl AttendanceApi {
             record.extend(
                 row.days
                     .iter()
-                    .map(|d| d.as_ref().map_or("", |a| status_word(a.status)).to_owned()),
+                    .map(|d| d.as_ref().map_or(String::new(), |a| a.status.to_value())),
             );
             record.push(attended.to_string());
             record

@@ -13,7 +13,7 @@ use super::{JsonBody, Tag, page, workshops::Level};
 use crate::{
     AppState,
     auth::{Caller, CanManageCertificates, CanReadCatalogue},
-    domain::access::{Permission, Principal},
+    domain::access::Principal,
     error::ApiError,
     services::{
         cascade::{self, CascadeNode as Node},
@@ -88,12 +88,9 @@ impl From<certificate::Model> for Certificate {
     }
 }
 
-/// A page of certificates.
-#[derive(Debug, Object)]
-#[oai(skip_serializing_if_is_none)]
-pub struct CertificatePage {
-    pub items: Vec<Certificate>,
-    pub total: u64,
+wire_page! {
+    /// A page of certificates.
+    CertificatePage of Certificate
 }
 
 /// A participant who got no certificate, and why.
@@ -310,7 +307,7 @@ enum ZipResponse {
 
 /// May `who` read this certificate? Certificate managers may; a participant may read their own.
 pub(crate) fn ensure_may_read(who: &Principal, c: &certificate::Model) -> Result<(), ApiError> {
-    if who.may(Permission::ManageCertificates) || who.participant_id() == Some(c.participant_id) {
+    if who.may_read_certificate(c.participant_id) {
         Ok(())
     } else {
         Err(ApiError::Forbidden(
@@ -432,10 +429,7 @@ impl CertificateApi {
             ..Default::default()
         };
         let found = service::list(&state.db, filter, page(limit.0, offset.0)).await?;
-        Ok(Json(CertificatePage {
-            items: found.items.into_iter().map(Into::into).collect(),
-            total: found.total,
-        }))
+        Ok(Json(CertificatePage::from(found)))
     }
 
     /// Get one certificate
@@ -531,10 +525,7 @@ impl CertificateApi {
             ..Default::default()
         };
         let found = service::list(&state.db, filter, page(limit.0, offset.0)).await?;
-        Ok(Json(CertificatePage {
-            items: found.items.into_iter().map(Into::into).collect(),
-            total: found.total,
-        }))
+        Ok(Json(CertificatePage::from(found)))
     }
 
     /// Download a workshop's certificates as ZIP

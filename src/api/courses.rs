@@ -160,14 +160,14 @@ impl From<course::Model> for Course {
     }
 }
 
-/// A page of courses.
-#[derive(Debug, Object)]
-#[oai(skip_serializing_if_is_none)]
-pub struct CoursePage {
-    /// The courses on this page.
-    pub items: Vec<Course>,
-    /// How many courses there are in all.
-    pub total: u64,
+wire_page! {
+    /// A page of courses.
+    CoursePage {
+        /// The courses on this page.
+        items: Vec<Course>,
+        /// How many courses there are in all.
+        total,
+    }
 }
 
 #[derive(ApiResponse)]
@@ -212,10 +212,7 @@ impl CourseApi {
         offset: Query<Option<u64>>,
     ) -> Result<Json<CoursePage>, ApiError> {
         let found = service::list(&state.db, page(limit.0, offset.0)).await?;
-        Ok(Json(CoursePage {
-            items: found.items.into_iter().map(Into::into).collect(),
-            total: found.total,
-        }))
+        Ok(Json(CoursePage::from(found)))
     }
 
     /// Get one course

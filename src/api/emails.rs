@@ -88,12 +88,9 @@ impl From<email_outbox::Model> for Email {
     }
 }
 
-/// A page of outbox entries.
-#[derive(Debug, Object)]
-#[oai(skip_serializing_if_is_none)]
-pub struct EmailPage {
-    pub items: Vec<Email>,
-    pub total: u64,
+wire_page! {
+    /// A page of outbox entries.
+    EmailPage of Email
 }
 
 pub struct EmailApi;

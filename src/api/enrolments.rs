@@ -80,12 +80,9 @@ fn plain(e: entity::enrolment::Model) -> Enrolment {
     .into()
 }
 
-/// A page of enrolments.
-#[derive(Debug, Object)]
-#[oai(skip_serializing_if_is_none)]
-pub struct EnrolmentPage {
-    pub items: Vec<Enrolment>,
-    pub total: u64,
+wire_page! {
+    /// A page of enrolments.
+    EnrolmentPage of Enrolment
 }
 
 /// The result of a withdrawal.
@@ -170,10 +167,7 @@ impl EnrolmentApi {
             page(limit.0, offset.0),
         )
         .await?;
-        Ok(Json(EnrolmentPage {
-            items: found.items.into_iter().map(Into::into).collect(),
-            total: found.total,
-        }))
+        Ok(Json(EnrolmentPage::from(found)))
     }
 
     /// Get one enrolment
@@ -253,9 +247,6 @@ impl EnrolmentApi {
         };
         let request: PageRequest = page(limit.0, offset.0);
         let found = service::for_participant(&state.db, participant_id, request).await?;
-        Ok(Json(EnrolmentPage {
-            items: found.items.into_iter().map(Into::into).collect(),
-            total: found.total,
-        }))
+        Ok(Json(EnrolmentPage::from(found)))
     }
 }

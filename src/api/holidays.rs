@@ -50,14 +50,14 @@ impl From<public_holiday::Model> for Holiday {
     }
 }
 
-/// A page of holidays.
-#[derive(Debug, Object)]
-#[oai(skip_serializing_if_is_none)]
-pub struct HolidayPage {
-    /// The holidays on this page, by date.
-    pub items: Vec<Holiday>,
-    /// How many holidays the range holds in all.
-    pub total: u64,
+wire_page! {
+    /// A page of holidays.
+    HolidayPage {
+        /// The holidays on this page, by date.
+        items: Vec<Holiday>,
+        /// How many holidays the range holds in all.
+        total,
+    }
 }
 
 #[derive(ApiResponse)]
@@ -100,10 +100,7 @@ impl HolidayApi {
         offset: Query<Option<u64>>,
     ) -> Result<Json<HolidayPage>, ApiError> {
         let found = service::list(&state.db, from.0, to.0, page(limit.0, offset.0)).await?;
-        Ok(Json(HolidayPage {
-            items: found.items.into_iter().map(Into::into).collect(),
-            total: found.total,
-        }))
+        Ok(Json(HolidayPage::from(found)))
     }
 
     /// Add a holiday

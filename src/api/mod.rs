@@ -27,6 +27,41 @@ macro_rules! mirror_enum {
     };
 }
 
+/// Declares a list's wire type: the items of one page and how many there are in all (every list
+/// of the API has this one shape), with the one mapping from a service's
+/// [`crate::services::Page`] (`XPage::from(page)`, each item converted with `From`).
+macro_rules! wire_page {
+    ($(#[$meta:meta])* $page:ident of $item:ty) => {
+        wire_page! { $(#[$meta])* $page { items: Vec<$item>, total } }
+    };
+    ($(#[$meta:meta])* $page:ident {
+        $(#[$imeta:meta])* items: Vec<$item:ty>,
+        $(#[$tmeta:meta])* total $(,)?
+    }) => {
+        $(#[$meta])*
+        #[derive(Debug, ::poem_openapi::Object)]
+        #[oai(skip_serializing_if_is_none)]
+        pub struct $page {
+            $(#[$imeta])*
+            pub items: Vec<$item>,
+            $(#[$tmeta])*
+            pub total: u64,
+        }
+
+        impl<M> From<crate::services::Page<M>> for $page
+        where
+            $item: From<M>,
+        {
+            fn from(page: crate::services::Page<M>) -> Self {
+                Self {
+                    items: page.items.into_iter().map(Into::into).collect(),
+                    total: page.total,
+                }
+            }
+        }
+    };
+}
+
 pub mod accounts;
 pub mod attendance;
 pub mod certificates;
@@ -236,5 +271,49 @@ pub fn page(limit: Option<u64>, offset: Option<u64>) -> PageRequest {
     PageRequest {
         limit: limit.unwrap_or(DEFAULT_LIMIT),
         offset: offset.unwrap_or(0),
+    }
+}
+
+#[cfg(test)]
+mod spelling {
+    //! An enum has one spelling as text: the value stored in the database (the entity's
+    //! `string_value`). Its JSON (serde, in audit snapshots) and its wire form (the mirrored
+    //! OpenAPI enum) must say the same, for every variant: a variant spelled otherwise fails here.
+
+    use poem_openapi::types::ToJSON;
+    use sea_orm::{ActiveEnum, Iterable};
+
+    fn spelled_alike<D, W>()
+    where
+        D: ActiveEnum<Value = String> + Iterable + Copy + serde::Serialize + std::fmt::Debug,
+        W: From<D> + ToJSON,
+    {
+        for variant in D::iter() {
+            let stored = serde_json::Value::String(variant.to_value());
+            assert_eq!(
+                serde_json::to_value(variant).ok(),
+                Some(stored.clone()),
+                "{variant:?}"
+            );
+            assert_eq!(W::from(variant).to_json(), Some(stored), "{variant:?}");
+        }
+    }
+
+    #[test]
+    fn stored_json_and_wire_spellings_of_every_enum_agree() {
+        use entity::*;
+        spelled_alike::<app_user::Role, super::accounts::Role>();
+        spelled_alike::<attendance::AttendanceStatus, super::attendance::AttendanceStatus>();
+        spelled_alike::<assessment::AssessmentKind, super::attendance::AssessmentKind>();
+        spelled_alike::<certificate::CertificateStatus, super::certificates::CertificateStatus>();
+        spelled_alike::<email_outbox::EmailStatus, super::emails::EmailStatus>();
+        spelled_alike::<email_outbox::EmailKind, super::emails::EmailKind>();
+        spelled_alike::<enrolment::EnrolmentStatus, super::enrolments::EnrolmentStatus>();
+        spelled_alike::<organisation::OrganisationKind, super::organisations::OrganisationKind>();
+        spelled_alike::<organisation::Province, super::organisations::Province>();
+        spelled_alike::<participant::Gender, super::participants::Gender>();
+        spelled_alike::<participant::TargetGroup, super::participants::TargetGroup>();
+        spelled_alike::<workshop::Level, super::workshops::Level>();
+        spelled_alike::<workshop::Status, super::workshops::WorkshopStatus>();
     }
 }

@@ -100,14 +100,14 @@ impl From<organisation::Model> for Organisation {
     }
 }
 
-/// A page of organisations.
-#[derive(Debug, Object)]
-#[oai(skip_serializing_if_is_none)]
-pub struct OrganisationPage {
-    /// The organisations on this page.
-    pub items: Vec<Organisation>,
-    /// How many organisations there are in all.
-    pub total: u64,
+wire_page! {
+    /// A page of organisations.
+    OrganisationPage {
+        /// The organisations on this page.
+        items: Vec<Organisation>,
+        /// How many organisations there are in all.
+        total,
+    }
 }
 
 #[derive(ApiResponse)]
@@ -181,10 +181,7 @@ impl OrganisationApi {
         offset: Query<Option<u64>>,
     ) -> Result<Json<OrganisationPage>, ApiError> {
         let found = service::list(&state.db, page(limit.0, offset.0)).await?;
-        Ok(Json(OrganisationPage {
-            items: found.items.into_iter().map(Into::into).collect(),
-            total: found.total,
-        }))
+        Ok(Json(OrganisationPage::from(found)))
     }
 
     /// Get one organisation

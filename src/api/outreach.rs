@@ -15,10 +15,7 @@ use crate::{
     auth::{Caller, CanRecordOutreach},
     domain::outreach::{AgeBands as DomainAgeBands, Attendees as DomainAttendees},
     error::ApiError,
-    services::{
-        Page,
-        outreach::{self as service, NewOutreach, OutreachFilter, OutreachView},
-    },
+    services::outreach::{self as service, NewOutreach, OutreachFilter, OutreachView},
 };
 
 /// The people at a meeting, by gender.
@@ -151,21 +148,9 @@ impl From<OutreachView> for Outreach {
     }
 }
 
-/// A page of outreach records.
-#[derive(Debug, Object)]
-#[oai(skip_serializing_if_is_none)]
-pub struct OutreachPage {
-    pub items: Vec<Outreach>,
-    pub total: u64,
-}
-
-impl From<Page<OutreachView>> for OutreachPage {
-    fn from(p: Page<OutreachView>) -> Self {
-        Self {
-            items: p.items.into_iter().map(Into::into).collect(),
-            total: p.total,
-        }
-    }
+wire_page! {
+    /// A page of outreach records.
+    OutreachPage of Outreach
 }
 
 #[derive(ApiResponse)]

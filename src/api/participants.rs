@@ -122,12 +122,9 @@ impl From<participant::Model> for Participant {
     }
 }
 
-/// A page of participants.
-#[derive(Debug, Object)]
-#[oai(skip_serializing_if_is_none)]
-pub struct ParticipantPage {
-    pub items: Vec<Participant>,
-    pub total: u64,
+wire_page! {
+    /// A page of participants.
+    ParticipantPage of Participant
 }
 
 /// A row of an import that was not created, and why.
@@ -425,10 +422,7 @@ impl ParticipantApi {
             search: q.0,
         };
         let found = service::list(&state.db, filter, page(limit.0, offset.0)).await?;
-        Ok(Json(ParticipantPage {
-            items: found.items.into_iter().map(Into::into).collect(),
-            total: found.total,
-        }))
+        Ok(Json(ParticipantPage::from(found)))
     }
 
     /// Get one participant

@@ -7,6 +7,7 @@ use poem_openapi::{
     param::{Path, Query},
     payload::Json,
 };
+use sea_orm::ActiveEnum;
 
 use super::{
     Tag,
@@ -20,7 +21,7 @@ use crate::{
     services::{
         PageRequest,
         certificates::{self, CertificateFilter},
-        enrolments, participants, reading,
+        enrolments, reading,
         reports::{self, Breakdown, Count, CourseFigure, ReportFilter, Summary},
     },
 };
@@ -330,31 +331,20 @@ impl ReportApi {
             WorkshopReading::ContactDetails,
         )
         .await?;
-        let found = enrolments::list(&state.db, id.0, None, EVERYTHING).await?;
-        let mut people = participants::get_many(
-            &state.db,
-            found.items.iter().map(|v| v.enrolment.participant_id),
-        )
-        .await?;
-        let mut rows = Vec::with_capacity(found.items.len());
-        for view in found.items {
-            let e = view.enrolment;
-            let Some(p) = people.remove(&e.participant_id) else {
-                continue;
-            };
-            let word = |v: serde_json::Value| v.as_str().unwrap_or_default().to_owned();
+        let roster = enrolments::roster(&state.db, id.0).await?;
+        let mut rows = Vec::with_capacity(roster.len());
+        for line in roster {
+            let (e, p) = (line.enrolment, line.participant);
             rows.push(vec![
                 e.id.to_string(),
                 p.full_name,
                 p.email.unwrap_or_default(),
                 p.phone.unwrap_or_default(),
-                p.gender
-                    .map(|g| word(serde_json::json!(g)))
-                    .unwrap_or_default(),
-                word(serde_json::json!(p.target_group)),
+                p.gender.map(|g| g.to_value()).unwrap_or_default(),
+                p.target_group.to_value(),
                 p.ward.unwrap_or_default(),
-                word(serde_json::json!(e.status)),
-                view.waitlist_position
+                e.status.to_value(),
+                line.waitlist_position
                     .map(|n| n.to_string())
                     .unwrap_or_default(),
             ]);

@@ -116,12 +116,9 @@ impl Trainer {
     }
 }
 
-/// A page of trainers.
-#[derive(Debug, Object)]
-#[oai(skip_serializing_if_is_none)]
-pub struct TrainerPage {
-    pub items: Vec<Trainer>,
-    pub total: u64,
+wire_page! {
+    /// A page of trainers.
+    TrainerPage of Trainer
 }
 
 pub struct TrainerApi;

@@ -173,12 +173,9 @@ impl From<WorkshopView> for Workshop {
     }
 }
 
-/// A page of workshops.
-#[derive(Debug, Object)]
-#[oai(skip_serializing_if_is_none)]
-pub struct WorkshopPage {
-    pub items: Vec<Workshop>,
-    pub total: u64,
+wire_page! {
+    /// A page of workshops.
+    WorkshopPage of Workshop
 }
 
 /// A workshop's schedule.
@@ -282,10 +279,7 @@ impl WorkshopApi {
             trainer_id: trainer_id.0,
         };
         let found = service::list(&state.db, filter, page(limit.0, offset.0)).await?;
-        Ok(Json(WorkshopPage {
-            items: found.items.into_iter().map(Into::into).collect(),
-            total: found.total,
-        }))
+        Ok(Json(WorkshopPage::from(found)))
     }
 
     /// Get one workshop

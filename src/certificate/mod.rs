@@ -1,15 +1,18 @@
 //! Training certificate → PDF bytes.
 //!
-//! Self-contained: depends only on `printpdf` (=0.12.8, **without** its
-//! `text_layout` / `html` features — see NOTES.md), `qrcode`, `ttf-parser`,
-//! `subsetter`, `write-fonts`, `self_cell`, `chrono` and `thiserror`. No I/O
+//! Self-contained: depends only on `printpdf` (=0.12.8, with its default features off: we lay
+//! out the text ourselves, so its `text_layout` / `html` machinery is not built), `qrcode`,
+//! `ttf-parser`, `subsetter`, `write-fonts`, `self_cell`, `chrono` and `thiserror`. No I/O
 //! except [`CertificateRenderer::from_assets_dir`].
 //!
 //! ```ignore
 //! let renderer = Arc::new(CertificateRenderer::from_assets_dir(Path::new("assets"))?);
-//! renderer.check_holder_name(&participant.name)?;       // at registration time
-//! let pdf: Vec<u8> = renderer.render(&snapshot)?;       // in spawn_blocking
+//! renderer.check_holder_name(&result.full_name)?;       // when choosing whom to issue to
+//! let pdf: Vec<u8> = renderer.render(&snapshot)?;       // in spawn_blocking, before the write
 //! ```
+//!
+//! [`CertificateRenderer::render`] is two steps: `compose` (the page: layout, QR code, font
+//! subsets, metadata) and `embed` (the PDF: lopdf surgery on fonts and trailer, compression).
 //!
 //! Done once, in the constructor: font parsing (ttf-parser: cmap, hmtx, names,
 //! metrics); the static page — border, logo and rules serialized and
@@ -147,21 +150,15 @@ impl CertificateData {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Level {
-    /// Training of Trainers
-    Tot,
-    Cascade,
-    Community,
-}
+/// The level of the workshop a certificate is for: the workshop's own (one `Level` in the app;
+/// the API mirrors it).
+pub use entity::workshop::Level;
 
-impl Level {
-    /// The level in words a participant understands, as printed: "Training of Trainers —
-    /// certified to train others", "Cascade workshop for council staff and community leaders",
-    /// "Community workshop".
-    pub fn words(self) -> &'static str {
-        layout::level_words(self)
-    }
+/// The level in words a participant understands, as printed: "Training of Trainers —
+/// certified to train others", "Cascade workshop for council staff and community leaders",
+/// "Community workshop".
+pub fn level_words(level: Level) -> &'static str {
+    layout::level_words(level)
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -393,6 +390,14 @@ impl CertificateRenderer {
 
     /// Renders one certificate. Pure: identical data gives identical bytes.
     pub fn render(&self, data: &CertificateData) -> Result<Vec<u8>, RenderError> {
+        let page = self.compose(data)?;
+        self.embed(page, data)
+    }
+
+    /// Page composition: checks the data, lays out the dynamic text, the QR code, the
+    /// signature and logo over the static page, picks the font subsets and fills in the
+    /// document's metadata — a printpdf document, not yet written.
+    fn compose(&self, data: &CertificateData) -> Result<Composed, RenderError> {
         self.validate(data)?;
         let page = &self.pages[usize::from(data.level == Level::Tot)];
 
@@ -502,7 +507,7 @@ impl CertificateRenderer {
             "{} ({}) \u{2014} {}",
             data.course_title,
             data.course_code,
-            data.level.words()
+            level_words(data.level)
         );
         info.identifier = data.number.clone();
         info.keywords = vec![
@@ -516,6 +521,14 @@ impl CertificateRenderer {
             Mm(layout::PAGE_H_MM),
             ops,
         )]);
+        Ok(Composed { doc, variants })
+    }
+
+    /// PDF embedding: writes the composed document through lopdf with a deterministic trailer
+    /// `/ID`, our own ToUnicode maps and the precompressed font streams, deflates the page
+    /// content and serialises it.
+    fn embed(&self, composed: Composed, data: &CertificateData) -> Result<Vec<u8>, RenderError> {
+        let Composed { doc, variants } = composed;
         let mut warnings = Vec::new();
         let mut lo = doc.to_lopdf_document(&save_options(), &mut warnings);
         if let Some(w) = warnings
@@ -603,6 +616,12 @@ impl CertificateRenderer {
             .map_err(|e| RenderError::Pdf(e.to_string()))?;
         Ok(out)
     }
+}
+
+/// A composed certificate page: the printpdf document and the font variants it uses.
+struct Composed {
+    doc: PdfDocument,
+    variants: Vec<Arc<FontVariant>>,
 }
 
 /// Serialize the static graphics once through printpdf and keep the
@@ -707,7 +726,7 @@ fn data_fingerprint(d: &CertificateData) -> Vec<u8> {
         d.holder_name.as_str(),
         &d.course_code,
         &d.course_title,
-        d.level.words(),
+        level_words(d.level),
         &d.start_date.to_string(),
         &d.end_date.to_string(),
         &d.venue,

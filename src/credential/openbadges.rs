@@ -87,7 +87,7 @@ pub struct CertificateFacts {
     pub course_code: String,
     pub course_title: String,
     /// `tot`, `cascade`, `community`.
-    pub level_slug: &'static str,
+    pub level_slug: String,
     /// The level in words.
     pub level_words: &'static str,
     pub topics: Vec<String>,

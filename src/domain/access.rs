@@ -206,6 +206,12 @@ impl Principal {
         }
     }
 
+    /// Whether the caller may read a certificate held by participant `holder`: certificate
+    /// managers read every one, a participant their own.
+    pub fn may_read_certificate(&self, holder: i64) -> bool {
+        self.may(Permission::ManageCertificates) || self.participant_id() == Some(holder)
+    }
+
     /// The participant record of the caller, when it is a user linked to one.
     pub fn participant_id(&self) -> Option<i64> {
         match self {
@@ -284,6 +290,23 @@ mod tests {
             name: "k".into(),
             scopes: scopes.to_vec(),
         }
+    }
+
+    #[test]
+    fn a_certificate_is_read_by_its_holder_and_by_certificate_managers_only() {
+        let holder = Principal::User {
+            id: 2,
+            name: "P".into(),
+            email: "p@x.org".into(),
+            role: Role::Participant,
+            participant_id: Some(9),
+        };
+        assert!(holder.may_read_certificate(9));
+        assert!(!holder.may_read_certificate(10));
+        assert!(user(Role::Admin).may_read_certificate(10));
+        assert!(key(&[Scope::Certificates]).may_read_certificate(10));
+        assert!(!key(&[Scope::Read]).may_read_certificate(10));
+        assert!(!user(Role::Trainer).may_read_certificate(10));
     }
 
     #[test]

@@ -6,6 +6,7 @@
 pub mod access;
 pub mod account;
 pub mod agenda;
+pub mod cascade;
 pub mod certification;
 pub mod course;
 pub mod dates;
@@ -22,6 +23,7 @@ pub mod participant;
 pub mod schedule;
 pub mod status_list;
 pub mod text;
+pub mod throttle;
 pub mod workshop;
 
 use sea_orm::DbErr;
@@ -57,9 +59,41 @@ pub enum Error {
     /// Values break a rule; one entry per field.
     #[error("invalid input")]
     Invalid(Vec<FieldError>),
+    /// Too many failed attempts (logins, password checks): try again after `retry_after`.
+    #[error("too many failed attempts; try again in {} s", retry_after.as_secs().max(1))]
+    TooManyAttempts { retry_after: std::time::Duration },
     /// The database failed (unique violations are turned into conflicts at the edge).
     #[error(transparent)]
     Database(#[from] DbErr),
+    /// Something else failed that should not have (a rendering, a ZIP, a task that stopped):
+    /// a 500 at the edge, with the cause chain in the log only.
+    #[error("{context}")]
+    Internal {
+        context: String,
+        #[source]
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    },
+}
+
+impl Error {
+    /// An unexpected failure, with what was being done and its cause.
+    pub fn internal(
+        context: impl Into<String>,
+        cause: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Self {
+        Self::Internal {
+            context: context.into(),
+            source: Some(cause.into()),
+        }
+    }
+
+    /// An unexpected failure that says it all in its message.
+    pub fn internal_message(message: impl Into<String>) -> Self {
+        Self::Internal {
+            context: message.into(),
+            source: None,
+        }
+    }
 }
 
 impl From<Vec<FieldError>> for Error {

@@ -84,9 +84,44 @@ pub fn seat_available(seats_taken: i32, capacity: i32) -> bool {
     seats_taken < capacity
 }
 
+/// A workshop's capacity: 1 to [`MAX_CAPACITY`] seats. Refused in words for the field.
+pub fn check_capacity(capacity: i32) -> Result<(), String> {
+    if (1..=MAX_CAPACITY).contains(&capacity) {
+        Ok(())
+    } else {
+        Err(format!("must be between 1 and {MAX_CAPACITY}"))
+    }
+}
+
+/// A capacity may change to anything but fewer seats than are taken (the waitlist fills any
+/// seats added). Refused in words, as a conflict with the state.
+pub fn check_capacity_change(capacity: i32, seats_taken: i32) -> Result<(), String> {
+    if capacity < seats_taken {
+        Err(format!(
+            "capacity cannot drop to {capacity}: {seats_taken} participants are already enrolled"
+        ))
+    } else {
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn capacity_is_one_to_thirty_five_and_never_below_the_seats_taken() {
+        assert_eq!(check_capacity(1), Ok(()));
+        assert_eq!(check_capacity(MAX_CAPACITY), Ok(()));
+        assert_eq!(check_capacity(0), Err("must be between 1 and 35".into()));
+        assert!(check_capacity(36).is_err());
+        assert_eq!(check_capacity_change(10, 10), Ok(()));
+        assert_eq!(
+            check_capacity_change(9, 10),
+            Err("capacity cannot drop to 9: 10 participants are already enrolled".into())
+        );
+        assert!(seat_available(34, 35) && !seat_available(35, 35));
+    }
 
     fn d(day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 8, day).unwrap()

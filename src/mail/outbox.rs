@@ -7,8 +7,8 @@ use entity::{
 };
 use rand::{Rng, RngCore};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Statement, TryInsertResult,
+    ActiveEnum, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Statement, TryInsertResult,
 };
 
 use super::compose;
@@ -33,11 +33,7 @@ pub struct NewMessage {
 
 /// The key that lets a journey message go at most once per enrolment and kind.
 pub fn once_per_enrolment(kind: EmailKind, enrolment_id: i64) -> String {
-    let kind = serde_json::to_value(kind)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default();
-    format!("{kind}:enrolment:{enrolment_id}")
+    format!("{}:enrolment:{enrolment_id}", kind.to_value())
 }
 
 fn row(message: NewMessage) -> email_outbox::ActiveModel {

@@ -32,6 +32,34 @@ pub struct RetryPolicy {
     pub lease: Duration,
 }
 
+/// Why a message could not be put together.
+#[derive(Debug)]
+enum BuildError {
+    /// The database did not answer while the message's parts were read: it may next time.
+    Database(sea_orm::DbErr),
+    /// The message itself cannot be built (a malformed address, a certificate deleted since).
+    Malformed(String),
+}
+
+impl From<String> for BuildError {
+    fn from(reason: String) -> Self {
+        Self::Malformed(reason)
+    }
+}
+
+/// Whether a message that could not be built is tried again is decided by the cause: a
+/// database that failed is transient, a message that cannot be built is permanent.
+impl From<BuildError> for SendError {
+    fn from(err: BuildError) -> Self {
+        match err {
+            BuildError::Database(e) => SendError::Transient(format!(
+                "the database failed while building the message: {e}"
+            )),
+            BuildError::Malformed(reason) => SendError::Permanent(reason),
+        }
+    }
+}
+
 /// Drains the outbox.
 pub struct Worker {
     pub db: DatabaseConnection,
@@ -83,7 +111,7 @@ impl Worker {
     async fn deliver(&self, message: &email_outbox::Model) -> Result<(), sea_orm::DbErr> {
         let outcome = match self.build(message).await {
             Ok(email) => self.mailer.send(email).await,
-            Err(err) => Err(SendError::Permanent(err)),
+            Err(err) => Err(err.into()),
         };
         match outcome {
             Ok(()) => {
@@ -112,7 +140,7 @@ impl Worker {
 
     /// The message as it goes out: text and HTML, with the certificate PDF exactly as issued, or
     /// the attachment kept with the message (a workshop's `.ics`).
-    async fn build(&self, m: &email_outbox::Model) -> Result<Message, String> {
+    async fn build(&self, m: &email_outbox::Model) -> Result<Message, BuildError> {
         let to: Mailbox = format!(
             "{} <{}>",
             m.recipient_name.replace(['<', '>', '"'], ""),
@@ -127,7 +155,7 @@ impl Worker {
                 let c = certificate::Entity::find_by_id(id)
                     .one(&self.db)
                     .await
-                    .map_err(|e| e.to_string())?
+                    .map_err(BuildError::Database)?
                     .ok_or_else(|| format!("certificate {id} no longer exists"))?;
                 let pdf = Attachment::new(compose::attachment_name(&c)).body(
                     c.pdf,
@@ -155,6 +183,27 @@ impl Worker {
             .subject(m.subject.clone())
             .message_id(Some(m.message_id.clone()))
             .multipart(content)
-            .map_err(|e| e.to_string())
+            .map_err(|e| BuildError::Malformed(e.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_database_failure_while_building_a_message_is_tried_again() {
+        let err = BuildError::Database(sea_orm::DbErr::ConnectionAcquire(
+            sea_orm::error::ConnAcquireErr::Timeout,
+        ));
+        assert!(matches!(SendError::from(err), SendError::Transient(_)));
+    }
+
+    #[test]
+    fn a_message_that_cannot_be_built_fails_for_good() {
+        let err = BuildError::from("certificate 7 no longer exists".to_string());
+        assert!(
+            matches!(SendError::from(err), SendError::Permanent(reason) if reason.contains("certificate 7"))
+        );
     }
 }

@@ -17,13 +17,11 @@ use entity::{
     workshop::{self, Status},
 };
 use sea_orm::{
-    ActiveModelTrait,
-    ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    sea_query::{Alias, Expr, ExprTrait, OnConflict},
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder,
 };
 
-use super::{audit, tallies, workshops};
+use super::{audit, workshop_queries, workshop_write::WorkshopWrite};
 use crate::domain::{
     Error, FieldError, Result,
     access::Principal,
@@ -81,7 +79,7 @@ async fn authorize(
         return Ok(());
     }
     if let Principal::User { id, .. } = who
-        && !workshops::is_trainer_of(db, workshop.id, *id).await?
+        && !workshop_queries::is_trainer_of(db, workshop.id, *id).await?
     {
         return Err(Error::Forbidden(format!(
             "you are not a trainer of workshop {}",
@@ -145,10 +143,10 @@ pub async fn mark(
     workshop_id: i64,
     marks: Vec<MarkInput>,
 ) -> Result<MarkOutcome> {
-    let txn = crate::db::begin_write(db).await?;
-    let workshop = workshops::get_model(&txn, workshop_id).await?;
-    authorize(&txn, who, &workshop).await?;
-    let enrolments = enrolments_of(&txn, workshop_id).await?;
+    let mut write = WorkshopWrite::begin(db, &who.actor(), workshop_id).await?;
+    let workshop = write.workshop().clone();
+    authorize(write.txn(), who, &workshop).await?;
+    let enrolments = enrolments_of(write.txn(), workshop_id).await?;
     let dates: Vec<NaiveDate> = workshop.dates();
     let today = local_today();
     let now = Utc::now();
@@ -190,7 +188,7 @@ pub async fn mark(
     let ids: HashSet<i64> = marks.iter().map(|m| m.enrolment_id).collect();
     let stored: HashMap<(i64, i32), attendance::Model> = attendance::Entity::find()
         .filter(attendance::Column::EnrolmentId.is_in(ids))
-        .all(&txn)
+        .all(write.txn())
         .await?
         .into_iter()
         .map(|a| ((a.enrolment_id, a.day), a))
@@ -248,34 +246,10 @@ pub async fn mark(
         }
     }
     // New and changed marks go in as one upsert per 100 rows (a round trip per mark made a
-    // register of 175 marks slow on PostgreSQL). The upsert only replaces an older mark, so a
-    // batch racing another can never put an older mark over a newer one.
-    let mut pending = inserts.into_iter().peekable();
-    while pending.peek().is_some() {
-        let chunk: Vec<_> = pending.by_ref().take(100).collect();
-        let on_conflict =
-            OnConflict::columns([attendance::Column::EnrolmentId, attendance::Column::Day])
-                .update_columns([
-                    attendance::Column::Status,
-                    attendance::Column::MarkedAt,
-                    attendance::Column::RecordedBy,
-                    attendance::Column::UpdatedAt,
-                ])
-                .action_and_where(
-                    Expr::col((attendance::Entity, attendance::Column::MarkedAt)).lte(Expr::col((
-                        Alias::new("excluded"),
-                        attendance::Column::MarkedAt,
-                    ))),
-                )
-                .to_owned();
-        attendance::Entity::insert_many(chunk)
-            .on_conflict(on_conflict)
-            .exec_without_returning(&txn)
-            .await?;
-    }
-    audit::record_many(&txn, &who.actor(), changes).await?;
-    tallies::refresh_marks(&txn, workshop_id, tallies::Marks::Attendance).await?;
-    txn.commit().await?;
+    // register of 175 marks slow on PostgreSQL).
+    write.upsert_attendance(inserts).await?;
+    write.audit_all(changes);
+    write.commit().await?;
     Ok(outcome)
 }
 
@@ -295,10 +269,10 @@ pub async fn record_scores(
     workshop_id: i64,
     scores: Vec<ScoreInput>,
 ) -> Result<(u32, u32)> {
-    let txn = crate::db::begin_write(db).await?;
-    let workshop = workshops::get_model(&txn, workshop_id).await?;
-    authorize(&txn, who, &workshop).await?;
-    let enrolments = enrolments_of(&txn, workshop_id).await?;
+    let mut write = WorkshopWrite::begin(db, &who.actor(), workshop_id).await?;
+    let workshop = write.workshop().clone();
+    authorize(write.txn(), who, &workshop).await?;
+    let enrolments = enrolments_of(write.txn(), workshop_id).await?;
     let mut errors = Vec::new();
     let mut seen = HashMap::new();
     for (i, s) in scores.iter().enumerate() {
@@ -327,7 +301,7 @@ pub async fn record_scores(
     let ids: HashSet<i64> = scores.iter().map(|s| s.enrolment_id).collect();
     let stored: HashMap<(i64, AssessmentKind), assessment::Model> = assessment::Entity::find()
         .filter(assessment::Column::EnrolmentId.is_in(ids))
-        .all(&txn)
+        .all(write.txn())
         .await?
         .into_iter()
         .map(|a| ((a.enrolment_id, a.kind), a))
@@ -350,11 +324,7 @@ pub async fn record_scores(
             recorded_by: Set(recorder.clone()),
             updated_at: Set(now),
         };
-        if before.is_some() {
-            row.update(&txn).await?;
-        } else {
-            assessment::Entity::insert(row).exec(&txn).await?;
-        }
+        write.save_assessment(row, before.is_some()).await?;
         changes.push(audit::Change {
             entity: "enrolment",
             entity_id: s.enrolment_id,
@@ -368,9 +338,8 @@ pub async fn record_scores(
         });
         applied += 1;
     }
-    audit::record_many(&txn, &who.actor(), changes).await?;
-    tallies::refresh_marks(&txn, workshop_id, tallies::Marks::Assessments).await?;
-    txn.commit().await?;
+    write.audit_all(changes);
+    write.commit().await?;
     Ok((applied, unchanged))
 }
 
@@ -400,7 +369,7 @@ pub async fn register(
     db: &impl ConnectionTrait,
     workshop_id: i64,
 ) -> Result<(workshop::Model, Vec<NaiveDate>, Vec<RegisterRow>)> {
-    let workshop = workshops::get_model(db, workshop_id).await?;
+    let workshop = workshop_queries::get_model(db, workshop_id).await?;
     let dates = workshop.dates();
     let enrolled = enrolment::Entity::find()
         .filter(enrolment::Column::WorkshopId.eq(workshop_id))

@@ -1,6 +1,6 @@
 //! The audit log: every change records who made it, what it changed and how.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use entity::audit_log;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
@@ -56,8 +56,18 @@ pub async fn record_many(
     changes: Vec<Change>,
 ) -> Result<()> {
     let now = Utc::now();
-    let mut rows = changes.into_iter().map(|c| audit_log::ActiveModel {
-        at: Set(now),
+    record_made(db, actor, changes.into_iter().map(|c| (now, c)).collect()).await
+}
+
+/// Records changes made at the given times (a unit of work's, written when it commits), in a
+/// few statements and in order.
+pub async fn record_made(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    changes: Vec<(DateTime<Utc>, Change)>,
+) -> Result<()> {
+    let mut rows = changes.into_iter().map(|(at, c)| audit_log::ActiveModel {
+        at: Set(at),
         actor_kind: Set(actor.kind.to_owned()),
         actor_id: Set(actor.id),
         actor_label: Set(actor.label.clone()),

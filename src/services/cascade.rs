@@ -13,7 +13,7 @@ use sea_orm::{
     sea_query::{Expr, ExprTrait},
 };
 
-use super::workshops::get_model;
+use super::workshop_queries::get_model;
 use crate::domain::Result;
 
 /// The deepest cascade followed (ToT → cascade → community is three levels).

@@ -1,10 +1,12 @@
 //! Issuing certificates, their numbers and verification codes, and revocation. (Whom a ToT
 //! certificate entitles to train, and until when, is `services::trainers`.)
 //!
-//! Issuing takes the workshop's write lock, re-checks eligibility, numbers the certificates
-//! (`IWSD-<COURSE>-<YEAR>-<6 digits>`, a per-course per-year sequence that never reuses a
-//! number), renders each PDF off the async runtime, and stores the PDF with a snapshot of what
-//! it printed — all in one transaction. A certificate never changes afterwards.
+//! Issuing renders each PDF off the async runtime before the write begins, from a plan read
+//! outside it; then, in the workshop's unit of work ([`WorkshopWrite`]), re-checks eligibility,
+//! numbers the certificates (`IWSD-<COURSE>-<YEAR>-<6 digits>`, a per-course per-year sequence
+//! that never reuses a number), renders again whatever changed in between, and stores each PDF
+//! with a snapshot of what it printed — all in one transaction. A certificate never changes
+//! afterwards.
 
 use std::{collections::HashMap, sync::Arc};
 
@@ -22,9 +24,12 @@ use sea_orm::{
     QuerySelect, sea_query::OnConflict,
 };
 
-use super::{Page, PageRequest, attendance, audit, tallies};
+use super::{
+    Page, PageRequest, attendance, audit,
+    workshop_write::{WorkshopWrite, Write},
+};
 use crate::{
-    certificate::{self as pdf, CertificateData, CertificateRenderer, RenderError},
+    certificate::{CertificateData, CertificateRenderer, RenderError},
     db::{begin_write, lock_for_update},
     domain::{Error, FieldError, Result, access::Actor},
     mail,
@@ -37,17 +42,6 @@ pub struct IssueSettings {
     pub public_url: String,
     pub signatory_name: String,
     pub signatory_title: String,
-}
-
-impl IssueSettings {
-    /// The settings the configuration gives.
-    pub fn from_config(config: &crate::Config) -> Self {
-        Self {
-            public_url: config.public_url_trimmed().to_owned(),
-            signatory_name: config.signatory_name.clone(),
-            signatory_title: config.signatory_title.clone(),
-        }
-    }
 }
 
 /// A participant who got no certificate, and why.
@@ -90,12 +84,9 @@ pub fn verification_url(public_url: &str, code: &str) -> String {
     format!("{}/verify/{code}", public_url.trim_end_matches('/'))
 }
 
-fn pdf_level(level: Level) -> pdf::Level {
-    match level {
-        Level::Tot => pdf::Level::Tot,
-        Level::Cascade => pdf::Level::Cascade,
-        Level::Community => pdf::Level::Community,
-    }
+/// The number printed on a certificate: `IWSD-<COURSE>-<YEAR>-<000001>`.
+fn certificate_number(course_code: &str, year: i32, n: i64) -> String {
+    format!("IWSD-{course_code}-{year}-{n:06}")
 }
 
 /// Reserves `count` consecutive numbers of the (course, year) sequence.
@@ -147,40 +138,58 @@ fn unprintable(err: &RenderError) -> Option<String> {
     }
 }
 
-/// Issues a certificate to every eligible participant of a completed workshop who has no valid
-/// one yet; reports everyone else with the reasons. Idempotent.
-pub async fn issue_for_workshop(
-    db: &DatabaseConnection,
-    actor: &Actor,
-    renderer: Arc<CertificateRenderer>,
+/// What an issue run will print: who is skipped and why, and the certificate of each of the
+/// others, numbered from `first_number`.
+struct Plan {
+    skipped: Vec<Skipped>,
+    drafts: Vec<Draft>,
+    course: entity::course::Model,
+    level: Level,
+    lead_trainer: Option<String>,
+    emails: HashMap<i64, Option<String>>,
+}
+
+/// One certificate to issue.
+struct Draft {
+    enrolment_id: i64,
+    participant_id: i64,
+    code: String,
+    data: CertificateData,
+}
+
+/// Reads what an issue run of workshop `workshop_id` prints. Verification codes are kept per
+/// enrolment in `codes` (made on first need), so that a plan made again prints the same.
+async fn plan(
+    db: &impl ConnectionTrait,
+    renderer: &CertificateRenderer,
     settings: &IssueSettings,
-    workshop_id: i64,
-) -> Result<IssueOutcome> {
-    let txn = begin_write(db).await?;
-    let workshop = super::workshop_lock::lock(&txn, workshop_id).await?;
+    workshop: &workshop::Model,
+    first_number: i64,
+    codes: &mut HashMap<i64, String>,
+) -> Result<Plan> {
+    let workshop_id = workshop.id;
     if workshop.status != Status::Completed {
         return Err(Error::Conflict(format!(
             "certificates are issued once workshop {workshop_id} is completed"
         )));
     }
-    let (course, results) = attendance::results(&txn, workshop_id).await?;
+    let (course, results) = attendance::results(db, workshop_id).await?;
     let existing: HashMap<i64, certificate::Model> = certificate::Entity::find()
         .filter(certificate::Column::WorkshopId.eq(workshop_id))
         .filter(certificate::Column::Status.eq(CertificateStatus::Valid))
-        .all(&txn)
+        .all(db)
         .await?
         .into_iter()
         .map(|c| (c.enrolment_id, c))
         .collect();
     let organisation_name = match workshop.organisation_id {
         Some(id) => organisation::Entity::find_by_id(id)
-            .one(&txn)
+            .one(db)
             .await?
             .map(|o| o.name),
         None => None,
     };
-    let lead_trainer = super::credentials::lead_trainer(&txn, workshop_id).await?;
-    let now = Utc::now();
+    let lead_trainer = super::credentials::lead_trainer(db, workshop_id).await?;
     let issued_on = crate::domain::schedule::local_today();
     let mut skipped = Vec::new();
     let mut to_issue = Vec::new();
@@ -211,25 +220,28 @@ pub async fn issue_for_workshop(
             to_issue.push(r);
         }
     }
-    let mut drafts = Vec::with_capacity(to_issue.len());
-    if !to_issue.is_empty() {
-        let year = issued_on.year();
-        let first = reserve_numbers(&txn, &course.code, year, to_issue.len() as i64).await?;
-        for (i, r) in to_issue.iter().enumerate() {
-            let code = verification_code();
-            drafts.push((
-                r,
-                code.clone(),
-                CertificateData {
+    let year = issued_on.year();
+    let drafts = to_issue
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let code = codes
+                .entry(r.enrolment_id)
+                .or_insert_with(verification_code)
+                .clone();
+            Draft {
+                enrolment_id: r.enrolment_id,
+                participant_id: r.participant_id,
+                data: CertificateData {
                     holder_name: r.full_name.clone(),
                     course_code: course.code.clone(),
                     course_title: course.title.clone(),
-                    level: pdf_level(workshop.level),
+                    level: workshop.level,
                     start_date: workshop.start_date,
                     end_date: workshop.end_date,
                     venue: workshop.venue.clone(),
                     organisation: organisation_name.clone(),
-                    number: format!("IWSD-{}-{year}-{:06}", course.code, first + i as i64),
+                    number: certificate_number(&course.code, year, first_number + i as i64),
                     issued_on,
                     verification_url: verification_url(&settings.public_url, &code),
                     signatory_name: settings.signatory_name.clone(),
@@ -238,27 +250,156 @@ pub async fn issue_for_workshop(
                     topics: course.topic_list(),
                     lead_trainer: lead_trainer.clone(),
                 },
-            ));
-        }
-    }
-    // Rendering is CPU work: keep it off the async runtime.
-    let data: Vec<CertificateData> = drafts.iter().map(|(_, _, d)| d.clone()).collect();
-    let pdfs = tokio::task::spawn_blocking(move || {
-        data.iter().map(|d| renderer.render(d)).collect::<Vec<_>>()
-    })
-    .await
-    .map_err(|e| Error::Database(sea_orm::DbErr::Custom(format!("rendering stopped: {e}"))))?;
+                code,
+            }
+        })
+        .collect();
     let emails: HashMap<i64, Option<String>> = participant::Entity::find()
         .filter(participant::Column::Id.is_in(to_issue.iter().map(|r| r.participant_id)))
-        .all(&txn)
+        .all(db)
         .await?
         .into_iter()
         .map(|p| (p.id, p.email))
         .collect();
+    Ok(Plan {
+        skipped,
+        drafts,
+        course,
+        level: workshop.level,
+        lead_trainer,
+        emails,
+    })
+}
+
+/// The next number of the (course, year) sequence as it stands (not reserved).
+async fn next_number(db: &impl ConnectionTrait, course_code: &str, year: i32) -> Result<i64> {
+    Ok(
+        certificate_sequence::Entity::find_by_id((course_code.to_owned(), year))
+            .one(db)
+            .await?
+            .map_or(1, |s| s.last_number + 1),
+    )
+}
+
+/// Renders PDFs off the async runtime (CPU work).
+async fn render_all(
+    renderer: Arc<CertificateRenderer>,
+    data: Vec<CertificateData>,
+) -> Result<Vec<std::result::Result<Vec<u8>, RenderError>>> {
+    tokio::task::spawn_blocking(move || data.iter().map(|d| renderer.render(d)).collect())
+        .await
+        .map_err(|e| Error::internal("rendering stopped", e))
+}
+
+/// Issues a certificate to every eligible participant of a completed workshop who has no valid
+/// one yet; reports everyone else with the reasons. Idempotent.
+///
+/// The PDFs are rendered before the write begins, from a plan read outside it; inside the
+/// write the plan is read again, locked, and any certificate whose printed details changed in
+/// between (a number taken by another issue run, a name corrected) is rendered again there.
+pub async fn issue_for_workshop(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    renderer: Arc<CertificateRenderer>,
+    settings: &IssueSettings,
+    workshop_id: i64,
+) -> Result<IssueOutcome> {
+    // Outside the write: plan with the numbers as they stand, and render.
+    let mut codes = HashMap::new();
+    let workshop = super::workshop_queries::get_model(db, workshop_id).await?;
+    let course_code = entity::course::Entity::find_by_id(workshop.course_id)
+        .one(db)
+        .await?
+        .map(|c| c.code)
+        .unwrap_or_default();
+    let year = crate::domain::schedule::local_today().year();
+    let first = next_number(db, &course_code, year).await?;
+    let early = plan(db, &renderer, settings, &workshop, first, &mut codes).await?;
+    let early_data: Vec<CertificateData> = early.drafts.iter().map(|d| d.data.clone()).collect();
+    let early_pdfs = render_all(renderer.clone(), early_data.clone()).await?;
+    let mut rendered: HashMap<i64, (CertificateData, _)> = early
+        .drafts
+        .iter()
+        .map(|d| d.enrolment_id)
+        .zip(early_data.into_iter().zip(early_pdfs))
+        .collect();
+
+    // The write: the same plan, locked, with its numbers reserved.
+    let mut write = WorkshopWrite::begin(db, actor, workshop_id).await?;
+    let workshop = write.workshop().clone();
+    let first = next_number(write.txn(), &course_code, year).await?;
+    let mut plan = plan(
+        write.txn(),
+        &renderer,
+        settings,
+        &workshop,
+        first,
+        &mut codes,
+    )
+    .await?;
+    if let Some(draft) = plan.drafts.first() {
+        let year = draft.data.issued_on.year();
+        let reserved = reserve_numbers(
+            write.txn(),
+            &plan.course.code,
+            year,
+            plan.drafts.len() as i64,
+        )
+        .await?;
+        // Another issue run of the course may have taken the numbers meanwhile (PostgreSQL).
+        for (i, d) in plan.drafts.iter_mut().enumerate() {
+            d.data.number = certificate_number(&plan.course.code, year, reserved + i as i64);
+        }
+    }
+    // What changed since the early rendering is rendered again (rare: a concurrent issue run).
+    let stale: Vec<CertificateData> = plan
+        .drafts
+        .iter()
+        .filter(|d| {
+            rendered
+                .get(&d.enrolment_id)
+                .is_none_or(|(data, _)| *data != d.data)
+        })
+        .map(|d| d.data.clone())
+        .collect();
+    let stale_ids: Vec<i64> = plan
+        .drafts
+        .iter()
+        .filter(|d| {
+            rendered
+                .get(&d.enrolment_id)
+                .is_none_or(|(data, _)| *data != d.data)
+        })
+        .map(|d| d.enrolment_id)
+        .collect();
+    if !stale.is_empty() {
+        let again = render_all(renderer.clone(), stale.clone()).await?;
+        for ((id, data), pdf) in stale_ids.into_iter().zip(stale).zip(again) {
+            rendered.insert(id, (data, pdf));
+        }
+    }
+    let Plan {
+        skipped,
+        drafts,
+        course,
+        level,
+        lead_trainer,
+        emails,
+    } = plan;
+    let now = Utc::now();
     let (mut emails_queued, mut emails_skipped) = (0, Vec::new());
     let mut issued = Vec::with_capacity(drafts.len());
     let mut credentials = Vec::with_capacity(drafts.len());
-    for ((r, code, data), pdf) in drafts.into_iter().zip(pdfs) {
+    for Draft {
+        enrolment_id,
+        participant_id,
+        code,
+        data,
+    } in drafts
+    {
+        let (_, pdf) = rendered
+            .remove(&enrolment_id)
+            .ok_or_else(|| Error::internal("rendering", "a certificate was not rendered"))?;
         let pdf = pdf.map_err(|e| match e {
             RenderError::MissingGlyph {
                 character,
@@ -270,18 +411,18 @@ pub async fn issue_for_workshop(
                     "contains {character:?} ({codepoint}), which the certificate font cannot print"
                 ),
             )]),
-            other => Error::Database(sea_orm::DbErr::Custom(format!("rendering failed: {other}"))),
+            other => Error::internal("rendering failed", other),
         })?;
         let row = certificate::ActiveModel {
             number: Set(data.number.clone()),
             verification_code: Set(code),
-            enrolment_id: Set(r.enrolment_id),
-            participant_id: Set(r.participant_id),
+            enrolment_id: Set(enrolment_id),
+            participant_id: Set(participant_id),
             workshop_id: Set(workshop_id),
             course_id: Set(course.id),
             course_code: Set(data.course_code),
             course_title: Set(data.course_title),
-            level: Set(workshop.level),
+            level: Set(level),
             holder_name: Set(data.holder_name),
             start_date: Set(data.start_date),
             end_date: Set(data.end_date),
@@ -298,19 +439,7 @@ pub async fn issue_for_workshop(
             revoked_reason: Set(None),
             ..Default::default()
         };
-        let saved = certificate::Entity::insert(row)
-            .exec_with_returning(&txn)
-            .await?;
-        audit::record(
-            &txn,
-            actor,
-            "certificate",
-            saved.id,
-            "issue",
-            None,
-            audit::snapshot(&saved),
-        )
-        .await?;
+        let saved = write.issue_certificate(row).await?;
         credentials.push((
             saved.id,
             super::credentials::IssueDetails {
@@ -323,7 +452,7 @@ pub async fn issue_for_workshop(
         ));
         match emails.get(&saved.participant_id).cloned().flatten() {
             Some(address) => {
-                if mail::outbox::queue_certificate_once(&txn, &saved, &address).await? {
+                if mail::outbox::queue_certificate_once(write.txn(), &saved, &address).await? {
                     emails_queued += 1;
                 }
             }
@@ -335,9 +464,8 @@ pub async fn issue_for_workshop(
         }
         issued.push(saved);
     }
-    super::credentials::record_issue(&txn, &credentials).await?;
-    tallies::refresh_workshop(&txn, workshop_id).await?;
-    txn.commit().await?;
+    super::credentials::record_issue(write.txn(), &credentials).await?;
+    write.commit().await?;
     Ok(IssueOutcome {
         issued,
         skipped,
@@ -460,33 +588,18 @@ pub async fn revoke(
     if !errors.is_empty() {
         return Err(Error::Invalid(errors));
     }
-    let txn = begin_write(db).await?;
-    let current = get(&txn, id).await?;
+    let write = Write::begin(db, actor).await?;
+    let current = get(write.txn(), id).await?;
     if current.status == CertificateStatus::Revoked {
         return Err(Error::Conflict(format!(
             "certificate {} is already revoked",
             current.number
         )));
     }
-    let before = audit::snapshot(&current);
-    let mut model = current.into_active_model();
-    model.status = Set(CertificateStatus::Revoked);
-    model.revoked_at = Set(Some(Utc::now()));
-    model.revoked_reason = Set(Some(reason));
-    let revoked = model.update(&txn).await?;
-    super::credentials::mark_revoked(&txn, id).await?;
-    audit::record(
-        &txn,
-        actor,
-        "certificate",
-        id,
-        "revoke",
-        before,
-        audit::snapshot(&revoked),
-    )
-    .await?;
-    tallies::refresh_workshop(&txn, revoked.workshop_id).await?;
-    txn.commit().await?;
+    let mut write = write.lock_workshop(current.workshop_id).await?;
+    let revoked = write.revoke_certificate(current, reason).await?;
+    super::credentials::mark_revoked(write.txn(), id).await?;
+    write.commit().await?;
     Ok(revoked)
 }
 
@@ -523,7 +636,7 @@ pub async fn workshop_zip(db: &impl ConnectionTrait, workshop_id: i64) -> Result
         Ok(writer.finish().map_err(std::io::Error::other)?.into_inner())
     })
     .await
-    .map_err(|e| Error::Database(sea_orm::DbErr::Custom(e.to_string())))?
-    .map_err(|e| Error::Database(sea_orm::DbErr::Custom(e.to_string())))?;
+    .map_err(|e| Error::internal("packing the ZIP stopped", e))?
+    .map_err(|e| Error::internal("packing the ZIP failed", e))?;
     Ok(zip)
 }

@@ -18,7 +18,7 @@ use sea_orm::{
     sea_query::{Expr, ExprTrait, Func, Query},
 };
 
-use super::{Page, PageRequest, audit, workshops::WorkshopDay};
+use super::{Page, PageRequest, audit, workshop_queries::WorkshopDay};
 use crate::{
     db::begin_write,
     domain::{Error, FieldError, Result, access::Actor, schedule::spread_topics},
@@ -109,7 +109,7 @@ pub async fn preview_schedule(
             vec![]
         }
     };
-    if let Some(conflict) = super::workshops::check_parent(
+    if let Some(conflict) = super::workshop_commands::check_parent(
         db,
         proposed.level,
         course.id,

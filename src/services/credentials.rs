@@ -21,7 +21,7 @@ use entity::{
 };
 use rand::RngCore;
 use sea_orm::{
-    ActiveModelTrait,
+    ActiveEnum, ActiveModelTrait,
     ActiveValue::Set,
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
     QueryOrder, QuerySelect,
@@ -46,7 +46,7 @@ use crate::{
 pub const ISSUER_NAME: &str = "Institute of Water and Sanitation Development (IWSD)";
 
 fn internal(message: impl std::fmt::Display) -> Error {
-    Error::Database(sea_orm::DbErr::Custom(message.to_string()))
+    Error::internal_message(message.to_string())
 }
 
 /// The issuer of this deployment.
@@ -145,11 +145,23 @@ async fn generate_key() -> Result<SigningKey> {
         .map_err(internal)
 }
 
+/// Where the signing key comes from (`CSSD_SIGNING_KEY_FILE`) and what seals the keys kept in
+/// the database (`CSSD_KEY_PASSPHRASE`); the configuration gives them (`From<&Config>`).
+#[derive(Clone, Default)]
+pub struct KeySettings {
+    pub signing_key_file: Option<std::path::PathBuf>,
+    pub key_passphrase: Option<String>,
+}
+
 impl Keyring {
     /// Opens the keyring at start-up: adopts the key of `CSSD_SIGNING_KEY_FILE`, or creates a
     /// key in the database when there is none, and proves the signing key can be opened (a
     /// wrong or missing `CSSD_KEY_PASSPHRASE` stops the start with the reason).
-    pub async fn open(db: &DatabaseConnection, config: &crate::Config) -> anyhow::Result<Self> {
+    pub async fn open(
+        db: &DatabaseConnection,
+        settings: impl Into<KeySettings>,
+    ) -> anyhow::Result<Self> {
+        let config: KeySettings = settings.into();
         let file_key = match &config.signing_key_file {
             Some(path) => {
                 let pem = std::fs::read_to_string(path)
@@ -340,7 +352,11 @@ pub async fn jwks(db: &impl ConnectionTrait) -> Result<Value> {
 
 /// `cssd keys rotate`: a new key signs from now on; the old ones stay published so that
 /// credentials they signed keep verifying. Returns the new `kid`.
-pub async fn rotate(db: &DatabaseConnection, config: &crate::Config) -> anyhow::Result<String> {
+pub async fn rotate(
+    db: &DatabaseConnection,
+    settings: impl Into<KeySettings>,
+) -> anyhow::Result<String> {
+    let config: KeySettings = settings.into();
     if config.signing_key_file.is_some() {
         anyhow::bail!(
             "the signing key comes from CSSD_SIGNING_KEY_FILE: to rotate, point it at a new key file and restart"
@@ -656,13 +672,8 @@ pub async fn backfill(db: &DatabaseConnection) -> Result<u64> {
 // ---- documents ----------------------------------------------------------------------------
 
 /// The level's slug and its words, as the certificate prints them.
-fn level_parts(level: Level) -> (&'static str, &'static str) {
-    use crate::certificate::Level as Printed;
-    match level {
-        Level::Tot => ("tot", Printed::Tot.words()),
-        Level::Cascade => ("cascade", Printed::Cascade.words()),
-        Level::Community => ("community", Printed::Community.words()),
-    }
+fn level_parts(level: Level) -> (String, &'static str) {
+    (level.to_value(), crate::certificate::level_words(level))
 }
 
 /// The unsigned credential of a certificate.

@@ -18,9 +18,9 @@ use sea_orm::{
     QuerySelect, Set, Statement,
 };
 
-use super::{Page, PageRequest, audit, tallies};
+use super::{Page, PageRequest, audit, workshop_write::Write};
 use crate::{
-    db::{begin_write, lock_for_update},
+    db::lock_for_update,
     domain::{
         Error, FieldError, Result,
         access::Actor,
@@ -183,17 +183,18 @@ pub async fn merge(
             "must name another participant than the one merged",
         )]));
     }
-    let txn = begin_write(db).await?;
+    let mut write = Write::begin(db, actor).await?;
+    let txn = write.txn();
     let backend = txn.get_database_backend();
     let removed = lock_for_update(participant::Entity::find_by_id(id), backend)
-        .one(&txn)
+        .one(txn)
         .await?
         .ok_or(Error::NotFound {
             entity: "participant",
             id,
         })?;
     let Some(kept) = lock_for_update(participant::Entity::find_by_id(into_id), backend)
-        .one(&txn)
+        .one(txn)
         .await?
     else {
         return Err(Error::Invalid(vec![FieldError::new(
@@ -205,7 +206,7 @@ pub async fn merge(
     // One person holds one place per workshop.
     let enrolments = enrolment::Entity::find()
         .filter(enrolment::Column::ParticipantId.is_in([id, into_id]))
-        .all(&txn)
+        .all(txn)
         .await?;
     let kept_places: HashMap<i64, &enrolment::Model> = enrolments
         .iter()
@@ -214,7 +215,7 @@ pub async fn merge(
         .collect();
     let certified: BTreeSet<i64> = certificate::Entity::find()
         .filter(certificate::Column::EnrolmentId.is_in(enrolments.iter().map(|e| e.id)))
-        .all(&txn)
+        .all(txn)
         .await?
         .into_iter()
         .map(|c| c.enrolment_id)
@@ -233,7 +234,7 @@ pub async fn merge(
             *kept_place
         };
         if both_active || certified.contains(&drop.id) {
-            let w = super::workshops::get(&txn, moved.workshop_id).await?;
+            let w = super::workshop_queries::get(txn, moved.workshop_id).await?;
             return Err(Error::Conflict(format!(
                 "participants {id} and {into_id} both hold a place in {}; withdraw one of them \
                  from it before merging",
@@ -246,7 +247,7 @@ pub async fn merge(
     // The sign-in account, if any, follows the person.
     let accounts = app_user::Entity::find()
         .filter(app_user::Column::ParticipantId.is_in([id, into_id]))
-        .all(&txn)
+        .all(txn)
         .await?;
     if accounts.len() > 1 {
         return Err(Error::Conflict(format!(
@@ -261,24 +262,23 @@ pub async fn merge(
     }
 
     // The workshops whose tallies move: every one either record is counted in.
-    let mut workshops = tallies::workshops_of_participant(&txn, id).await?;
-    workshops.extend(tallies::workshops_of_participant(&txn, into_id).await?);
-    workshops.sort_unstable();
-    workshops.dedup();
+    write.recount_workshops_of(id).await?;
+    write.recount_workshops_of(into_id).await?;
+    let txn = write.txn();
 
     if !dropped.is_empty() {
         let ids: Vec<String> = dropped.iter().map(i64::to_string).collect();
         let ids = ids.join(", ");
         for table in CARRIED_BY_ENROLMENTS {
             execute(
-                &txn,
+                txn,
                 format!("DELETE FROM {table} WHERE enrolment_id IN ({ids})"),
                 vec![],
             )
             .await?;
         }
         execute(
-            &txn,
+            txn,
             format!("DELETE FROM enrolment WHERE id IN ({ids})"),
             vec![],
         )
@@ -287,7 +287,7 @@ pub async fn merge(
     let mut carried = Vec::new();
     for table in CARRIED_BY_ENROLMENTS {
         let n = count(
-            &txn,
+            txn,
             format!(
                 "SELECT COUNT(*) FROM {table} WHERE enrolment_id IN \
                  (SELECT id FROM enrolment WHERE participant_id = $1)"
@@ -299,7 +299,7 @@ pub async fn merge(
     }
     // Derived rows of the removed record; the refresh below recounts the kept one's.
     execute(
-        &txn,
+        txn,
         "DELETE FROM repeat_seat WHERE participant_id = $1".into(),
         vec![id.into()],
     )
@@ -307,7 +307,7 @@ pub async fn merge(
     let mut moved = Vec::new();
     for (table, column) in MOVED_WITH_MERGE {
         let n = execute(
-            &txn,
+            txn,
             format!("UPDATE {table} SET {column} = $1 WHERE {column} = $2"),
             vec![into_id.into(), id.into()],
         )
@@ -321,11 +321,11 @@ pub async fn merge(
             sea_orm::sea_query::Expr::value(into_id),
         )
         .filter(app_user::Column::ParticipantId.eq(id))
-        .exec(&txn)
+        .exec(txn)
         .await?;
 
     // Delete first: email and national ID are unique, and may pass to the kept record.
-    participant::Entity::delete_by_id(id).exec(&txn).await?;
+    participant::Entity::delete_by_id(id).exec(txn).await?;
     let before = audit::snapshot(&kept);
     let mut model = kept.clone().into_active_model();
     model.email = Set(kept.email.clone().or(removed.email.clone()));
@@ -335,15 +335,13 @@ pub async fn merge(
     model.organisation_id = Set(kept.organisation_id.or(removed.organisation_id));
     model.ward = Set(kept.ward.clone().or(removed.ward.clone()));
     model.updated_at = Set(Utc::now());
-    let updated = participant::Entity::update(model).exec(&txn).await?;
+    let updated = participant::Entity::update(model).exec(txn).await?;
 
     let moved_json: serde_json::Map<String, serde_json::Value> = moved
         .iter()
         .map(|(table, n)| ((*table).to_owned(), serde_json::json!(n)))
         .collect();
-    audit::record(
-        &txn,
-        actor,
+    write.audit(
         "participant",
         id,
         "merge",
@@ -353,15 +351,13 @@ pub async fn merge(
             "moved": moved_json,
             "dropped_enrolment_ids": dropped,
         })),
-    )
-    .await?;
+    );
     let mut after = audit::snapshot(&updated);
     if let Some(serde_json::Value::Object(map)) = after.as_mut() {
         map.insert("merged_from".into(), serde_json::json!(id));
     }
-    audit::record(&txn, actor, "participant", into_id, "merge", before, after).await?;
-    tallies::refresh(&txn, tallies::Scope::Workshops(&workshops)).await?;
-    txn.commit().await?;
+    write.audit("participant", into_id, "merge", before, after);
+    write.commit().await?;
     Ok(MergeOutcome {
         participant: updated,
         removed_id: id,

@@ -1,13 +1,13 @@
 //! Enrolment under the seat cap, the waitlist, and withdrawal with promotion.
 //!
-//! Every change takes the workshop's write lock first (`BEGIN IMMEDIATE` on SQLite, `SELECT …
-//! FOR UPDATE` on the workshop row on PostgreSQL), then counts and writes inside it: two
-//! requests can never both see the last free seat. The workshop row's `seats_taken` is kept in
-//! the same transaction and checked against `capacity` by the database as a second line.
+//! Every change goes through the workshop's unit of work ([`WorkshopWrite`]): it takes the
+//! workshop's write lock first (`BEGIN IMMEDIATE` on SQLite, `SELECT … FOR UPDATE` on the
+//! workshop row on PostgreSQL), then counts and writes inside it: two requests can never both
+//! see the last free seat. The workshop row's `seats_taken` is kept in the same transaction and
+//! checked against `capacity` by the database as a second line.
 
 use std::collections::HashMap;
 
-use chrono::Utc;
 use entity::{
     email_outbox::EmailKind,
     enrolment::{self, EnrolmentStatus},
@@ -15,44 +15,18 @@ use entity::{
     workshop::{self, Status},
 };
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    DatabaseTransaction, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ActiveEnum, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 
-use super::{Page, PageRequest, audit, participant_mail, tallies};
-use crate::{
-    db::begin_write,
-    domain::{Error, FieldError, Result, access::Actor, workshop::seat_available},
-};
+use super::{Page, PageRequest, participant_mail, workshop_write::WorkshopWrite};
+use crate::domain::{Error, FieldError, Result, access::Actor};
 
 /// An enrolment and, when waitlisted, its place in the queue (1 = next to get a seat).
 #[derive(Debug, Clone)]
 pub struct EnrolmentView {
     pub enrolment: enrolment::Model,
     pub waitlist_position: Option<u64>,
-}
-
-async fn next_queue_number(txn: &DatabaseTransaction, workshop_id: i64) -> Result<i64> {
-    let last: Option<enrolment::Model> = enrolment::Entity::find()
-        .filter(enrolment::Column::WorkshopId.eq(workshop_id))
-        .order_by_desc(enrolment::Column::QueueNumber)
-        .one(txn)
-        .await?;
-    Ok(last.map_or(1, |e| e.queue_number + 1))
-}
-
-async fn set_counts(
-    txn: &DatabaseTransaction,
-    workshop: workshop::Model,
-    seats: i32,
-    waitlist: i32,
-) -> Result<workshop::Model> {
-    let mut model = workshop.into_active_model();
-    model.seats_taken = Set(seats);
-    model.waitlist_count = Set(waitlist);
-    model.updated_at = Set(Utc::now());
-    Ok(model.update(txn).await?)
 }
 
 /// Enrols a participant: a seat while there is one, else the end of the waitlist. Only a
@@ -67,19 +41,16 @@ pub async fn enrol(
     participant_id: i64,
     public_url: &str,
 ) -> Result<EnrolmentView> {
-    let txn = begin_write(db).await?;
-    let workshop = super::workshop_lock::lock(&txn, workshop_id).await?;
-    if workshop.status != Status::Scheduled {
+    let mut write = WorkshopWrite::begin(db, actor, workshop_id).await?;
+    let status = write.workshop().status;
+    if status != Status::Scheduled {
         return Err(Error::Conflict(format!(
             "workshop {workshop_id} is not taking enrolments: it is {}",
-            serde_json::to_value(workshop.status)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default()
+            status.to_value()
         )));
     }
     if participant::Entity::find_by_id(participant_id)
-        .one(&txn)
+        .one(write.txn())
         .await?
         .is_none()
     {
@@ -91,124 +62,36 @@ pub async fn enrol(
     let existing = enrolment::Entity::find()
         .filter(enrolment::Column::WorkshopId.eq(workshop_id))
         .filter(enrolment::Column::ParticipantId.eq(participant_id))
-        .one(&txn)
+        .one(write.txn())
         .await?;
     if let Some(e) = &existing
         && e.status != EnrolmentStatus::Withdrawn
     {
         return Err(Error::Conflict(format!(
             "participant {participant_id} is already {} in workshop {workshop_id} (enrolment {})",
-            if e.status == EnrolmentStatus::Enrolled {
-                "enrolled"
-            } else {
-                "waitlisted"
-            },
+            e.status.to_value(),
             e.id
         )));
     }
-    let seat = seat_available(workshop.seats_taken, workshop.capacity);
-    let status = if seat {
-        EnrolmentStatus::Enrolled
-    } else {
-        EnrolmentStatus::Waitlisted
-    };
-    let queue_number = next_queue_number(&txn, workshop_id).await?;
-    let now = Utc::now();
-    let (before, saved) = match existing {
-        Some(withdrawn) => {
-            let before = audit::snapshot(&withdrawn);
-            let mut model = withdrawn.into_active_model();
-            model.status = Set(status);
-            model.queue_number = Set(queue_number);
-            model.updated_at = Set(now);
-            (before, model.update(&txn).await?)
-        }
-        None => {
-            let row = enrolment::ActiveModel {
-                workshop_id: Set(workshop_id),
-                participant_id: Set(participant_id),
-                status: Set(status),
-                queue_number: Set(queue_number),
-                created_at: Set(now),
-                updated_at: Set(now),
-                ..Default::default()
-            };
-            (
-                None,
-                enrolment::Entity::insert(row)
-                    .exec_with_returning(&txn)
-                    .await?,
-            )
-        }
-    };
-    let (seats, waitlist) = if seat {
-        (workshop.seats_taken + 1, workshop.waitlist_count)
-    } else {
-        (workshop.seats_taken, workshop.waitlist_count + 1)
-    };
-    let position = (!seat).then_some(waitlist as u64);
-    set_counts(&txn, workshop, seats, waitlist).await?;
-    if seat {
-        tallies::refresh_workshop(&txn, workshop_id).await?;
-    }
-    audit::record(
-        &txn,
-        actor,
-        "enrolment",
-        saved.id,
-        "enrol",
-        before,
-        audit::snapshot(&saved),
-    )
-    .await?;
-    let kind = if seat {
+    let enrolled = write.enrol(participant_id, existing).await?;
+    let kind = if enrolled.seated {
         EmailKind::EnrolmentConfirmation
     } else {
         EmailKind::WaitlistNotice
     };
-    participant_mail::notify(&txn, kind, &saved, position, public_url).await?;
-    txn.commit().await?;
-    Ok(EnrolmentView {
-        enrolment: saved,
-        waitlist_position: position,
-    })
-}
-
-/// Gives the next seat to the first waitlisted participant, inside the caller's locked
-/// transaction; returns the workshop with its counts updated and the promoted enrolment.
-pub async fn promote_next(
-    txn: &DatabaseTransaction,
-    actor: &Actor,
-    workshop: workshop::Model,
-) -> Result<(workshop::Model, Option<enrolment::Model>)> {
-    let next = enrolment::Entity::find()
-        .filter(enrolment::Column::WorkshopId.eq(workshop.id))
-        .filter(enrolment::Column::Status.eq(EnrolmentStatus::Waitlisted))
-        .order_by_asc(enrolment::Column::QueueNumber)
-        .one(txn)
-        .await?;
-    let Some(next) = next else {
-        return Ok((workshop, None));
-    };
-    let before = audit::snapshot(&next);
-    let mut model = next.into_active_model();
-    model.status = Set(EnrolmentStatus::Enrolled);
-    model.updated_at = Set(Utc::now());
-    let promoted = model.update(txn).await?;
-    let after = audit::snapshot(&promoted);
-    audit::record(
-        txn,
-        actor,
-        "enrolment",
-        promoted.id,
-        "promote",
-        before,
-        after,
+    participant_mail::notify(
+        write.txn(),
+        kind,
+        &enrolled.enrolment,
+        enrolled.waitlist_position,
+        public_url,
     )
     .await?;
-    let (seats, waitlist) = (workshop.seats_taken + 1, workshop.waitlist_count - 1);
-    let workshop = set_counts(txn, workshop, seats, waitlist).await?;
-    Ok((workshop, Some(promoted)))
+    write.commit().await?;
+    Ok(EnrolmentView {
+        enrolment: enrolled.enrolment,
+        waitlist_position: enrolled.waitlist_position,
+    })
 }
 
 /// Withdraws an enrolment. A freed seat goes to the first waitlisted participant in the same
@@ -220,17 +103,19 @@ pub async fn withdraw(
     enrolment_id: i64,
     public_url: &str,
 ) -> Result<(enrolment::Model, Option<enrolment::Model>)> {
-    let txn = begin_write(db).await?;
-    let workshop = super::workshop_lock::lock(&txn, workshop_id).await?;
+    let mut write = WorkshopWrite::begin(db, actor, workshop_id).await?;
     let current = enrolment::Entity::find_by_id(enrolment_id)
         .filter(enrolment::Column::WorkshopId.eq(workshop_id))
-        .one(&txn)
+        .one(write.txn())
         .await?
         .ok_or(Error::NotFound {
             entity: "enrolment",
             id: enrolment_id,
         })?;
-    if matches!(workshop.status, Status::Completed | Status::Cancelled) {
+    if matches!(
+        write.workshop().status,
+        Status::Completed | Status::Cancelled
+    ) {
         return Err(Error::Conflict(format!(
             "workshop {workshop_id} has finished; its enrolments are final"
         )));
@@ -240,40 +125,18 @@ pub async fn withdraw(
             "enrolment {enrolment_id} is already withdrawn"
         )));
     }
-    let was_enrolled = current.status == EnrolmentStatus::Enrolled;
-    let before = audit::snapshot(&current);
-    let mut model = current.into_active_model();
-    model.status = Set(EnrolmentStatus::Withdrawn);
-    model.updated_at = Set(Utc::now());
-    let withdrawn = model.update(&txn).await?;
-    audit::record(
-        &txn,
-        actor,
-        "enrolment",
-        enrolment_id,
-        "withdraw",
-        before,
-        audit::snapshot(&withdrawn),
-    )
-    .await?;
-    let (seats, waitlist) = if was_enrolled {
-        (workshop.seats_taken - 1, workshop.waitlist_count)
-    } else {
-        (workshop.seats_taken, workshop.waitlist_count - 1)
-    };
-    let workshop = set_counts(&txn, workshop, seats, waitlist).await?;
-    let promoted = if was_enrolled {
-        let promoted = promote_next(&txn, actor, workshop).await?.1;
-        tallies::refresh_workshop(&txn, workshop_id).await?;
-        if let Some(promoted) = &promoted {
-            participant_mail::notify(&txn, EmailKind::Promotion, promoted, None, public_url)
-                .await?;
-        }
-        promoted
-    } else {
-        None
-    };
-    txn.commit().await?;
+    let (withdrawn, promoted) = write.withdraw(current).await?;
+    if let Some(promoted) = &promoted {
+        participant_mail::notify(
+            write.txn(),
+            EmailKind::Promotion,
+            promoted,
+            None,
+            public_url,
+        )
+        .await?;
+    }
+    write.commit().await?;
     Ok((withdrawn, promoted))
 }
 
@@ -332,6 +195,47 @@ pub async fn list(
         })
         .collect();
     Ok(Page { items, total })
+}
+
+/// One line of a workshop's roster.
+#[derive(Debug, Clone)]
+pub struct RosterLine {
+    pub enrolment: enrolment::Model,
+    pub participant: participant::Model,
+    /// The waitlist position (1 = next to get a seat), when waitlisted.
+    pub waitlist_position: Option<u64>,
+}
+
+/// A workshop's roster: every enrolment in queue order with its participant, in one query.
+pub async fn roster(db: &impl ConnectionTrait, workshop_id: i64) -> Result<Vec<RosterLine>> {
+    workshop::Entity::find_by_id(workshop_id)
+        .one(db)
+        .await?
+        .ok_or(Error::NotFound {
+            entity: "workshop",
+            id: workshop_id,
+        })?;
+    let rows = enrolment::Entity::find()
+        .filter(enrolment::Column::WorkshopId.eq(workshop_id))
+        .order_by_asc(enrolment::Column::QueueNumber)
+        .find_also_related(participant::Entity)
+        .all(db)
+        .await?;
+    let mut waiting = 0;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(enrolment, participant)| {
+            let waitlist_position = (enrolment.status == EnrolmentStatus::Waitlisted).then(|| {
+                waiting += 1;
+                waiting
+            });
+            Some(RosterLine {
+                participant: participant?,
+                enrolment,
+                waitlist_position,
+            })
+        })
+        .collect())
 }
 
 /// One enrolment with its waitlist position.

@@ -12,18 +12,15 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
 };
 
-use super::{audit, workshops};
-use crate::{
-    db::begin_write,
-    domain::{
-        Error, FieldError, Result,
-        access::Principal,
-        eligibility::counts_as_attended,
-        evaluation::{
-            Ratings, Response, Summary, check_ratings, clean_comment, may_evaluate, summarise,
-        },
-        schedule::local_today,
+use super::{workshop_queries, workshop_write::WorkshopWrite};
+use crate::domain::{
+    Error, FieldError, Result,
+    access::Principal,
+    eligibility::counts_as_attended,
+    evaluation::{
+        Ratings, Response, Summary, check_ratings, clean_comment, may_evaluate, summarise,
     },
+    schedule::local_today,
 };
 
 /// An evaluation as submitted.
@@ -82,15 +79,17 @@ pub async fn submit(
     new: NewEvaluation,
 ) -> Result<evaluation::Model> {
     let participant_id = evaluator(who, new.participant_id)?;
-    let view = workshops::get(db, workshop_id).await?;
+    let view = workshop_queries::get(db, workshop_id).await?;
     let mut errors = check_ratings(&new.ratings, &view.course.topic_list());
     let most_useful = clean_comment("most_useful", new.most_useful.as_deref(), &mut errors);
     let suggestions = clean_comment("suggestions", new.suggestions.as_deref(), &mut errors);
     if !errors.is_empty() {
         return Err(Error::Invalid(errors));
     }
-    let txn = begin_write(db).await?;
-    let workshop = super::workshop_lock::lock(&txn, workshop_id).await?;
+    let actor = who.actor();
+    let mut write = WorkshopWrite::begin(db, &actor, workshop_id).await?;
+    let workshop = write.workshop().clone();
+    let txn = write.txn();
     if workshop.status == Status::Cancelled {
         return Err(Error::Conflict(format!(
             "workshop {workshop_id} was cancelled; there is nothing to evaluate"
@@ -100,7 +99,7 @@ pub async fn submit(
         .filter(enrolment::Column::WorkshopId.eq(workshop_id))
         .filter(enrolment::Column::ParticipantId.eq(participant_id))
         .filter(enrolment::Column::Status.eq(EnrolmentStatus::Enrolled))
-        .one(&txn)
+        .one(txn)
         .await?
         .ok_or_else(|| {
             Error::Conflict(format!(
@@ -109,7 +108,7 @@ pub async fn submit(
         })?;
     let days_attended = attendance::Entity::find()
         .filter(attendance::Column::EnrolmentId.eq(seat.id))
-        .all(&txn)
+        .all(txn)
         .await?
         .into_iter()
         .filter(|a| counts_as_attended(a.status))
@@ -118,7 +117,7 @@ pub async fn submit(
     if let Some(existing) = evaluation::Entity::find()
         .filter(evaluation::Column::WorkshopId.eq(workshop_id))
         .filter(evaluation::Column::ParticipantId.eq(participant_id))
-        .one(&txn)
+        .one(txn)
         .await?
     {
         return Err(Error::Conflict(format!(
@@ -126,7 +125,6 @@ pub async fn submit(
             existing.id
         )));
     }
-    let actor = who.actor();
     let row = evaluation::ActiveModel {
         workshop_id: Set(workshop_id),
         participant_id: Set(participant_id),
@@ -145,23 +143,14 @@ pub async fn submit(
         ..Default::default()
     };
     let saved = evaluation::Entity::insert(row)
-        .exec_with_returning(&txn)
+        .exec_with_returning(txn)
         .await?;
     // The audit log records that an evaluation exists, not what it says (it is anonymous).
     let after = serde_json::json!({
         "workshop_id": workshop_id, "participant_id": participant_id, "entered_by": actor.label,
     });
-    audit::record(
-        &txn,
-        &actor,
-        "evaluation",
-        saved.id,
-        "submit",
-        None,
-        Some(after),
-    )
-    .await?;
-    txn.commit().await?;
+    write.audit("evaluation", saved.id, "submit", None, Some(after));
+    write.commit().await?;
     Ok(saved)
 }
 
@@ -171,7 +160,7 @@ async fn ensure_may_read(
     who: &Principal,
     workshop_id: i64,
 ) -> Result<()> {
-    workshops::get_model(db, workshop_id).await?;
+    workshop_queries::get_model(db, workshop_id).await?;
     if who.is_admin() {
         return Ok(());
     }
@@ -180,7 +169,7 @@ async fn ensure_may_read(
         id,
         ..
     } = who
-        && workshops::is_trainer_of(db, workshop_id, *id).await?
+        && workshop_queries::is_trainer_of(db, workshop_id, *id).await?
     {
         return Ok(());
     }
@@ -206,7 +195,7 @@ pub async fn summary(
     workshop_id: i64,
 ) -> Result<Summary> {
     ensure_may_read(db, who, workshop_id).await?;
-    let view = workshops::get(db, workshop_id).await?;
+    let view = workshop_queries::get(db, workshop_id).await?;
     let responses: Vec<Response> = evaluation::Entity::find()
         .filter(evaluation::Column::WorkshopId.eq(workshop_id))
         .all(db)
@@ -230,7 +219,7 @@ pub async fn responses(
     workshop_id: i64,
 ) -> Result<(Vec<String>, Vec<Response>)> {
     ensure_may_read(db, who, workshop_id).await?;
-    let view = workshops::get(db, workshop_id).await?;
+    let view = workshop_queries::get(db, workshop_id).await?;
     let rows = evaluation::Entity::find()
         .filter(evaluation::Column::WorkshopId.eq(workshop_id))
         .all(db)

@@ -13,10 +13,8 @@ use std::{
 pub const ACCOUNT_FAILURES_ALLOWED: u32 = 5;
 /// Failures from one address before it is locked (higher: offices share one address).
 pub const ADDRESS_FAILURES_ALLOWED: u32 = 20;
-/// How long failures are remembered, and the longest lock.
-pub const WINDOW: Duration = Duration::from_secs(15 * 60);
-/// The first lock; each further failure doubles it, up to [`WINDOW`].
-pub const FIRST_LOCK: Duration = Duration::from_secs(30);
+pub use crate::domain::throttle::{FIRST_LOCK, WINDOW};
+use crate::domain::throttle::{KeyState, forgotten, lock_after, refusal};
 
 #[derive(Debug)]
 struct Failures {
@@ -95,7 +93,7 @@ impl LoginThrottle {
     ) -> Result<Attempt<'_>, Duration> {
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         if entries.len() > 100_000 {
-            entries.retain(|_, f| f.pending > 0 || now.duration_since(f.last) < WINDOW);
+            entries.retain(|_, f| f.pending > 0 || !forgotten(f.last, now));
         }
         let keys = Self::keys(email, address);
         let mut wait: Option<Duration> = None;
@@ -103,19 +101,16 @@ impl LoginThrottle {
             let Some(entry) = entries.get_mut(key) else {
                 continue;
             };
-            if entry.pending == 0 && now.duration_since(entry.last) >= WINDOW {
+            if entry.pending == 0 && forgotten(entry.last, now) {
                 entry.count = 0;
                 entry.locked_until = None;
             }
-            let refusal = match entry.locked_until {
-                Some(until) if until > now => Some(until - now),
-                // Checks already running would use up the allowance if they fail.
-                _ if entry.pending > 0 && entry.count + entry.pending >= *allowed => {
-                    Some(Duration::from_secs(1))
-                }
-                _ => None,
+            let state = KeyState {
+                failures: entry.count,
+                pending: entry.pending,
+                locked_until: entry.locked_until,
             };
-            wait = wait.max(refusal);
+            wait = wait.max(refusal(state, *allowed, now));
         }
         if let Some(wait) = wait {
             return Err(wait);
@@ -154,14 +149,12 @@ impl LoginThrottle {
                 }
                 continue;
             }
-            if now.duration_since(entry.last) >= WINDOW {
+            if forgotten(entry.last, now) {
                 entry.count = 0;
             }
             entry.count += 1;
             entry.last = now;
-            if entry.count >= allowed {
-                let doublings = (entry.count - allowed).min(16);
-                let lock = FIRST_LOCK.saturating_mul(1 << doublings).min(WINDOW);
+            if let Some(lock) = lock_after(entry.count, allowed) {
                 entry.locked_until = Some(now + lock);
             }
         }

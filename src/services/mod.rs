@@ -25,7 +25,10 @@ pub mod reports;
 pub mod sign_in_links;
 pub mod tallies;
 pub mod trainers;
+pub mod workshop_commands;
 pub mod workshop_lock;
+pub mod workshop_queries;
+pub mod workshop_write;
 pub mod workshops;
 
 /// A page of a list: the items and how many there are in all.

@@ -7,23 +7,20 @@ use chrono::{NaiveDate, Utc};
 use entity::{
     app_user::Role,
     certificate::{self, CertificateStatus},
-    outreach, participant, workshop_outreach_stats,
+    outreach, participant,
 };
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Statement, sea_query::OnConflict,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
-use super::{Page, PageRequest, audit, workshops};
-use crate::{
-    db::begin_write,
-    domain::{
-        Error, FieldError, Result,
-        access::{Permission, Principal},
-        clean_text,
-        outreach::{AgeBands, Attendees, check_headcounts, check_held_on, check_topics},
-        schedule::local_today,
-    },
+use super::{Page, PageRequest, audit, workshop_queries, workshop_write::Write};
+use crate::domain::{
+    Error, FieldError, Result,
+    access::{Permission, Principal},
+    clean_text,
+    outreach::{AgeBands, Attendees, check_headcounts, check_held_on, check_topics},
+    schedule::local_today,
 };
 
 /// A meeting as recorded.
@@ -100,7 +97,7 @@ async fn ensure_may_record(
             role: Role::Trainer,
             id,
             ..
-        } => workshops::is_trainer_of(db, workshop_id, *id).await?,
+        } => workshop_queries::is_trainer_of(db, workshop_id, *id).await?,
         Principal::User {
             role: Role::Participant,
             participant_id: own,
@@ -117,53 +114,9 @@ async fn ensure_may_record(
     }
 }
 
-/// Recounts one workshop's outreach figures from its records (call inside the transaction that
-/// changed them).
-pub async fn recount(db: &impl ConnectionTrait, workshop_id: i64) -> Result<()> {
-    let backend = db.get_database_backend();
-    let row = db
-        .query_one_raw(Statement::from_sql_and_values(
-            backend,
-            "SELECT COUNT(*), COALESCE(SUM(people_reached), 0), COALESCE(SUM(female), 0), \
-             COALESCE(SUM(male), 0), COALESCE(SUM(other), 0), COALESCE(SUM(undisclosed), 0) \
-             FROM outreach WHERE workshop_id = $1",
-            [workshop_id.into()],
-        ))
-        .await?;
-    let n = |i: usize| -> Result<i64> {
-        Ok(row
-            .as_ref()
-            .map(|r| r.try_get_by_index::<i64>(i))
-            .transpose()?
-            .unwrap_or(0))
-    };
-    let stats = workshop_outreach_stats::ActiveModel {
-        workshop_id: Set(workshop_id),
-        sessions: Set(n(0)?),
-        people_reached: Set(n(1)?),
-        female: Set(n(2)?),
-        male: Set(n(3)?),
-        other: Set(n(4)?),
-        undisclosed: Set(n(5)?),
-    };
-    use workshop_outreach_stats::Column as C;
-    workshop_outreach_stats::Entity::insert(stats)
-        .on_conflict(
-            OnConflict::column(C::WorkshopId)
-                .update_columns([
-                    C::Sessions,
-                    C::PeopleReached,
-                    C::Female,
-                    C::Male,
-                    C::Other,
-                    C::Undisclosed,
-                ])
-                .to_owned(),
-        )
-        .exec_without_returning(db)
-        .await?;
-    Ok(())
-}
+/// Recounts one workshop's outreach figures (the unit of work does it when a meeting is
+/// recorded; see [`super::workshop_write::Write::record_outreach`]).
+pub use super::tallies::refresh_outreach as recount;
 
 /// Records a meeting. The participant must hold a valid certificate from the workshop, the
 /// topics come from its course, the age bands (when given) sum to the attendees, and the
@@ -183,7 +136,7 @@ pub async fn record(
         .map(|w| clean_text("ward", w, 64, &mut errors));
     check_held_on(new.held_on, local_today(), &mut errors);
     check_headcounts(&new.attendees, new.age_bands.as_ref(), &mut errors);
-    let Ok(view) = workshops::get(db, new.workshop_id).await else {
+    let Ok(view) = workshop_queries::get(db, new.workshop_id).await else {
         errors.push(FieldError::new(
             "workshop_id",
             format!("workshop {} does not exist", new.workshop_id),
@@ -243,22 +196,16 @@ pub async fn record(
         created_at: Set(Utc::now()),
         ..Default::default()
     };
-    let txn = begin_write(db).await?;
-    let saved = outreach::Entity::insert(row)
-        .exec_with_returning(&txn)
-        .await?;
-    recount(&txn, saved.workshop_id).await?;
-    audit::record(
-        &txn,
-        &actor,
+    let mut write = Write::begin(db, &actor).await?;
+    let saved = write.record_outreach(row).await?;
+    write.audit(
         "outreach",
         saved.id,
         "record",
         None,
         audit::snapshot(&saved),
-    )
-    .await?;
-    txn.commit().await?;
+    );
+    write.commit().await?;
     Ok(saved.into())
 }
 

@@ -15,7 +15,7 @@ use entity::{
 };
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
-use super::workshops::{self, WorkshopView};
+use super::workshop_queries::{self, WorkshopView};
 use crate::{
     calendar,
     db::begin_write,
@@ -85,7 +85,7 @@ pub async fn notify(
     else {
         return Ok(false);
     };
-    let view = workshops::get(db, enrolment.workshop_id).await?;
+    let view = workshop_queries::get(db, enrolment.workshop_id).await?;
     notify_participant(
         db,
         kind,
@@ -180,7 +180,7 @@ pub async fn workshop_cancelled(
     workshop_id: i64,
     public_url: &str,
 ) -> Result<u32> {
-    let view = workshops::get(db, workshop_id).await?;
+    let view = workshop_queries::get(db, workshop_id).await?;
     let enrolments = enrolment::Entity::find()
         .filter(enrolment::Column::WorkshopId.eq(workshop_id))
         .filter(
@@ -198,7 +198,7 @@ pub async fn workshop_completed(
     workshop_id: i64,
     public_url: &str,
 ) -> Result<u32> {
-    let view = workshops::get(db, workshop_id).await?;
+    let view = workshop_queries::get(db, workshop_id).await?;
     let enrolments = enrolment::Entity::find()
         .filter(enrolment::Column::WorkshopId.eq(workshop_id))
         .filter(enrolment::Column::Status.eq(EnrolmentStatus::Enrolled))
@@ -249,7 +249,7 @@ pub async fn queue_reminders(
     let mut queued = 0;
     for w in soon {
         let txn = begin_write(db).await?;
-        let view = workshops::get(&txn, w.id).await?;
+        let view = workshop_queries::get(&txn, w.id).await?;
         if view.workshop.status != workshop::Status::Scheduled {
             continue;
         }

@@ -10,7 +10,7 @@ use sea_orm::{
     IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
-use super::{Page, PageRequest, audit, tallies};
+use super::{Page, PageRequest, audit, workshop_write::Write};
 use crate::domain::{
     Error, FieldError, Result,
     access::Actor,
@@ -194,20 +194,16 @@ pub async fn update(
     if !errors.is_empty() {
         return Err(Error::Invalid(errors));
     }
-    let txn = crate::db::begin_write(db).await?;
-    let current = get(&txn, id).await?;
+    let mut write = Write::begin(db, actor).await?;
+    let txn = write.txn();
+    let current = get(txn, id).await?;
     let email = text.email.clone().unwrap_or(current.email.clone());
     let organisation_id = changes.organisation_id.unwrap_or(current.organisation_id);
-    check_references(&txn, email.as_deref(), organisation_id, Some(id)).await?;
+    check_references(txn, email.as_deref(), organisation_id, Some(id)).await?;
     let national_id = national_id.unwrap_or(current.national_id.clone());
-    check_national_id_free(&txn, national_id.as_deref(), Some(id)).await?;
+    check_national_id_free(txn, national_id.as_deref(), Some(id)).await?;
     let before = audit::snapshot(&current);
-    let counted_as = (
-        current.gender,
-        current.target_group,
-        current.organisation_id,
-    );
-    let mut model = current.into_active_model();
+    let mut model = current.clone().into_active_model();
     if let Some(name) = text.full_name {
         model.full_name = Set(name);
     }
@@ -227,20 +223,10 @@ pub async fn update(
         model.target_group = Set(group);
     }
     model.updated_at = Set(Utc::now());
-    let updated = participant::Entity::update(model).exec(&txn).await?;
+    let updated = write.update_participant(&current, model).await?;
     let after = audit::snapshot(&updated);
-    audit::record(&txn, actor, "participant", id, "update", before, after).await?;
-    if counted_as
-        != (
-            updated.gender,
-            updated.target_group,
-            updated.organisation_id,
-        )
-    {
-        let workshops = tallies::workshops_of_participant(&txn, id).await?;
-        tallies::refresh(&txn, tallies::Scope::Workshops(&workshops)).await?;
-    }
-    txn.commit().await?;
+    write.audit("participant", id, "update", before, after);
+    write.commit().await?;
     Ok(updated)
 }
 

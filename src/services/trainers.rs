@@ -17,6 +17,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use super::{Page, PageRequest};
 use crate::domain::{
     Result,
+    cascade::{HeldCertificate, ProposedTrainer, trainer_refusal},
     certification::{expires_within, is_valid_on, valid_until},
     schedule::local_today,
 };
@@ -77,10 +78,9 @@ async fn tot_certificates(
     Ok(by_participant)
 }
 
-/// The cascade rule for trainers: every trainer of a `cascade` or `community` workshop must
-/// hold, through their linked participant record, a ToT certificate of the course that is not
-/// revoked and still valid on the workshop's first day `start`. Returns the conflicts in words,
-/// one per trainer, naming the trainer and, for an expired certificate, its last valid day.
+/// The cascade rule for trainers ([`trainer_refusal`]) applied to the given trainer accounts,
+/// through their linked participant records, for a workshop of `course` starting on `start`.
+/// Returns the conflicts in words, one per trainer.
 pub async fn uncertified(
     db: &impl ConnectionTrait,
     course: &course::Model,
@@ -93,42 +93,29 @@ pub async fn uncertified(
         .all(db)
         .await?;
     let participant_ids: Vec<i64> = users.iter().filter_map(|u| u.participant_id).collect();
-    let certificates = tot_certificates(db, &participant_ids, Some(course.id)).await?;
-    let mut problems = Vec::new();
-    for user in users {
-        let Some(participant_id) = user.participant_id else {
-            problems.push(format!(
-                "trainer {} ({}) holds no valid ToT certificate for {} (the account is not \
-                 linked to a participant record)",
-                user.id, user.name, course.code
-            ));
-            continue;
-        };
-        let held = certificates
-            .get(&participant_id)
-            .map_or(&[][..], Vec::as_slice);
-        if held.iter().any(|c| c.is_valid_on(start)) {
-            continue;
-        }
-        // The most recent one that was not revoked, if any, has merely expired.
-        let expired = held
-            .iter()
-            .filter(|c| c.certificate.status == CertificateStatus::Valid)
-            .filter_map(|c| c.valid_until.map(|until| (until, c)))
-            .max_by_key(|(until, _)| *until);
-        problems.push(match expired {
-            Some((until, c)) => format!(
-                "trainer {} ({})'s ToT certificate for {} ({}) expired: it was valid until \
-                 {until}, before the workshop starts on {start}",
-                user.id, user.name, course.code, c.certificate.number
-            ),
-            None => format!(
-                "trainer {} ({}) holds no valid ToT certificate for {}",
-                user.id, user.name, course.code
-            ),
-        });
-    }
-    Ok(problems)
+    let mut certificates = tot_certificates(db, &participant_ids, Some(course.id)).await?;
+    Ok(users
+        .into_iter()
+        .filter_map(|user| {
+            let trainer = ProposedTrainer {
+                user_id: user.id,
+                name: user.name,
+                certificates: user.participant_id.map(|p| {
+                    certificates
+                        .remove(&p)
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|c| HeldCertificate {
+                            number: c.certificate.number,
+                            revoked: c.certificate.status != CertificateStatus::Valid,
+                            valid_until: c.valid_until,
+                        })
+                        .collect()
+                }),
+            };
+            trainer_refusal(&course.code, &trainer, start)
+        })
+        .collect())
 }
 
 /// A trainer account with its ToT certificates and the workshops it led.
