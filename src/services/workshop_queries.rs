@@ -1,5 +1,6 @@
 //! Reading workshops: one with its course, trainers and days, the list, and who trains them.
-//! (Changing them is [`super::workshop_commands`]; both are re-exported by `workshops`.)
+//! (The commands that change them read through this module, never the other way round; both
+//! are re-exported by `workshops`.)
 
 use std::collections::HashMap;
 

@@ -537,7 +537,6 @@ impl WorkshopWrite {
 
 #[cfg(test)]
 mod tests {
-    use chrono::NaiveDate;
     use sea_orm::{ConnectionTrait, Statement};
 
     use super::*;
@@ -572,6 +571,50 @@ mod tests {
         stats(&txn, id).await
     }
 
+    /// A ToT workshop of a new five-day course `code`, starting on `start`.
+    async fn tot_workshop(
+        db: &DatabaseConnection,
+        actor: &Actor,
+        code: &str,
+        start: &str,
+        capacity: Option<i32>,
+    ) -> i64 {
+        let course = courses::create(
+            db,
+            actor,
+            CourseChanges {
+                code: Some(code.into()),
+                title: Some(format!("Course {code}")),
+                duration_days: Some(5),
+                topics: Some(vec!["One".into()]),
+                pass_mark: Some(50),
+                min_attendance_days: Some(4),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        workshops::create(
+            db,
+            actor,
+            workshops::NewWorkshop {
+                course_id: course.id,
+                level: entity::workshop::Level::Tot,
+                parent_workshop_id: None,
+                venue: "Harare".into(),
+                organisation_id: None,
+                ward: None,
+                start_date: start.parse().unwrap(),
+                capacity,
+                trainer_ids: vec![],
+            },
+        )
+        .await
+        .unwrap()
+        .workshop
+        .id
+    }
+
     async fn person(db: &DatabaseConnection, actor: &Actor, name: &str) -> i64 {
         participants::create(
             db,
@@ -595,40 +638,7 @@ mod tests {
         let (_scratch, url) = ScratchDatabase::create(None, "unit_of_work").await;
         let db = crate::db::connect(&url, 4).await.unwrap();
         let actor = Actor::system("test");
-        let course = courses::create(
-            &db,
-            &actor,
-            CourseChanges {
-                code: Some("UOW".into()),
-                title: Some("Unit of work".into()),
-                duration_days: Some(5),
-                topics: Some(vec!["One".into()]),
-                pass_mark: Some(50),
-                min_attendance_days: Some(4),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
-        let workshop = workshops::create(
-            &db,
-            &actor,
-            workshops::NewWorkshop {
-                course_id: course.id,
-                level: entity::workshop::Level::Tot,
-                parent_workshop_id: None,
-                venue: "Harare".into(),
-                organisation_id: None,
-                ward: None,
-                start_date: NaiveDate::from_ymd_opt(2030, 6, 3).unwrap(),
-                capacity: Some(1),
-                trainer_ids: vec![],
-            },
-        )
-        .await
-        .unwrap()
-        .workshop
-        .id;
+        let workshop = tot_workshop(&db, &actor, "UOW", "2030-06-03", Some(1)).await;
         assert_eq!(
             stats(&db, workshop).await,
             "0,0,0,0,0",
@@ -693,40 +703,7 @@ mod tests {
         let (_scratch, url) = ScratchDatabase::create(None, "unit_of_work").await;
         let db = crate::db::connect(&url, 4).await.unwrap();
         let actor = Actor::system("test");
-        let course = courses::create(
-            &db,
-            &actor,
-            CourseChanges {
-                code: Some("MRK".into()),
-                title: Some("Marks".into()),
-                duration_days: Some(5),
-                topics: Some(vec!["One".into()]),
-                pass_mark: Some(50),
-                min_attendance_days: Some(4),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
-        let workshop = workshops::create(
-            &db,
-            &actor,
-            workshops::NewWorkshop {
-                course_id: course.id,
-                level: entity::workshop::Level::Tot,
-                parent_workshop_id: None,
-                venue: "Bulawayo".into(),
-                organisation_id: None,
-                ward: None,
-                start_date: NaiveDate::from_ymd_opt(2020, 6, 1).unwrap(),
-                capacity: None,
-                trainer_ids: vec![],
-            },
-        )
-        .await
-        .unwrap()
-        .workshop
-        .id;
+        let workshop = tot_workshop(&db, &actor, "MRK", "2020-06-01", None).await;
         let someone = person(&db, &actor, "Chipo Dube").await;
         let mut write = WorkshopWrite::begin(&db, &actor, workshop).await.unwrap();
         let seat = write.enrol(someone, None).await.unwrap().enrolment;
