@@ -47,7 +47,7 @@ pub struct Verdict {
 
 /// Formats a percentage without noise: 48 → "48%", 47.5 → "47.5%".
 pub fn percent_text(p: f64) -> String {
-    let rounded = (p * 10.0).round() / 10.0;
+    let rounded = super::figures::percent(p);
     if rounded.fract() == 0.0 {
         format!("{rounded:.0}%")
     } else {

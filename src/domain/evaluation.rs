@@ -171,7 +171,7 @@ pub fn summarise(responses: &[Response], course_topics: &[String]) -> Summary {
             average: if answered == 0 {
                 0.0
             } else {
-                (sum as f64 / f64::from(answered) * 100.0).round() / 100.0
+                super::figures::rounded(sum as f64 / f64::from(answered), 2)
             },
             distribution,
         }

@@ -320,7 +320,7 @@ pub async fn workshop(req: &Request, state: Data<&AppState>, Path(id): Path<i64>
     let today = local_today();
     let selected_day = agenda::opening_day(&dates, today);
     let score_text = |v: Option<f64>| {
-        v.map(|v| format!("{}", (v * 10.0).round() / 10.0))
+        v.map(|v| crate::domain::figures::percent(v).to_string())
             .unwrap_or_default()
     };
     let mut people = Vec::with_capacity(rows.len());
