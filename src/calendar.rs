@@ -3,7 +3,7 @@
 use chrono::Days;
 use icalendar::{Calendar, Component, Event, EventLike};
 
-use crate::{domain::workshop::level_name, services::workshops::WorkshopView};
+use crate::{domain::workshop::level_name, services::workshop_queries::WorkshopView};
 
 /// One all-day event per workshop day, with the venue as location and the day's topics.
 pub fn workshop_calendar(view: &WorkshopView, public_url: &str) -> String {

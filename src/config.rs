@@ -1,6 +1,6 @@
 //! Configuration: defaults in code, overridden by environment variables, checked at start-up.
 //!
-//! Every variable is listed in the README. Secrets are never printed: `Debug` on [`Config`]
+//! Every variable is listed in `docs/OPERATIONS.md`. Secrets are never printed: `Debug` on [`Config`]
 //! redacts them.
 
 use std::{fmt, net::SocketAddr, path::PathBuf, time::Duration};

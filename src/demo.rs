@@ -5,7 +5,6 @@ use chrono::{Datelike, Days, NaiveDate, Utc};
 use sea_orm::{DatabaseConnection, EntityTrait};
 
 use crate::{
-    AppState,
     domain::{
         self,
         access::{Actor, Principal},
@@ -21,6 +20,7 @@ use crate::{
         participants::{self, ParticipantChanges},
         workshops::{self, NewWorkshop},
     },
+    state::AppState,
 };
 use entity::{
     app_user::Role,

@@ -294,7 +294,9 @@ fn constraint_name(message: &str) -> &str {
 /// Middleware body: turns every error that reaches the top of the app (ours, poem's routing
 /// errors, poem-openapi's parse errors, panics) into a problem+json response.
 pub fn error_to_problem(err: poem::Error) -> Response {
-    if err.is::<ApiError>() {
+    // An ApiError renders itself; so does a page guard's refusal (a redirect to the sign-in
+    // page, a 403 page), which is a whole response already.
+    if err.is::<ApiError>() || err.is_from_response() {
         return err.into_response();
     }
     let api_error = if let Some(e) = err.downcast_ref::<ParseParamError>() {

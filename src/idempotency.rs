@@ -18,10 +18,10 @@ use poem::{Body, Endpoint, IntoResponse, Request, Response, http::Method};
 use sha2::{Digest, Sha256};
 
 use crate::{
-    AppState,
     domain::access::Principal,
     error::{ApiError, PROBLEM_JSON},
     services::idempotency::{self, Claim},
+    state::AppState,
 };
 
 pub use crate::services::idempotency::RECORD_LIFETIME_HOURS;

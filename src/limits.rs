@@ -18,7 +18,7 @@ use poem::{
     http::{HeaderValue, header},
 };
 
-use crate::{AppState, error::ApiError};
+use crate::{error::ApiError, state::AppState};
 
 /// The longest request URI (path and query) served; longer is 414.
 pub const MAX_URI_BYTES: usize = 8 * 1024;

@@ -1,29 +1,18 @@
 //! Revoked credentials, announced to every server process that shares the database.
 //!
-//! Each process remembers valid bearer tokens for a few seconds ([`crate::auth::AuthCache`]).
+//! Each process remembers valid bearer tokens for a few seconds ([`crate::auth_cache::AuthCache`]).
 //! When a session ends, a key is revoked or a user is changed, the service that did it
 //! [`announce`]s a [`Revocation`] in the same transaction. On PostgreSQL that is a `NOTIFY` on
-//! [`CHANNEL`], delivered when the transaction commits to every process that [`follow`]s it, and
+//! [`CHANNEL`], delivered when the transaction commits to every process that [`crate::auth_cache::follow`]s it, and
 //! each forgets the affected tokens at once. While a process is not listening (starting, or its
 //! listening connection lost) it trusts no remembered token, so nothing it missed can be used.
 //! On SQLite (one process per file) announcing does nothing: the process that made the change
 //! forgets the tokens itself.
 
-use std::time::Duration;
-
-use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Statement,
-    sqlx::postgres::{PgListener, PgPoolOptions},
-};
-use tokio::sync::watch;
-
-use crate::auth::AuthCache;
+use sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement};
 
 /// The PostgreSQL notification channel.
 pub const CHANNEL: &str = "cssd_auth";
-
-/// The longest wait between attempts to listen again after the connection was lost.
-const MAX_RETRY_DELAY: Duration = Duration::from_secs(5);
 
 /// Credentials that stopped being valid, or whose holder changed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,88 +64,6 @@ pub async fn announce(db: &impl ConnectionTrait, revocation: &Revocation) -> Res
     ))
     .await?;
     Ok(())
-}
-
-/// Listens for revocations on PostgreSQL and applies them to `cache` until `shutdown` turns true.
-///
-/// The cache is trusted only while the listener is subscribed: before the first subscription
-/// and whenever the connection is lost it is emptied and bypassed, then emptied again once the
-/// listener is back (notifications sent meanwhile are gone). A lost connection is retried with
-/// a delay growing from 100 ms to 5 s. The listener has a connection of its own, outside the
-/// request pool.
-pub async fn follow(
-    db: &DatabaseConnection,
-    cache: AuthCache,
-    mut shutdown: watch::Receiver<bool>,
-) {
-    let options = (*db.get_postgres_connection_pool().connect_options()).clone();
-    let pool = PgPoolOptions::new()
-        .max_connections(1)
-        .max_lifetime(None)
-        .idle_timeout(None)
-        .connect_lazy_with(options);
-    let mut delay = Duration::from_millis(100);
-    while !*shutdown.borrow() {
-        let subscribe = async {
-            let mut listener = PgListener::connect_with(&pool).await?;
-            listener.listen(CHANNEL).await?;
-            Ok::<_, sea_orm::sqlx::Error>(listener)
-        };
-        let outcome = tokio::select! {
-            outcome = subscribe => outcome,
-            _ = shutdown.wait_for(|stop| *stop) => break,
-        };
-        match outcome {
-            Ok(mut listener) => {
-                cache.resume();
-                delay = Duration::from_millis(100);
-                tracing::info!(channel = CHANNEL, "following credential revocations");
-                loop {
-                    let received = tokio::select! {
-                        received = listener.try_recv() => received,
-                        _ = shutdown.wait_for(|stop| *stop) => break,
-                    };
-                    match received {
-                        Ok(Some(notification)) => match Revocation::parse(notification.payload()) {
-                            Some(revocation) => cache.apply(&revocation),
-                            None => {
-                                tracing::warn!(
-                                    payload = notification.payload(),
-                                    "unknown revocation; forgetting every token"
-                                );
-                                cache.forget_all();
-                            }
-                        },
-                        // The connection was lost and has been made again (and subscribed):
-                        // whatever was announced in between is unknown.
-                        Ok(None) => {
-                            tracing::warn!("revocation listener reconnected");
-                            cache.forget_all();
-                        }
-                        Err(err) => {
-                            cache.suspend();
-                            tracing::warn!(error = %err, "revocation listener lost its connection; remembered tokens are not used until it is back");
-                            break;
-                        }
-                    }
-                }
-            }
-            Err(err) => {
-                cache.suspend();
-                tracing::warn!(error = %err, retry_in = ?delay, "cannot listen for credential revocations");
-            }
-        }
-        if *shutdown.borrow() {
-            break;
-        }
-        tokio::select! {
-            () = tokio::time::sleep(delay) => {}
-            _ = shutdown.wait_for(|stop| *stop) => break,
-        }
-        delay = (delay * 2).min(MAX_RETRY_DELAY);
-    }
-    cache.suspend();
-    pool.close().await;
 }
 
 #[cfg(test)]

@@ -19,10 +19,12 @@ use poem::{
 use crate::allowed_methods::AllowedMethods;
 use sha2::{Digest, Sha256};
 
-/// The policy for the HTML pages this server renders: same origin only, no inline script.
-pub const PAGE_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
-     img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; \
-     base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+/// The one policy for the HTML pages this server renders (and the register's service worker):
+/// scripts, styles and everything else only from this server, no inline script, no framing.
+pub const PAGE_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
+     img-src 'self' data:; font-src 'self'; connect-src 'self'; worker-src 'self'; \
+     manifest-src 'self'; object-src 'none'; form-action 'self'; frame-ancestors 'none'; \
+     base-uri 'none'";
 
 /// Runs `ep` and adds the security headers to whatever it answers (errors included).
 pub async fn handle<E: Endpoint>(

@@ -11,11 +11,11 @@ use poem_openapi::{
 
 use super::{JsonBody, Tag, page};
 use crate::{
-    AppState,
     auth::{Caller, CanAdminister, SignedInUser},
     domain::access::{Principal, Scope as DomainScope},
     error::ApiError,
     services::{accounts, audit},
+    state::AppState,
 };
 
 mirror_enum! {

@@ -4,21 +4,18 @@ use chrono::{DateTime, NaiveDate, Utc};
 use entity::{assessment::AssessmentKind as DbKind, attendance::AttendanceStatus as DbStatus};
 use poem::web::Data;
 use poem_openapi::{Object, OpenApi, param::Path, payload::Json};
-use sea_orm::ActiveEnum;
 
-use super::{
-    JsonBody, Tag,
-    csv_export::{CsvFile, csv_file},
-};
+use super::{JsonBody, Tag, csv_export::CsvFile};
 use crate::{
-    AppState,
     auth::{CanReadRegister, CanRecordAttendance},
     domain::{access::WorkshopReading, figures},
     error::ApiError,
+    services::csv_export,
     services::{
         attendance::{self as service, MarkInput, ScoreInput},
         reading,
     },
+    state::AppState,
 };
 
 mirror_enum! {
@@ -316,27 +313,7 @@ impl AttendanceApi {
     ) -> Result<CsvFile, ApiError> {
         reading::ensure_may_read_workshop(&state.db, &auth.0, id.0, WorkshopReading::Register)
             .await?;
-        let (_, dates, rows) = service::register(&state.db, id.0).await?;
-        let mut header = vec!["participant".to_owned()];
-        header.extend(
-            dates
-                .iter()
-                .enumerate()
-                .map(|(i, d)| format!("Day {} ({d})", i + 1)),
-        );
-        header.push("days attended".into());
-        let rows = rows.into_iter().map(|row| {
-            let attended = row.days_attended();
-            let mut record = vec![row.full_name];
-            record.extend(
-                row.days
-                    .iter()
-                    .map(|d| d.as_ref().map_or(String::new(), |a| a.status.to_value())),
-            );
-            record.push(attended.to_string());
-            record
-        });
-        csv_file(&format!("workshop-{}-register.csv", id.0), header, rows)
+        Ok(csv_export::register(&state.db, id.0).await?.into())
     }
 
     /// Record assessment scores

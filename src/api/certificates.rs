@@ -11,7 +11,6 @@ use poem_openapi::{
 
 use super::{JsonBody, Tag, page, workshops::Level};
 use crate::{
-    AppState,
     auth::{Caller, CanManageCertificates, CanReadCatalogue},
     domain::access::Principal,
     error::ApiError,
@@ -19,6 +18,7 @@ use crate::{
         cascade::{self, CascadeNode as Node},
         certificates::{self as service, CertificateFilter, IssueSettings},
     },
+    state::AppState,
 };
 
 mirror_enum! {
@@ -577,7 +577,7 @@ impl CertificateApi {
             .and_then(|v| v.to_str().ok())
             .unwrap_or("");
         if format.0.is_none() && prefers_html(accept) {
-            return Ok(VerifyResponse::SeeOther(crate::web::verify::page_path(
+            return Ok(VerifyResponse::SeeOther(service::verification_path(
                 &code.0,
             )));
         }

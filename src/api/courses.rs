@@ -9,11 +9,11 @@ use poem_openapi::{
 
 use super::{JsonBody, Tag, page};
 use crate::{
-    AppState,
     auth::{CanManageCatalogue, CanReadCatalogue},
     domain::course::CourseChanges,
     error::ApiError,
     services::courses as service,
+    state::AppState,
 };
 
 /// A new course.

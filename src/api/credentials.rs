@@ -17,11 +17,11 @@ use serde_json::Value;
 
 use super::{JsonBody, Tag, certificates::ensure_may_read};
 use crate::{
-    AppState,
     auth::Caller,
     credential::jwt,
     error::ApiError,
     services::{certificates, credentials as service},
+    state::AppState,
 };
 
 /// A verifiable credential: signed (VC-JWT) unless the caller asked for JSON.

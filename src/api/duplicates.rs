@@ -9,8 +9,8 @@ use poem_openapi::{
 
 use super::{JsonBody, Tag, page, participants::Participant};
 use crate::{
-    AppState, auth::CanAdminister, domain::duplicates::Reason as DomainReason, error::ApiError,
-    services::duplicates as service,
+    auth::CanAdminister, domain::duplicates::Reason as DomainReason, error::ApiError,
+    services::duplicates as service, state::AppState,
 };
 
 /// Why records look like one person.

@@ -6,7 +6,7 @@ use poem::web::Data;
 use poem_openapi::{Object, OpenApi, param::Query, payload::Json};
 
 use super::{Tag, page};
-use crate::{AppState, auth::CanAdminister, error::ApiError, mail::outbox};
+use crate::{auth::CanAdminister, error::ApiError, mail::outbox, state::AppState};
 
 mirror_enum! {
     /// Where an email stands.

@@ -11,7 +11,6 @@ use poem_openapi::{
 
 use super::{JsonBody, Tag, page};
 use crate::{
-    AppState,
     auth::{Caller, CanEnrol, CanReadRegister},
     domain::access::WorkshopReading,
     error::ApiError,
@@ -20,6 +19,7 @@ use crate::{
         enrolments::{self as service, EnrolmentView},
         reading,
     },
+    state::AppState,
 };
 
 mirror_enum! {

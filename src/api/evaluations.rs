@@ -11,16 +11,14 @@ use poem_openapi::{
     payload::Json,
 };
 
-use super::{
-    JsonBody, Tag,
-    csv_export::{CsvFile, csv_file},
-};
+use super::{JsonBody, Tag, csv_export::CsvFile};
 use crate::{
-    AppState,
     auth::{CanEvaluate, CanReadEvaluations},
     domain::evaluation::{MIN_RESPONSES_SHOWN, Ratings, Summary},
     error::ApiError,
+    services::csv_export::csv_file,
     services::evaluations::{self as service, NewEvaluation},
+    state::AppState,
 };
 
 /// The ratings of an evaluation, each from 1 (poor) to 5 (excellent).
@@ -241,6 +239,6 @@ impl EvaluationApi {
                 row
             })
             .collect::<Vec<Vec<String>>>();
-        csv_file(&format!("workshop-{}-evaluations.csv", id.0), header, rows)
+        Ok(csv_file(&format!("workshop-{}-evaluations.csv", id.0), header, rows)?.into())
     }
 }

@@ -4,7 +4,7 @@ use poem::web::Data;
 use poem_openapi::{ApiResponse, Object, OpenApi, payload::Json};
 
 use super::Tag;
-use crate::AppState;
+use crate::state::AppState;
 
 /// Health of the service.
 #[derive(Debug, Object)]

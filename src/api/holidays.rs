@@ -11,10 +11,10 @@ use poem_openapi::{
 
 use super::{JsonBody, Tag, page};
 use crate::{
-    AppState,
     auth::{Caller, CanManageCatalogue},
     error::ApiError,
     services::holidays as service,
+    state::AppState,
 };
 
 /// A new holiday, such as a national day of mourning or an election day.

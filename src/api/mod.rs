@@ -130,36 +130,49 @@ pub enum Tag {
     Credentials,
 }
 
+/// Declares a group of APIs once, as a type and as the value of that type.
+macro_rules! api_group {
+    ($(#[$meta:meta])* $ty:ident = $value:ident: ($($api:ident::$name:ident),* $(,)?)) => {
+        $(#[$meta])*
+        pub type $ty = ($($api::$name,)*);
+        const $value: $ty = ($($api::$name,)*);
+    };
+}
+
 /// Every operation of the API.
 pub type Api = (CoreApi, ProgrammeApi);
 
-/// Accounts, the catalogue, enrolment, attendance, certificates, mail and reports.
-/// (poem-openapi takes tuples of at most 16 APIs, so they come in two.)
-pub type CoreApi = (
-    health::HealthApi,
-    accounts::AuthApi,
-    accounts::AdminApi,
-    organisations::OrganisationApi,
-    courses::CourseApi,
-    participants::ParticipantApi,
-    workshops::WorkshopApi,
-    enrolments::EnrolmentApi,
-    attendance::AttendanceApi,
-    certificates::CertificateApi,
-    emails::EmailApi,
-    reports::ReportApi,
+api_group!(
+    /// Accounts, the catalogue, enrolment, attendance, certificates, mail and reports.
+    /// (poem-openapi takes tuples of at most 16 APIs, so they come in two.)
+    CoreApi = CORE_API: (
+        health::HealthApi,
+        accounts::AuthApi,
+        accounts::AdminApi,
+        organisations::OrganisationApi,
+        courses::CourseApi,
+        participants::ParticipantApi,
+        workshops::WorkshopApi,
+        enrolments::EnrolmentApi,
+        attendance::AttendanceApi,
+        certificates::CertificateApi,
+        emails::EmailApi,
+        reports::ReportApi,
+    )
 );
 
-/// The programme around the workshops: calendar, trainers, people, sign-in links, evaluations,
-/// outreach and digital credentials.
-pub type ProgrammeApi = (
-    holidays::HolidayApi,
-    trainers::TrainerApi,
-    duplicates::DuplicateApi,
-    sign_in_link::SignInLinkApi,
-    evaluations::EvaluationApi,
-    outreach::OutreachApi,
-    credentials::CredentialApi,
+api_group!(
+    /// The programme around the workshops: calendar, trainers, people, sign-in links,
+    /// evaluations, outreach and digital credentials.
+    ProgrammeApi = PROGRAMME_API: (
+        holidays::HolidayApi,
+        trainers::TrainerApi,
+        duplicates::DuplicateApi,
+        sign_in_link::SignInLinkApi,
+        evaluations::EvaluationApi,
+        outreach::OutreachApi,
+        credentials::CredentialApi,
+    )
 );
 
 /// The title the spec carries.
@@ -168,31 +181,7 @@ pub const TITLE: &str = "CSSD Training API";
 /// The OpenAPI service: routes plus the spec they describe.
 pub fn service() -> OpenApiService<Api, ()> {
     OpenApiService::new(
-        (
-            (
-                health::HealthApi,
-                accounts::AuthApi,
-                accounts::AdminApi,
-                organisations::OrganisationApi,
-                courses::CourseApi,
-                participants::ParticipantApi,
-                workshops::WorkshopApi,
-                enrolments::EnrolmentApi,
-                attendance::AttendanceApi,
-                certificates::CertificateApi,
-                emails::EmailApi,
-                reports::ReportApi,
-            ),
-            (
-                holidays::HolidayApi,
-                trainers::TrainerApi,
-                duplicates::DuplicateApi,
-                sign_in_link::SignInLinkApi,
-                evaluations::EvaluationApi,
-                outreach::OutreachApi,
-                credentials::CredentialApi,
-            ),
-        ),
+        (CORE_API, PROGRAMME_API),
         TITLE,
         env!("CARGO_PKG_VERSION"),
     )
@@ -229,30 +218,13 @@ pub fn spec_json() -> String {
     text
 }
 
-/// Checks a `from`/`to` filter: each date within the accepted range, `to` not before `from`.
+/// Checks a `from`/`to` filter ([`crate::domain::dates::check_range`]).
 pub fn check_date_range(
     from: Option<chrono::NaiveDate>,
     to: Option<chrono::NaiveDate>,
 ) -> Result<(), crate::error::ApiError> {
-    let mut errors: Vec<crate::error::FieldError> = [("from", from), ("to", to)]
-        .into_iter()
-        .filter_map(|(name, date)| crate::domain::dates::check_in_range(name, date?).err())
-        .map(Into::into)
-        .collect();
-    if errors.is_empty()
-        && let (Some(f), Some(t)) = (from, to)
-        && f > t
-    {
-        errors.push(crate::error::FieldError {
-            field: "to".into(),
-            message: "must not be before `from`".into(),
-        });
-    }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(crate::error::ApiError::invalid(errors))
-    }
+    crate::domain::dates::check_range(from, to)
+        .map_err(|errors| crate::domain::Error::Invalid(errors).into())
 }
 
 /// Checks a free-text query filter for characters no text may hold.

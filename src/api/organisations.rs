@@ -8,10 +8,10 @@ use poem_openapi::{ApiResponse, Object, OpenApi, param::Path, param::Query, payl
 
 use super::{JsonBody, Tag, page};
 use crate::{
-    AppState,
     auth::{CanManageCatalogue, CanReadCatalogue},
     error::ApiError,
     services::organisations as service,
+    state::AppState,
 };
 
 mirror_enum! {

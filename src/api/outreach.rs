@@ -11,11 +11,11 @@ use poem_openapi::{
 
 use super::{JsonBody, Tag, page};
 use crate::{
-    AppState,
     auth::{Caller, CanRecordOutreach},
     domain::outreach::{AgeBands as DomainAgeBands, Attendees as DomainAttendees},
     error::ApiError,
     services::outreach::{self as service, NewOutreach, OutreachFilter, OutreachView},
+    state::AppState,
 };
 
 /// The people at a meeting, by gender.

@@ -14,7 +14,6 @@ use poem_openapi::{
 
 use super::{JsonBody, Tag, page};
 use crate::{
-    AppState,
     auth::{CanManageParticipants, CanReadParticipants, CanReadRegister},
     domain::participant::ParticipantText,
     error::ApiError,
@@ -22,6 +21,7 @@ use crate::{
         participants::{self as service, ImportRow, ParticipantChanges, ParticipantFilter},
         reading,
     },
+    state::AppState,
 };
 
 mirror_enum! {

@@ -7,23 +7,18 @@ use poem_openapi::{
     param::{Path, Query},
     payload::Json,
 };
-use sea_orm::ActiveEnum;
 
-use super::{
-    Tag,
-    csv_export::{CsvFile, csv_file},
-};
+use super::{Tag, csv_export::CsvFile};
 use crate::{
-    AppState,
     auth::{CanManageCertificates, CanReadParticipants, CanReadRegister},
     domain::{access::WorkshopReading, figures},
     error::ApiError,
+    services::csv_export,
     services::{
-        PageRequest,
-        certificates::{self, CertificateFilter},
-        enrolments, reading,
+        reading,
         reports::{self, Breakdown, Count, CourseFigure, ReportFilter, Summary},
     },
+    state::AppState,
 };
 
 /// One group of a breakdown.
@@ -183,11 +178,6 @@ fn filter(
     })
 }
 
-const EVERYTHING: PageRequest = PageRequest {
-    limit: 1_000_000,
-    offset: 0,
-};
-
 pub struct ReportApi;
 
 #[OpenApi(prefix_path = "/api/v1", tag = "Tag::Reports")]
@@ -234,80 +224,7 @@ impl ReportApi {
         organisation_id: Query<Option<i64>>,
     ) -> Result<CsvFile, ApiError> {
         let filter = filter(from.0, to.0, organisation_id.0)?;
-        let s = reports::summary(&state.db, &filter).await?;
-        let total = |section: &str, label: &str, n: i64| {
-            vec![
-                section.to_owned(),
-                "total".to_owned(),
-                label.to_owned(),
-                n.to_string(),
-            ]
-        };
-        // The totals first, as in the JSON: workshops, distinct people, seats, certificates.
-        let mut rows = vec![
-            total("workshops", "All workshops", s.workshops_total),
-            total(
-                "participants",
-                "Distinct people holding a seat",
-                s.distinct_participants,
-            ),
-            total("enrolled", "Enrolments holding a seat", s.enrolled.total),
-            total("certified", "Valid certificates", s.certified.total),
-        ];
-        let mut add = |section: &str, counts: &[Count]| {
-            for c in counts {
-                rows.push(vec![
-                    section.to_owned(),
-                    c.key.clone(),
-                    c.label.clone(),
-                    c.count.to_string(),
-                ]);
-            }
-        };
-        add("workshops by course", &s.workshops_by_course);
-        add("workshops by level", &s.workshops_by_level);
-        add("workshops by status", &s.workshops_by_status);
-        for (name, b) in [("enrolled", &s.enrolled), ("certified", &s.certified)] {
-            add(&format!("{name} by course"), &b.by_course);
-            add(&format!("{name} by level"), &b.by_level);
-            add(&format!("{name} by target group"), &b.by_target_group);
-            add(&format!("{name} by gender"), &b.by_gender);
-            add(&format!("{name} by organisation"), &b.by_organisation);
-            add(&format!("{name} by province"), &b.by_province);
-        }
-        for f in &s.attendance_rate_by_course {
-            rows.push(vec![
-                "attendance rate".into(),
-                f.course_code.clone(),
-                f.course_code.clone(),
-                figures::share(f.value).to_string(),
-            ]);
-        }
-        for f in &s.knowledge_gain_by_course {
-            rows.push(vec![
-                "knowledge gain (points)".into(),
-                f.course_code.clone(),
-                f.course_code.clone(),
-                figures::percent(f.value).to_string(),
-            ]);
-        }
-        let o = &s.outreach;
-        for (key, label, value) in [
-            ("sessions", "Outreach meetings", o.sessions),
-            ("people_reached", "People reached", o.people_reached),
-            ("female", "People reached: female", o.female),
-            ("male", "People reached: male", o.male),
-            ("other", "People reached: other", o.other),
-            ("undisclosed", "People reached: undisclosed", o.undisclosed),
-        ] {
-            rows.push(vec![
-                "outreach".into(),
-                key.into(),
-                label.into(),
-                value.to_string(),
-            ]);
-        }
-        csv_file("summary.csv", ["section", "key", "label", "value"], rows)
+        Ok(csv_export::summary(&state.db, &filter).await?.into())
     }
 
     /// A workshop's roster as CSV
@@ -331,36 +248,7 @@ impl ReportApi {
             WorkshopReading::ContactDetails,
         )
         .await?;
-        let roster = enrolments::roster(&state.db, id.0).await?;
-        let mut rows = Vec::with_capacity(roster.len());
-        for line in roster {
-            let (e, p) = (line.enrolment, line.participant);
-            rows.push(vec![
-                e.id.to_string(),
-                p.full_name,
-                p.email.unwrap_or_default(),
-                p.phone.unwrap_or_default(),
-                p.gender.map(|g| g.to_value()).unwrap_or_default(),
-                p.target_group.to_value(),
-                p.ward.unwrap_or_default(),
-                e.status.to_value(),
-                line.waitlist_position
-                    .map(|n| n.to_string())
-                    .unwrap_or_default(),
-            ]);
-        }
-        let header = [
-            "enrolment_id",
-            "full_name",
-            "email",
-            "phone",
-            "gender",
-            "target_group",
-            "ward",
-            "status",
-            "waitlist_position",
-        ];
-        csv_file(&format!("workshop-{}-roster.csv", id.0), header, rows)
+        Ok(csv_export::roster(&state.db, id.0).await?.into())
     }
 
     /// Certificates as CSV
@@ -378,54 +266,8 @@ impl ReportApi {
         from: Query<Option<NaiveDate>>,
         to: Query<Option<NaiveDate>>,
     ) -> Result<CsvFile, ApiError> {
-        filter(from.0, to.0, None)?;
-        let filter = CertificateFilter {
-            issued_from: from.0,
-            issued_to: to.0,
-            ..Default::default()
-        };
-        let all = certificates::list(&state.db, filter, EVERYTHING).await?;
-        let rows: Vec<Vec<String>> = all
-            .items
-            .into_iter()
-            .rev()
-            .map(|c| {
-                vec![
-                    c.number,
-                    c.holder_name,
-                    c.course_code,
-                    c.course_title,
-                    serde_json::json!(c.level)
-                        .as_str()
-                        .unwrap_or_default()
-                        .to_owned(),
-                    c.workshop_id.to_string(),
-                    c.start_date.to_string(),
-                    c.end_date.to_string(),
-                    c.venue,
-                    c.issued_on.to_string(),
-                    serde_json::json!(c.status)
-                        .as_str()
-                        .unwrap_or_default()
-                        .to_owned(),
-                    c.verification_url,
-                ]
-            })
-            .collect();
-        let header = [
-            "number",
-            "holder_name",
-            "course_code",
-            "course_title",
-            "level",
-            "workshop_id",
-            "start_date",
-            "end_date",
-            "venue",
-            "issued_on",
-            "status",
-            "verification_url",
-        ];
-        csv_file("certificates.csv", header, rows)
+        Ok(csv_export::certificates(&state.db, from.0, to.0)
+            .await?
+            .into())
     }
 }

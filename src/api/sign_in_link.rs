@@ -5,9 +5,9 @@ use poem_openapi::{ApiResponse, Object, OpenApi};
 
 use super::{JsonBody, Tag};
 use crate::{
-    AppState,
     error::ApiError,
     services::sign_in_links::{self, LinkRequest},
+    state::AppState,
 };
 
 /// Who asks for a sign-in link.

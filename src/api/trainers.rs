@@ -12,11 +12,11 @@ use super::{
     workshops::{Level, WorkshopStatus},
 };
 use crate::{
-    AppState,
     auth::CanAdminister,
     domain::schedule::local_today,
     error::ApiError,
     services::trainers::{self as service, Trainer as TrainerView, TrainerCertificate},
+    state::AppState,
 };
 
 /// A ToT certificate a trainer holds.

@@ -11,13 +11,13 @@ use poem_openapi::{
 
 use super::{JsonBody, Tag, page};
 use crate::{
-    AppState,
     auth::{CanManageCatalogue, CanReadCatalogue},
     domain::workshop::Transition,
     error::ApiError,
     services::workshops::{
         self as service, NewWorkshop, WorkshopChanges, WorkshopFilter, WorkshopView,
     },
+    state::AppState,
 };
 
 mirror_enum! {
@@ -386,17 +386,7 @@ impl WorkshopApi {
         auth: CanManageCatalogue,
         id: Path<i64>,
     ) -> Result<Json<Workshop>, ApiError> {
-        Ok(Json(
-            service::change_status(
-                &state.db,
-                &auth.actor(),
-                id.0,
-                Transition::Start,
-                state.config.public_url_trimmed(),
-            )
-            .await?
-            .into(),
-        ))
+        change_status(&state, &auth, id.0, Transition::Start).await
     }
 
     /// Complete a workshop
@@ -414,17 +404,7 @@ impl WorkshopApi {
         auth: CanManageCatalogue,
         id: Path<i64>,
     ) -> Result<Json<Workshop>, ApiError> {
-        Ok(Json(
-            service::change_status(
-                &state.db,
-                &auth.actor(),
-                id.0,
-                Transition::Complete,
-                state.config.public_url_trimmed(),
-            )
-            .await?
-            .into(),
-        ))
+        change_status(&state, &auth, id.0, Transition::Complete).await
     }
 
     /// Cancel a workshop
@@ -441,16 +421,24 @@ impl WorkshopApi {
         auth: CanManageCatalogue,
         id: Path<i64>,
     ) -> Result<Json<Workshop>, ApiError> {
-        Ok(Json(
-            service::change_status(
-                &state.db,
-                &auth.actor(),
-                id.0,
-                Transition::Cancel,
-                state.config.public_url_trimmed(),
-            )
-            .await?
-            .into(),
-        ))
+        change_status(&state, &auth, id.0, Transition::Cancel).await
     }
+}
+
+/// Moves a workshop along its life (the start, complete and cancel operations).
+async fn change_status(
+    state: &AppState,
+    auth: &CanManageCatalogue,
+    id: i64,
+    transition: Transition,
+) -> Result<Json<Workshop>, ApiError> {
+    let workshop = service::change_status(
+        &state.db,
+        &auth.actor(),
+        id,
+        transition,
+        state.config.public_url_trimmed(),
+    )
+    .await?;
+    Ok(Json(workshop.into()))
 }

@@ -23,9 +23,41 @@ pub fn check_in_range(field: &str, date: NaiveDate) -> Result<(), FieldError> {
     }
 }
 
+/// Checks a `from`/`to` filter: each date within the accepted range, `to` not before `from`
+/// (either may be open). Every problem is reported, one per field.
+pub fn check_range(from: Option<NaiveDate>, to: Option<NaiveDate>) -> Result<(), Vec<FieldError>> {
+    let mut errors: Vec<FieldError> = [("from", from), ("to", to)]
+        .into_iter()
+        .filter_map(|(name, date)| check_in_range(name, date?).err())
+        .collect();
+    if errors.is_empty()
+        && let (Some(f), Some(t)) = (from, to)
+        && f > t
+    {
+        errors.push(FieldError::new("to", "must not be before `from`"));
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_range_must_not_end_before_it_starts() {
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert!(check_range(Some(d(2026, 1, 1)), Some(d(2026, 1, 1))).is_ok());
+        assert!(check_range(None, Some(d(2026, 1, 1))).is_ok());
+        let errors = check_range(Some(d(2026, 2, 1)), Some(d(2026, 1, 1))).unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].field, "to");
+        let errors = check_range(Some(d(1999, 2, 1)), Some(d(3000, 1, 1))).unwrap_err();
+        assert_eq!(errors.len(), 2);
+    }
 
     #[test]
     fn dates_outside_2000_to_2100_are_refused() {

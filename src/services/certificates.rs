@@ -81,7 +81,16 @@ fn verification_code() -> String {
 /// The public verification URL of a code: the page for people (`/verify/{code}`), which
 /// the QR code prints. (`/api/v1/verify/{code}` answers machines with JSON.)
 pub fn verification_url(public_url: &str, code: &str) -> String {
-    format!("{}/verify/{code}", public_url.trim_end_matches('/'))
+    format!(
+        "{}{}",
+        public_url.trim_end_matches('/'),
+        verification_path(code)
+    )
+}
+
+/// The path of a code's page for people (what QR codes and the JSON endpoint's 303 point to).
+pub fn verification_path(code: &str) -> String {
+    format!("/verify/{code}")
 }
 
 /// The number printed on a certificate: `IWSD-<COURSE>-<YEAR>-<000001>`.

@@ -4,11 +4,11 @@
 //! sending a failed message again. The rules stay where they are: the preview calls the same
 //! checks `workshops::create` does.
 
-use chrono::{NaiveDate, Utc};
+use chrono::Utc;
 use entity::{
-    certificate, course, email_outbox,
+    certificate, email_outbox,
     email_outbox::EmailStatus,
-    workshop::{self, Level, Status},
+    workshop::{self, Status},
 };
 use sea_orm::{
     ActiveModelTrait,
@@ -18,7 +18,11 @@ use sea_orm::{
     sea_query::{Expr, ExprTrait, Func, Query},
 };
 
-use super::{Page, PageRequest, audit, workshop_queries::WorkshopDay};
+use super::{
+    Page, PageRequest, audit,
+    workshop_commands::{self, NewWorkshop},
+    workshop_queries::WorkshopDay,
+};
 use crate::{
     db::begin_write,
     domain::{Error, FieldError, Result, access::Actor, schedule::spread_topics},
@@ -59,76 +63,33 @@ pub struct SchedulePreview {
     pub problems: Vec<FieldError>,
 }
 
-/// The proposed workshop, as far as the preview needs it.
-#[derive(Debug, Clone)]
-pub struct ProposedWorkshop {
-    pub course_id: i64,
-    pub level: Level,
-    pub parent_workshop_id: Option<i64>,
-    pub start_date: NaiveDate,
-    pub trainer_ids: Vec<i64>,
-}
-
-/// Lays out the proposed workshop's days and runs the cascade checks without saving anything.
+/// Lays out the proposed workshop's days and lists every refusal scheduling it would meet
+/// (the same [`workshop_commands::plan`] that `create` runs), without saving anything.
 pub async fn preview_schedule(
     db: &impl ConnectionTrait,
-    proposed: &ProposedWorkshop,
+    proposed: &NewWorkshop,
 ) -> Result<SchedulePreview> {
-    let mut problems = Vec::new();
-    let course = course::Entity::find_by_id(proposed.course_id)
-        .one(db)
-        .await?;
-    let Some(course) = course else {
-        problems.push(FieldError::new(
-            "course_id",
-            format!("course {} does not exist", proposed.course_id),
-        ));
-        return Ok(SchedulePreview {
-            days: vec![],
-            problems,
-        });
-    };
-    let days = match super::holidays::layout(db, proposed.start_date, course.duration_days as u32)
-        .await?
-    {
-        Ok(dates) => {
+    let plan = workshop_commands::plan(db, proposed).await?;
+    let days = match (&plan.course, &plan.dates) {
+        (Some(course), Some(dates)) => {
             let topics = spread_topics(&course.topic_list(), dates.len());
             dates
-                .into_iter()
+                .iter()
                 .zip(topics)
                 .enumerate()
                 .map(|(i, (date, topics))| WorkshopDay {
                     day: i as i32 + 1,
-                    date,
+                    date: *date,
                     topics,
                 })
                 .collect()
         }
-        Err(refusal) => {
-            problems.push(FieldError::new("start_date", refusal.to_string()));
-            vec![]
-        }
+        _ => vec![],
     };
-    if let Some(conflict) = super::workshop_commands::check_parent(
-        db,
-        proposed.level,
-        course.id,
-        proposed.parent_workshop_id,
-        &mut problems,
-    )
-    .await?
-    {
-        problems.push(FieldError::new("parent_workshop_id", conflict));
-    }
-    if proposed.level != Level::Tot {
-        for problem in
-            super::trainers::uncertified(db, &course, &proposed.trainer_ids, proposed.start_date)
-                .await?
-        {
-            problems.push(FieldError::new("trainer_ids", problem));
-        }
-    }
-    Ok(SchedulePreview { days, problems })
+    Ok(SchedulePreview {
+        days,
+        problems: plan.problems().cloned().collect(),
+    })
 }
 
 /// Certificates whose number or holder's name contains `search` (case-insensitive), newest

@@ -10,6 +10,7 @@ pub mod certificates;
 pub mod console;
 pub mod courses;
 pub mod credentials;
+pub mod csv_export;
 pub mod duplicates;
 pub mod enrolments;
 pub mod evaluations;

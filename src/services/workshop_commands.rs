@@ -135,69 +135,126 @@ pub(crate) async fn check_parent(
     }
 }
 
-/// Schedules a workshop: lays out its days, checks the cascade, assigns its trainers.
+/// A proposed workshop checked against every rule scheduling applies, nothing saved. What
+/// [`create`] saves and what the console's preview shows both come from [`plan`], so the
+/// preview cannot say yes where the create says no.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// The course, when it exists.
+    pub course: Option<course::Model>,
+    /// The working days, when the course exists and the start date allows them.
+    pub dates: Option<Vec<NaiveDate>>,
+    /// The venue and ward as they will be stored (trimmed).
+    pub venue: String,
+    pub ward: Option<String>,
+    pub capacity: i32,
+    /// Values that break a rule (a 422), one entry per problem.
+    pub invalid: Vec<FieldError>,
+    /// The cascade's rules the proposal meets (a 409), against the field they concern.
+    pub conflicts: Vec<FieldError>,
+}
+
+impl Plan {
+    /// Every problem, each against its field.
+    pub fn problems(&self) -> impl Iterator<Item = &FieldError> {
+        self.invalid.iter().chain(&self.conflicts)
+    }
+}
+
+/// Checks `new` against every rule of scheduling and lays out its days.
+pub async fn plan(db: &impl ConnectionTrait, new: &NewWorkshop) -> Result<Plan> {
+    let mut invalid = Vec::new();
+    let venue = clean_text("venue", &new.venue, 200, &mut invalid);
+    let ward = new
+        .ward
+        .as_ref()
+        .map(|w| w.trim().to_owned())
+        .filter(|w| !w.is_empty());
+    if let Some(w) = &ward {
+        clean_text("ward", w, 64, &mut invalid);
+    }
+    let capacity = new.capacity.unwrap_or(MAX_CAPACITY);
+    if let Err(message) = check_capacity(capacity) {
+        invalid.push(FieldError::new("capacity", message));
+    }
+    let course = course::Entity::find_by_id(new.course_id).one(db).await?;
+    if course.is_none() {
+        invalid.push(FieldError::new(
+            "course_id",
+            format!("course {} does not exist", new.course_id),
+        ));
+    }
+    // Without a course the start date is still checked, over a five-day course.
+    let duration = course.as_ref().map_or(5, |c| c.duration_days);
+    let dates = match super::holidays::layout(db, new.start_date, duration as u32).await? {
+        Ok(dates) => course.is_some().then_some(dates),
+        Err(refusal) => {
+            invalid.push(FieldError::new("start_date", refusal.to_string()));
+            None
+        }
+    };
+    check_organisation(db, new.organisation_id, &mut invalid).await?;
+    check_trainers(db, &new.trainer_ids, &mut invalid).await?;
+    let mut conflicts = Vec::new();
+    if let Some(conflict) = check_parent(
+        db,
+        new.level,
+        new.course_id,
+        new.parent_workshop_id,
+        &mut invalid,
+    )
+    .await?
+    {
+        conflicts.push(FieldError::new("parent_workshop_id", conflict));
+    }
+    if let Some(course) = &course
+        && new.level != Level::Tot
+    {
+        for problem in
+            super::trainers::uncertified(db, course, &new.trainer_ids, new.start_date).await?
+        {
+            conflicts.push(FieldError::new("trainer_ids", problem));
+        }
+    }
+    Ok(Plan {
+        course,
+        dates,
+        venue,
+        ward,
+        capacity,
+        invalid,
+        conflicts,
+    })
+}
+
+/// Schedules a workshop: checks it ([`plan`]), lays its days out and saves it with its
+/// trainers, audited.
 pub async fn create(
     db: &DatabaseConnection,
     actor: &Actor,
     new: NewWorkshop,
 ) -> Result<WorkshopView> {
-    let mut errors = Vec::new();
-    let venue = clean_text("venue", &new.venue, 200, &mut errors);
-    let ward = new
-        .ward
-        .map(|w| w.trim().to_owned())
-        .filter(|w| !w.is_empty());
-    if let Some(w) = &ward {
-        clean_text("ward", w, 64, &mut errors);
-    }
-    let capacity = new.capacity.unwrap_or(MAX_CAPACITY);
-    if let Err(message) = check_capacity(capacity) {
-        errors.push(FieldError::new("capacity", message));
-    }
     let write = Write::begin(db, actor).await?;
-    let txn = write.txn();
-    let course = course::Entity::find_by_id(new.course_id).one(txn).await?;
-    if course.is_none() {
-        errors.push(FieldError::new(
-            "course_id",
-            format!("course {} does not exist", new.course_id),
+    let plan = plan(write.txn(), &new).await?;
+    if !plan.invalid.is_empty() {
+        return Err(Error::Invalid(plan.invalid));
+    }
+    if !plan.conflicts.is_empty() {
+        let sentences: Vec<String> = plan.conflicts.into_iter().map(|c| c.message).collect();
+        return Err(Error::Conflict(sentences.join("; ")));
+    }
+    let Plan {
+        course: Some(course),
+        dates: Some(dates),
+        venue,
+        ward,
+        capacity,
+        ..
+    } = plan
+    else {
+        return Err(Error::internal_message(
+            "a plan without problems has a course and its days",
         ));
-    }
-    let duration = course.as_ref().map_or(5, |c| c.duration_days);
-    let dates = match super::holidays::layout(txn, new.start_date, duration as u32).await? {
-        Ok(dates) => Some(dates),
-        Err(refusal) => {
-            errors.push(FieldError::new("start_date", refusal.to_string()));
-            None
-        }
-    };
-    check_organisation(txn, new.organisation_id, &mut errors).await?;
-    check_trainers(txn, &new.trainer_ids, &mut errors).await?;
-    let parent_conflict = check_parent(
-        txn,
-        new.level,
-        new.course_id,
-        new.parent_workshop_id,
-        &mut errors,
-    )
-    .await?;
-    if !errors.is_empty() {
-        return Err(Error::Invalid(errors));
-    }
-    if let Some(conflict) = parent_conflict {
-        return Err(Error::Conflict(conflict));
-    }
-    if let Some(course) = &course
-        && new.level != Level::Tot
-    {
-        let problems =
-            super::trainers::uncertified(txn, course, &new.trainer_ids, new.start_date).await?;
-        if !problems.is_empty() {
-            return Err(Error::Conflict(problems.join("; ")));
-        }
-    }
-    let (Some(course), Some(dates)) = (course, dates) else {
-        return Err(Error::Invalid(errors));
     };
     let now = Utc::now();
     let row = workshop::ActiveModel {

@@ -14,7 +14,7 @@
 use poem::{Endpoint, IntoResponse, Request, Response, http::HeaderValue};
 
 use super::{cookies, csrf};
-use crate::AppState;
+use crate::state::AppState;
 
 /// Middleware body over the whole app: for `/api/` requests, turns a page session plus a valid
 /// CSRF header into a bearer token.

@@ -11,8 +11,6 @@ use poem::{
 };
 use sha2::{Digest, Sha256};
 
-use super::page;
-
 /// One embedded file.
 struct Asset {
     name: &'static str,
@@ -91,5 +89,10 @@ pub fn service_worker() -> Response {
     response
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    page::protect_script(response)
+    // The worker obeys the same policy as the pages it serves.
+    response.headers_mut().insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(crate::security_headers::PAGE_POLICY),
+    );
+    response
 }

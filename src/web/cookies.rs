@@ -4,6 +4,7 @@
 //! a mail program still works; other sites' forms never carry it), `Path=/`, and `Secure` when
 //! `CSSD_PUBLIC_URL` is https.
 
+use cookie::{Cookie, SameSite, time::Duration};
 use poem::Request;
 
 /// The page session: the same kind of session token `POST /api/v1/auth/login` hands out.
@@ -17,19 +18,23 @@ pub fn read(req: &Request, name: &str) -> Option<String> {
         .get_all(poem::http::header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.trim_matches('"').to_owned())
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == name)
+        .map(|c| c.value_trimmed().to_owned())
         .filter(|v| !v.is_empty())
 }
 
 /// A `Set-Cookie` value that stores `value` for `max_age_secs`.
 pub fn set(name: &str, value: &str, max_age_secs: i64, secure: bool) -> String {
-    format!(
-        "{name}={value}; Path=/; Max-Age={max_age_secs}; HttpOnly; SameSite=Lax{}",
-        if secure { "; Secure" } else { "" }
-    )
+    Cookie::build((name, value))
+        .path("/")
+        .max_age(Duration::seconds(max_age_secs))
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(secure)
+        .build()
+        .to_string()
 }
 
 /// A `Set-Cookie` value that removes cookie `name`.
@@ -60,7 +65,7 @@ mod tests {
         let plain = set(SESSION, "v", 60, false);
         assert!(plain.contains("HttpOnly") && plain.contains("SameSite=Lax"));
         assert!(!plain.contains("Secure"));
-        assert!(set(SESSION, "v", 60, true).ends_with("; Secure"));
+        assert!(set(SESSION, "v", 60, true).contains("; Secure"));
         assert!(clear(SESSION, false).contains("Max-Age=0"));
     }
 }

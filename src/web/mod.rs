@@ -28,7 +28,7 @@ use poem::{
 };
 use serde::Deserialize;
 
-use crate::{AppState, services::accounts};
+use crate::{services::accounts, state::AppState};
 
 /// Adds the pages' routes to `route`.
 pub fn mount(route: Route) -> Route {

@@ -1,7 +1,7 @@
-//! Turning a rendered template into a response with the headers every page carries: a strict
-//! Content-Security-Policy (scripts, styles and everything else only from this server; no
-//! inline script; no framing), `Referrer-Policy: no-referrer` (verification codes and sign-in
-//! links live in URLs), and `Cache-Control: no-store` (pages show personal data).
+//! Turning a rendered template into a response with the headers a page adds to those every
+//! response carries ([`crate::security_headers`]): the one Content-Security-Policy
+//! ([`PAGE_POLICY`]), also on downloads, and `Cache-Control: no-store` (pages show personal
+//! data).
 
 use askama::Template;
 use poem::{
@@ -10,11 +10,7 @@ use poem::{
 };
 
 use super::{assets, i18n::Strings};
-
-/// The Content-Security-Policy of every page.
-pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; \
-     style-src 'self'; img-src 'self' data:; connect-src 'self'; worker-src 'self'; \
-     manifest-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+use crate::security_headers::PAGE_POLICY;
 
 /// What the layout (`base.html`) needs besides a page's own content.
 pub struct Layout {
@@ -48,17 +44,9 @@ pub fn protect(mut response: Response) -> Response {
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(CONTENT_SECURITY_POLICY),
-    );
-    headers.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
+        HeaderValue::from_static(PAGE_POLICY),
     );
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
     response
 }
 
@@ -94,19 +82,4 @@ pub fn see_other(location: &str, set_cookies: &[String]) -> Response {
         builder = builder.header(header::SET_COOKIE, cookie.as_str());
     }
     protect(builder.finish())
-}
-
-/// Headers for a script served from this origin (the service worker must not be cached
-/// stale, and obeys the same policy as the pages).
-pub fn protect_script(mut response: Response) -> Response {
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(CONTENT_SECURITY_POLICY),
-    );
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    response
 }

@@ -19,7 +19,6 @@ use super::{
     verify::{date_span, long_date},
 };
 use crate::{
-    AppState,
     services::{
         PageRequest, certificates,
         certificates::CertificateFilter,
@@ -27,6 +26,7 @@ use crate::{
         sign_in_links::{self, LinkRequest},
         workshops,
     },
+    state::AppState,
 };
 
 #[derive(Template)]

@@ -28,9 +28,8 @@ use super::{
     verify::date_span,
 };
 use crate::{
-    AppState,
     domain::{
-        access::Principal,
+        access::WorkshopReading,
         agenda::{self, When},
         schedule::local_today,
     },
@@ -38,6 +37,7 @@ use crate::{
         PageRequest, accounts, attendance,
         workshops::{self, WorkshopFilter},
     },
+    state::AppState,
 };
 
 /// The header that tells the service worker a response is a register page worth keeping
@@ -285,14 +285,6 @@ pub async fn sign_in(
     }
 }
 
-/// May this person open this workshop's register? Administrators, and its own trainers.
-fn may_open(principal: &Principal, trainer_ids: &[i64]) -> bool {
-    principal.is_admin()
-        || principal
-            .user_id()
-            .is_some_and(|id| trainer_ids.contains(&id))
-}
-
 /// `GET /register/workshops/{id}`: the register of one of one's workshops.
 #[handler]
 pub async fn workshop(req: &Request, state: Data<&AppState>, Path(id): Path<i64>) -> Response {
@@ -306,7 +298,14 @@ pub async fn workshop(req: &Request, state: Data<&AppState>, Path(id): Path<i64>
         Ok(view) => view,
         Err(err) => return errors::from_domain(req, err),
     };
-    if !may_open(&who.principal, &view.trainer_ids) {
+    let assigned = who
+        .principal
+        .user_id()
+        .is_some_and(|id| view.trainer_ids.contains(&id));
+    if !who
+        .principal
+        .may_read_workshop(WorkshopReading::Register, assigned)
+    {
         return errors::forbidden(req, t.forbidden_register);
     }
     let (_, dates, rows) = match attendance::register(&state.db, id).await {

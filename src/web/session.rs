@@ -6,9 +6,9 @@ use poem::Request;
 
 use super::cookies;
 use crate::{
-    AppState,
     domain::{Result, access::Principal},
     services::accounts,
+    state::AppState,
 };
 
 /// A signed-in person and their session token.

@@ -10,12 +10,10 @@ use poem::{
 };
 
 use super::{errors, i18n, page};
-use crate::{AppState, services::certificates};
+use crate::{services::certificates, state::AppState};
 
 /// The path of a code's page (what QR codes and the JSON endpoint's 303 point to).
-pub fn page_path(code: &str) -> String {
-    format!("/verify/{code}")
-}
+pub use certificates::verification_path as page_path;
 
 /// The machine-readable record the page links to.
 pub fn machine_path(code: &str) -> String {

@@ -1,28 +1,12 @@
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use mail_parser::{MessageParser, MimeHeaders};
 use serde_json::{Value, json};
 
 use crate::{
-    helpers::{TestApp, spawn_app_with},
+    helpers::{TestApp, eventually, spawn_app_with},
     smtp::{SmtpServer, free_port},
 };
-
-/// Waits (bounded) until `check` holds, polling the API.
-async fn eventually<F, Fut>(what: &str, mut check: F)
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    let started = Instant::now();
-    while started.elapsed() < Duration::from_secs(30) {
-        if check().await {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("timed out waiting for {what}");
-}
 
 async fn emails(app: &TestApp, status: &str) -> Value {
     app.get(&format!("/api/v1/emails?status={status}"))

@@ -604,12 +604,12 @@ async fn overlong_uris_and_bad_verification_codes_answer_with_problem_bodies() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    test_db_postgres,
+    ignore = "SQLite only: PostgreSQL has no database file to delete"
+)]
 async fn a_deleted_database_file_is_noticed_by_health_and_writes() {
     let app = spawn_app().await;
-    if app.state.db.get_database_backend() != sea_orm::DbBackend::Sqlite {
-        eprintln!("skipped on PostgreSQL: there is no database file to delete");
-        return;
-    }
     let file = app
         .state
         .db

@@ -87,6 +87,13 @@ async fn fresh_database() -> (String, ScratchDatabase) {
     let admin_url = std::env::var("TEST_DATABASE_URL")
         .ok()
         .filter(|u| u.starts_with("postgres"));
+    // `build.rs` marks the tests for one database when they are built; cargo rebuilds them when
+    // TEST_DATABASE_URL changes, so the two agree unless a test binary is run by hand.
+    assert_eq!(
+        admin_url.is_some(),
+        cfg!(test_db_postgres),
+        "the tests were built for another database than TEST_DATABASE_URL names: rebuild them"
+    );
     let (database, url) = ScratchDatabase::create(admin_url, "cssd_test").await;
     (url, database)
 }
@@ -497,4 +504,31 @@ async fn read(resp: reqwest::Response) -> TestResponse {
         body,
         text,
     }
+}
+
+/// Polls `check` every 20 ms until it holds, failing once `limit` has passed: a deadline for
+/// something that must happen, never a speed target.
+pub async fn within<F, Fut>(limit: std::time::Duration, what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let started = std::time::Instant::now();
+    loop {
+        if check().await {
+            return;
+        }
+        assert!(started.elapsed() < limit, "{what}: not within {limit:?}");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+/// [`within`] with a generous 30 s deadline, for background work (mail, jobs) that must
+/// happen soon.
+pub async fn eventually<F, Fut>(what: &str, check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    within(std::time::Duration::from_secs(30), what, check).await;
 }

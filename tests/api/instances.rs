@@ -3,22 +3,20 @@
 //!
 //! Seats, mail and idempotency keys hold across instances on both databases (two apps on one
 //! SQLite file, or on one PostgreSQL database). Revocations reaching the other instance at once
-//! is a PostgreSQL feature (`LISTEN/NOTIFY`); on SQLite those tests say so and stop.
+//! is a PostgreSQL feature (`LISTEN/NOTIFY`); on SQLite those tests are reported as ignored.
 
 use std::{
     collections::BTreeSet,
-    future::Future,
     sync::Arc,
     time::{Duration, Instant},
 };
 
-use cssd::db::is_postgres;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tokio::task::JoinSet;
 
 use crate::{
-    helpers::{TestApp, future_monday, spawn_app, spawn_app_with},
+    helpers::{TestApp, future_monday, spawn_app, spawn_app_with, within},
     smtp::SmtpServer,
 };
 
@@ -27,36 +25,6 @@ async fn two_instances() -> (TestApp, TestApp) {
     let a = spawn_app().await;
     let b = a.another_instance(|_| {}).await;
     (a, b)
-}
-
-/// Whether the suite runs on PostgreSQL; prints why the test stops when it does not.
-fn on_postgres(app: &TestApp, test: &str) -> bool {
-    let postgres = is_postgres(&app.state.db);
-    if !postgres {
-        eprintln!(
-            "{test}: skipped on SQLite — revocations reach other processes at once only on \
-             PostgreSQL (LISTEN/NOTIFY); run with TEST_DATABASE_URL=postgres://… (.ci/run does)"
-        );
-    }
-    postgres
-}
-
-/// Polls `check` every 20 ms until it holds, failing once `limit` has passed: a deadline for
-/// something that must happen, not a speed target (how fast a revocation spreads is measured
-/// by the tests' log line, not asserted).
-async fn within<F, Fut>(limit: Duration, what: &str, mut check: F)
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = bool>,
-{
-    let started = Instant::now();
-    loop {
-        if check().await {
-            return;
-        }
-        assert!(started.elapsed() < limit, "{what}: not within {limit:?}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
 }
 
 /// How long a revocation notice may take to reach the other instance before a test fails:
@@ -259,14 +227,12 @@ async fn a_session_opened_on_one_instance_works_on_the_other() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(test_db_postgres),
+    ignore = "PostgreSQL only: run with TEST_DATABASE_URL=postgres://… (.ci/run does)"
+)]
 async fn a_logout_on_one_instance_is_refused_by_the_other_before_its_cache_forgets() {
     let (a, b) = two_instances().await;
-    if !on_postgres(
-        &a,
-        "a_logout_on_one_instance_is_refused_by_the_other_before_its_cache_forgets",
-    ) {
-        return;
-    }
     assert_eq!(
         b.state.config.auth_cache_ttl,
         Duration::from_secs(5),
@@ -301,14 +267,12 @@ async fn a_logout_on_one_instance_is_refused_by_the_other_before_its_cache_forge
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(test_db_postgres),
+    ignore = "PostgreSQL only: run with TEST_DATABASE_URL=postgres://… (.ci/run does)"
+)]
 async fn key_revocation_deactivation_and_a_password_change_reach_the_other_instance_at_once() {
     let (a, b) = two_instances().await;
-    if !on_postgres(
-        &a,
-        "key_revocation_deactivation_and_a_password_change_reach_the_other_instance_at_once",
-    ) {
-        return;
-    }
     listening(&a, &b).await;
     freeze_cache_clock(&b);
 
@@ -400,15 +364,13 @@ async fn listener_pids(app: &TestApp) -> BTreeSet<i32> {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(test_db_postgres),
+    ignore = "PostgreSQL only: run with TEST_DATABASE_URL=postgres://… (.ci/run does)"
+)]
 async fn the_revocation_listener_reconnects_when_its_connection_drops() {
     use sea_orm::{ConnectionTrait, Statement};
     let (a, b) = two_instances().await;
-    if !on_postgres(
-        &a,
-        "the_revocation_listener_reconnects_when_its_connection_drops",
-    ) {
-        return;
-    }
     listening(&a, &b).await;
     freeze_cache_clock(&b);
     let before = listener_pids(&a).await;
@@ -450,18 +412,13 @@ async fn the_revocation_listener_reconnects_when_its_connection_drops() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(test_db_postgres),
+    ignore = "PostgreSQL only: run with TEST_DATABASE_URL=postgres://… (.ci/run does)"
+)]
 async fn instances_started_together_on_a_new_database_migrate_it_once() {
     use cssd::{Application, testing::ScratchDatabase};
-    let Some(server) = std::env::var("TEST_DATABASE_URL")
-        .ok()
-        .filter(|u| u.starts_with("postgres"))
-    else {
-        eprintln!(
-            "instances_started_together_on_a_new_database_migrate_it_once: skipped on SQLite — \
-             several instances share a PostgreSQL database; run with TEST_DATABASE_URL=postgres://…"
-        );
-        return;
-    };
+    let server = std::env::var("TEST_DATABASE_URL").expect("built for PostgreSQL");
     let (_database, url) = ScratchDatabase::create(Some(server), "cssd_test").await;
     let build = || {
         let config = crate::helpers::test_config(url.clone());

@@ -1,18 +1,14 @@
 //! The mail a participant receives, through a real SMTP receiver: each kind at most once per
 //! enrolment whatever repeats, none to participants without an address, the `.ics` attached.
 
-use std::{
-    collections::HashMap,
-    sync::Arc,
-    time::{Duration, Instant},
-};
+use std::{collections::HashMap, sync::Arc, time::Duration};
 
 use chrono::{Days, NaiveDate};
 use mail_parser::{Message, MessageParser, MimeHeaders};
 use serde_json::{Value, json};
 
 use crate::{
-    helpers::{TestApp, future_monday, spawn_app_with},
+    helpers::{TestApp, eventually, future_monday, spawn_app_with},
     smtp::SmtpServer,
 };
 
@@ -27,22 +23,6 @@ async fn mail_app(server: &SmtpServer) -> TestApp {
         c.mail_reply_to = Some(REPLY_TO.into());
     })
     .await
-}
-
-/// Waits (bounded) until `check` holds.
-async fn eventually<F, Fut>(what: &str, mut check: F)
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    let started = Instant::now();
-    while started.elapsed() < Duration::from_secs(30) {
-        if check().await {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("timed out waiting for {what}");
 }
 
 /// Creates a participant, with an email address when `email` is given.

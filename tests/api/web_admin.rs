@@ -389,6 +389,52 @@ async fn the_schedule_form_shows_the_days_over_a_holiday_before_saving_and_saves
 }
 
 #[tokio::test]
+async fn the_preview_refuses_what_saving_refuses_a_user_who_is_no_trainer_and_an_unknown_organisation()
+ {
+    let app = spawn_app().await;
+    let course = app.course("WQ", 5).await.to_string();
+    let accountant = app
+        .post(
+            "/api/v1/users",
+            json!({"name": "Farai Moyo", "email": "farai@example.org", "role": "admin",
+                   "password": "a-long-password"}),
+        )
+        .await;
+    let accountant = accountant.body["id"].to_string();
+    let start = future_monday();
+    let mut browser = Browser::admin(&app).await;
+    let fields = [
+        ("course_id", course.as_str()),
+        ("level", "tot"),
+        ("venue", "Town House, Harare"),
+        ("start_date", start.as_str()),
+        ("organisation_id", "9999"),
+        ("trainer_ids", accountant.as_str()),
+    ];
+    // The preview used to lay the days out and say nothing; saving then refused both.
+    for action in ["preview", "save"] {
+        let mut sent = fields.to_vec();
+        sent.push(("action", action));
+        let page = browser
+            .submit("/admin/workshops/new", "/admin/workshops/new", &sent)
+            .await;
+        page.assert_html(422);
+        assert!(
+            page.after("id=\"trainer_ids-error\"")
+                .contains("(Farai Moyo) is not a trainer"),
+            "{action}: {}",
+            page.text
+        );
+        assert!(
+            page.after("id=\"organisation_id-error\"").contains("9999"),
+            "{action}: {}",
+            page.text
+        );
+    }
+    assert_eq!(workshop_count(&app).await, 0, "nothing is saved");
+}
+
+#[tokio::test]
 async fn cascade_refusals_and_bad_values_show_next_to_their_fields_and_save_nothing() {
     let app = spawn_app().await;
     let course = app.course("WQ", 5).await;

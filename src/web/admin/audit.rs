@@ -8,10 +8,10 @@ use poem::{
 };
 use serde::Deserialize;
 
-use super::{FieldErrors, Pager, page_of, parse_id, require, words};
+use super::{Admin, FieldErrors, Pager, page_of, parse_id, words};
 use crate::{
-    AppState,
     services::audit::{self, AuditFilter},
+    state::AppState,
     web::{errors, i18n::AdminStrings, page},
 };
 
@@ -53,11 +53,12 @@ fn json_text(value: Option<serde_json::Value>) -> String {
 
 /// `GET /admin/audit?entity=&entity_id=`: newest first.
 #[handler]
-pub async fn list(req: &Request, state: Data<&AppState>, Query(q): Query<AuditQuery>) -> Response {
-    let admin = match require(req, &state).await {
-        Ok(admin) => admin,
-        Err(response) => return response,
-    };
+pub async fn list(
+    req: &Request,
+    state: Data<&AppState>,
+    Query(q): Query<AuditQuery>,
+    admin: Admin,
+) -> Response {
     let a = words();
     let mut errors = FieldErrors::default();
     let entity = q.entity.clone().unwrap_or_default().trim().to_owned();

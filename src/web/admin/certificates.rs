@@ -6,18 +6,18 @@ use entity::certificate::{self, CertificateStatus};
 use poem::{
     Request, Response, handler,
     http::StatusCode,
-    web::{Data, Form, Path, Query},
+    web::{Data, Path, Query},
 };
 use serde::Deserialize;
 
-use super::{Admin, FieldErrors, Pager, iso, level_short, page_of, require, require_form, words};
+use super::{Admin, AdminForm, FieldErrors, Pager, iso, level_short, page_of, words};
 use crate::{
-    AppState,
     domain::{Error, Result},
     services::{
         certificates::{self, CertificateFilter},
         console,
     },
+    state::AppState,
     web::{errors, i18n::AdminStrings, page, verify},
 };
 
@@ -62,11 +62,12 @@ pub struct ListQuery {
 
 /// `GET /admin/certificates`: newest first; `q` searches numbers and holders' names.
 #[handler]
-pub async fn list(req: &Request, state: Data<&AppState>, Query(q): Query<ListQuery>) -> Response {
-    let admin = match require(req, &state).await {
-        Ok(admin) => admin,
-        Err(response) => return response,
-    };
+pub async fn list(
+    req: &Request,
+    state: Data<&AppState>,
+    Query(q): Query<ListQuery>,
+    admin: Admin,
+) -> Response {
     let (page_number, page_request) = page_of(q.page);
     let search = q.q.clone().unwrap_or_default();
     let found = match q.participant_id {
@@ -175,11 +176,8 @@ pub async fn show(
     state: Data<&AppState>,
     Path(id): Path<i64>,
     Query(q): Query<ListQuery>,
+    admin: Admin,
 ) -> Response {
-    let admin = match require(req, &state).await {
-        Ok(admin) => admin,
-        Err(response) => return response,
-    };
     let notice = q.notice.as_deref().and_then(|k| words().notice(k, 0));
     match show_page(
         &admin,
@@ -198,7 +196,6 @@ pub async fn show(
 
 #[derive(Debug, Deserialize)]
 pub struct RevokeForm {
-    csrf: Option<String>,
     reason: Option<String>,
 }
 
@@ -229,12 +226,8 @@ pub async fn revoke(
     req: &Request,
     state: Data<&AppState>,
     Path(id): Path<i64>,
-    Form(form): Form<RevokeForm>,
+    AdminForm(admin, form): AdminForm<RevokeForm>,
 ) -> Response {
-    let admin = match require_form(req, &state, form.csrf.as_deref()).await {
-        Ok(admin) => admin,
-        Err(response) => return response,
-    };
     let reason = form.reason.unwrap_or_default();
     match certificates::revoke(&state.db, &admin.actor(), id, &reason).await {
         Ok(_) => page::see_other(&format!("/admin/certificates/{id}?notice=revoked"), &[]),
@@ -248,12 +241,8 @@ pub async fn email(
     req: &Request,
     state: Data<&AppState>,
     Path(id): Path<i64>,
-    Form(form): Form<RevokeForm>,
+    AdminForm(admin, _form): AdminForm<RevokeForm>,
 ) -> Response {
-    let admin = match require_form(req, &state, form.csrf.as_deref()).await {
-        Ok(admin) => admin,
-        Err(response) => return response,
-    };
     match certificates::queue_email(&state.db, &admin.actor(), id).await {
         Ok(_) => {
             state.mail_wake.notify_one();

@@ -7,15 +7,15 @@ use chrono::{Datelike, Days, Months, NaiveDate};
 use entity::{certificate::CertificateStatus, email_outbox::EmailStatus, workshop::Status};
 use poem::{Request, Response, handler, http::StatusCode, web::Data};
 
-use super::{Admin, iso, level_short, require, status_words, words};
+use super::{Admin, iso, level_short, status_words, words};
 use crate::{
-    AppState,
     domain::{certification::expires_within, schedule::local_today},
     mail::outbox,
     services::{
         PageRequest, console, trainers,
         workshops::{self, WorkshopFilter},
     },
+    state::AppState,
     web::{errors, i18n::AdminStrings},
 };
 
@@ -101,11 +101,7 @@ fn first_of_month(date: NaiveDate) -> NaiveDate {
 
 /// `GET /admin`: the dashboard.
 #[handler]
-pub async fn show(req: &Request, state: Data<&AppState>) -> Response {
-    let admin = match require(req, &state).await {
-        Ok(admin) => admin,
-        Err(response) => return response,
-    };
+pub async fn show(req: &Request, state: Data<&AppState>, admin: Admin) -> Response {
     match render(&admin, &state).await {
         Ok(response) => response,
         Err(err) => errors::from_domain(req, err),

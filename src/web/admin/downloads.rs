@@ -1,112 +1,214 @@
 //! Downloads from console pages: the certificates ZIP, the register and roster CSVs, the
-//! summary CSV and a certificate's PDF, served by the API's own operations.
+//! summary and certificates CSVs and a certificate's PDF.
 //!
-//! A plain link cannot send the CSRF header that lets a page session into the API (see
-//! `api_session`), so the console links to `/admin/download/<API path>`: after the console's
-//! own access check, the request is handed to the API operation at `/api/v1/<API path>` as the
-//! administrator's session (`Authorization: Bearer`). Only the read-only downloads listed in
-//! [`allowed`] pass; the file is exactly what the API sends.
+//! The console links to `/admin/download/<path>`, where `<path>` is the path of the API
+//! operation that gives the same file (`workshops/2/roster.csv`, …). After the console's own
+//! guard ([`Admin`]), the file is made by the same service functions the API calls, so it is
+//! exactly what the API sends. Only the read-only downloads [`Download::parse`] knows pass.
 
-use std::sync::Arc;
-
+use chrono::NaiveDate;
 use poem::{
-    Endpoint, EndpointExt, IntoEndpoint, IntoResponse, Request, Response, http::HeaderValue,
+    IntoResponse, Request, Response, handler,
+    http::header,
+    web::{Data, Path, Query},
+};
+use serde::Deserialize;
+
+use super::Admin;
+use crate::{
+    domain::{self, FieldError},
+    services::{certificates, csv_export, reports::ReportFilter},
+    state::AppState,
+    web::{errors, page},
 };
 
-use super::require;
-use crate::{AppState, web::errors};
+/// One of the files the console links to.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Download {
+    CertificatesZip(i64),
+    Register(i64),
+    Roster(i64),
+    CertificatePdf(i64),
+    SummaryCsv,
+    CertificatesCsv,
+}
 
-/// Whether `path` (after `/admin/download/`) is one of the downloads the console links to.
-pub fn allowed(path: &str) -> bool {
-    let parts: Vec<&str> = path.split('/').collect();
-    let id = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    match parts.as_slice() {
-        [
-            "workshops",
-            w,
-            "certificates.zip" | "attendance.csv" | "roster.csv",
-        ] => id(w),
-        ["certificates", c, "pdf"] => id(c),
-        ["reports", "summary.csv"] | ["certificates.csv"] => true,
-        _ => false,
+impl Download {
+    /// The download at `path` (after `/admin/download/`), if it is one.
+    pub fn parse(path: &str) -> Option<Self> {
+        let parts: Vec<&str> = path.split('/').collect();
+        let id = |s: &str| {
+            (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| s.parse().ok())
+                .flatten()
+        };
+        match parts.as_slice() {
+            ["workshops", w, "certificates.zip"] => id(w).map(Download::CertificatesZip),
+            ["workshops", w, "attendance.csv"] => id(w).map(Download::Register),
+            ["workshops", w, "roster.csv"] => id(w).map(Download::Roster),
+            ["certificates", c, "pdf"] => id(c).map(Download::CertificatePdf),
+            ["reports", "summary.csv"] => Some(Download::SummaryCsv),
+            ["certificates.csv"] => Some(Download::CertificatesCsv),
+            _ => None,
+        }
     }
 }
 
-/// The endpoint behind `/admin/download/*path`.
-pub fn endpoint() -> impl Endpoint<Output = Response> {
-    let api = Arc::new(
-        crate::api::service()
-            .into_endpoint()
-            .map_to_response()
-            .boxed(),
-    );
-    poem::endpoint::make(move |req: Request| {
-        let api = api.clone();
-        async move { download(api.as_ref(), req).await }
+/// The filters the summary and certificates CSVs take, as the API's operations take them.
+#[derive(Debug, Default, Deserialize)]
+pub struct DownloadQuery {
+    from: Option<String>,
+    to: Option<String>,
+    organisation_id: Option<String>,
+}
+
+impl DownloadQuery {
+    fn dates(&self) -> domain::Result<(Option<NaiveDate>, Option<NaiveDate>)> {
+        let mut errors = Vec::new();
+        let mut date = |name: &str, value: &Option<String>| match value.as_deref() {
+            None | Some("") => None,
+            Some(text) => match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+                Ok(date) => Some(date),
+                Err(_) => {
+                    errors.push(FieldError::new(name, "must be a date (YYYY-MM-DD)"));
+                    None
+                }
+            },
+        };
+        let (from, to) = (date("from", &self.from), date("to", &self.to));
+        if errors.is_empty() {
+            Ok((from, to))
+        } else {
+            Err(domain::Error::Invalid(errors))
+        }
+    }
+
+    fn organisation_id(&self) -> domain::Result<Option<i64>> {
+        match self.organisation_id.as_deref() {
+            None | Some("") => Ok(None),
+            Some(text) => text.parse().map(Some).map_err(|_| {
+                domain::Error::Invalid(vec![FieldError::new(
+                    "organisation_id",
+                    "must be a whole number",
+                )])
+            }),
+        }
+    }
+}
+
+/// `GET /admin/download/*path`: the file, or a 404 page for a path that is not a download.
+#[handler]
+pub async fn download(
+    req: &Request,
+    state: Data<&AppState>,
+    Path(path): Path<String>,
+    Query(q): Query<DownloadQuery>,
+    _admin: Admin,
+) -> Response {
+    let Some(wanted) = Download::parse(&path) else {
+        return errors::not_found(req);
+    };
+    match file(&state, wanted, &q).await {
+        Ok(response) => page::protect(response),
+        Err(err) => errors::from_domain(req, err),
+    }
+}
+
+async fn file(state: &AppState, wanted: Download, q: &DownloadQuery) -> domain::Result<Response> {
+    let db = &state.db;
+    let csv = |file: csv_export::CsvDownload| {
+        attachment(
+            file.text.into_bytes(),
+            "text/csv; charset=utf-8",
+            &file.filename,
+        )
+    };
+    Ok(match wanted {
+        Download::Register(w) => csv(csv_export::register(db, w).await?),
+        Download::Roster(w) => csv(csv_export::roster(db, w).await?),
+        Download::SummaryCsv => {
+            let (from, to) = q.dates()?;
+            domain::dates::check_range(from, to)?;
+            let filter = ReportFilter {
+                from,
+                to,
+                organisation_id: q.organisation_id()?,
+            };
+            csv(csv_export::summary(db, &filter).await?)
+        }
+        Download::CertificatesCsv => {
+            let (from, to) = q.dates()?;
+            csv(csv_export::certificates(db, from, to).await?)
+        }
+        Download::CertificatesZip(w) => attachment(
+            certificates::workshop_zip(db, w).await?,
+            "application/zip",
+            &format!("workshop-{w}-certificates.zip"),
+        ),
+        Download::CertificatePdf(c) => {
+            let c = certificates::get(db, c).await?;
+            Response::builder()
+                .content_type("application/pdf")
+                .header(
+                    header::CONTENT_DISPOSITION,
+                    format!("inline; filename=\"certificate-{}.pdf\"", c.number),
+                )
+                .body(c.pdf)
+        }
     })
 }
 
-async fn download(api: &impl Endpoint, mut req: Request) -> Response {
-    let Some(state) = req.data::<AppState>().cloned() else {
-        return errors::internal(&req, "no application state");
-    };
-    let admin = match require(&req, &state).await {
-        Ok(admin) => admin,
-        Err(response) => return response,
-    };
-    let path = req
-        .uri()
-        .path()
-        .strip_prefix("/admin/download/")
-        .unwrap_or("")
-        .to_owned();
-    if !allowed(&path) {
-        return errors::not_found(&req);
-    }
-    let target = match req.uri().query() {
-        Some(query) => format!("/api/v1/{path}?{query}"),
-        None => format!("/api/v1/{path}"),
-    };
-    let Ok(uri) = target.parse() else {
-        return errors::not_found(&req);
-    };
-    *req.uri_mut() = uri;
-    let Ok(bearer) = HeaderValue::from_str(&format!("Bearer {}", admin.who.token)) else {
-        return errors::internal(&req, "a session token that is not a header value");
-    };
-    req.headers_mut()
-        .insert(poem::http::header::AUTHORIZATION, bearer);
-    match api.call(req).await {
-        Ok(response) => response.into_response(),
-        Err(err) => err.into_response(),
-    }
+fn attachment(bytes: Vec<u8>, content_type: &str, filename: &str) -> Response {
+    Response::builder()
+        .content_type(content_type)
+        .header(
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{filename}\""),
+        )
+        .body(bytes)
+        .into_response()
 }
 
 #[cfg(test)]
 mod tests {
-    use super::allowed;
+    use super::Download;
 
     #[test]
     fn only_the_read_only_downloads_pass() {
-        for ok in [
-            "workshops/2/certificates.zip",
-            "workshops/2/attendance.csv",
-            "workshops/12/roster.csv",
-            "certificates/7/pdf",
-            "reports/summary.csv",
-            "certificates.csv",
-        ] {
-            assert!(allowed(ok), "{ok}");
-        }
+        assert_eq!(
+            Download::parse("workshops/2/certificates.zip"),
+            Some(Download::CertificatesZip(2))
+        );
+        assert_eq!(
+            Download::parse("workshops/2/attendance.csv"),
+            Some(Download::Register(2))
+        );
+        assert_eq!(
+            Download::parse("workshops/12/roster.csv"),
+            Some(Download::Roster(12))
+        );
+        assert_eq!(
+            Download::parse("certificates/7/pdf"),
+            Some(Download::CertificatePdf(7))
+        );
+        assert_eq!(
+            Download::parse("reports/summary.csv"),
+            Some(Download::SummaryCsv)
+        );
+        assert_eq!(
+            Download::parse("certificates.csv"),
+            Some(Download::CertificatesCsv)
+        );
         for refused in [
             "workshops/2/certificates",
             "workshops/x/roster.csv",
             "workshops//roster.csv",
+            "workshops/99999999999999999999999/roster.csv",
             "users",
             "workshops/2/../../users",
             "api-keys",
         ] {
-            assert!(!allowed(refused), "{refused}");
+            assert_eq!(Download::parse(refused), None, "{refused}");
         }
     }
 }

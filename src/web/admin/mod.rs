@@ -1,9 +1,10 @@
 //! The administrator's console (`/admin`): the dashboard, workshops, participants,
 //! certificates, reports with charts, the outbox, the audit log, users and API keys.
 //!
-//! One module per screen. Every page goes through [`require`] (or [`require_form`] for a form
-//! sent to it): no session is a redirect to the sign-in page, anyone but an administrator gets
-//! a 403 page, and a form without this browser's CSRF token is refused before anything else.
+//! One module per screen. Every page takes the guard [`Admin`] (or [`AdminForm`] for a form sent
+//! to it) as a parameter, as the API's operations take theirs: no session is a redirect to the
+//! sign-in page, anyone but an administrator gets a 403 page, and a form without this browser's
+//! CSRF token is refused before anything else.
 //! Pages call the same services as the API; a refusal comes back as the service's
 //! [`crate::domain::Error`] and is shown next to the field it names ([`FieldErrors`]).
 
@@ -20,7 +21,8 @@ pub mod users;
 pub mod workshop;
 pub mod workshops;
 
-use poem::{Request, Response, Route, get, http::StatusCode, post};
+use poem::{FromRequest, Request, RequestBody, Response, Route, get, http::StatusCode, post};
+use serde::{Deserialize, de::DeserializeOwned};
 
 use super::{
     cookies, csrf, errors,
@@ -29,8 +31,8 @@ use super::{
     session::{self, SignedIn},
 };
 use crate::{
-    AppState,
     domain::{Error, FieldError},
+    state::AppState,
 };
 
 /// Every page of the console that a `GET` opens (without ids), for tests and the benchmark.
@@ -91,7 +93,7 @@ pub fn mount(route: Route) -> Route {
         .at("/admin/users/:id/active", post(users::set_active))
         .at("/admin/api-keys", post(users::create_key))
         .at("/admin/api-keys/:id/revoke", post(users::revoke_key))
-        .at("/admin/download/*path", downloads::endpoint())
+        .at("/admin/download/*path", get(downloads::download))
 }
 
 /// A signed-in administrator on a console page, with this browser's CSRF token.
@@ -126,9 +128,51 @@ pub fn words() -> &'static AdminStrings {
     i18n::strings().admin
 }
 
+impl<'a> FromRequest<'a> for Admin {
+    async fn from_request(req: &'a Request, _body: &mut RequestBody) -> poem::Result<Self> {
+        require(req, state_of(req)?)
+            .await
+            .map_err(poem::Error::from_response)
+    }
+}
+
+/// A form sent to a console page by a signed-in administrator, read as `T`: the guard checks
+/// this browser's CSRF token (the form's `csrf` field) before anything else, then the session,
+/// and only then reads the form.
+pub struct AdminForm<T>(pub Admin, pub T);
+
+impl<'a, T: DeserializeOwned> FromRequest<'a> for AdminForm<T> {
+    async fn from_request(req: &'a Request, body: &mut RequestBody) -> poem::Result<Self> {
+        #[derive(Deserialize)]
+        struct Csrf {
+            csrf: Option<String>,
+        }
+        let state = state_of(req)?;
+        let bytes = body.take()?.into_bytes().await?;
+        let unreadable = |err: serde_urlencoded::de::Error| {
+            poem::Error::from_string(
+                format!("the form could not be read: {err}"),
+                StatusCode::BAD_REQUEST,
+            )
+        };
+        let sent: Csrf = serde_urlencoded::from_bytes(&bytes).map_err(unreadable)?;
+        let admin = require_form(req, state, sent.csrf.as_deref())
+            .await
+            .map_err(poem::Error::from_response)?;
+        let form = serde_urlencoded::from_bytes(&bytes).map_err(unreadable)?;
+        Ok(AdminForm(admin, form))
+    }
+}
+
+fn state_of(req: &Request) -> poem::Result<&AppState> {
+    req.data::<AppState>()
+        .ok_or_else(|| poem::Error::from_response(errors::internal(req, "no application state")))
+}
+
 /// The administrator signed in with this request, or the response to send instead: a redirect
-/// to the sign-in page without a session, a 403 page for anyone else.
-pub async fn require(req: &Request, state: &AppState) -> Result<Admin, Response> {
+/// to the sign-in page without a session, a 403 page for anyone else. Handlers take [`Admin`]
+/// or [`AdminForm`], which call this.
+async fn require(req: &Request, state: &AppState) -> Result<Admin, Response> {
     let who = match session::signed_in(req, state).await {
         Ok(Some(who)) => who,
         Ok(None) => return Err(page::see_other("/admin/sign-in", &[])),
@@ -146,7 +190,7 @@ pub async fn require(req: &Request, state: &AppState) -> Result<Admin, Response>
 }
 
 /// [`require`] for a form sent to the console: its CSRF token must match first.
-pub async fn require_form(
+async fn require_form(
     req: &Request,
     state: &AppState,
     sent: Option<&str>,

@@ -6,16 +6,16 @@ use entity::email_outbox::{EmailKind, EmailStatus};
 use poem::{
     Request, Response, handler,
     http::StatusCode,
-    web::{Data, Form, Path, Query},
+    web::{Data, Path, Query},
 };
 use sea_orm::{ActiveEnum, Iterable};
 use serde::Deserialize;
 
-use super::{Pager, page_of, require, require_form, words, workshops::Choice};
+use super::{Admin, AdminForm, Pager, page_of, words, workshops::Choice};
 use crate::{
-    AppState,
     mail::outbox,
     services::console,
+    state::AppState,
     web::{errors, i18n::AdminStrings, page},
 };
 
@@ -62,11 +62,12 @@ fn key_words(key: &str) -> String {
 
 /// `GET /admin/outbox`: newest first, by status and kind.
 #[handler]
-pub async fn list(req: &Request, state: Data<&AppState>, Query(q): Query<OutboxQuery>) -> Response {
-    let admin = match require(req, &state).await {
-        Ok(admin) => admin,
-        Err(response) => return response,
-    };
+pub async fn list(
+    req: &Request,
+    state: Data<&AppState>,
+    Query(q): Query<OutboxQuery>,
+    admin: Admin,
+) -> Response {
     render(req, &admin, &state, q, None, StatusCode::OK).await
 }
 
@@ -133,9 +134,7 @@ async fn render(
 }
 
 #[derive(Debug, Deserialize)]
-pub struct ResendForm {
-    csrf: Option<String>,
-}
+pub struct ResendForm {}
 
 /// `POST /admin/outbox/{id}/resend`: a failed message goes back to the queue.
 #[handler]
@@ -143,12 +142,8 @@ pub async fn resend(
     req: &Request,
     state: Data<&AppState>,
     Path(id): Path<i64>,
-    Form(form): Form<ResendForm>,
+    AdminForm(admin, _form): AdminForm<ResendForm>,
 ) -> Response {
-    let admin = match require_form(req, &state, form.csrf.as_deref()).await {
-        Ok(admin) => admin,
-        Err(response) => return response,
-    };
     match console::resend_failed(&state.db, &admin.actor(), id).await {
         Ok(_) => {
             state.mail_wake.notify_one();

@@ -6,21 +6,19 @@ use entity::participant::{self, Gender, TargetGroup};
 use poem::{
     Request, Response, handler,
     http::StatusCode,
-    web::{Data, Form, Path, Query},
+    web::{Data, Path, Query},
 };
 use sea_orm::{ActiveEnum, Iterable};
 use serde::Deserialize;
 
-use super::{
-    Admin, FieldErrors, Pager, page_of, parse_id, require, require_form, words, workshops::Choice,
-};
+use super::{Admin, AdminForm, FieldErrors, Pager, page_of, parse_id, words, workshops::Choice};
 use crate::{
-    AppState,
     domain::{Error, Result, participant::ParticipantText},
     services::{
         PageRequest, console, enrolments, organisations,
         participants::{self, ParticipantChanges, ParticipantFilter},
     },
+    state::AppState,
     web::{errors, i18n::AdminStrings, page},
 };
 
@@ -83,11 +81,12 @@ pub struct ListQuery {
 
 /// `GET /admin/participants`: search by name or email, and the import form.
 #[handler]
-pub async fn list(req: &Request, state: Data<&AppState>, Query(q): Query<ListQuery>) -> Response {
-    let admin = match require(req, &state).await {
-        Ok(admin) => admin,
-        Err(response) => return response,
-    };
+pub async fn list(
+    req: &Request,
+    state: Data<&AppState>,
+    Query(q): Query<ListQuery>,
+    admin: Admin,
+) -> Response {
     let notice = q.notice.as_deref().and_then(|k| words().notice(k, 0));
     let empty = ImportResult::default();
     match list_page(
@@ -161,7 +160,6 @@ async fn list_page(
 
 #[derive(Debug, Deserialize)]
 pub struct ImportForm {
-    csrf: Option<String>,
     csv: Option<String>,
 }
 
@@ -171,12 +169,8 @@ pub struct ImportForm {
 pub async fn import_csv(
     req: &Request,
     state: Data<&AppState>,
-    Form(form): Form<ImportForm>,
+    AdminForm(admin, form): AdminForm<ImportForm>,
 ) -> Response {
-    let admin = match require_form(req, &state, form.csrf.as_deref()).await {
-        Ok(admin) => admin,
-        Err(response) => return response,
-    };
     let csv = form.csv.unwrap_or_default();
     let mut result = ImportResult {
         csv: csv.clone(),
@@ -239,7 +233,6 @@ pub async fn import_csv(
 /// The participant form's fields, as typed.
 #[derive(Debug, Default, Deserialize)]
 pub struct PersonForm {
-    csrf: Option<String>,
     full_name: Option<String>,
     email: Option<String>,
     phone: Option<String>,
@@ -253,7 +246,6 @@ pub struct PersonForm {
 impl PersonForm {
     fn of(p: &participant::Model) -> Self {
         Self {
-            csrf: None,
             full_name: Some(p.full_name.clone()),
             email: p.email.clone(),
             phone: p.phone.clone(),
@@ -432,11 +424,7 @@ fn changes_of(form: &PersonForm, errors: &mut FieldErrors) -> ParticipantChanges
 
 /// `GET /admin/participants/new`.
 #[handler]
-pub async fn new_form(req: &Request, state: Data<&AppState>) -> Response {
-    let admin = match require(req, &state).await {
-        Ok(admin) => admin,
-        Err(response) => return response,
-    };
+pub async fn new_form(req: &Request, state: Data<&AppState>, admin: Admin) -> Response {
     match person_page(
         &admin,
         &state,
@@ -459,11 +447,8 @@ pub async fn edit_form(
     state: Data<&AppState>,
     Path(id): Path<i64>,
     Query(q): Query<ListQuery>,
+    admin: Admin,
 ) -> Response {
-    let admin = match require(req, &state).await {
-        Ok(admin) => admin,
-        Err(response) => return response,
-    };
     let person = match participants::get(&state.db, id).await {
         Ok(person) => person,
         Err(err) => return errors::from_domain(req, err),
@@ -511,12 +496,8 @@ fn status_of(err: &Error) -> StatusCode {
 pub async fn create(
     req: &Request,
     state: Data<&AppState>,
-    Form(form): Form<PersonForm>,
+    AdminForm(admin, form): AdminForm<PersonForm>,
 ) -> Response {
-    let admin = match require_form(req, &state, form.csrf.as_deref()).await {
-        Ok(admin) => admin,
-        Err(response) => return response,
-    };
     let mut errors = FieldErrors::default();
     let changes = changes_of(&form, &mut errors);
     if !errors.is_empty() {
@@ -544,12 +525,8 @@ pub async fn update(
     req: &Request,
     state: Data<&AppState>,
     Path(id): Path<i64>,
-    Form(form): Form<PersonForm>,
+    AdminForm(admin, form): AdminForm<PersonForm>,
 ) -> Response {
-    let admin = match require_form(req, &state, form.csrf.as_deref()).await {
-        Ok(admin) => admin,
-        Err(response) => return response,
-    };
     let mut errors = FieldErrors::default();
     let changes = changes_of(&form, &mut errors);
     if !errors.is_empty() {

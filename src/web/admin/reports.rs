@@ -4,24 +4,24 @@
 
 use askama::Template;
 use poem::{
-    IntoResponse, Request, Response, handler,
+    Request, Response, handler,
     http::StatusCode,
     web::{Data, Path, Query},
 };
 use serde::Deserialize;
 
 use super::{
-    FieldErrors, charts, encode, iso, level_short, parse_date, parse_id, require, words,
+    Admin, FieldErrors, charts, encode, iso, level_short, parse_date, parse_id, words,
     workshops::Choice,
 };
 use crate::{
-    AppState,
     services::{
         PageRequest,
         cascade::{self as cascade_service, CascadeNode, CascadeTotals},
-        console, organisations,
+        console, csv_export, organisations,
         reports::{self, Count, ReportFilter},
     },
+    state::AppState,
     web::{errors, i18n::AdminStrings, page},
 };
 
@@ -156,9 +156,14 @@ fn query_string(q: &ReportQuery) -> String {
 
 /// The report's filter from the query, with what cannot be read.
 fn filter_of(q: &ReportQuery, errors: &mut FieldErrors) -> ReportFilter {
+    let from = parse_date("from", q.from.as_deref(), errors);
+    let to = parse_date("to", q.to.as_deref(), errors);
+    if let Err(problems) = crate::domain::dates::check_range(from, to) {
+        errors.extend(problems);
+    }
     ReportFilter {
-        from: parse_date("from", q.from.as_deref(), errors),
-        to: parse_date("to", q.to.as_deref(), errors),
+        from,
+        to,
         organisation_id: parse_id("organisation_id", q.organisation_id.as_deref(), errors),
     }
 }
@@ -169,11 +174,8 @@ pub async fn summary(
     req: &Request,
     state: Data<&AppState>,
     Query(q): Query<ReportQuery>,
+    admin: Admin,
 ) -> Response {
-    let admin = match require(req, &state).await {
-        Ok(admin) => admin,
-        Err(response) => return response,
-    };
     let a = words();
     let mut errors = FieldErrors::default();
     let filter = filter_of(&q, &mut errors);
@@ -314,17 +316,15 @@ pub async fn months_csv_file(
     req: &Request,
     state: Data<&AppState>,
     Query(q): Query<ReportQuery>,
+    _admin: Admin,
 ) -> Response {
-    if let Err(response) = require(req, &state).await {
-        return response;
-    }
     let mut errors = FieldErrors::default();
     let filter = filter_of(&q, &mut errors);
     let months = match console::by_month(&state.db, &filter).await {
         Ok(months) => months,
         Err(err) => return errors::from_domain(req, err),
     };
-    let file = crate::api::csv_export::csv_file(
+    let file = csv_export::csv_file(
         "workshops-by-month.csv",
         ["month", "workshops", "enrolled", "certified"],
         months.into_iter().map(|m| {
@@ -337,8 +337,16 @@ pub async fn months_csv_file(
         }),
     );
     match file {
-        Ok(file) => page::protect(file.into_response()),
-        Err(err) => errors::internal(req, err),
+        Ok(file) => page::protect(
+            Response::builder()
+                .content_type("text/csv; charset=utf-8")
+                .header(
+                    poem::http::header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{}\"", file.filename),
+                )
+                .body(file.text),
+        ),
+        Err(err) => errors::from_domain(req, err),
     }
 }
 
@@ -371,11 +379,12 @@ fn tree_node(node: &CascadeNode) -> charts::TreeNode {
 
 /// `GET /admin/workshops/{id}/cascade`: the workshops that descend from this one, as a tree.
 #[handler]
-pub async fn cascade_tree(req: &Request, state: Data<&AppState>, Path(id): Path<i64>) -> Response {
-    let admin = match require(req, &state).await {
-        Ok(admin) => admin,
-        Err(response) => return response,
-    };
+pub async fn cascade_tree(
+    req: &Request,
+    state: Data<&AppState>,
+    Path(id): Path<i64>,
+    admin: Admin,
+) -> Response {
     let (root, totals) = match cascade_service::tree(&state.db, id).await {
         Ok(found) => found,
         Err(err) => return errors::from_domain(req, err),

@@ -13,8 +13,8 @@ use serde::Deserialize;
 
 use super::words;
 use crate::{
-    AppState,
     services::accounts,
+    state::AppState,
     web::{
         cookies, csrf, errors,
         i18n::{self, AdminStrings},

@@ -6,19 +6,19 @@ use entity::app_user::Role;
 use poem::{
     Request, Response, handler,
     http::StatusCode,
-    web::{Data, Form, Path, Query},
+    web::{Data, Path, Query},
 };
 use sea_orm::{ActiveEnum, Iterable};
 use serde::Deserialize;
 
-use super::{Admin, FieldErrors, require, require_form, words, workshops::Choice};
+use super::{Admin, AdminForm, FieldErrors, words, workshops::Choice};
 use crate::{
-    AppState,
     domain::{Error, access::Scope},
     services::{
         PageRequest,
         accounts::{self, NewUser, UserChanges},
     },
+    state::AppState,
     web::{errors, i18n::AdminStrings, page},
 };
 
@@ -158,11 +158,12 @@ async fn render(
 
 /// `GET /admin/users`: the accounts and the API keys.
 #[handler]
-pub async fn list(req: &Request, state: Data<&AppState>, Query(q): Query<UsersQuery>) -> Response {
-    let admin = match require(req, &state).await {
-        Ok(admin) => admin,
-        Err(response) => return response,
-    };
+pub async fn list(
+    req: &Request,
+    state: Data<&AppState>,
+    Query(q): Query<UsersQuery>,
+    admin: Admin,
+) -> Response {
     let extra = Extra {
         notice: q.notice.as_deref().and_then(|k| words().notice(k, 0)),
         ..Default::default()
@@ -172,7 +173,6 @@ pub async fn list(req: &Request, state: Data<&AppState>, Query(q): Query<UsersQu
 
 #[derive(Debug, Default, Deserialize)]
 pub struct UserForm {
-    csrf: Option<String>,
     name: Option<String>,
     email: Option<String>,
     role: Option<String>,
@@ -191,12 +191,8 @@ fn status_of(err: &Error) -> StatusCode {
 pub async fn create_user(
     req: &Request,
     state: Data<&AppState>,
-    Form(form): Form<UserForm>,
+    AdminForm(admin, form): AdminForm<UserForm>,
 ) -> Response {
-    let admin = match require_form(req, &state, form.csrf.as_deref()).await {
-        Ok(admin) => admin,
-        Err(response) => return response,
-    };
     let mut errors = FieldErrors::default();
     let role = Role::iter().find(|r| Some(r.to_value()) == form.role);
     let Some(role) = role else {
@@ -236,7 +232,6 @@ pub async fn create_user(
 
 #[derive(Debug, Deserialize)]
 pub struct ActiveForm {
-    csrf: Option<String>,
     active: Option<String>,
 }
 
@@ -247,12 +242,8 @@ pub async fn set_active(
     req: &Request,
     state: Data<&AppState>,
     Path(id): Path<i64>,
-    Form(form): Form<ActiveForm>,
+    AdminForm(admin, form): AdminForm<ActiveForm>,
 ) -> Response {
-    let admin = match require_form(req, &state, form.csrf.as_deref()).await {
-        Ok(admin) => admin,
-        Err(response) => return response,
-    };
     let active = form.active.as_deref() == Some("true");
     let changes = UserChanges {
         name: None,
@@ -286,17 +277,13 @@ pub async fn set_active(
 pub async fn create_key(
     req: &Request,
     state: Data<&AppState>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    AdminForm(admin, pairs): AdminForm<Vec<(String, String)>>,
 ) -> Response {
     let value = |name: &str| {
         pairs
             .iter()
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.clone())
-    };
-    let admin = match require_form(req, &state, value("csrf").as_deref()).await {
-        Ok(admin) => admin,
-        Err(response) => return response,
     };
     let name = value("key_name").unwrap_or_default();
     let scopes: Vec<String> = pairs
@@ -332,9 +319,7 @@ pub async fn create_key(
 }
 
 #[derive(Debug, Deserialize)]
-pub struct RevokeForm {
-    csrf: Option<String>,
-}
+pub struct RevokeForm {}
 
 /// `POST /admin/api-keys/{id}/revoke`: the key stops working at once.
 #[handler]
@@ -342,12 +327,8 @@ pub async fn revoke_key(
     req: &Request,
     state: Data<&AppState>,
     Path(id): Path<i64>,
-    Form(form): Form<RevokeForm>,
+    AdminForm(admin, _form): AdminForm<RevokeForm>,
 ) -> Response {
-    let admin = match require_form(req, &state, form.csrf.as_deref()).await {
-        Ok(admin) => admin,
-        Err(response) => return response,
-    };
     match accounts::revoke_api_key(&state.db, &admin.actor(), id).await {
         Ok(_) => {
             state.auth_cache.forget_api_key(id);

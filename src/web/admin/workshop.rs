@@ -10,15 +10,12 @@ use entity::{
 use poem::{
     Request, Response, handler,
     http::StatusCode,
-    web::{Data, Form, Path, Query},
+    web::{Data, Path, Query},
 };
 use serde::Deserialize;
 
-use super::{
-    Admin, FieldErrors, iso, level_short, parse_id, require, require_form, status_words, words,
-};
+use super::{Admin, AdminForm, FieldErrors, iso, level_short, parse_id, status_words, words};
 use crate::{
-    AppState,
     domain::{
         Error, Result,
         eligibility::percent_text,
@@ -30,6 +27,7 @@ use crate::{
         certificates::{self, CertificateFilter, IssueSettings},
         console, enrolments, participants, workshops,
     },
+    state::AppState,
     web::{errors, i18n::AdminStrings, page, verify::long_date},
 };
 
@@ -120,11 +118,8 @@ pub async fn show(
     state: Data<&AppState>,
     Path(id): Path<i64>,
     Query(q): Query<ShowQuery>,
+    admin: Admin,
 ) -> Response {
-    let admin = match require(req, &state).await {
-        Ok(admin) => admin,
-        Err(response) => return response,
-    };
     let notice = q
         .notice
         .as_deref()
@@ -338,7 +333,6 @@ async fn build(
 /// A form with only the CSRF token and one value.
 #[derive(Debug, Deserialize)]
 pub struct ActionForm {
-    csrf: Option<String>,
     change: Option<String>,
     participant_id: Option<String>,
     enrolment_id: Option<String>,
@@ -376,12 +370,8 @@ pub async fn change_status(
     req: &Request,
     state: Data<&AppState>,
     Path(id): Path<i64>,
-    Form(form): Form<ActionForm>,
+    AdminForm(admin, form): AdminForm<ActionForm>,
 ) -> Response {
-    let admin = match require_form(req, &state, form.csrf.as_deref()).await {
-        Ok(admin) => admin,
-        Err(response) => return response,
-    };
     let change = match form.change.as_deref() {
         Some("start") => Transition::Start,
         Some("complete") => Transition::Complete,
@@ -418,12 +408,8 @@ pub async fn enrol(
     req: &Request,
     state: Data<&AppState>,
     Path(id): Path<i64>,
-    Form(form): Form<ActionForm>,
+    AdminForm(admin, form): AdminForm<ActionForm>,
 ) -> Response {
-    let admin = match require_form(req, &state, form.csrf.as_deref()).await {
-        Ok(admin) => admin,
-        Err(response) => return response,
-    };
     let q = form.q.clone().unwrap_or_default();
     let mut errors = FieldErrors::default();
     let Some(participant) = parse_id(
@@ -464,12 +450,8 @@ pub async fn withdraw(
     req: &Request,
     state: Data<&AppState>,
     Path(id): Path<i64>,
-    Form(form): Form<ActionForm>,
+    AdminForm(admin, form): AdminForm<ActionForm>,
 ) -> Response {
-    let admin = match require_form(req, &state, form.csrf.as_deref()).await {
-        Ok(admin) => admin,
-        Err(response) => return response,
-    };
     let mut errors = FieldErrors::default();
     let Some(enrolment) = parse_id("enrolment_id", form.enrolment_id.as_deref(), &mut errors)
     else {
@@ -503,12 +485,8 @@ pub async fn issue_certificates(
     req: &Request,
     state: Data<&AppState>,
     Path(id): Path<i64>,
-    Form(form): Form<ActionForm>,
+    AdminForm(admin, _form): AdminForm<ActionForm>,
 ) -> Response {
-    let admin = match require_form(req, &state, form.csrf.as_deref()).await {
-        Ok(admin) => admin,
-        Err(response) => return response,
-    };
     let settings = IssueSettings::from_config(&state.config);
     match certificates::issue_for_workshop(
         &state.db,

@@ -10,21 +10,21 @@ use entity::{
 use poem::{
     Request, Response, handler,
     http::StatusCode,
-    web::{Data, Form, Query},
+    web::{Data, Query},
 };
 use serde::Deserialize;
 
 use super::{
-    Admin, FieldErrors, Pager, dashboard::WorkshopRow, level_short, page_of, parse_date, parse_id,
-    require, require_form, status_words, words,
+    Admin, AdminForm, FieldErrors, Pager, dashboard::WorkshopRow, level_short, page_of, parse_date,
+    parse_id, status_words, words,
 };
 use crate::{
-    AppState,
     domain::Result,
     services::{
         PageRequest, accounts, console, courses, organisations,
         workshops::{self, NewWorkshop, WorkshopFilter},
     },
+    state::AppState,
     web::{errors, i18n::AdminStrings, page::Layout, verify::long_date},
 };
 
@@ -116,11 +116,12 @@ struct ListPage {
 
 /// `GET /admin/workshops`: the workshops by start date, filtered as the API filters them.
 #[handler]
-pub async fn list(req: &Request, state: Data<&AppState>, Query(q): Query<ListQuery>) -> Response {
-    let admin = match require(req, &state).await {
-        Ok(admin) => admin,
-        Err(response) => return response,
-    };
+pub async fn list(
+    req: &Request,
+    state: Data<&AppState>,
+    Query(q): Query<ListQuery>,
+    admin: Admin,
+) -> Response {
     match render_list(&admin, &state, q).await {
         Ok(response) => response,
         Err(err) => errors::from_domain(req, err),
@@ -186,7 +187,6 @@ async fn render_list(admin: &Admin, state: &AppState, q: ListQuery) -> Result<Re
 /// again).
 #[derive(Debug, Default, Deserialize)]
 pub struct ScheduleForm {
-    csrf: Option<String>,
     /// `preview` shows the days and the refusals; anything else saves.
     action: Option<String>,
     course_id: Option<String>,
@@ -287,11 +287,7 @@ async fn schedule_page(
 
 /// `GET /admin/workshops/new`: the schedule form.
 #[handler]
-pub async fn new_form(req: &Request, state: Data<&AppState>) -> Response {
-    let admin = match require(req, &state).await {
-        Ok(admin) => admin,
-        Err(response) => return response,
-    };
+pub async fn new_form(req: &Request, state: Data<&AppState>, admin: Admin) -> Response {
     let form = ScheduleForm::default();
     match schedule_page(
         &admin,
@@ -378,13 +374,9 @@ fn day_lines(days: Vec<workshops::WorkshopDay>) -> Vec<DayLine> {
 pub async fn schedule(
     req: &Request,
     state: Data<&AppState>,
-    Form(form): Form<Vec<(String, String)>>,
+    AdminForm(admin, form): AdminForm<Vec<(String, String)>>,
 ) -> Response {
     let form = gather(form);
-    let admin = match require_form(req, &state, form.csrf.as_deref()).await {
-        Ok(admin) => admin,
-        Err(response) => return response,
-    };
     match run_schedule(&admin, &state, &form).await {
         Ok(response) => response,
         Err(err) => errors::from_domain(req, err),
@@ -396,7 +388,6 @@ fn gather(pairs: Vec<(String, String)>) -> ScheduleForm {
     let mut form = ScheduleForm::default();
     for (name, value) in pairs {
         let slot = match name.as_str() {
-            "csrf" => &mut form.csrf,
             "action" => &mut form.action,
             "course_id" => &mut form.course_id,
             "level" => &mut form.level,
@@ -421,19 +412,7 @@ async fn run_schedule(admin: &Admin, state: &AppState, form: &ScheduleForm) -> R
     let mut errors = FieldErrors::default();
     let read = read_form(form, &mut errors);
     let preview = match &read {
-        Some(new) => Some(
-            console::preview_schedule(
-                &state.db,
-                &console::ProposedWorkshop {
-                    course_id: new.course_id,
-                    level: new.level,
-                    parent_workshop_id: new.parent_workshop_id,
-                    start_date: new.start_date,
-                    trainer_ids: new.trainer_ids.clone(),
-                },
-            )
-            .await?,
-        ),
+        Some(new) => Some(console::preview_schedule(&state.db, new).await?),
         None => None,
     };
     let days = preview

@@ -1,0 +1,63 @@
+//! `AppState`: what every request handler and background job can reach (the database pool,
+//! the configuration, the caches and the transports), built once by [`crate::startup`].
+
+use std::{sync::Arc, time::Duration};
+
+use sea_orm::DatabaseConnection;
+
+use crate::{
+    auth_cache::AuthCache, certificate, config::Config, mail, services,
+    services::login_throttle::LoginThrottle,
+};
+
+/// What every request handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub config: Arc<Config>,
+    pub login_throttle: Arc<LoginThrottle>,
+    /// Bearer tokens recently found valid.
+    pub auth_cache: AuthCache,
+    /// Fonts parsed and static page parts prepared once, shared by every rendering.
+    pub renderer: Arc<certificate::CertificateRenderer>,
+    /// Where mail goes (SMTP or the outbox folder).
+    pub mailer: mail::Mailer,
+    /// Wakes the mail worker when a request has queued mail.
+    pub mail_wake: Arc<tokio::sync::Notify>,
+    /// The keys credentials are signed and verified with.
+    pub keyring: Arc<services::credentials::Keyring>,
+}
+
+impl AppState {
+    /// The reminder job over this state's database, with `today` as its clock.
+    pub fn reminder_job(
+        &self,
+        today: services::participant_mail::Clock,
+    ) -> services::participant_mail::ReminderJob {
+        services::participant_mail::ReminderJob {
+            db: self.db.clone(),
+            days_ahead: self.config.reminder_days,
+            public_url: self.config.public_url_trimmed().to_owned(),
+            interval: self.config.reminder_interval,
+            today,
+            wake: self.mail_wake.clone(),
+        }
+    }
+
+    /// A mail worker over this state's database and transport.
+    pub fn mail_worker(&self) -> anyhow::Result<mail::worker::Worker> {
+        Ok(mail::worker::Worker {
+            db: self.db.clone(),
+            mailer: self.mailer.clone(),
+            from: mail::sender(&self.config.mail_from)?,
+            reply_to: mail::reply_to(self.config.mail_reply_to.as_deref())?,
+            policy: mail::worker::RetryPolicy {
+                max_attempts: self.config.mail_max_attempts,
+                retry_base: self.config.mail_retry_base,
+                poll_interval: self.config.mail_poll_interval,
+                lease: Duration::from_secs(300),
+            },
+            wake: self.mail_wake.clone(),
+        })
+    }
+}
