@@ -48,6 +48,18 @@ pub struct Config {
     /// `CSSD_HEADER_READ_SECONDS`: a client that has not sent a request's headers within this
     /// time is disconnected (default 30).
     pub header_read_timeout: Duration,
+    /// `CSSD_IDLE_SECONDS`: a connection with no request in progress and nothing being sent
+    /// for this long is closed, whatever it is doing: silent after connecting, half an HTTP/2
+    /// preface, a request's headers never finished, an idle keep-alive (default 20).
+    pub idle_timeout: Duration,
+    /// `CSSD_MAX_CONNECTIONS`: the most connections served at once (default 1024, or the
+    /// process's open-file limit less 64 when that is lower). Near the limit idle connections
+    /// are closed first, so `/health` still answers; past it new ones wait in the kernel's
+    /// queue. Keep it below `ulimit -n` less the database pool.
+    pub max_connections: usize,
+    /// `CSSD_HASH_WAIT_SECONDS`: how long a login waits for a password-hashing slot (one per
+    /// core) before getting 503 with `Retry-After` (default 10).
+    pub hashing_wait: Duration,
     /// `CSSD_MAIL_REPLY_TO`: the `Reply-To` of outgoing mail, where participants' answers go.
     pub mail_reply_to: Option<String>,
     /// `CSSD_REMINDER_DAYS`: how many days before a workshop starts its reminder goes (default 2).
@@ -100,6 +112,9 @@ impl Config {
             max_json_bytes: 1024 * 1024,
             max_csv_bytes: 10 * 1024 * 1024,
             header_read_timeout: Duration::from_secs(30),
+            idle_timeout: Duration::from_secs(20),
+            max_connections: default_max_connections(),
+            hashing_wait: Duration::from_secs(10),
             mail_reply_to: None,
             reminder_days: 2,
             reminder_interval: Duration::from_secs(3600),
@@ -170,6 +185,8 @@ impl Config {
             ("CSSD_MAIL_RETRY_BASE_SECONDS", &mut config.mail_retry_base),
             ("CSSD_MAIL_POLL_SECONDS", &mut config.mail_poll_interval),
             ("CSSD_HEADER_READ_SECONDS", &mut config.header_read_timeout),
+            ("CSSD_IDLE_SECONDS", &mut config.idle_timeout),
+            ("CSSD_HASH_WAIT_SECONDS", &mut config.hashing_wait),
         ] {
             if let Some(v) = lookup(name) {
                 *field = v
@@ -208,6 +225,16 @@ impl Config {
                         message: format!("{v:?} is not a number of bytes from 1024 to 1 GiB"),
                     })?;
             }
+        }
+        if let Some(v) = lookup("CSSD_MAX_CONNECTIONS") {
+            config.max_connections = v
+                .parse()
+                .ok()
+                .filter(|n| (8..=1_000_000).contains(n))
+                .ok_or(ConfigError {
+                    name: "CSSD_MAX_CONNECTIONS",
+                    message: format!("{v:?} is not a whole number from 8 to 1000000"),
+                })?;
         }
         config.mail_reply_to = lookup("CSSD_MAIL_REPLY_TO");
         if let Some(v) = lookup("CSSD_REMINDER_DAYS") {
@@ -293,6 +320,9 @@ impl fmt::Debug for Config {
             .field("max_json_bytes", &self.max_json_bytes)
             .field("max_csv_bytes", &self.max_csv_bytes)
             .field("header_read_timeout", &self.header_read_timeout)
+            .field("idle_timeout", &self.idle_timeout)
+            .field("max_connections", &self.max_connections)
+            .field("hashing_wait", &self.hashing_wait)
             .field("mail_reply_to", &self.mail_reply_to)
             .field("reminder_days", &self.reminder_days)
             .field("reminder_interval", &self.reminder_interval)
@@ -304,6 +334,25 @@ impl fmt::Debug for Config {
             .field("signature_image", &self.signature_image)
             .field("logo", &self.logo)
             .finish()
+    }
+}
+
+/// 1024 connections, or fewer when the process may not open that many files: its soft
+/// open-file limit (read from `/proc/self/limits` where there is one) less 64 for the
+/// database, the listener, logs and mail.
+fn default_max_connections() -> usize {
+    let soft_limit = std::fs::read_to_string("/proc/self/limits")
+        .ok()
+        .and_then(|limits| {
+            limits
+                .lines()
+                .find(|l| l.starts_with("Max open files"))
+                .and_then(|l| l.split_whitespace().nth(3))
+                .and_then(|n| n.parse::<usize>().ok())
+        });
+    match soft_limit {
+        Some(limit) => limit.saturating_sub(64).clamp(8, 1024),
+        None => 1024,
     }
 }
 

@@ -210,6 +210,11 @@ pub async fn seed_catalogue(db: &DatabaseConnection) -> domain::Result<()> {
 }
 
 async fn seed_accounts(db: &DatabaseConnection, actor: &Actor) -> domain::Result<()> {
+    // Seeding runs before (or beside) a server: it hashes with slots of its own.
+    let hashing = crate::services::password_hashing::PasswordHashing::new(
+        1,
+        crate::services::password_hashing::DEFAULT_WAIT,
+    );
     let harare = organisations::find_by_name(db, "City of Harare")
         .await?
         .map(|o| o.id);
@@ -255,7 +260,7 @@ async fn seed_accounts(db: &DatabaseConnection, actor: &Actor) -> domain::Result
             password: account.password.into(),
             participant_id,
         };
-        accounts::create_user(db, actor, new).await?;
+        accounts::create_user(db, &hashing, actor, new).await?;
         tracing::info!(
             email = account.email,
             password = account.password,

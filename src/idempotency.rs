@@ -10,6 +10,8 @@
 //! - Only successful responses are kept; a failed request changed nothing and may be retried. The
 //!   same key with a different request is 422; a retry while the first is still running is 409.
 //!   Records are forgotten after [`RECORD_LIFETIME_HOURS`].
+//! - Only the API's operations (`/api/…`) take part: a page (the console) is never recorded,
+//!   whatever headers its form post carries — the console's "new API key" page holds the key.
 //! - No secret is stored: logging in is never recorded (it creates nothing a retry could
 //!   duplicate), and for a new API key, whose secret is shown once, the stored answer is a 409
 //!   naming the key that the first request created.
@@ -39,7 +41,9 @@ const API_KEY_CREATION: &str = "/api/v1/api-keys";
 pub async fn handle<E: Endpoint>(ep: &E, mut req: Request) -> poem::Result<Response> {
     let key = match req.headers().get(HEADER) {
         Some(value)
-            if req.method() == Method::POST && !NEVER_RECORDED.contains(&req.uri().path()) =>
+            if req.method() == Method::POST
+                && req.uri().path().starts_with("/api/")
+                && !NEVER_RECORDED.contains(&req.uri().path()) =>
         {
             value.to_str().unwrap_or("").trim().to_owned()
         }

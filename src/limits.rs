@@ -5,10 +5,20 @@
 //! A declared `Content-Length` over the limit is refused at once, without reading a byte of the
 //! body; a body without one (chunked) is counted while it streams in and refused as soon as it
 //! passes the limit, so no request makes the server hold more than the limit in memory.
+//!
+//! A refused body is not read, but it is not ignored either: a client that sends its whole
+//! body before reading the answer (most HTTP libraries) would have the connection reset under
+//! it when the server closed with unread data, and lose the 413. So, as nginx's lingering close
+//! does, up to [`LINGER_BYTES`] of a declared body are read and thrown away (for at most
+//! [`LINGER_TIME`]) before the 413 goes out — never kept, so memory does not grow. A client
+//! that waits for `100 Continue` has sent nothing and is answered at once.
 
-use std::sync::{
-    Arc,
-    atomic::{AtomicBool, AtomicU64, Ordering},
+use std::{
+    sync::{
+        Arc,
+        atomic::{AtomicBool, AtomicU64, Ordering},
+    },
+    time::Duration,
 };
 
 use futures_util::StreamExt;
@@ -22,6 +32,11 @@ use crate::{error::ApiError, state::AppState};
 
 /// The longest request URI (path and query) served; longer is 414.
 pub const MAX_URI_BYTES: usize = 8 * 1024;
+
+/// The most of a refused body that is read (and thrown away) before the 413 goes out.
+pub const LINGER_BYTES: u64 = 16 * 1024 * 1024;
+/// The longest time spent reading a refused body before the 413 goes out.
+pub const LINGER_TIME: Duration = Duration::from_secs(5);
 
 /// The body limit for a request with this `Content-Type`.
 pub fn body_limit(content_type: Option<&str>, max_json: u64, max_csv: u64) -> u64 {
@@ -57,7 +72,14 @@ pub async fn handle<E: Endpoint>(ep: &E, mut req: Request) -> poem::Result<Respo
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok());
-    if declared.is_some_and(|len| len > limit) {
+    if let Some(len) = declared.filter(|len| *len > limit) {
+        let waits_for_continue = req
+            .headers()
+            .get(header::EXPECT)
+            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"));
+        if !waits_for_continue && len <= LINGER_BYTES {
+            linger(req.take_body()).await;
+        }
         return Ok(too_large(limit));
     }
     let exceeded = Arc::new(AtomicBool::new(false));
@@ -80,12 +102,27 @@ pub async fn handle<E: Endpoint>(ep: &E, mut req: Request) -> poem::Result<Respo
     result
 }
 
+/// Reads and throws away a refused body, up to [`LINGER_BYTES`] and [`LINGER_TIME`].
+async fn linger(body: Body) {
+    let mut stream = body.into_bytes_stream();
+    let mut seen = 0u64;
+    let _ = tokio::time::timeout(LINGER_TIME, async {
+        while let Some(Ok(chunk)) = stream.next().await {
+            seen += chunk.len() as u64;
+            if seen >= LINGER_BYTES {
+                break;
+            }
+        }
+    })
+    .await;
+}
+
 fn too_large(limit: u64) -> Response {
     let mut response = ApiError::PayloadTooLarge(format!(
         "the request body is larger than the {limit} bytes accepted for its media type"
     ))
     .as_response();
-    // The rest of the body is never read, so the connection cannot carry another request.
+    // The rest of the body may be unread, so the connection cannot carry another request.
     response
         .headers_mut()
         .insert(header::CONNECTION, HeaderValue::from_static("close"));

@@ -8,7 +8,9 @@
 //!   framing. Swagger UI at `/docs` is one page with its script and style inline; it gets a policy
 //!   that allows exactly those inline blocks by their SHA-256 ([`inline_hashes_policy`]) and
 //!   nothing else;
-//! - a 405: the `Allow` header, with the methods the path takes ([`AllowedMethods`]).
+//! - a 405: the `Allow` header, with the methods the path takes ([`AllowedMethods`]);
+//! - when the public URL is `https://`: `Strict-Transport-Security` for a year ([`HSTS`]), so a
+//!   browser that has been here once never tries plain http (and its cookies) again.
 
 use base64::{Engine, engine::general_purpose::STANDARD};
 use poem::{
@@ -26,12 +28,18 @@ pub const PAGE_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 
      manifest-src 'self'; object-src 'none'; form-action 'self'; frame-ancestors 'none'; \
      base-uri 'none'";
 
-/// Runs `ep` and adds the security headers to whatever it answers (errors included).
+/// `Strict-Transport-Security` under https: a year, this host only (what else lives under the
+/// organisation's domain is not this server's to decide).
+pub const HSTS: &str = "max-age=31536000";
+
+/// Runs `ep` and adds the security headers to whatever it answers (errors included); `https`:
+/// the server is reached over https (its public URL says so).
 pub async fn handle<E: Endpoint>(
     ep: &E,
     req: Request,
     docs_policy: &str,
     allowed: &AllowedMethods,
+    https: bool,
 ) -> Response {
     let path = req.uri().path().to_owned();
     let mut response = match ep.call(req).await {
@@ -50,6 +58,9 @@ pub async fn handle<E: Endpoint>(
     set_default(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set_default(header::REFERRER_POLICY, "no-referrer");
     set_default(header::X_FRAME_OPTIONS, "DENY");
+    if https {
+        set_default(header::STRICT_TRANSPORT_SECURITY, HSTS);
+    }
     if status == StatusCode::METHOD_NOT_ALLOWED
         && let Some(methods) = allowed.for_path(&path)
     {

@@ -15,7 +15,9 @@ use crate::{
     certificate,
     config::Config,
     db, domain, error, idempotency, limits, mail, security_headers, serve, services,
-    services::{accounts, login_throttle::LoginThrottle},
+    services::{
+        accounts, login_throttle::LoginThrottle, password_hashing::PasswordHashing, sign_in::SignIn,
+    },
     state::AppState,
     web,
 };
@@ -38,8 +40,13 @@ impl Application {
         let txn = db::begin_write(&db).await?;
         services::tallies::refresh(&txn, services::tallies::Covering::Missing).await?;
         txn.commit().await?;
+        let sign_in = Arc::new(SignIn::new(
+            LoginThrottle::default(),
+            PasswordHashing::per_core(config.hashing_wait),
+        ));
         if let (Some(email), Some(password)) = (&config.admin_email, &config.admin_password)
-            && let Some(admin) = accounts::bootstrap_admin(&db, email, password).await?
+            && let Some(admin) =
+                accounts::bootstrap_admin(&db, &sign_in.hashing, email, password).await?
         {
             tracing::info!(email = %admin.email, "created the first administrator");
         }
@@ -68,7 +75,7 @@ impl Application {
             db,
             auth_cache: AuthCache::new(config.auth_cache_ttl),
             config: Arc::new(config),
-            login_throttle: Arc::new(LoginThrottle::default()),
+            sign_in,
             renderer: Arc::new(renderer),
             keyring: Arc::new(keyring),
         };
@@ -134,15 +141,14 @@ impl Application {
             shutdown.await;
             let _ = stop_worker.send(true);
         };
-        // A client that has not sent its headers within the timeout is disconnected.
-        serve::serve(
-            self.listener,
-            endpoint,
-            self.state.config.header_read_timeout,
-            shutdown,
-            Duration::from_secs(10),
-        )
-        .await?;
+        // Every phase of a connection is timed out, and connections are capped (see `serve`).
+        let options = serve::ServeOptions {
+            header_read_timeout: self.state.config.header_read_timeout,
+            idle_timeout: self.state.config.idle_timeout,
+            max_connections: self.state.config.max_connections,
+            grace: Duration::from_secs(10),
+        };
+        serve::serve(self.listener, endpoint, options, shutdown).await?;
         purge.abort();
         if let Some(worker) = worker
             && tokio::time::timeout(Duration::from_secs(60), worker)
@@ -224,6 +230,7 @@ pub fn endpoint(state: AppState) -> impl Endpoint {
     let docs = api.swagger_ui();
     let docs_policy: Arc<str> =
         security_headers::inline_hashes_policy(&api.swagger_ui_html()).into();
+    let https = web::cookies::secure(&state.config);
 
     let routes = Route::new()
         .nest("/", api)
@@ -254,6 +261,6 @@ pub fn endpoint(state: AppState) -> impl Endpoint {
         .around(move |ep, req| {
             let policy = docs_policy.clone();
             let allowed = allowed.clone();
-            async move { Ok(security_headers::handle(&ep, req, &policy, &allowed).await) }
+            async move { Ok(security_headers::handle(&ep, req, &policy, &allowed, https).await) }
         })
 }

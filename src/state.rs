@@ -6,8 +6,7 @@ use std::{sync::Arc, time::Duration};
 use sea_orm::DatabaseConnection;
 
 use crate::{
-    auth_cache::AuthCache, certificate, config::Config, mail, services,
-    services::login_throttle::LoginThrottle,
+    auth_cache::AuthCache, certificate, config::Config, mail, services, services::sign_in::SignIn,
 };
 
 /// What every request handler can reach.
@@ -15,7 +14,8 @@ use crate::{
 pub struct AppState {
     pub db: DatabaseConnection,
     pub config: Arc<Config>,
-    pub login_throttle: Arc<LoginThrottle>,
+    /// The one sign-in flow: login throttle, password-hashing slots, link requests.
+    pub sign_in: Arc<SignIn>,
     /// Bearer tokens recently found valid.
     pub auth_cache: AuthCache,
     /// Fonts parsed and static page parts prepared once, shared by every rendering.

@@ -94,7 +94,10 @@ pub async fn start() -> Running {
             participant_id: None,
         };
         let actor = cssd::domain::access::Actor::system("bench");
-        cssd::services::accounts::create_user(&db, &actor, admin)
+        let hashing = cssd::services::password_hashing::PasswordHashing::per_core(
+            std::time::Duration::from_secs(60),
+        );
+        cssd::services::accounts::create_user(&db, &hashing, &actor, admin)
             .await
             .expect("bench admin");
     }

@@ -44,6 +44,9 @@ pub enum EmailKind {
     /// The workshop is over: please evaluate it.
     #[sea_orm(string_value = "evaluation_request")]
     EvaluationRequest,
+    /// A one-time sign-in link for the participant pages.
+    #[sea_orm(string_value = "sign_in_link")]
+    SignInLink,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]

@@ -382,19 +382,19 @@ impl AuthApi {
         req: &Request,
         body: JsonBody<LoginRequest>,
     ) -> Result<LoginResult, ApiError> {
-        let email = body.0.email.trim().to_lowercase();
         let address = req
             .remote_addr()
             .as_socket_addr()
             .map(|a| a.ip().to_string());
-        let login = accounts::login_throttled(
-            &state.db,
-            &state.login_throttle,
-            &email,
-            address.as_deref(),
-            &body.0.password,
-        )
-        .await?;
+        let login = state
+            .sign_in
+            .with_password(
+                &state.db,
+                &body.0.email,
+                address.as_deref(),
+                &body.0.password,
+            )
+            .await?;
         match login {
             Some(login) => Ok(LoginResult::Ok(Json(LoginResponse {
                 token: login.token,
@@ -471,17 +471,18 @@ impl AuthApi {
             .map(|a| a.ip().to_string());
         let token = bearer_token(req);
         let b = body.0;
-        accounts::change_password_throttled(
-            &state.db,
-            &state.login_throttle,
-            address.as_deref(),
-            &auth.actor(),
-            (*id, email),
-            &token,
-            &b.current_password,
-            &b.new_password,
-        )
-        .await?;
+        state
+            .sign_in
+            .change_password(
+                &state.db,
+                address.as_deref(),
+                &auth.actor(),
+                (*id, email),
+                &token,
+                &b.current_password,
+                &b.new_password,
+            )
+            .await?;
         state.auth_cache.forget_user(*id);
         Ok(NoContent::Done)
     }
@@ -517,7 +518,8 @@ impl AdminApi {
             password: b.password,
             participant_id: b.participant_id,
         };
-        let user = accounts::create_user(&state.db, &auth.actor(), new).await?;
+        let user =
+            accounts::create_user(&state.db, &state.sign_in.hashing, &auth.actor(), new).await?;
         Ok(UserCreated::Created(Json(user.into())))
     }
 

@@ -37,6 +37,8 @@ mirror_enum! {
         Cancellation,
         /// The workshop is over: please evaluate it (only to those who attended).
         EvaluationRequest,
+        /// A one-time sign-in link for the participant pages, as asked for.
+        SignInLink,
     }
 }
 

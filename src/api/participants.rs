@@ -15,10 +15,14 @@ use poem_openapi::{
 use super::{JsonBody, Tag, page};
 use crate::{
     auth::{CanManageParticipants, CanReadParticipants, CanReadRegister},
-    domain::participant::ParticipantText,
+    domain::{
+        access::{Principal, WorkshopReading},
+        participant::ParticipantText,
+    },
     error::ApiError,
     services::{
-        participants::{self as service, ImportRow, ParticipantChanges, ParticipantFilter},
+        csv_import,
+        participants::{self as service, ParticipantChanges, ParticipantFilter},
         reading,
     },
     state::AppState,
@@ -102,6 +106,20 @@ pub struct Participant {
     pub national_id: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+impl Participant {
+    /// The participant as `who` may see them: without contact details (email, phone, national
+    /// ID) for a caller who may change records but not read them (an `enrol`-scope key), which
+    /// `GET /participants/{id}` would refuse it.
+    fn as_seen_by(mut self, who: &Principal) -> Self {
+        if !who.may_read_workshop(WorkshopReading::ContactDetails, false) {
+            self.email = None;
+            self.phone = None;
+            self.national_id = None;
+        }
+        self
+    }
 }
 
 impl From<participant::Model> for Participant {
@@ -215,93 +233,16 @@ impl<'a> ApiExtractor<'a> for CsvBody {
     }
 }
 
-const IMPORT_COLUMNS: [&str; 8] = [
-    "full_name",
-    "email",
-    "phone",
-    "gender",
-    "organisation_id",
-    "target_group",
-    "ward",
-    "national_id",
-];
-
-/// Reads the CSV into rows; a file that cannot be read as a table is refused whole.
-pub(crate) fn read_csv(text: &str) -> Result<Vec<ImportRow>, ApiError> {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(false)
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let headers = reader
-        .headers()
-        .map_err(|e| ApiError::BadRequest(format!("the CSV cannot be read: {e}")))?
-        .clone();
-    let names: Vec<String> = headers
-        .iter()
-        .map(|h| h.trim_start_matches('\u{feff}').trim().to_lowercase())
-        .collect();
-    let mut problems = Vec::new();
-    for (i, name) in names.iter().enumerate() {
-        if !IMPORT_COLUMNS.contains(&name.as_str()) {
-            problems.push(crate::error::FieldError {
-                field: format!("header[{i}]"),
-                message: format!(
-                    "unknown column {name:?}; the columns are {}",
-                    IMPORT_COLUMNS.join(", ")
-                ),
-            });
+impl From<csv_import::CsvError> for ApiError {
+    fn from(err: csv_import::CsvError) -> Self {
+        match err {
+            csv_import::CsvError::Unreadable(_) => ApiError::BadRequest(err.to_string()),
+            csv_import::CsvError::Invalid(problems) => {
+                ApiError::invalid(problems.into_iter().map(Into::into).collect())
+            }
+            csv_import::CsvError::Internal(err) => err.into(),
         }
     }
-    for required in ["full_name", "target_group"] {
-        if !names.iter().any(|n| n == required) {
-            problems.push(crate::error::FieldError {
-                field: "header".into(),
-                message: format!("the column {required} is missing"),
-            });
-        }
-    }
-    if !problems.is_empty() {
-        return Err(ApiError::invalid(problems));
-    }
-    let column = |name: &str| names.iter().position(|n| n == name);
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        let record =
-            record.map_err(|e| ApiError::BadRequest(format!("the CSV cannot be read: {e}")))?;
-        let get = |name: &str| column(name).and_then(|i| record.get(i)).map(str::to_owned);
-        rows.push(ImportRow {
-            line: record
-                .position()
-                .map_or(0, |p| line_of(text, p.byte() as usize)),
-            full_name: get("full_name"),
-            email: get("email"),
-            phone: get("phone"),
-            gender: get("gender"),
-            organisation_id: get("organisation_id"),
-            target_group: get("target_group"),
-            ward: get("ward"),
-            national_id: get("national_id"),
-        });
-    }
-    if rows.len() > 10_000 {
-        return Err(ApiError::invalid_field(
-            "body",
-            "at most 10,000 rows per import",
-        ));
-    }
-    Ok(rows)
-}
-
-/// The line number (from 1) at byte `offset`, as a person counts lines: `\r\n` (what Excel
-/// writes), `\n` and a lone `\r` each end one line.
-fn line_of(text: &str, offset: usize) -> u64 {
-    let before = &text.as_bytes()[..offset.min(text.len())];
-    let breaks = before
-        .iter()
-        .enumerate()
-        .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && before.get(i + 1) != Some(&b'\n')))
-        .count();
-    breaks as u64 + 1
 }
 
 /// An email address sent in JSON: an empty one is refused (leave the field out, or send
@@ -377,7 +318,7 @@ impl ParticipantApi {
         _idempotency_key: Header<Option<String>>,
         body: CsvBody,
     ) -> Result<Json<ImportReport>, ApiError> {
-        let rows = read_csv(&body.0)?;
+        let rows = csv_import::read(body.0).await?;
         let outcome = service::import(&state.db, &auth.actor(), rows).await?;
         Ok(Json(ImportReport {
             created: outcome.created.len() as u64,
@@ -439,7 +380,9 @@ impl ParticipantApi {
 
     /// Change a participant
     ///
-    /// Certificates already issued keep the name they printed.
+    /// Certificates already issued keep the name they printed. A caller who may change records
+    /// but not read contact details (an `enrol`-scope key) gets the record back without email,
+    /// phone and national ID.
     #[oai(path = "/:id", method = "patch", operation_id = "update_participant")]
     async fn update(
         &self,
@@ -465,26 +408,7 @@ impl ParticipantApi {
             target_group: b.target_group.map(Into::into),
             national_id: b.national_id.map(Some),
         };
-        Ok(Json(
-            service::update(&state.db, &auth.actor(), id.0, changes)
-                .await?
-                .into(),
-        ))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::line_of;
-
-    #[test]
-    fn lines_are_counted_as_a_person_counts_them_whatever_the_line_ends() {
-        let unix = "h\na\nb\n";
-        let windows = "h\r\na\r\nb\r\n";
-        let old_mac = "h\ra\rb\r";
-        assert_eq!(line_of(unix, unix.find('b').unwrap()), 3);
-        assert_eq!(line_of(windows, windows.find('b').unwrap()), 3);
-        assert_eq!(line_of(old_mac, old_mac.find('b').unwrap()), 3);
-        assert_eq!(line_of(unix, 0), 1);
+        let updated = service::update(&state.db, &auth.actor(), id.0, changes).await?;
+        Ok(Json(Participant::from(updated).as_seen_by(&auth.0)))
     }
 }

@@ -4,11 +4,7 @@ use poem::{Request, web::Data};
 use poem_openapi::{ApiResponse, Object, OpenApi};
 
 use super::{JsonBody, Tag};
-use crate::{
-    error::ApiError,
-    services::sign_in_links::{self, LinkRequest},
-    state::AppState,
-};
+use crate::{error::ApiError, services::sign_in::LinkRequest, state::AppState};
 
 /// Who asks for a sign-in link.
 #[derive(Debug, Object)]
@@ -50,32 +46,24 @@ impl SignInLinkApi {
         req: &Request,
         body: JsonBody<EmailLinkRequest>,
     ) -> Result<EmailLinkAccepted, ApiError> {
-        // Only the shape of the address is checked: whether it is known is never told.
-        let mut problems = Vec::new();
-        crate::domain::account::clean_email("email", &body.0.email, &mut problems);
-        if let Some(problem) = problems.into_iter().next() {
-            return Err(ApiError::invalid_field(problem.field, problem.message));
-        }
         let address = req
             .remote_addr()
             .as_socket_addr()
             .map(|a| a.ip().to_string());
-        match sign_in_links::request(
-            &state.db,
-            &state.login_throttle,
-            &body.0.email,
-            address.as_deref(),
-            state.config.public_url_trimmed(),
-        )
-        .await?
+        // Only the shape of the address is checked before answering: whether it is known is
+        // never told, and the lookup runs after the answer.
+        match state
+            .sign_in
+            .email_link(
+                &state.db,
+                &body.0.email,
+                address.as_deref(),
+                state.config.public_url_trimmed(),
+                state.mail_wake.clone(),
+            )
+            .await?
         {
-            LinkRequest::Accepted => {
-                state.mail_wake.notify_one();
-                Ok(EmailLinkAccepted::Accepted)
-            }
-            LinkRequest::Throttled(wait) => Err(ApiError::TooManyRequests {
-                retry_after_secs: wait.as_secs().max(1),
-            }),
+            LinkRequest::Accepted => Ok(EmailLinkAccepted::Accepted),
         }
     }
 }

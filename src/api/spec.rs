@@ -171,7 +171,11 @@ fn refine_request_schemas(spec: &mut Value, mut pending: Vec<String>) {
                 }
                 continue;
             }
-            add_text_pattern(value, crate::domain::text::is_multiline_field(property));
+            if property == "name" || property == "full_name" {
+                add_name_pattern(value);
+            } else {
+                add_text_pattern(value, crate::domain::text::is_multiline_field(property));
+            }
             if !required.contains(property) {
                 make_nullable(value);
             }
@@ -224,6 +228,21 @@ fn add_text_pattern(value: &mut Value, multiline: bool) {
             TEXT_PATTERN
         };
         object.insert("pattern".into(), Value::String(pattern.into()));
+    }
+}
+
+/// A name (`name`, `full_name`) gets the names' pattern: besides what any text refuses, no
+/// invisible, format or unassigned character (`domain::text::name_pattern`).
+fn add_name_pattern(value: &mut Value) {
+    let plain_text = value["type"] == "string"
+        && value.get("format").is_none()
+        && value.get("pattern").is_none()
+        && value.get("enum").is_none();
+    if plain_text && let Some(object) = value.as_object_mut() {
+        object.insert(
+            "pattern".into(),
+            Value::String(crate::domain::text::name_pattern().into()),
+        );
     }
 }
 
@@ -387,6 +406,21 @@ mod tests {
     }
 
     #[test]
+    fn the_name_pattern_refuses_exactly_what_names_refuse() {
+        let pattern =
+            regex::Regex::new(crate::domain::text::name_pattern()).expect("a valid pattern");
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let text = format!("a{c}b");
+            assert_eq!(
+                pattern.is_match(&text),
+                crate::domain::text::forbidden_name_char(&text).is_none(),
+                "U+{:04X}",
+                c as u32
+            );
+        }
+    }
+
+    #[test]
     fn the_date_pattern_takes_exactly_the_dates_the_domain_takes() {
         let pattern = regex::Regex::new(DATE_PATTERN).expect("a valid pattern");
         let mut day = chrono::NaiveDate::from_ymd_opt(1990, 1, 1).unwrap();
@@ -434,7 +468,10 @@ mod tests {
         });
         refine(&mut spec);
         let props = &spec["components"]["schemas"]["CreateThing"]["properties"];
-        assert_eq!(props["name"]["pattern"], TEXT_PATTERN);
+        assert_eq!(
+            props["name"]["pattern"],
+            crate::domain::text::name_pattern()
+        );
         assert!(props["name"].get("nullable").is_none(), "required");
         assert_eq!(props["description"]["pattern"], MULTILINE_TEXT_PATTERN);
         assert_eq!(props["description"]["nullable"], true);

@@ -2,7 +2,7 @@
 
 use validator::ValidateEmail;
 
-use super::{FieldError, access::Scope, clean_text};
+use super::{FieldError, access::Scope, clean_name};
 
 /// The shortest password accepted.
 pub const MIN_PASSWORD_CHARS: usize = 10;
@@ -48,12 +48,19 @@ fn undeliverable_domain(email: &str) -> Option<&'static str> {
 /// Checks a new password: long enough, not only white space, not a well-known common password.
 pub fn check_password(password: &str, errors: &mut Vec<FieldError>) {
     let chars = password.chars().count();
+    // Spaces are welcome in a passphrase, but they do not make a short password long.
+    let visible = password.chars().filter(|c| !c.is_whitespace()).count();
     if password.trim().is_empty() {
         errors.push(FieldError::new("password", "must not be only white space"));
     } else if chars < MIN_PASSWORD_CHARS {
         errors.push(FieldError::new(
             "password",
             format!("must be at least {MIN_PASSWORD_CHARS} characters long"),
+        ));
+    } else if visible < MIN_PASSWORD_CHARS {
+        errors.push(FieldError::new(
+            "password",
+            format!("must have at least {MIN_PASSWORD_CHARS} characters other than spaces"),
         ));
     } else if chars > MAX_PASSWORD_CHARS {
         errors.push(FieldError::new(
@@ -71,9 +78,10 @@ pub fn check_password(password: &str, errors: &mut Vec<FieldError>) {
     }
 }
 
-/// Checks a person's name (full Unicode, trimmed, 1–120 characters, no control characters).
+/// Checks a person's name (full Unicode, trimmed, 1–120 characters, no control, invisible,
+/// format or unassigned characters).
 pub fn clean_person_name(field: &str, name: &str, errors: &mut Vec<FieldError>) -> String {
-    clean_text(field, name, 120, errors)
+    clean_name(field, name, 120, errors)
 }
 
 /// Parses a list of scope names: at least one, all known, no repeats.
@@ -200,6 +208,8 @@ mod tests {
     fn blank_and_common_passwords_are_refused() {
         for bad in [
             "          ",
+            "         a",
+            "  a b c d e f  ",
             "password12",
             "1234567890",
             "qwertyuiop",

@@ -7,7 +7,7 @@
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 
-use super::{FieldError, clean_text};
+use super::{FieldError, clean_name};
 
 /// The earliest date the API accepts.
 pub const FIRST_DATE: NaiveDate = NaiveDate::from_ymd_opt(2000, 1, 1).expect("a real date");
@@ -121,7 +121,7 @@ pub struct NewHoliday {
 pub fn check_new(date: NaiveDate, name: &str) -> Result<NewHoliday, Vec<FieldError>> {
     let mut errors = Vec::new();
     check_date("date", date, &mut errors);
-    let name = clean_text("name", name, 120, &mut errors);
+    let name = clean_name("name", name, 120, &mut errors);
     if errors.is_empty() {
         Ok(NewHoliday { date, name })
     } else {

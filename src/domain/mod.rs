@@ -62,6 +62,10 @@ pub enum Error {
     /// Too many failed attempts (logins, password checks): try again after `retry_after`.
     #[error("too many failed attempts; try again in {} s", retry_after.as_secs().max(1))]
     TooManyAttempts { retry_after: std::time::Duration },
+    /// The server is too busy to do this now (every slot for the work is taken); try again
+    /// after `retry_after`.
+    #[error("the server is busy; try again in {} s", retry_after.as_secs().max(1))]
+    Busy { retry_after: std::time::Duration },
     /// The database failed (unique violations are turned into conflicts at the edge).
     #[error(transparent)]
     Database(#[from] DbErr),
@@ -120,6 +124,19 @@ pub fn clean_text(field: &str, value: &str, max: usize, errors: &mut Vec<FieldEr
         errors.push(e);
     }
     trimmed.to_owned()
+}
+
+/// [`clean_text`] for a name (of a person, an organisation, a holiday, a key): besides, no
+/// invisible, format or unassigned character ([`text::check_name_chars`]).
+pub fn clean_name(field: &str, value: &str, max: usize, errors: &mut Vec<FieldError>) -> String {
+    let before = errors.len();
+    let cleaned = clean_text(field, value, max, errors);
+    if errors.len() == before
+        && let Err(e) = text::check_name_chars(field, &cleaned)
+    {
+        errors.push(e);
+    }
+    cleaned
 }
 
 #[cfg(test)]

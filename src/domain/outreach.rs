@@ -93,7 +93,12 @@ pub fn check_topics(topics: &[String], course_topics: &[String], errors: &mut Ve
     }
 }
 
-/// Headcounts are not negative and someone came; age bands, when given, sum to the attendees.
+/// The most people one outreach meeting may count: a council's largest public meeting is in the
+/// low thousands; a headcount beyond this is a typing slip (or an attempt to inflate a report).
+pub const MAX_ATTENDEES: i64 = 10_000;
+
+/// Headcounts are not negative, someone came and no more than [`MAX_ATTENDEES`]; age bands,
+/// when given, sum to the attendees.
 pub fn check_headcounts(
     attendees: &Attendees,
     age_bands: Option<&AgeBands>,
@@ -125,6 +130,15 @@ pub fn check_headcounts(
         errors.push(FieldError::new(
             "attendees",
             "a meeting needs at least one attendee",
+        ));
+    } else if attendees.total() > MAX_ATTENDEES {
+        errors.push(FieldError::new(
+            "attendees",
+            format!(
+                "{} people at one meeting is more than the {MAX_ATTENDEES} a meeting may count; \
+                 record each meeting on its own",
+                attendees.total()
+            ),
         ));
     }
     if let Some(bands) = age_bands
@@ -200,6 +214,16 @@ mod tests {
             male,
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn a_meeting_counts_at_most_ten_thousand_people() {
+        let mut errors = vec![];
+        check_headcounts(&people(5_000, 5_000), None, &mut errors);
+        assert!(errors.is_empty(), "{errors:?}");
+        check_headcounts(&people(200_000, 200_000), None, &mut errors);
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].field, "attendees");
     }
 
     #[test]

@@ -3,6 +3,11 @@
 //! backwards (`Tendai \u{202E}fdp.exe`), zero-width and invisible characters, which make two
 //! names that look the same differ, and line or paragraph separators.
 
+use icu_properties::{
+    CodePointMapData, CodePointSetData,
+    props::{DefaultIgnorableCodePoint, GeneralCategory},
+};
+
 use super::FieldError;
 
 /// Fields that hold paragraphs, where line breaks and tabs are allowed.
@@ -23,6 +28,77 @@ pub fn forbidden_char(value: &str, multiline: bool) -> Option<char> {
                 | '\u{00AD}'
                 | '\u{2028}'
                 | '\u{2029}')
+    })
+}
+
+/// Whether `c` is kept out of names besides what [`forbidden_char`] refuses: by Unicode's
+/// tables (from `icu_properties`), a default-ignorable code point (drawn as nothing: U+034F,
+/// U+3164, U+180E, variation selectors, tag characters), a format character (`Cf`, such as
+/// U+061C), or a code point not yet assigned. Two names that look the same must be the same.
+pub fn invisible_in_names(c: char) -> bool {
+    CodePointSetData::new::<DefaultIgnorableCodePoint>().contains(c)
+        || matches!(
+            CodePointMapData::<GeneralCategory>::new().get(c),
+            GeneralCategory::Format | GeneralCategory::Unassigned
+        )
+}
+
+/// The first character of the name `value` that a name may not hold, if any.
+pub fn forbidden_name_char(value: &str) -> Option<char> {
+    value
+        .chars()
+        .find(|&c| invisible_in_names(c) || forbidden_char(&c.to_string(), false).is_some())
+}
+
+/// Checks that the name `value` holds no forbidden character, naming the first one found.
+pub fn check_name_chars(field: &str, value: &str) -> Result<(), FieldError> {
+    match forbidden_name_char(value) {
+        Some(c) => Err(FieldError::new(
+            field,
+            format!(
+                "contains {}, which is not allowed in a name",
+                describe_char(c)
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// A regular expression (for the spec) matching exactly the names [`forbidden_name_char`]
+/// accepts, built from the same tables: one negated class of every refused range, written
+/// `\uXXXX` / `\UXXXXXXXX` (read alike by Rust's `regex` and Python's `re`).
+pub fn name_pattern() -> &'static str {
+    static PATTERN: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    PATTERN.get_or_init(|| {
+        let escape = |c: u32| {
+            if c <= 0xFFFF {
+                format!("\\u{c:04X}")
+            } else {
+                format!("\\U{c:08X}")
+            }
+        };
+        let refused = |c: u32| {
+            char::from_u32(c).is_some_and(|c| forbidden_name_char(&c.to_string()).is_some())
+        };
+        let mut class = String::new();
+        let mut c = 0u32;
+        while c <= 0x10FFFF {
+            if !refused(c) {
+                c += 1;
+                continue;
+            }
+            let start = c;
+            while c < 0x10FFFF && refused(c + 1) {
+                c += 1;
+            }
+            class.push_str(&escape(start));
+            if c > start {
+                class.push('-');
+                class.push_str(&escape(c));
+            }
+            c += 1;
+        }
+        format!("^[^{class}]*$")
     })
 }
 
@@ -52,6 +128,9 @@ pub fn describe_char(c: char) -> String {
         '\r' => "carriage return",
         '\t' => "tab",
         c if c.is_control() => "control character",
+        c if CodePointMapData::<GeneralCategory>::new().get(c) == GeneralCategory::Unassigned => {
+            "unassigned code point"
+        }
         _ => "invisible formatting character",
     };
     format!("U+{:04X} ({name})", c as u32)
@@ -97,6 +176,37 @@ mod tests {
             '\u{200B}', '\u{200D}', '\u{200F}', '\u{2060}', '\u{FEFF}', '\u{2028}', '\u{2029}',
         ] {
             assert_eq!(forbidden_char(&format!("Zo{c}ë"), true), Some(c));
+        }
+    }
+
+    #[test]
+    fn names_refuse_invisible_format_and_unassigned_characters_by_their_unicode_properties() {
+        for c in [
+            '\u{061C}',
+            '\u{034F}',
+            '\u{3164}',
+            '\u{180E}',
+            '\u{E0001}',
+            '\u{E0041}',
+            '\u{E007F}',
+            '\u{FE0F}',
+            '\u{FE00}',
+            '\u{E0100}',
+            '\u{0378}',
+            '\u{10FFFF}',
+        ] {
+            let name = format!("Tendai{c} Moyo");
+            assert_eq!(forbidden_name_char(&name), Some(c), "U+{:04X}", c as u32);
+            assert!(check_name_chars("full_name", &name).is_err());
+        }
+        for fine in [
+            "Zoë Müller-Øberg",
+            "Ngozi Okonkwo-Adébáyọ̀",
+            "Nkosana Ndlovu",
+            "محمد",
+            "Łukasz",
+        ] {
+            assert_eq!(forbidden_name_char(fine), None, "{fine}");
         }
     }
 

@@ -1,7 +1,7 @@
 //! The email that carries a participant's one-time sign-in link.
 
 use chrono::Utc;
-use entity::email_outbox::{self, EmailStatus};
+use entity::email_outbox::{self, EmailKind, EmailStatus};
 use rand::RngCore;
 use sea_orm::{ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait};
 
@@ -63,6 +63,7 @@ pub async fn queue_sign_in_link(
         body_text: Set(body_text),
         body_html: Set(body_html),
         certificate_id: Set(None),
+        kind: Set(EmailKind::SignInLink),
         status: Set(EmailStatus::Queued),
         attempts: Set(0),
         next_attempt_at: Set(now),

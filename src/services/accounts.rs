@@ -3,12 +3,6 @@
 //! Passwords are hashed with argon2id. Session tokens and API keys are 256-bit random secrets;
 //! only their SHA-256 is stored, and a request is authenticated by one indexed lookup of it.
 
-use std::sync::OnceLock;
-
-use argon2::{
-    Algorithm, Argon2, Params, PasswordHash, PasswordHasher, PasswordVerifier, Version,
-    password_hash::SaltString,
-};
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::{DateTime, Duration, Utc};
 use entity::{
@@ -24,7 +18,9 @@ use sea_orm::{
 };
 use sha2::{Digest, Sha256};
 
-use super::{Page, PageRequest, audit, login_throttle::LoginThrottle};
+use super::{
+    Page, PageRequest, audit, login_throttle::LoginThrottle, password_hashing::PasswordHashing,
+};
 use crate::{
     domain::{
         Error, FieldError, Result,
@@ -42,51 +38,9 @@ pub const SESSION_LIFETIME_HOURS: i64 = 12;
 const SESSION_PREFIX: &str = "cssd_s_";
 const KEY_PREFIX: &str = "cssd_k_";
 
-fn argon2() -> Argon2<'static> {
-    // OWASP's recommendation for argon2id: 19 MiB, 2 iterations, 1 lane.
-    let params = Params::new(19 * 1024, 2, 1, None).expect("valid argon2 parameters");
-    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
-}
-
-/// Hashes a password into a PHC string.
-pub fn hash_password(password: &str) -> String {
-    let mut salt = [0u8; 16];
-    rand::rng().fill_bytes(&mut salt);
-    let salt = SaltString::encode_b64(&salt).expect("16-byte salt encodes");
-    argon2()
-        .hash_password(password.as_bytes(), &salt)
-        .expect("argon2 hashing cannot fail with valid params")
-        .to_string()
-}
-
-/// Checks a password against a PHC string; a malformed hash never matches.
-pub fn verify_password(hash: &str, password: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|parsed| {
-        argon2()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok()
-    })
-}
-
-/// A hash to verify against when the email is unknown, so that an unknown email costs the
-/// same time as a wrong password and the two cannot be told apart.
-fn dummy_hash() -> &'static str {
-    static DUMMY: OnceLock<String> = OnceLock::new();
-    DUMMY.get_or_init(|| hash_password("not a real password; timing equaliser"))
-}
-
-/// The hash a login attempt is verified against: the account's, or for an unknown email the
-/// dummy hash (see [`dummy_hash`]), so that every attempt runs one argon2 verification.
-fn hash_to_verify(user: Option<&app_user::Model>) -> &str {
-    match user {
-        Some(u) => &u.password_hash,
-        None => dummy_hash(),
-    }
-}
-
 /// Computes the dummy hash ahead of the first login (it takes as long as a real one).
 pub fn warm_up() {
-    dummy_hash();
+    super::password_hashing::warm_up();
 }
 
 /// A fresh secret: the prefix and 256 random bits, URL-safe.
@@ -114,6 +68,7 @@ pub struct NewUser {
 /// Creates a user after checking the rules; an email already in use (in any case) is 409.
 pub async fn create_user(
     db: &DatabaseConnection,
+    hashing: &PasswordHashing,
     actor: &Actor,
     new: NewUser,
 ) -> Result<app_user::Model> {
@@ -125,12 +80,7 @@ pub async fn create_user(
         return Err(Error::Invalid(errors));
     }
     // Hashing is CPU work: done before the write turn begins, not while holding it.
-    let password_hash = {
-        let password = new.password.clone();
-        tokio::task::spawn_blocking(move || hash_password(&password))
-            .await
-            .map_err(|e| Error::internal("hashing the password stopped", e))?
-    };
+    let password_hash = hashing.hash(&new.password).await?;
     let txn = crate::db::begin_write(db).await?;
     if find_user_by_email(&txn, &email).await?.is_some() {
         return Err(Error::Conflict(format!(
@@ -235,59 +185,28 @@ pub struct Login {
     pub user: app_user::Model,
 }
 
-/// [`login`] under the login throttle: the attempt is reserved before the password is checked
-/// (refused with [`Error::TooManyAttempts`] while the account or the address `from` is
-/// locked), then counted as a success or a failure (an error counts as a failure).
-pub async fn login_throttled(
+/// Checks an email and password and opens a session. Unknown email and wrong password fail
+/// alike (`None`), after the same amount of hashing work (see [`PasswordHashing::verify`]).
+/// Callers go through `services::sign_in`, which validates the email and throttles first.
+pub async fn login(
     db: &DatabaseConnection,
-    throttle: &LoginThrottle,
+    hashing: &PasswordHashing,
     email: &str,
-    from: Option<&str>,
     password: &str,
 ) -> Result<Option<Login>> {
-    let attempt = throttle
-        .begin(email, from, std::time::Instant::now())
-        .map_err(|retry_after| Error::TooManyAttempts { retry_after })?;
-    let login = login(db, email, password).await?;
-    match &login {
-        Some(_) => attempt.succeeded(),
-        None => attempt.failed(),
-    }
-    Ok(login)
-}
-
-/// Checks an email and password and opens a session. Unknown email and wrong password fail
-/// alike (`None`), after the same amount of hashing work.
-pub async fn login(db: &DatabaseConnection, email: &str, password: &str) -> Result<Option<Login>> {
     let user = find_user_by_email(db, email).await?;
-    let hash = hash_to_verify(user.as_ref()).to_owned();
-    let password = password.to_owned();
-    let matches = tokio::task::spawn_blocking(move || verify_password(&hash, &password))
-        .await
-        .unwrap_or(false);
+    let hash = user
+        .as_ref()
+        .map(|u| u.password_hash.as_str())
+        .filter(|h| *h != NO_PASSWORD);
+    let matches = hashing.verify(hash, password).await?;
     let Some(user) = user.filter(|_| matches) else {
         return Ok(None);
     };
     if user.deactivated_at.is_some() {
         return Err(Error::Forbidden(DEACTIVATED.into()));
     }
-    let token = new_secret(SESSION_PREFIX);
-    let now = Utc::now();
-    let expires_at = now + Duration::hours(SESSION_LIFETIME_HOURS);
-    let row = session::ActiveModel {
-        user_id: Set(user.id),
-        token_hash: Set(secret_hash(&token)),
-        created_at: Set(now),
-        expires_at: Set(expires_at),
-        revoked_at: Set(None),
-        ..Default::default()
-    };
-    session::Entity::insert(row).exec(db).await?;
-    Ok(Some(Login {
-        token,
-        expires_at,
-        user,
-    }))
+    start_session(db, user).await.map(Some)
 }
 
 /// Ends the session of this token (no effect on an API key or an unknown token), and tells the
@@ -387,7 +306,7 @@ pub async fn create_api_key(
     scopes: &[String],
 ) -> Result<(api_key::Model, String)> {
     let mut errors = Vec::new();
-    let name = crate::domain::clean_text("name", name, 120, &mut errors);
+    let name = crate::domain::clean_name("name", name, 120, &mut errors);
     let scopes = match parse_scopes(scopes) {
         Ok(scopes) => scopes,
         Err(mut scope_errors) => {
@@ -578,6 +497,7 @@ pub async fn update_user(
 #[allow(clippy::too_many_arguments)]
 pub async fn change_password_throttled(
     db: &DatabaseConnection,
+    hashing: &PasswordHashing,
     throttle: &LoginThrottle,
     from: Option<&str>,
     actor: &Actor,
@@ -589,7 +509,7 @@ pub async fn change_password_throttled(
     let attempt = throttle
         .begin(email, from, std::time::Instant::now())
         .map_err(|retry_after| Error::TooManyAttempts { retry_after })?;
-    match change_password(db, actor, user_id, keep_token, current, new).await {
+    match change_password(db, hashing, actor, user_id, keep_token, current, new).await {
         Err(Error::Forbidden(reason)) => {
             attempt.failed();
             Err(Error::Forbidden(reason))
@@ -610,6 +530,7 @@ pub async fn change_password_throttled(
 /// A wrong current password is `Forbidden`; a new password breaking the rules is `Invalid`.
 pub async fn change_password(
     db: &DatabaseConnection,
+    hashing: &PasswordHashing,
     actor: &Actor,
     user_id: i64,
     keep_token: &str,
@@ -619,24 +540,14 @@ pub async fn change_password(
     let mut errors = Vec::new();
     check_new_password(current, new, &mut errors);
     let user = get_user(db, user_id).await?;
-    let matches = {
-        let (hash, current) = (user.password_hash.clone(), current.to_owned());
-        tokio::task::spawn_blocking(move || verify_password(&hash, &current))
-            .await
-            .unwrap_or(false)
-    };
+    let matches = hashing.verify(Some(&user.password_hash), current).await?;
     if !matches {
         return Err(Error::Forbidden(WRONG_CURRENT_PASSWORD.into()));
     }
     if !errors.is_empty() {
         return Err(Error::Invalid(errors));
     }
-    let password_hash = {
-        let new = new.to_owned();
-        tokio::task::spawn_blocking(move || hash_password(&new))
-            .await
-            .map_err(|e| Error::internal("hashing the password stopped", e))?
-    };
+    let password_hash = hashing.hash(new).await?;
     let txn = crate::db::begin_write(db).await?;
     let backend = txn.get_database_backend();
     let user = crate::db::lock_for_update(app_user::Entity::find_by_id(user_id), backend)
@@ -692,6 +603,7 @@ pub const WRONG_CURRENT_PASSWORD: &str = "the current password is wrong";
 /// Creates the first administrator from configuration when no administrator exists.
 pub async fn bootstrap_admin(
     db: &DatabaseConnection,
+    hashing: &PasswordHashing,
     email: &str,
     password: &str,
 ) -> Result<Option<app_user::Model>> {
@@ -705,7 +617,7 @@ pub async fn bootstrap_admin(
         password: password.into(),
         participant_id: None,
     };
-    create_user(db, &Actor::system("bootstrap"), new)
+    create_user(db, hashing, &Actor::system("bootstrap"), new)
         .await
         .map(Some)
 }
@@ -740,23 +652,3 @@ pub fn new_token(prefix: &str) -> String {
 
 /// A password hash that no password matches (accounts that sign in by emailed link only).
 pub const NO_PASSWORD: &str = "!no-password: signs in by emailed link";
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// An unknown email must cost what a wrong password costs: it is verified against a real
-    /// argon2id hash with the same parameters (a hash that failed to parse would answer at once).
-    /// How long the two take is measured by the `login` figures of `cargo bench --bench http`.
-    #[test]
-    fn an_unknown_email_runs_the_same_argon2_verification_as_a_wrong_password() {
-        let dummy = PasswordHash::new(hash_to_verify(None)).expect("the dummy hash parses");
-        let account = hash_password("a real password 2026");
-        let account = PasswordHash::new(&account).unwrap();
-        assert_eq!(dummy.algorithm, account.algorithm);
-        assert_eq!(dummy.version, account.version);
-        assert_eq!(dummy.params, account.params);
-        assert_eq!(dummy.hash.map(|h| h.len()), account.hash.map(|h| h.len()));
-        assert!(!verify_password(hash_to_verify(None), "wrong-password"));
-    }
-}

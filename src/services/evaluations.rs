@@ -15,7 +15,7 @@ use sea_orm::{
 use super::{workshop_queries, workshop_write::WorkshopWrite};
 use crate::domain::{
     Error, FieldError, Result,
-    access::Principal,
+    access::{Actor, Principal},
     eligibility::counts_as_attended,
     evaluation::{
         Ratings, Response, Summary, check_ratings, clean_comment, may_evaluate, summarise,
@@ -86,7 +86,16 @@ pub async fn submit(
     if !errors.is_empty() {
         return Err(Error::Invalid(errors));
     }
-    let actor = who.actor();
+    // Who evaluated is not audited: a participant's own evaluation is written by the evaluation
+    // form (an entry naming them, read beside the summary before and after, would tie their
+    // comments to them); a paper form entered by staff names the staff member only.
+    let actor = match who {
+        Principal::User {
+            role: Role::Participant,
+            ..
+        } => Actor::system("evaluation form"),
+        staff => staff.actor(),
+    };
     let mut write = WorkshopWrite::begin(db, &actor, workshop_id).await?;
     let workshop = write.workshop().clone();
     let txn = write.txn();
@@ -145,11 +154,16 @@ pub async fn submit(
     let saved = evaluation::Entity::insert(row)
         .exec_with_returning(txn)
         .await?;
-    // The audit log records that an evaluation exists, not what it says (it is anonymous).
-    let after = serde_json::json!({
-        "workshop_id": workshop_id, "participant_id": participant_id, "entered_by": actor.label,
-    });
-    write.audit("evaluation", saved.id, "submit", None, Some(after));
+    // The audit log records that the workshop got one more evaluation: not whose, not what it
+    // says, not even its id (the evaluation's row names its participant, to refuse a second).
+    let after = serde_json::json!({ "workshop_id": workshop_id });
+    write.audit(
+        "workshop",
+        workshop_id,
+        "evaluation_submitted",
+        None,
+        Some(after),
+    );
     write.commit().await?;
     Ok(saved)
 }

@@ -1,15 +1,14 @@
 //! Participant sign-in by emailed link: asking for a link, and opening it.
 //!
 //! Asking always looks the same from outside (the caller learns nothing about whether the
-//! address is known) and is throttled like a password login. When the address belongs to a
-//! participant, a one-time link valid for [`LINK_MINUTES`] is stored (only the SHA-256 of its
+//! address is known, not even from how long the answer takes: `services::sign_in` checks and
+//! throttles the request, answers, and only then runs [`send`]). When the address belongs to a
+//! participant whose account (if any) is active, a one-time link valid for [`LINK_MINUTES`] is stored (only the SHA-256 of its
 //! secret) and its email queued in the same transaction. Opening the link uses it up, creates
 //! the participant's account on first use, and opens an ordinary session.
 //!
 //! Staff accounts (trainers, administrators) never sign in this way, even when linked to a
 //! participant record: a link must not be a way around their password.
-
-use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use entity::{
@@ -21,7 +20,7 @@ use sea_orm::{
     sea_query::Expr,
 };
 
-use super::{accounts, audit, login_throttle::LoginThrottle};
+use super::{accounts, audit};
 use crate::{
     db::begin_write,
     domain::{Result, access::Actor},
@@ -38,47 +37,17 @@ pub fn link_path(token: &str) -> String {
     format!("/portal/link/{token}")
 }
 
-/// What asking for a link came to, as the caller may learn it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LinkRequest {
-    /// Accepted: a link was mailed if the address belongs to a participant (the caller is not
-    /// told which).
-    Accepted,
-    /// Too many requests for this address or from this client; try again after this long.
-    Throttled(Duration),
-}
-
-/// The throttle key of link requests for an address (kept apart from password logins, so that
-/// asking for links never locks a trainer's password login).
-fn throttle_key(email: &str) -> String {
-    format!("sign-in-link:{email}")
-}
-
-/// Asks for a sign-in link for `email`, from client `address`. Every request counts against
-/// the throttle, like a failed login: a handful per address, then a growing wait.
-pub async fn request(
-    db: &DatabaseConnection,
-    throttle: &LoginThrottle,
-    email: &str,
-    address: Option<&str>,
-    public_url: &str,
-) -> Result<LinkRequest> {
-    let email = email.trim().to_lowercase();
-    let key = throttle_key(&email);
-    // Every request counts as a failed attempt (reserved before anything is looked up).
-    match throttle.begin(&key, address, Instant::now()) {
-        Ok(attempt) => attempt.failed(),
-        Err(wait) => return Ok(LinkRequest::Throttled(wait)),
-    }
-    if email.is_empty() || email.len() > 254 {
-        return Ok(LinkRequest::Accepted);
-    }
+/// Stores a one-time link for the participant with this (normalised) email and queues its
+/// mail, when the address belongs to a participant who may sign in by link; `Ok(true)` when
+/// mail was queued. Callers go through `services::sign_in`, which checks the address and
+/// throttles first, and answers before this runs.
+pub async fn send(db: &DatabaseConnection, email: &str, public_url: &str) -> Result<bool> {
     let txn = begin_write(db).await?;
-    let Some(person) = super::participants::find_by_email(&txn, &email).await? else {
-        return Ok(LinkRequest::Accepted);
+    let Some(person) = super::participants::find_by_email(&txn, email).await? else {
+        return Ok(false);
     };
     if account_for(&txn, &person).await?.is_err() {
-        return Ok(LinkRequest::Accepted);
+        return Ok(false);
     }
     let token = accounts::new_token(LINK_PREFIX);
     let created = Utc::now();
@@ -92,14 +61,14 @@ pub async fn request(
     };
     sign_in_link::Entity::insert(link).exec(&txn).await?;
     let url = format!("{}{}", public_url.trim_end_matches('/'), link_path(&token));
-    mail::sign_in::queue_sign_in_link(&txn, &email, &person.full_name, &url).await?;
+    mail::sign_in::queue_sign_in_link(&txn, email, &person.full_name, &url).await?;
     txn.commit().await?;
-    Ok(LinkRequest::Accepted)
+    Ok(true)
 }
 
 /// The participant's own account, if they have one (`Ok(None)`: none yet), or `Err(())` when
-/// this person cannot sign in by link: their linked account is staff, or their address is
-/// taken by another account.
+/// this person cannot sign in by link: their linked account is staff or deactivated, or their
+/// address is taken by another account.
 async fn account_for(
     db: &impl ConnectionTrait,
     person: &participant::Model,
@@ -109,11 +78,13 @@ async fn account_for(
         .one(db)
         .await?;
     if let Some(user) = linked {
-        return Ok(if user.role == Role::Participant {
-            Ok(Some(user))
-        } else {
-            Err(())
-        });
+        return Ok(
+            if user.role == Role::Participant && user.deactivated_at.is_none() {
+                Ok(Some(user))
+            } else {
+                Err(())
+            },
+        );
     }
     let Some(email) = &person.email else {
         return Ok(Err(()));

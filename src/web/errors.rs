@@ -15,7 +15,11 @@ struct ErrorPage<'a> {
 /// An error page with `status`, a title and a sentence.
 pub fn page(req: &Request, status: StatusCode, title: &str, message: &str) -> Response {
     let t = i18n::strings();
-    let token = csrf::token(req, false);
+    // `Secure` under https, as on every other page.
+    let secure = req
+        .data::<crate::state::AppState>()
+        .is_some_and(|state| super::cookies::secure(&state.config));
+    let token = csrf::token(req, secure);
     let mut layout = page::Layout::new(t, title, &token.value);
     layout.home = home_of(req);
     let cookies: Vec<String> = token.set_cookie.into_iter().collect();
@@ -88,11 +92,47 @@ pub fn internal(req: &Request, err: impl std::fmt::Display) -> Response {
     )
 }
 
+/// 422: what was sent breaks a rule; each problem as a sentence.
+pub fn invalid(req: &Request, problems: &[crate::domain::FieldError]) -> Response {
+    let t = i18n::strings();
+    let message = problems
+        .iter()
+        .map(|p| format!("{}: {}", p.field, p.message))
+        .collect::<Vec<_>>()
+        .join("; ");
+    page(
+        req,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        t.invalid_title,
+        &message,
+    )
+}
+
+/// 503 with `Retry-After`: too busy right now.
+pub fn busy(req: &Request, retry_after_secs: u64) -> Response {
+    let t = i18n::strings();
+    let mut response = page(
+        req,
+        StatusCode::SERVICE_UNAVAILABLE,
+        t.busy_title,
+        &t.too_many_text(retry_after_secs),
+    );
+    response
+        .headers_mut()
+        .insert(poem::http::header::RETRY_AFTER, retry_after_secs.into());
+    response
+}
+
 /// The page for a failure of a service call.
 pub fn from_domain(req: &Request, err: crate::domain::Error) -> Response {
     match err {
         crate::domain::Error::NotFound { .. } => not_found(req),
         crate::domain::Error::Forbidden(message) => forbidden(req, &message),
+        crate::domain::Error::Invalid(problems) => invalid(req, &problems),
+        crate::domain::Error::TooManyAttempts { retry_after } => {
+            too_many(req, retry_after.as_secs().max(1))
+        }
+        crate::domain::Error::Busy { retry_after } => busy(req, retry_after.as_secs().max(1)),
         other => internal(req, other),
     }
 }

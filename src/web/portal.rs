@@ -20,11 +20,8 @@ use super::{
 };
 use crate::{
     services::{
-        PageRequest, certificates,
-        certificates::CertificateFilter,
-        enrolments,
-        sign_in_links::{self, LinkRequest},
-        workshops,
+        PageRequest, certificates, certificates::CertificateFilter, enrolments,
+        sign_in::LinkRequest, sign_in_links, workshops,
     },
     state::AppState,
 };
@@ -216,24 +213,24 @@ pub async fn request_link(
         .remote_addr()
         .as_socket_addr()
         .map(|a| a.ip().to_string());
-    let outcome = sign_in_links::request(
-        &state.db,
-        &state.login_throttle,
-        &form.email,
-        address.as_deref(),
-        state.config.public_url_trimmed(),
-    )
-    .await;
+    let outcome = state
+        .sign_in
+        .email_link(
+            &state.db,
+            &form.email,
+            address.as_deref(),
+            state.config.public_url_trimmed(),
+            state.mail_wake.clone(),
+        )
+        .await;
     let t = i18n::strings();
     match outcome {
         Ok(LinkRequest::Accepted) => {
-            state.mail_wake.notify_one();
             let token = csrf::token(req, secure(&state));
             let layout = page::Layout::new(t, t.link_sent_title, &token.value);
             let email = form.email.trim().chars().take(254).collect();
             page::html(StatusCode::OK, &LinkSentPage { layout, email }, &[])
         }
-        Ok(LinkRequest::Throttled(wait)) => errors::too_many(req, wait.as_secs().max(1)),
         Err(err) => errors::from_domain(req, err),
     }
 }

@@ -10,8 +10,6 @@
 //! died mid-sync changes nothing the second time, and a late offline mark never overwrites a
 //! newer correction — the page lists those the server kept.
 
-use std::time::Instant;
-
 use askama::Template;
 use chrono::Utc;
 use entity::workshop::Status;
@@ -29,12 +27,13 @@ use super::{
 };
 use crate::{
     domain::{
+        Error,
         access::WorkshopReading,
         agenda::{self, When},
         schedule::local_today,
     },
     services::{
-        PageRequest, accounts, attendance,
+        PageRequest, attendance,
         workshops::{self, WorkshopFilter},
     },
     state::AppState,
@@ -257,29 +256,24 @@ pub async fn sign_in(
     if !csrf::verify(req, form.csrf.as_deref(), &state.config.public_url) {
         return errors::form_expired(req);
     }
-    let email = form.email.trim().to_lowercase();
     let address = req
         .remote_addr()
         .as_socket_addr()
         .map(|a| a.ip().to_string());
-    let attempt = match state
-        .login_throttle
-        .begin(&email, address.as_deref(), Instant::now())
-    {
-        Ok(attempt) => attempt,
-        Err(wait) => return errors::too_many(req, wait.as_secs().max(1)),
-    };
-    match accounts::login(&state.db, &email, &form.password).await {
-        Ok(Some(login)) => {
-            attempt.succeeded();
-            page::see_other(
-                "/register",
-                &[session::cookie_for(&login.token, secure(&state))],
-            )
-        }
-        Ok(None) => {
-            attempt.failed();
-            sign_in_page(req, &state, StatusCode::UNAUTHORIZED, true, email)
+    let outcome = state
+        .sign_in
+        .with_password(&state.db, &form.email, address.as_deref(), &form.password)
+        .await;
+    // Shown back in the form: never more than an address can be.
+    let email: String = form.email.trim().chars().take(254).collect();
+    match outcome {
+        Ok(Some(login)) => page::see_other(
+            "/register",
+            &[session::cookie_for(&login.token, secure(&state))],
+        ),
+        Ok(None) => sign_in_page(req, &state, StatusCode::UNAUTHORIZED, true, email),
+        Err(Error::Invalid(_)) => {
+            sign_in_page(req, &state, StatusCode::UNPROCESSABLE_ENTITY, true, email)
         }
         Err(err) => errors::from_domain(req, err),
     }

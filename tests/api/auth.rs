@@ -262,6 +262,7 @@ async fn the_first_admin_is_not_created_twice() {
     let app = spawn_app().await;
     let again = cssd::services::accounts::bootstrap_admin(
         &app.state.db,
+        &app.state.sign_in.hashing,
         "other@example.org",
         "another-password",
     )

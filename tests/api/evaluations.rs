@@ -355,3 +355,31 @@ async fn the_csv_lists_responses_without_names_once_there_are_three() {
         assert!(!text.contains(name));
     }
 }
+
+#[tokio::test]
+async fn the_audit_log_never_ties_an_evaluation_to_its_participant() {
+    let app = spawn_app().await;
+    let (id, _, people) = evaluated_workshop(&app).await;
+    let (ama, token) = &people[0];
+    let body = json!({"ratings": ratings(2), "suggestions": "Shorter lunch"});
+    assert_eq!(submit(&app, token, id, body).await.status, 201);
+    let entries = app.get("/api/v1/audit?limit=200").await;
+    assert_eq!(entries.status, 200, "{}", entries.text);
+    let evaluation_entries: Vec<&Value> = entries.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e.to_string().contains("evaluation"))
+        .collect();
+    assert_eq!(evaluation_entries.len(), 1, "{}", entries.text);
+    let entry = evaluation_entries[0].to_string();
+    let me = app.with_token(token).get("/api/v1/me").await.body;
+    assert!(!entry.contains("participant_id"), "{entry}");
+    assert!(!entry.contains("Shorter lunch"), "{entry}");
+    assert!(
+        !entry.contains(&format!("\"actor_id\":{}", me["id"])),
+        "{entry}"
+    );
+    assert!(!entry.contains(me["name"].as_str().unwrap()), "{entry}");
+    let _ = ama;
+}

@@ -656,3 +656,220 @@ async fn a_client_that_stops_sending_its_headers_is_disconnected() {
     .await;
     assert_eq!(closed, Ok(true), "the half-sent request was never closed");
 }
+
+// --- Second review (issue 24) ------------------------------------------------------------
+
+/// Reads from `socket` until the server closes it (or `deadline` passes): whether it closed.
+async fn closed_by_server(socket: &mut tokio::net::TcpStream, deadline: Duration) -> bool {
+    let mut buf = [0u8; 1024];
+    tokio::time::timeout(deadline, async {
+        loop {
+            match socket.read(&mut buf).await {
+                Ok(0) | Err(_) => return,
+                Ok(_) => continue,
+            }
+        }
+    })
+    .await
+    .is_ok()
+}
+
+#[tokio::test]
+async fn connections_that_never_finish_a_request_are_closed_in_every_phase() {
+    let app = spawn_app_with(|c| c.idle_timeout = Duration::from_secs(1)).await;
+    let addr = app.base.trim_start_matches("http://").to_owned();
+    // An HTTP/2 (h2c) preface, then SETTINGS, then a HEADERS frame without END_HEADERS: the
+    // request's headers never finish.
+    let mut unfinished_h2 = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".to_vec();
+    unfinished_h2.extend_from_slice(&[0, 0, 0, 0x4, 0, 0, 0, 0, 0]);
+    unfinished_h2.extend_from_slice(&[0, 0, 1, 0x1, 0, 0, 0, 0, 1, 0x82]);
+    let phases: [(&str, &[u8]); 4] = [
+        ("silent after connecting", b""),
+        ("half an HTTP/2 preface", b"PRI * HTTP/2.0\r\n"),
+        ("an unfinished HTTP/2 request", &unfinished_h2),
+        (
+            "an idle keep-alive",
+            b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n",
+        ),
+    ];
+    for (phase, sent) in phases {
+        let mut socket = tokio::net::TcpStream::connect(&addr).await.unwrap();
+        socket.write_all(sent).await.unwrap();
+        assert!(
+            closed_by_server(&mut socket, Duration::from_secs(20)).await,
+            "{phase}: still open"
+        );
+    }
+}
+
+#[tokio::test]
+async fn health_answers_while_idle_connections_fill_every_slot() {
+    let app = spawn_app_with(|c| {
+        c.max_connections = 8;
+        c.idle_timeout = Duration::from_secs(300);
+    })
+    .await;
+    let addr = app.base.trim_start_matches("http://").to_owned();
+    let mut idle = Vec::new();
+    for _ in 0..24 {
+        idle.push(tokio::net::TcpStream::connect(&addr).await.unwrap());
+    }
+    let health = tokio::time::timeout(
+        Duration::from_secs(20),
+        reqwest::Client::new()
+            .get(format!("{}/health", app.base))
+            .send(),
+    )
+    .await
+    .expect("/health answered")
+    .unwrap();
+    assert_eq!(health.status(), 200);
+    // Room was made by closing idle connections: at most 8 are served at once.
+    let mut closed = 0;
+    for socket in &mut idle {
+        if closed_by_server(socket, Duration::from_millis(200)).await {
+            closed += 1;
+        }
+    }
+    assert!(
+        closed >= 24 - 8,
+        "only {closed} of 24 idle connections were closed"
+    );
+}
+
+#[tokio::test]
+async fn a_client_that_sends_its_whole_body_before_reading_still_gets_the_413() {
+    let app = spawn_app().await;
+    let addr = app.base.trim_start_matches("http://").to_owned();
+    let body = vec![b' '; 4 * 1024 * 1024];
+    for _ in 0..5 {
+        let mut socket = tokio::net::TcpStream::connect(&addr).await.unwrap();
+        let head = format!(
+            "POST /api/v1/organisations HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
+             Content-Length: {}\r\n\r\n",
+            body.len()
+        );
+        socket.write_all(head.as_bytes()).await.unwrap();
+        // As Python's http.client does: the whole body, then the answer.
+        socket.write_all(&body).await.expect("the body was taken");
+        let mut answer = Vec::new();
+        let _ = tokio::time::timeout(Duration::from_secs(20), socket.read_to_end(&mut answer))
+            .await
+            .expect("answered");
+        let answer = String::from_utf8_lossy(&answer);
+        assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    }
+}
+
+#[tokio::test]
+async fn with_every_hashing_slot_taken_a_login_gets_503_with_retry_after() {
+    let app = spawn_app_with(|c| c.hashing_wait = Duration::ZERO).await;
+    let held = app.state.sign_in.hashing.occupy_all().await;
+    let login = json!({"email": ADMIN_EMAIL, "password": crate::helpers::ADMIN_PASSWORD});
+    let busy = app
+        .anonymous()
+        .post("/api/v1/auth/login", login.clone())
+        .await;
+    busy.assert_problem(503);
+    assert!(busy.headers.get("retry-after").is_some());
+    drop(held);
+    // A refusal for lack of a slot is not a failed guess: the account is not locked.
+    for _ in 0..5 {
+        let held = app.state.sign_in.hashing.occupy_all().await;
+        app.anonymous()
+            .post("/api/v1/auth/login", login.clone())
+            .await
+            .assert_problem(503);
+        drop(held);
+    }
+    let ok = app.anonymous().post("/api/v1/auth/login", login).await;
+    assert_eq!(ok.status, 200, "{}", ok.text);
+}
+
+#[tokio::test]
+async fn a_wrong_password_costs_one_argon2_run_whatever_the_account() {
+    use sea_orm::{ActiveValue::Set, EntityTrait};
+    let app = spawn_app().await;
+    app.user_token("trainer", "trainer@example.org", None).await;
+    // An account made by an email link has no password at all.
+    let link_account = entity::app_user::ActiveModel {
+        name: Set("Rudo Dube".into()),
+        email: Set("rudo@example.org".into()),
+        role: Set(entity::app_user::Role::Participant),
+        password_hash: Set(cssd::services::accounts::NO_PASSWORD.into()),
+        created_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    };
+    entity::app_user::Entity::insert(link_account)
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+    for email in [
+        "rudo@example.org",
+        "trainer@example.org",
+        "nobody@example.org",
+    ] {
+        let before = app.state.sign_in.hashing.runs();
+        let resp = app
+            .anonymous()
+            .post(
+                "/api/v1/auth/login",
+                json!({"email": email, "password": "not-the-password"}),
+            )
+            .await;
+        resp.assert_problem(401);
+        assert_eq!(
+            app.state.sign_in.hashing.runs(),
+            before + 1,
+            "{email}: a wrong password must cost one argon2 run"
+        );
+    }
+}
+
+#[tokio::test]
+async fn under_https_every_page_and_error_carries_hsts_and_secure_cookies() {
+    let app = spawn_app_with(|c| c.public_url = "https://training.example.org".into()).await;
+    let client = reqwest::Client::new();
+    for path in ["/health", "/api/v1/courses", "/portal"] {
+        let resp = client
+            .get(format!("{}{path}", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            resp.headers()
+                .get("strict-transport-security")
+                .and_then(|v| v.to_str().ok()),
+            Some("max-age=31536000"),
+            "{path}"
+        );
+    }
+    // The 403 page of a form without a valid CSRF token sets a fresh token: `Secure` too.
+    let forbidden = client
+        .post(format!("{}/portal/sign-in", app.base))
+        .header("origin", "https://training.example.org")
+        .form(&[("email", "a@example.org")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forbidden.status(), 403);
+    let cookies: Vec<&str> = forbidden
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    assert!(!cookies.is_empty());
+    assert!(
+        cookies.iter().all(|c| c.contains("; Secure")),
+        "{cookies:?}"
+    );
+    // Plain http: no HSTS.
+    let plain = spawn_app().await;
+    let resp = client
+        .get(format!("{}/health", plain.base))
+        .send()
+        .await
+        .unwrap();
+    assert!(resp.headers().get("strict-transport-security").is_none());
+}

@@ -364,3 +364,13 @@ async fn the_demo_cascade_shows_people_reached_and_evaluations_to_read() {
         .await;
     assert_eq!(resp.status, 201, "{}", resp.text);
 }
+
+#[tokio::test]
+async fn a_meeting_of_200000_people_is_refused_and_recorded_nowhere() {
+    let app = spawn_app().await;
+    let (_, tot, nomvula, _) = certified_tot(&app).await;
+    let resp = record(&app, None, meeting(nomvula, tot, 100_000, 100_000)).await;
+    resp.assert_problem(422);
+    assert!(resp.text.contains("attendees"), "{}", resp.text);
+    assert_eq!(total(&app).await, 0);
+}

@@ -293,3 +293,112 @@ async fn a_thousand_row_import_is_created_in_one_request() {
         1000
     );
 }
+
+#[tokio::test]
+async fn a_csv_naming_a_column_twice_is_refused_whole() {
+    let app = spawn_app().await;
+    let csv = "full_name,target_group,email,Email\nA,ratepayer,a@example.org,b@example.org\n";
+    let resp = app
+        .request_raw(Method::POST, "/api/v1/participants/import", "text/csv", csv)
+        .await;
+    resp.assert_problem(422);
+    let message = resp
+        .field_error("header[3]")
+        .expect("the repeated column is named");
+    assert!(message.contains("more than once"), "{message}");
+    assert_eq!(app.get("/api/v1/participants").await.body["total"], 0);
+}
+
+#[tokio::test]
+async fn an_import_past_the_row_cap_is_refused_at_the_first_row_too_many() {
+    let app = spawn_app().await;
+    let mut csv = String::from("full_name,target_group\n");
+    for i in 0..10_001 {
+        csv.push_str(&format!("P{i},ratepayer\n"));
+    }
+    // Past the cap the file is not even a table: it is never read, so the answer is the cap's.
+    csv.push_str("broken,\"unclosed,quote,and,cells\n");
+    let resp = app
+        .request_raw(
+            Method::POST,
+            "/api/v1/participants/import",
+            "text/csv",
+            &csv,
+        )
+        .await;
+    resp.assert_problem(422);
+    let message = resp.field_error("body").expect("the cap is named");
+    assert!(message.contains("10,000 rows"), "{message}");
+    assert_eq!(app.get("/api/v1/participants").await.body["total"], 0);
+}
+
+#[tokio::test]
+async fn an_enrol_key_changing_a_participant_does_not_get_their_contact_details_back() {
+    let app = spawn_app().await;
+    let created = app
+        .post(
+            "/api/v1/participants",
+            json!({"full_name": "Tendai Moyo", "target_group": "ratepayer",
+                   "email": "tendai@example.org", "phone": "+263771234567"}),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    let id = created.body["id"].as_i64().unwrap();
+    let key = app.api_key(&["enrol"]).await;
+    let enrol = app.with_token(&key);
+    assert_eq!(
+        enrol
+            .get(&format!("/api/v1/participants/{id}"))
+            .await
+            .status,
+        403
+    );
+    let changed = enrol
+        .patch(&format!("/api/v1/participants/{id}"), json!({}))
+        .await;
+    assert_eq!(changed.status, 200, "{}", changed.text);
+    assert_eq!(changed.body["full_name"], "Tendai Moyo");
+    assert!(changed.body.get("email").is_none(), "{}", changed.text);
+    assert!(changed.body.get("phone").is_none(), "{}", changed.text);
+    // An administrator still sees them.
+    let full = app.get(&format!("/api/v1/participants/{id}")).await;
+    assert_eq!(full.body["email"], "tendai@example.org");
+}
+
+#[tokio::test]
+async fn names_with_invisible_format_or_unassigned_characters_are_refused() {
+    let app = spawn_app().await;
+    for c in [
+        '\u{061C}',
+        '\u{034F}',
+        '\u{3164}',
+        '\u{180E}',
+        '\u{E0041}',
+        '\u{FE0F}',
+        '\u{0378}',
+    ] {
+        let name = format!("Tendai{c} Moyo");
+        let resp = app
+            .post(
+                "/api/v1/participants",
+                json!({"full_name": name, "target_group": "ratepayer"}),
+            )
+            .await;
+        resp.assert_problem(422);
+        assert!(
+            resp.field_error("full_name").is_some(),
+            "U+{:04X}: {}",
+            c as u32,
+            resp.text
+        );
+        let user = app
+            .post(
+                "/api/v1/users",
+                json!({"name": name, "email": "x@example.org", "role": "trainer",
+                       "password": "a-long-password"}),
+            )
+            .await;
+        user.assert_problem(422);
+    }
+    assert_eq!(app.get("/api/v1/participants").await.body["total"], 0);
+}

@@ -325,3 +325,28 @@ async fn guessing_the_current_password_is_throttled_like_a_login() {
         "{statuses:?}"
     );
 }
+
+#[tokio::test]
+async fn spaces_do_not_make_a_short_password_long() {
+    let app = spawn_app().await;
+    for password in ["         a", "  a b c d e f  "] {
+        let resp = app
+            .post(
+                "/api/v1/users",
+                json!({"name": "Rudo Dube", "email": "rudo@example.org", "role": "trainer",
+                       "password": password}),
+            )
+            .await;
+        resp.assert_problem(422);
+        let message = resp.field_error("password").expect("the password is named");
+        assert!(message.contains("other than spaces"), "{message}");
+    }
+    let ok = app
+        .post(
+            "/api/v1/users",
+            json!({"name": "Rudo Dube", "email": "rudo@example.org", "role": "trainer",
+                   "password": "a long pass phrase"}),
+        )
+        .await;
+    assert_eq!(ok.status, 201, "{}", ok.text);
+}

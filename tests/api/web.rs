@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use chrono::{Datelike, Days};
 use entity::{email_outbox, sign_in_link};
 use reqwest::{StatusCode, header};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, EntityTrait, IntoActiveModel};
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, future_monday, spawn_app, spawn_app_with};
@@ -551,8 +551,164 @@ async fn staff_linked_to_a_participant_record_get_no_link() {
     app.user_token("trainer", "tendai.trainer@example.org", Some(p))
         .await;
     assert_eq!(ask_for_link(&app, "tendai@example.org").await, 202);
-    // The answer comes after anything mailed was queued: the outbox is empty.
+    // The request is handled after the answer: wait for it, then nothing was mailed.
+    links_handled(&app, 1).await;
     assert_eq!(app.get("/api/v1/emails").await.body["total"], 0);
+}
+
+/// Waits (up to 20 s) until `count` link requests have been handled to the end.
+async fn links_handled(app: &TestApp, count: u64) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while app.state.sign_in.links_handled() < count {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "link requests were never handled"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn the_email_link_is_answered_before_the_address_is_looked_up() {
+    let app = spawn_app().await;
+    let p = app.participant("Tendai Moyo").await;
+    give_email(&app, p, "tendai@example.org").await;
+    // Hold the database so that no lookup can finish: the answer must not wait for one.
+    let db = &app.state.db;
+    let held = cssd::db::begin_write(db).await.unwrap();
+    if db.get_database_backend() == sea_orm::DbBackend::Postgres {
+        held.execute_unprepared("LOCK TABLE participant IN ACCESS EXCLUSIVE MODE")
+            .await
+            .unwrap();
+    }
+    for email in ["tendai@example.org", "nobody@example.org"] {
+        let answer = tokio::time::timeout(
+            std::time::Duration::from_secs(20),
+            app.anonymous()
+                .post("/api/v1/auth/email-link", json!({"email": email})),
+        )
+        .await
+        .expect("answered while the lookup could not run");
+        assert_eq!(answer.status, 202, "{}", answer.text);
+    }
+    assert_eq!(app.state.sign_in.links_handled(), 0);
+    drop(held);
+    links_handled(&app, 2).await;
+    assert!(link_mailed_to(&app, "tendai@example.org").await.is_some());
+    let emails = app.get("/api/v1/emails").await;
+    assert_eq!(emails.body["total"], 1, "{}", emails.text);
+    assert_eq!(emails.body["items"][0]["kind"], "sign_in_link");
+}
+
+#[tokio::test]
+async fn a_deactivated_participant_gets_no_link_and_no_session() {
+    let app = spawn_app().await;
+    let p = app.participant("Tendai Moyo").await;
+    give_email(&app, p, "tendai@example.org").await;
+    // Their account exists (made by a first link); a second link is mailed and kept unopened.
+    participant_browser(&app, "tendai@example.org").await;
+    assert_eq!(ask_for_link(&app, "tendai@example.org").await, 202);
+    let kept = links_mailed_to(&app, "tendai@example.org", 2).await;
+    assert_eq!(kept.len(), 2);
+    let users = app.get("/api/v1/users?role=participant").await;
+    let user = users.body["items"][0]["id"].as_i64().unwrap();
+    let off = app
+        .patch(&format!("/api/v1/users/{user}"), json!({"active": false}))
+        .await;
+    assert_eq!(off.status, 200, "{}", off.text);
+    // Deactivated: asking mails nothing, and the kept link opens nothing.
+    assert_eq!(ask_for_link(&app, "tendai@example.org").await, 202);
+    links_handled(&app, 3).await;
+    assert_eq!(
+        links_mailed_to(&app, "tendai@example.org", 2).await.len(),
+        2
+    );
+    let unopened = kept.iter().find(|l| !l.is_empty()).cloned().unwrap();
+    let mut browser = Browser::new(&app);
+    let links: Vec<Page> = {
+        let mut pages = vec![];
+        for link in &kept {
+            pages.push(browser.get(link).await);
+        }
+        pages
+    };
+    assert!(links.iter().all(|page| page.status == 410), "{unopened}");
+    assert!(!browser.cookies.contains_key("cssd_session"));
+    // Reactivated, nothing opened while they were deactivated comes to life.
+    app.patch(&format!("/api/v1/users/{user}"), json!({"active": true}))
+        .await;
+    let home = browser.get("/portal").await;
+    home.assert_html(200);
+    assert!(home.text.contains("<label for=\"email\">"), "not signed in");
+}
+
+#[tokio::test]
+async fn asking_for_links_never_locks_password_logins_from_the_same_address() {
+    let app = spawn_app().await;
+    app.user_token("trainer", "trainer@example.org", None).await;
+    for i in 0..25 {
+        ask_for_link(&app, &format!("visitor{i}@example.org")).await;
+    }
+    assert_eq!(
+        ask_for_link(&app, "one.more@example.org").await,
+        429,
+        "the address's link requests are throttled"
+    );
+    let login = app
+        .anonymous()
+        .post(
+            "/api/v1/auth/login",
+            json!({"email": "trainer@example.org", "password": "a-long-password"}),
+        )
+        .await;
+    assert_eq!(login.status, 200, "{}", login.text);
+}
+
+#[tokio::test]
+async fn a_megabyte_email_on_any_sign_in_form_is_refused_before_it_is_remembered() {
+    let app = spawn_app().await;
+    let huge = format!("{}@example.org", "a".repeat(900_000));
+    let remembered = app.state.sign_in.throttle.len();
+    for (page, path) in [
+        ("/portal", "/portal/sign-in"),
+        ("/register", "/register/sign-in"),
+        ("/admin/sign-in", "/admin/sign-in"),
+    ] {
+        let mut browser = Browser::new(&app);
+        let csrf = browser.get(page).await.csrf();
+        for _ in 0..5 {
+            let refused = browser
+                .post_form(
+                    path,
+                    &[
+                        ("csrf", &csrf),
+                        ("email", &huge),
+                        ("password", "whatever-it-is"),
+                    ],
+                )
+                .await;
+            refused.assert_html(422);
+            assert!(
+                refused.text.len() < 100_000,
+                "the address is not echoed back"
+            );
+        }
+    }
+    assert_eq!(
+        app.state.sign_in.throttle.len(),
+        remembered,
+        "nothing was remembered for refused addresses"
+    );
+    // The forms still work for a real address.
+    let mut browser = Browser::new(&app);
+    let csrf = browser.get("/portal").await.csrf();
+    browser
+        .post_form(
+            "/portal/sign-in",
+            &[("csrf", &csrf), ("email", "nobody@example.org")],
+        )
+        .await
+        .assert_html(200);
 }
 
 // --- Participant portal -------------------------------------------------------------------

@@ -975,6 +975,18 @@ async fn a_csv_import_keeps_the_good_rows_and_shows_each_bad_row_with_its_line_a
     page.assert_html(422);
     assert!(page.text.contains("unknown column"), "{}", page.text);
     assert_eq!(app.get("/api/v1/participants").await.body["total"], 2);
+
+    // The console reads files with the API's reader: a column named twice is refused too.
+    let page = browser
+        .submit(
+            "/admin/participants",
+            "/admin/participants",
+            &[("csv", "full_name,target_group,ward,ward\nA,ratepayer,1,2\n")],
+        )
+        .await;
+    page.assert_html(422);
+    assert!(page.text.contains("more than once"), "{}", page.text);
+    assert_eq!(app.get("/api/v1/participants").await.body["total"], 2);
 }
 
 #[tokio::test]
@@ -1344,6 +1356,29 @@ async fn users_are_created_deactivated_and_reactivated_and_api_keys_created_and_
         .await;
     made.assert_html(201);
     let key = made.after("id=\"new-key\"").to_owned();
+    // A page is never recorded for replay, whatever headers its post carries: the page holding
+    // the new key is not stored.
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    let csrf = browser.get("/admin/users").await.csrf();
+    let with_key = browser
+        .client
+        .post(format!("{}/admin/api-keys", app.base))
+        .header("cookie", browser.cookie_header())
+        .header("idempotency-key", "console-key-1")
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("key_name", "Depot"),
+            ("scopes", "read"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(with_key.status(), 201);
+    let recorded = entity::idempotency_record::Entity::find()
+        .count(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(recorded, 0, "the console's answer was stored");
     assert_eq!(
         app.with_token(&key).get("/api/v1/courses").await.status,
         200
@@ -1353,7 +1388,13 @@ async fn users_are_created_deactivated_and_reactivated_and_api_keys_created_and_
         "the key is shown once"
     );
     let keys = app.get("/api/v1/api-keys").await.body;
-    let key_id = keys["items"][0]["id"].to_string();
+    let key_id = keys["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["name"] == "Ward office")
+        .expect("the key is listed")["id"]
+        .to_string();
     let revoked = browser
         .submit(
             "/admin/users",

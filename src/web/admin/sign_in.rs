@@ -1,7 +1,6 @@
-//! The administrators' sign-in: email and password, throttled exactly like
-//! `POST /api/v1/auth/login`, giving the same page session as the register's sign-in.
-
-use std::time::Instant;
+//! The administrators' sign-in: email and password through the one sign-in flow
+//! (`services::sign_in`, as `POST /api/v1/auth/login`), giving the same page session as the
+//! register's sign-in.
 
 use askama::Template;
 use poem::{
@@ -13,7 +12,6 @@ use serde::Deserialize;
 
 use super::words;
 use crate::{
-    services::accounts,
     state::AppState,
     web::{
         cookies, csrf, errors,
@@ -84,32 +82,27 @@ pub async fn submit(
     if !csrf::verify(req, form.csrf.as_deref(), &state.config.public_url) {
         return errors::form_expired(req);
     }
-    let email = form.email.trim().to_lowercase();
     let address = req
         .remote_addr()
         .as_socket_addr()
         .map(|a| a.ip().to_string());
-    let attempt = match state
-        .login_throttle
-        .begin(&email, address.as_deref(), Instant::now())
-    {
-        Ok(attempt) => attempt,
-        Err(wait) => return errors::too_many(req, wait.as_secs().max(1)),
-    };
-    match accounts::login(&state.db, &email, &form.password).await {
-        Ok(Some(login)) => {
-            attempt.succeeded();
-            page::see_other(
-                "/admin",
-                &[session::cookie_for(
-                    &login.token,
-                    cookies::secure(&state.config),
-                )],
-            )
-        }
-        Ok(None) => {
-            attempt.failed();
-            sign_in_page(req, &state, StatusCode::UNAUTHORIZED, true, email)
+    let outcome = state
+        .sign_in
+        .with_password(&state.db, &form.email, address.as_deref(), &form.password)
+        .await;
+    // Shown back in the form: never more than an address can be.
+    let email: String = form.email.trim().chars().take(254).collect();
+    match outcome {
+        Ok(Some(login)) => page::see_other(
+            "/admin",
+            &[session::cookie_for(
+                &login.token,
+                cookies::secure(&state.config),
+            )],
+        ),
+        Ok(None) => sign_in_page(req, &state, StatusCode::UNAUTHORIZED, true, email),
+        Err(crate::domain::Error::Invalid(_)) => {
+            sign_in_page(req, &state, StatusCode::UNPROCESSABLE_ENTITY, true, email)
         }
         Err(err) => errors::from_domain(req, err),
     }

@@ -211,7 +211,7 @@ pub async fn create_user(
         password: form.password.clone().unwrap_or_default(),
         participant_id: None,
     };
-    match accounts::create_user(&state.db, &admin.actor(), new).await {
+    match accounts::create_user(&state.db, &state.sign_in.hashing, &admin.actor(), new).await {
         Ok(_) => page::see_other("/admin/users?notice=user_created", &[]),
         Err(err) => {
             let status = status_of(&err);

@@ -1,0 +1,233 @@
+//! The one way in: every sign-in (the API's `POST /auth/login` and `POST /auth/email-link`,
+//! and the three sign-in pages `/portal/sign-in`, `/register/sign-in`, `/admin/sign-in`) goes
+//! through [`SignIn`], in the same order:
+//!
+//! 1. the email is checked first (length and form), before it is used for anything;
+//! 2. the attempt is reserved with the login throttle (a bounded table of hashed keys; see
+//!    `services::login_throttle`), so a refusal costs no database query and no hashing;
+//! 3. the work: a password check in one of the bounded hashing slots (`services::password_hashing`),
+//!    or, for an emailed link, a job queued to run after the answer, so that the answer takes
+//!    the same time whether or not the address belongs to someone.
+
+use std::{
+    sync::{
+        Arc,
+        atomic::{AtomicU64, Ordering},
+    },
+    time::Instant,
+};
+
+use sea_orm::DatabaseConnection;
+use tokio::sync::{Notify, Semaphore};
+use validator::ValidateEmail;
+
+use super::{
+    accounts::{self, Login},
+    login_throttle::{LoginThrottle, Purpose},
+    password_hashing::PasswordHashing,
+    sign_in_links,
+};
+use crate::domain::{Error, FieldError, Result, access::Actor, account::clean_email};
+
+/// The longest email address (RFC 5321's path limit).
+pub const MAX_EMAIL_CHARS: usize = 254;
+
+/// How many link requests may be in hand (looked up, stored, queued for mail) at once; more
+/// wait their turn before being answered.
+const LINK_JOBS: usize = 32;
+
+/// What asking for a sign-in link came to, as the caller may learn it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkRequest {
+    /// Accepted: a link will be mailed if the address belongs to a participant (the caller is
+    /// not told which).
+    Accepted,
+}
+
+/// The sign-in machinery of one server: the login throttle, the password-hashing slots, and
+/// the queue of link requests.
+#[derive(Debug)]
+pub struct SignIn {
+    pub throttle: LoginThrottle,
+    pub hashing: PasswordHashing,
+    link_jobs: Arc<Semaphore>,
+    links_handled: Arc<AtomicU64>,
+}
+
+impl SignIn {
+    pub fn new(throttle: LoginThrottle, hashing: PasswordHashing) -> Self {
+        Self {
+            throttle,
+            hashing,
+            link_jobs: Arc::new(Semaphore::new(LINK_JOBS)),
+            links_handled: Arc::new(AtomicU64::new(0)),
+        }
+    }
+
+    /// How many link requests have been handled to the end (mail queued, or nothing to do).
+    pub fn links_handled(&self) -> u64 {
+        self.links_handled.load(Ordering::Acquire)
+    }
+
+    /// A password sign-in: the email checked, the attempt throttled (refused with
+    /// [`Error::TooManyAttempts`] while the account or the address `from` is locked), the
+    /// password checked (an unknown account costs the same), and on success a new session.
+    /// `Ok(None)`: wrong email or password.
+    pub async fn with_password(
+        &self,
+        db: &DatabaseConnection,
+        email: &str,
+        from: Option<&str>,
+        password: &str,
+    ) -> Result<Option<Login>> {
+        let email = sign_in_email(email)?;
+        let attempt = self
+            .throttle
+            .begin(&email, from, Instant::now())
+            .map_err(|retry_after| Error::TooManyAttempts { retry_after })?;
+        match accounts::login(db, &self.hashing, &email, password).await {
+            Ok(Some(login)) => {
+                attempt.succeeded();
+                Ok(Some(login))
+            }
+            Ok(None) => {
+                attempt.failed();
+                Ok(None)
+            }
+            // Not judged: the password was never checked.
+            Err(busy @ Error::Busy { .. }) => {
+                attempt.released();
+                Err(busy)
+            }
+            Err(other) => {
+                attempt.failed();
+                Err(other)
+            }
+        }
+    }
+
+    /// Asks for a sign-in link for `email` from `from`. The address is checked and the request
+    /// counted (every request counts, like a failed login, on keys of its own: link requests
+    /// never lock password logins); then the work is queued and the answer given at once.
+    /// `wake` is told when mail has been queued.
+    pub async fn email_link(
+        &self,
+        db: &DatabaseConnection,
+        email: &str,
+        from: Option<&str>,
+        public_url: &str,
+        wake: Arc<Notify>,
+    ) -> Result<LinkRequest> {
+        let email = link_email(email)?;
+        self.throttle
+            .begin_for(Purpose::EmailLink, &email, from, Instant::now())
+            .map_err(|retry_after| Error::TooManyAttempts { retry_after })?
+            .failed();
+        let permit = self
+            .link_jobs
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|e| Error::internal("the sign-in link queue is closed", e))?;
+        let (db, public_url, handled) = (
+            db.clone(),
+            public_url.to_owned(),
+            self.links_handled.clone(),
+        );
+        tokio::spawn(async move {
+            match sign_in_links::send(&db, &email, &public_url).await {
+                Ok(true) => wake.notify_one(),
+                Ok(false) => {}
+                Err(err) => tracing::error!(error = %err, "could not send a sign-in link"),
+            }
+            handled.fetch_add(1, Ordering::Release);
+            drop(permit);
+        });
+        Ok(LinkRequest::Accepted)
+    }
+
+    /// [`accounts::change_password`] under the login throttle (a wrong current password counts
+    /// as a failed login of `email`; another refusal counts neither way).
+    #[allow(clippy::too_many_arguments)]
+    pub async fn change_password(
+        &self,
+        db: &DatabaseConnection,
+        from: Option<&str>,
+        actor: &Actor,
+        (user_id, email): (i64, &str),
+        keep_token: &str,
+        current: &str,
+        new: &str,
+    ) -> Result<()> {
+        accounts::change_password_throttled(
+            db,
+            &self.hashing,
+            &self.throttle,
+            from,
+            actor,
+            (user_id, email),
+            keep_token,
+            current,
+            new,
+        )
+        .await
+    }
+}
+
+/// The email of a password sign-in, normalised, or why it cannot be one. Checked before it is
+/// copied or used as a key: a megabyte-long "email" is refused on its length alone.
+pub fn sign_in_email(raw: &str) -> Result<String> {
+    let refused = || {
+        Error::Invalid(vec![FieldError::new(
+            "email",
+            "must be a valid email address",
+        )])
+    };
+    // Four bytes per character at most, and surrounding spaces: anything longer cannot be it.
+    if raw.len() > MAX_EMAIL_CHARS * 4 + 64 {
+        return Err(refused());
+    }
+    let email = raw.trim().to_lowercase();
+    if email.chars().count() > MAX_EMAIL_CHARS || !email.validate_email() {
+        return Err(refused());
+    }
+    Ok(email)
+}
+
+/// The email of a link request: as [`sign_in_email`], and deliverable (links are mailed).
+fn link_email(raw: &str) -> Result<String> {
+    let email = sign_in_email(raw)?;
+    let mut problems = Vec::new();
+    let email = clean_email("email", &email, &mut problems);
+    if problems.is_empty() {
+        Ok(email)
+    } else {
+        Err(Error::Invalid(problems))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_email_is_checked_before_anything_else() {
+        assert_eq!(
+            sign_in_email("  Tendai@Example.ORG ").unwrap(),
+            "tendai@example.org"
+        );
+        let huge = format!("{}@example.org", "a".repeat(1 << 20));
+        assert!(matches!(sign_in_email(&huge), Err(Error::Invalid(_))));
+        assert!(matches!(
+            sign_in_email("not an email"),
+            Err(Error::Invalid(_))
+        ));
+        assert!(matches!(sign_in_email(""), Err(Error::Invalid(_))));
+    }
+
+    #[test]
+    fn a_link_needs_a_deliverable_address() {
+        assert!(link_email("tendai@example.org").is_ok());
+        assert!(link_email("tendai@localhost").is_err());
+    }
+}
