@@ -44,6 +44,9 @@ pub enum EmailKind {
     /// The workshop is over: please evaluate it.
     #[sea_orm(string_value = "evaluation_request")]
     EvaluationRequest,
+    /// A trainer's ToT certificate lapses soon: what to do (once per certificate).
+    #[sea_orm(string_value = "renewal_reminder")]
+    RenewalReminder,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]

@@ -37,6 +37,8 @@ mirror_enum! {
         Cancellation,
         /// The workshop is over: please evaluate it (only to those who attended).
         EvaluationRequest,
+        /// A trainer's ToT certificate lapses in `CSSD_RENEWAL_REMINDER_DAYS` days: what to do.
+        RenewalReminder,
     }
 }
 

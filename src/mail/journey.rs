@@ -45,7 +45,7 @@ pub struct Composed {
 /// cancellation) is not sent for one recorded after the fact; the evaluation request is.
 pub fn worth_sending(kind: EmailKind, start_date: NaiveDate, today: NaiveDate) -> bool {
     match kind {
-        EmailKind::EvaluationRequest | EmailKind::Certificate => true,
+        EmailKind::EvaluationRequest | EmailKind::Certificate | EmailKind::RenewalReminder => true,
         EmailKind::EnrolmentConfirmation
         | EmailKind::WaitlistNotice
         | EmailKind::Promotion
@@ -71,7 +71,8 @@ fn escape(s: &str) -> String {
 fn words(kind: EmailKind, f: &Facts) -> Option<(String, String, bool)> {
     let course = format!("{} ({})", f.course_title, f.course_code);
     let (subject, lead, schedule) = match kind {
-        EmailKind::Certificate => return None,
+        // Composed with the certificate (`compose`), not about a workshop's journey.
+        EmailKind::Certificate | EmailKind::RenewalReminder => return None,
         EmailKind::EnrolmentConfirmation => (
             format!("Your place is confirmed: {course}"),
             format!(
