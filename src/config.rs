@@ -67,6 +67,9 @@ pub struct Config {
     /// `CSSD_REMINDER_INTERVAL_SECONDS`: how often the reminder job looks for workshops starting
     /// soon (default 3600).
     pub reminder_interval: Duration,
+    /// `CSSD_RENEWAL_REMINDER_DAYS`: how many days before a trainer's ToT certificate lapses
+    /// they are reminded to renew it (default 60).
+    pub renewal_reminder_days: u32,
     /// `CSSD_SIGNING_KEY_FILE`: a PEM RSA private key (PKCS#8 or PKCS#1, ≥ 2048 bits) that signs
     /// credentials instead of the key kept in the database.
     pub signing_key_file: Option<PathBuf>,
@@ -118,6 +121,7 @@ impl Config {
             mail_reply_to: None,
             reminder_days: 2,
             reminder_interval: Duration::from_secs(3600),
+            renewal_reminder_days: 60,
             signing_key_file: None,
             key_passphrase: None,
             signature_image: None,
@@ -243,6 +247,13 @@ impl Config {
                 message: format!("{v:?} is not a whole number of days from 0 to 60"),
             })?;
         }
+        if let Some(v) = lookup("CSSD_RENEWAL_REMINDER_DAYS") {
+            config.renewal_reminder_days =
+                v.parse().ok().filter(|d| *d <= 366).ok_or(ConfigError {
+                    name: "CSSD_RENEWAL_REMINDER_DAYS",
+                    message: format!("{v:?} is not a whole number of days from 0 to 366"),
+                })?;
+        }
         if let Some(v) = lookup("CSSD_REMINDER_INTERVAL_SECONDS") {
             config.reminder_interval = v
                 .parse::<f64>()
@@ -326,6 +337,7 @@ impl fmt::Debug for Config {
             .field("mail_reply_to", &self.mail_reply_to)
             .field("reminder_days", &self.reminder_days)
             .field("reminder_interval", &self.reminder_interval)
+            .field("renewal_reminder_days", &self.renewal_reminder_days)
             .field("signing_key_file", &self.signing_key_file)
             .field(
                 "key_passphrase",
@@ -444,6 +456,14 @@ mod tests {
             let err = config_from(&[("CSSD_AUTH_CACHE_SECONDS", bad)]).unwrap_err();
             assert_eq!(err.name, "CSSD_AUTH_CACHE_SECONDS");
         }
+    }
+
+    #[test]
+    fn renewal_reminders_go_sixty_days_ahead_unless_configured() {
+        assert_eq!(config_from(&[]).unwrap().renewal_reminder_days, 60);
+        let config = config_from(&[("CSSD_RENEWAL_REMINDER_DAYS", "30")]).unwrap();
+        assert_eq!(config.renewal_reminder_days, 30);
+        assert!(config_from(&[("CSSD_RENEWAL_REMINDER_DAYS", "soon")]).is_err());
     }
 
     #[test]

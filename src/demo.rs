@@ -452,8 +452,15 @@ async fn run_workshop(
     )
     .await?;
     let settings = IssueSettings::from_config(&state.config);
-    certificates::issue_for_workshop(db, &actor, state.renderer.clone(), &settings, workshop_id)
-        .await?;
+    certificates::issue_for_workshop(
+        db,
+        &actor,
+        state.renderer.clone(),
+        &state.keyring,
+        &settings,
+        workshop_id,
+    )
+    .await?;
     Ok(())
 }
 

@@ -122,6 +122,10 @@ impl Application {
                 .state
                 .reminder_job(Arc::new(domain::schedule::local_today));
             tokio::spawn(reminders.run(stopped.clone()));
+            let renewals = self
+                .state
+                .renewal_job(Arc::new(domain::schedule::local_today));
+            tokio::spawn(renewals.run(stopped.clone()));
             Some(tokio::spawn(worker.run(stopped.clone())))
         } else {
             None

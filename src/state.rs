@@ -29,6 +29,21 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// The renewal-reminder job over this state's database, with `today` as its clock.
+    pub fn renewal_job(
+        &self,
+        today: services::participant_mail::Clock,
+    ) -> services::renewals::RenewalJob {
+        services::renewals::RenewalJob {
+            db: self.db.clone(),
+            days_ahead: self.config.renewal_reminder_days,
+            public_url: self.config.public_url_trimmed().to_owned(),
+            interval: self.config.reminder_interval,
+            today,
+            wake: self.mail_wake.clone(),
+        }
+    }
+
     /// The reminder job over this state's database, with `today` as its clock.
     pub fn reminder_job(
         &self,

@@ -349,7 +349,8 @@ fn renderer_is_shareable_across_threads() {
 fn size_stays_small() {
     for name in NAMES {
         let pdf = renderer().render(&data(name)).unwrap();
-        assert!(pdf.len() <= 25 * 1024, "{name}: {} bytes", pdf.len());
+        // PDF/A-3b adds the sRGB output intent's ICC profile and the XMP packet (~4 KB).
+        assert!(pdf.len() <= 30 * 1024, "{name}: {} bytes", pdf.len());
     }
 }
 

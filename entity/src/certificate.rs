@@ -14,6 +14,9 @@ pub enum CertificateStatus {
     Valid,
     #[sea_orm(string_value = "revoked")]
     Revoked,
+    /// Replaced by a reissued certificate (`superseded_by_id`); what it printed stays as it was.
+    #[sea_orm(string_value = "superseded")]
+    Superseded,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
@@ -51,6 +54,10 @@ pub struct Model {
     pub status: CertificateStatus,
     pub revoked_at: Option<DateTimeUtc>,
     pub revoked_reason: Option<String>,
+    /// The certificate this one replaces (a reissue).
+    pub supersedes_id: Option<i64>,
+    /// The certificate that replaced this one.
+    pub superseded_by_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

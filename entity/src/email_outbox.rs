@@ -47,6 +47,9 @@ pub enum EmailKind {
     /// A one-time sign-in link for the participant pages.
     #[sea_orm(string_value = "sign_in_link")]
     SignInLink,
+    /// A trainer's ToT certificate lapses soon: what to do (once per certificate).
+    #[sea_orm(string_value = "renewal_reminder")]
+    RenewalReminder,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]

@@ -17,6 +17,8 @@ use crate::{
     services::{
         cascade::{self, CascadeNode as Node},
         certificates::{self as service, CertificateFilter, IssueSettings},
+        reissue::{self, Reissuer},
+        sharing,
     },
     state::AppState,
 };
@@ -26,6 +28,8 @@ mirror_enum! {
     CertificateStatus <=> DbStatus {
         Valid,
         Revoked,
+        /// Replaced by a reissued certificate (see `superseded_by`); it printed what it printed.
+        Superseded,
     }
 }
 
@@ -59,6 +63,10 @@ pub struct Certificate {
     pub status: CertificateStatus,
     pub revoked_at: Option<DateTime<Utc>>,
     pub revoked_reason: Option<String>,
+    /// The id of the certificate this one replaces (a reissue).
+    pub supersedes: Option<i64>,
+    /// The id of the certificate that replaced this one (`status: superseded`).
+    pub superseded_by: Option<i64>,
 }
 
 impl From<certificate::Model> for Certificate {
@@ -84,6 +92,8 @@ impl From<certificate::Model> for Certificate {
             status: c.status.into(),
             revoked_at: c.revoked_at,
             revoked_reason: c.revoked_reason,
+            supersedes: c.supersedes_id,
+            superseded_by: c.superseded_by_id,
         }
     }
 }
@@ -145,6 +155,55 @@ pub struct RevokeRequest {
     pub reason: String,
 }
 
+/// Why and how a certificate is reissued.
+#[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
+pub struct ReissueRequest {
+    /// What was wrong (kept in the audit log and told to the holder).
+    #[oai(validator(min_length = 1, max_length = 1000))]
+    pub reason: String,
+    /// The participant's name, corrected (the participant record is updated first).
+    #[oai(validator(min_length = 1, max_length = 200))]
+    pub full_name: Option<String>,
+}
+
+/// Why a workshop's certificates are reissued.
+#[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
+pub struct WorkshopReissueRequest {
+    /// What was corrected (a date, the venue, the signatory).
+    #[oai(validator(min_length = 1, max_length = 1000))]
+    pub reason: String,
+}
+
+/// What a workshop-wide reissue did.
+#[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
+pub struct ReissueReport {
+    /// The new certificates, one per certificate replaced (each names it in `supersedes`).
+    pub reissued: Vec<Certificate>,
+    /// Emails queued to their holders (see `GET /api/v1/emails`).
+    pub emails_queued: u32,
+}
+
+/// Where a certificate can be shown.
+#[derive(Debug, Object)]
+pub struct ShareLinks {
+    /// LinkedIn's add-to-profile link for a certification, filled in (`startTask`, `name`,
+    /// `organizationName`, `issueYear`, `issueMonth`, `expirationYear`/`expirationMonth` for a
+    /// trainer certification that lapses, `certUrl`, `certId`).
+    pub linkedin_url: String,
+    /// The verification page anyone can open.
+    pub verify_url: String,
+}
+
+/// The certificate that replaced another.
+#[derive(Debug, Object)]
+pub struct Successor {
+    pub number: String,
+    pub verification_code: String,
+}
+
 /// What anyone may learn from a verification code.
 #[derive(Debug, Object)]
 #[oai(skip_serializing_if_is_none)]
@@ -158,6 +217,12 @@ pub struct Verification {
     pub level: Level,
     /// The last day of the workshop.
     pub completed_on: NaiveDate,
+    /// When it was revoked (`status: revoked`).
+    pub revoked_at: Option<DateTime<Utc>>,
+    /// Why it was revoked (`status: revoked`).
+    pub revocation_reason: Option<String>,
+    /// The certificate that replaced it (`status: superseded`).
+    pub superseded_by: Option<Successor>,
 }
 
 /// One workshop of a cascade tree.
@@ -289,6 +354,23 @@ enum PdfResponse {
 }
 
 #[derive(ApiResponse)]
+enum BadgeResponse {
+    /// The baked badge: a PNG whose `iTXt` chunk `openbadgecredential` holds the VC-JWT.
+    #[oai(status = 200, content_type = "image/png")]
+    Ok(
+        Binary<Vec<u8>>,
+        #[oai(header = "Content-Disposition")] String,
+    ),
+}
+
+#[derive(ApiResponse)]
+enum Reissued {
+    /// The new certificate (`supersedes` names the old one, now `superseded`).
+    #[oai(status = 201)]
+    Created(Json<Certificate>),
+}
+
+#[derive(ApiResponse)]
 enum EmailQueued {
     /// The email is queued; the mail worker sends it shortly.
     #[oai(status = 202)]
@@ -342,6 +424,7 @@ impl CertificateApi {
             &state.db,
             &auth.actor(),
             state.renderer.clone(),
+            &state.keyring,
             &settings,
             id.0,
         )
@@ -473,7 +556,8 @@ impl CertificateApi {
 
     /// Revoke a certificate
     ///
-    /// Verification then shows it as revoked. Re-issuing is an explicit revoke-and-issue.
+    /// Verification then shows it as revoked, with the reason. To correct a certificate, reissue
+    /// it instead (`reissue_certificate`). 409 for a revoked or replaced certificate.
     #[oai(
         path = "/certificates/:id/revoke",
         method = "post",
@@ -491,6 +575,141 @@ impl CertificateApi {
                 .await?
                 .into(),
         ))
+    }
+
+    /// Reissue a certificate
+    ///
+    /// For a mistake on an issued certificate: a misspelt name (give `full_name`: the
+    /// participant's name is corrected first), a date or venue corrected on the workshop, a
+    /// changed signatory. Prints a new certificate (new number and verification code) from the
+    /// records as they are now; the old one becomes `superseded` (`superseded_by`), keeps its
+    /// PDF byte for byte, and its credential's status bit is set; verification of the old code
+    /// says it was replaced and names the new one. Audited; the holder is mailed the new
+    /// certificate. 409 for a revoked or already replaced certificate.
+    #[oai(
+        path = "/certificates/:id/reissue",
+        method = "post",
+        operation_id = "reissue_certificate"
+    )]
+    async fn reissue(
+        &self,
+        state: Data<&AppState>,
+        auth: CanManageCertificates,
+        id: Path<i64>,
+        body: JsonBody<ReissueRequest>,
+    ) -> Result<Reissued, ApiError> {
+        let settings = IssueSettings::from_config(&state.config);
+        let with = Reissuer {
+            renderer: state.renderer.clone(),
+            keyring: &state.keyring,
+            settings: &settings,
+        };
+        let body = body.0;
+        let done = reissue::reissue(
+            &state.db,
+            &auth.actor(),
+            &with,
+            id.0,
+            &body.reason,
+            body.full_name.as_deref(),
+        )
+        .await?;
+        if done.emails_queued > 0 {
+            state.mail_wake.notify_one();
+        }
+        let new = done.certificates.into_iter().next().ok_or_else(|| {
+            ApiError::from(crate::domain::Error::internal_message("nothing reissued"))
+        })?;
+        Ok(Reissued::Created(Json(new.into())))
+    }
+
+    /// Reissue a workshop's certificates
+    ///
+    /// After a correction to the workshop (a date, the venue) or a new signatory: every valid
+    /// certificate of the workshop is reissued as one reissue each (see `reissue_certificate`),
+    /// in one transaction. Revoked and already replaced certificates are left as they are.
+    #[oai(
+        path = "/workshops/:id/certificates/reissue",
+        method = "post",
+        operation_id = "reissue_workshop_certificates"
+    )]
+    async fn reissue_workshop(
+        &self,
+        state: Data<&AppState>,
+        auth: CanManageCertificates,
+        id: Path<i64>,
+        body: JsonBody<WorkshopReissueRequest>,
+    ) -> Result<Json<ReissueReport>, ApiError> {
+        let settings = IssueSettings::from_config(&state.config);
+        let with = Reissuer {
+            renderer: state.renderer.clone(),
+            keyring: &state.keyring,
+            settings: &settings,
+        };
+        let done = reissue::reissue_workshop(&state.db, &auth.actor(), &with, id.0, &body.0.reason)
+            .await?;
+        if done.emails_queued > 0 {
+            state.mail_wake.notify_one();
+        }
+        Ok(Json(ReissueReport {
+            reissued: done.certificates.into_iter().map(Into::into).collect(),
+            emails_queued: done.emails_queued,
+        }))
+    }
+
+    /// Share a certificate
+    ///
+    /// LinkedIn's add-to-profile link for the certification and the verification page.
+    /// Certificate managers, or the holder. 409 for a revoked or replaced certificate.
+    #[oai(
+        path = "/certificates/:id/share",
+        method = "get",
+        operation_id = "share_certificate"
+    )]
+    async fn share(
+        &self,
+        state: Data<&AppState>,
+        auth: Caller,
+        id: Path<i64>,
+    ) -> Result<Json<ShareLinks>, ApiError> {
+        let c = service::get(&state.db, id.0).await?;
+        ensure_may_read(&auth.0, &c)?;
+        let links = sharing::share_links(&state.db, state.config.public_url_trimmed(), &c).await?;
+        Ok(Json(ShareLinks {
+            linkedin_url: links.linkedin_url,
+            verify_url: links.verify_url,
+        }))
+    }
+
+    /// Download a certificate's baked badge
+    ///
+    /// An Open Badges 3.0 baked badge (§5.3): the course's badge image (its colour from the
+    /// course, one to three stars for the level) as a PNG whose `iTXt` chunk with keyword
+    /// `openbadgecredential` holds the signed credential (VC-JWT), so that a badge backpack or
+    /// wallet can import it. The credential's achievement `image` points here. Certificate
+    /// managers, or the holder.
+    #[oai(
+        path = "/certificates/:id/badge.png",
+        method = "get",
+        operation_id = "get_certificate_badge"
+    )]
+    async fn badge(
+        &self,
+        state: Data<&AppState>,
+        auth: Caller,
+        id: Path<i64>,
+    ) -> Result<BadgeResponse, ApiError> {
+        let c = service::get(&state.db, id.0).await?;
+        ensure_may_read(&auth.0, &c)?;
+        let png = sharing::baked_badge(
+            &state.db,
+            &state.keyring,
+            state.config.public_url_trimmed(),
+            &c,
+        )
+        .await?;
+        let disposition = format!("inline; filename=\"badge-{}.png\"", c.number);
+        Ok(BadgeResponse::Ok(Binary(png), disposition))
     }
 
     /// My certificates
@@ -586,6 +805,7 @@ impl CertificateApi {
             .ok_or_else(|| {
                 ApiError::NotFound("no certificate has this verification code".into())
             })?;
+        let successor = service::successor(&state.db, &c).await?;
         Ok(VerifyResponse::Ok(Json(Verification {
             valid: c.status == DbStatus::Valid,
             status: c.status.into(),
@@ -594,6 +814,12 @@ impl CertificateApi {
             course_title: c.course_title,
             level: c.level.into(),
             completed_on: c.end_date,
+            revoked_at: c.revoked_at,
+            revocation_reason: c.revoked_reason,
+            superseded_by: successor.map(|s| Successor {
+                number: s.number,
+                verification_code: s.verification_code,
+            }),
         })))
     }
 

@@ -39,6 +39,8 @@ mirror_enum! {
         EvaluationRequest,
         /// A one-time sign-in link for the participant pages, as asked for.
         SignInLink,
+        /// A trainer's ToT certificate lapses in `CSSD_RENEWAL_REMINDER_DAYS` days: what to do.
+        RenewalReminder,
     }
 }
 

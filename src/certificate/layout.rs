@@ -531,6 +531,139 @@ pub(crate) fn name_max_width() -> f32 {
     page_w() - 150.0
 }
 
+/// Places lines centred on the page (or another axis), each shrunk to fit a width.
+struct Placer<'f> {
+    faces: &'f [Face; FACE_COUNT],
+    /// The page's vertical axis.
+    cx: f32,
+    /// Widest a body line may be.
+    body_w: f32,
+}
+
+impl<'f> Placer<'f> {
+    fn new(faces: &'f [Face; FACE_COUNT]) -> Self {
+        Self {
+            faces,
+            cx: page_w() / 2.0,
+            body_w: page_w() - 160.0,
+        }
+    }
+
+    /// `text` at `size`, centred on `cx`, at `y`.
+    fn at<'a>(
+        &self,
+        k: FaceKind,
+        size: f32,
+        cx: f32,
+        y: f32,
+        colour: Color,
+        text: &'a str,
+    ) -> Line<'a> {
+        place(self.faces, k, size, Align::Center(cx), y, colour, text)
+    }
+
+    /// `text` centred on `cx` at `y`, at `max` points or smaller so that it fits `width`.
+    #[allow(clippy::too_many_arguments)]
+    fn fitted<'a>(
+        &self,
+        k: FaceKind,
+        max: f32,
+        width: f32,
+        cx: f32,
+        y: f32,
+        colour: Color,
+        text: &'a str,
+    ) -> Line<'a> {
+        let size = fit_size(&self.faces[k as usize], text, max, width);
+        self.at(k, size, cx, y, colour, text)
+    }
+
+    /// A body line: centred on the page, fitted to the body width.
+    fn body<'a>(&self, k: FaceKind, max: f32, y: f32, colour: Color, text: &'a str) -> Line<'a> {
+        self.fitted(k, max, self.body_w, self.cx, y, colour, text)
+    }
+}
+
+/// The holder's name on one or two lines, and the width of its widest line.
+fn name_block<'a>(p: &Placer, d: &'a CertificateData, lines: &mut Vec<Line<'a>>) -> f32 {
+    let serif = &p.faces[FaceKind::SerifBold as usize];
+    let (names, name_size) = name_lines(serif, d.holder_name.trim(), 32.0, 22.0, name_max_width());
+    let name_w = names
+        .iter()
+        .map(|n| serif.text_width(n, name_size))
+        .fold(0.0, f32::max);
+    let name_ys: &[f32] = if names.len() == 1 {
+        &[Y_NAME]
+    } else {
+        &[Y_NAME + 13.0, Y_NAME - 13.0]
+    };
+    for (name, &y) in names.into_iter().zip(name_ys) {
+        lines.push(p.at(FaceKind::SerifBold, name_size, p.cx, y, navy(), name));
+    }
+    name_w
+}
+
+/// What was completed: the course, its level, when and where, organisation and trainer, topics.
+fn achievement_block<'a>(p: &Placer, t: &'a DynamicText, lines: &mut Vec<Line<'a>>) {
+    use FaceKind::{Sans, SerifBold};
+    lines.extend([
+        p.at(Sans, 12.5, p.cx, Y_COMPLETED, grey(), &t.completed),
+        p.body(SerifBold, 19.0, Y_COURSE, ink(), &t.course),
+        p.body(SerifBold, 12.5, Y_LEVEL, water(), t.level),
+        p.body(Sans, 11.0, Y_WHEN, ink(), &t.when),
+    ]);
+    if let Some(org) = &t.org_and_trainer {
+        lines.push(p.body(Sans, 10.0, Y_ORG, grey(), org));
+    }
+    for (i, topic_line) in t.topics.iter().enumerate() {
+        let y = Y_TOPICS - i as f32 * TOPIC_STEP;
+        lines.push(p.at(Sans, t.topics_size, p.cx, y, ink(), topic_line));
+    }
+}
+
+/// The signatory under the signature line; the number, issue date and verification URL.
+fn signature_and_footer<'a>(
+    p: &Placer,
+    d: &'a CertificateData,
+    t: &'a DynamicText,
+    lines: &mut Vec<Line<'a>>,
+) {
+    use FaceKind::{Sans, SerifBold};
+    let sig_cx = (SIG_X0 + SIG_X1) / 2.0;
+    let sig_w = SIG_X1 - SIG_X0 + 20.0;
+    let url_size = fit_size(&p.faces[Sans as usize], &d.verification_url, 6.5, 200.0);
+    lines.extend([
+        p.fitted(
+            SerifBold,
+            11.0,
+            sig_w,
+            sig_cx,
+            Y_SIG_NAME,
+            ink(),
+            &d.signatory_name,
+        ),
+        p.fitted(
+            Sans,
+            9.5,
+            sig_w,
+            sig_cx,
+            Y_SIG_TITLE,
+            grey(),
+            &d.signatory_title,
+        ),
+        p.fitted(Sans, 9.5, 220.0, p.cx, Y_FOOT_1, ink(), &t.number),
+        p.at(Sans, 9.5, p.cx, Y_FOOT_2, grey(), &t.issued),
+        p.at(
+            Sans,
+            url_size,
+            qr_center_x(),
+            Y_QR_URL,
+            grey(),
+            &d.verification_url,
+        ),
+    ]);
+}
+
 /// Place every line whose content depends on the certificate data. Returns the lines and the
 /// width of the widest line of the holder's name (for the rule under it).
 pub(crate) fn dynamic_lines<'a>(
@@ -538,146 +671,11 @@ pub(crate) fn dynamic_lines<'a>(
     d: &'a CertificateData,
     t: &'a DynamicText,
 ) -> (Vec<Line<'a>>, f32) {
-    let w = page_w();
-    let cx = w / 2.0;
-    let body_w = w - 160.0;
-    let fit =
-        |k: FaceKind, s: &str, max: f32, width: f32| fit_size(&faces[k as usize], s, max, width);
-    let serif = &faces[FaceKind::SerifBold as usize];
-
-    let (names, name_size) = name_lines(serif, d.holder_name.trim(), 32.0, 22.0, name_max_width());
-    let name_w = names
-        .iter()
-        .map(|n| serif.text_width(n, name_size))
-        .fold(0.0, f32::max);
-    let sig_cx = (SIG_X0 + SIG_X1) / 2.0;
-    let sig_w = SIG_X1 - SIG_X0 + 20.0;
-    let url_size = fit(FaceKind::Sans, &d.verification_url, 6.5, 200.0);
-
+    let placer = Placer::new(faces);
     let mut lines = Vec::with_capacity(16);
-    let name_ys: &[f32] = if names.len() == 1 {
-        &[Y_NAME]
-    } else {
-        &[Y_NAME + 13.0, Y_NAME - 13.0]
-    };
-    for (name, &y) in names.iter().zip(name_ys) {
-        lines.push(place(
-            faces,
-            FaceKind::SerifBold,
-            name_size,
-            Align::Center(cx),
-            y,
-            navy(),
-            name,
-        ));
-    }
-    lines.extend([
-        place(
-            faces,
-            FaceKind::Sans,
-            12.5,
-            Align::Center(cx),
-            Y_COMPLETED,
-            grey(),
-            &t.completed,
-        ),
-        place(
-            faces,
-            FaceKind::SerifBold,
-            fit(FaceKind::SerifBold, &t.course, 19.0, body_w),
-            Align::Center(cx),
-            Y_COURSE,
-            ink(),
-            &t.course,
-        ),
-        place(
-            faces,
-            FaceKind::SerifBold,
-            fit(FaceKind::SerifBold, t.level, 12.5, body_w),
-            Align::Center(cx),
-            Y_LEVEL,
-            water(),
-            t.level,
-        ),
-        place(
-            faces,
-            FaceKind::Sans,
-            fit(FaceKind::Sans, &t.when, 11.0, body_w),
-            Align::Center(cx),
-            Y_WHEN,
-            ink(),
-            &t.when,
-        ),
-    ]);
-    if let Some(org) = &t.org_and_trainer {
-        lines.push(place(
-            faces,
-            FaceKind::Sans,
-            fit(FaceKind::Sans, org, 10.0, body_w),
-            Align::Center(cx),
-            Y_ORG,
-            grey(),
-            org,
-        ));
-    }
-    for (i, topic_line) in t.topics.iter().enumerate() {
-        lines.push(place(
-            faces,
-            FaceKind::Sans,
-            t.topics_size,
-            Align::Center(cx),
-            Y_TOPICS - i as f32 * TOPIC_STEP,
-            ink(),
-            topic_line,
-        ));
-    }
-    lines.extend([
-        place(
-            faces,
-            FaceKind::SerifBold,
-            fit(FaceKind::SerifBold, &d.signatory_name, 11.0, sig_w),
-            Align::Center(sig_cx),
-            Y_SIG_NAME,
-            ink(),
-            &d.signatory_name,
-        ),
-        place(
-            faces,
-            FaceKind::Sans,
-            fit(FaceKind::Sans, &d.signatory_title, 9.5, sig_w),
-            Align::Center(sig_cx),
-            Y_SIG_TITLE,
-            grey(),
-            &d.signatory_title,
-        ),
-        place(
-            faces,
-            FaceKind::Sans,
-            fit(FaceKind::Sans, &t.number, 9.5, 220.0),
-            Align::Center(cx),
-            Y_FOOT_1,
-            ink(),
-            &t.number,
-        ),
-        place(
-            faces,
-            FaceKind::Sans,
-            9.5,
-            Align::Center(cx),
-            Y_FOOT_2,
-            grey(),
-            &t.issued,
-        ),
-        place(
-            faces,
-            FaceKind::Sans,
-            url_size,
-            Align::Center(qr_center_x()),
-            Y_QR_URL,
-            grey(),
-            &d.verification_url,
-        ),
-    ]);
+    let name_w = name_block(&placer, d, &mut lines);
+    achievement_block(&placer, t, &mut lines);
+    signature_and_footer(&placer, d, t, &mut lines);
     (lines, name_w)
 }
 

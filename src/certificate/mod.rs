@@ -1,7 +1,8 @@
 //! Training certificate → PDF bytes.
 //!
 //! Self-contained: depends only on `printpdf` (=0.12.8, with its default features off: we lay
-//! out the text ourselves, so its `text_layout` / `html` machinery is not built), `qrcode`,
+//! out the text ourselves, so its `text_layout` / `html` machinery is not built), `lopdf` (the
+//! version printpdf writes with, for the PDF/A parts: see `pdfa`), `flate2`, `qrcode`,
 //! `ttf-parser`, `subsetter`, `write-fonts`, `self_cell`, `chrono` and `thiserror`. No I/O
 //! except [`CertificateRenderer::from_assets_dir`].
 //!
@@ -34,6 +35,7 @@ mod font;
 mod image;
 mod layout;
 mod logo;
+mod pdfa;
 mod qr;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -49,6 +51,7 @@ use printpdf::{
 };
 
 pub use image::{Artwork, RasterImage};
+pub use pdfa::{CREDENTIAL_FILE, CREDENTIAL_MEDIA_TYPE, attach_credential, embedded_credential};
 
 use embed::{FontVariant, Packed, StreamBytes, VariantCache};
 use font::Face;
@@ -58,8 +61,8 @@ const FACES: [FaceKind; FACE_COUNT] = [FaceKind::Sans, FaceKind::SerifBold];
 
 /// `(BaseFont, ToUnicode id, FontFile2 id)` for every Type0 font of the
 /// `lopdf::Document` that printpdf's `to_lopdf_document` returns. A macro, not a
-/// function: this crate reaches lopdf only through printpdf (no direct
-/// dependency), so lopdf types cannot be named in a signature — only used.
+/// function: written when this crate reached lopdf only through printpdf, so that lopdf types
+/// could not be named in a signature — only used.
 macro_rules! type0_font_streams {
     ($lo:expr) => {{
         let lo = &$lo;
@@ -220,7 +223,12 @@ pub struct CertificateRenderer {
     pages: [StaticPage; 2],
     /// The configured signature and logo.
     artwork: Artwork,
+    /// The sRGB output intent's ICC profile, deflated once.
+    icc: StreamBytes,
 }
+
+/// The sRGB profile of the PDF/A output intent (Zlib licence, see `assets/icc/README.md`).
+const SRGB_PROFILE: &[u8] = include_bytes!("../../assets/icc/sRGB.icc");
 
 const FONT_FILES: [&str; FACE_COUNT] = ["DejaVuSans.ttf", "DejaVuSerif-Bold.ttf"];
 const AUTHOR: &str = "Institute of Water and Sanitation Development (IWSD)";
@@ -307,6 +315,7 @@ impl CertificateRenderer {
             extra_fonts: VariantCache::new(),
             pages,
             artwork,
+            icc: pdfa::icc_stream(SRGB_PROFILE)?,
         };
         // Self-test, which also packs (compresses once) both base subsets.
         renderer.render(&CertificateData::sample())?;
@@ -455,10 +464,7 @@ impl CertificateRenderer {
                 }
             }
         }
-        let mut doc = PdfDocument::new(&format!(
-            "IWSD certificate {} \u{2014} {}",
-            data.number, data.holder_name
-        ));
+        let mut doc = PdfDocument::new(&document_title(data));
         doc.resources
             .xobjects
             .map
@@ -503,18 +509,9 @@ impl CertificateRenderer {
         info.author = AUTHOR.to_string();
         info.creator = CREATOR.to_string();
         info.producer = PRODUCER.to_string();
-        info.subject = format!(
-            "{} ({}) \u{2014} {}",
-            data.course_title,
-            data.course_code,
-            level_words(data.level)
-        );
+        info.subject = document_subject(data);
         info.identifier = data.number.clone();
-        info.keywords = vec![
-            "IWSD".into(),
-            data.course_code.clone(),
-            "certificate".into(),
-        ];
+        info.keywords = document_keywords(data);
 
         doc.with_pages(vec![PdfPage::new(
             Mm(layout::PAGE_W_MM),
@@ -592,6 +589,21 @@ impl CertificateRenderer {
         }
 
         lo.compress();
+        // After compressing: the XMP packet stays readable as plain text.
+        pdfa::conform(
+            &mut lo,
+            &pdfa::Description {
+                title: &document_title(data),
+                author: AUTHOR,
+                subject: &document_subject(data),
+                keywords: &document_keywords(data).join(","),
+                creator: CREATOR,
+                producer: PRODUCER,
+                date: data.issued_on,
+                identifier: &data.number,
+            },
+            &self.icc,
+        )?;
 
         for (v, to_unicode, program) in to_pack {
             let get = |id: (u32, u16)| {
@@ -616,6 +628,32 @@ impl CertificateRenderer {
             .map_err(|e| RenderError::Pdf(e.to_string()))?;
         Ok(out)
     }
+}
+
+/// The document title: "IWSD certificate <number> — <holder>".
+fn document_title(data: &CertificateData) -> String {
+    format!(
+        "IWSD certificate {} \u{2014} {}",
+        data.number, data.holder_name
+    )
+}
+
+/// The document subject: the course and level in words.
+fn document_subject(data: &CertificateData) -> String {
+    format!(
+        "{} ({}) \u{2014} {}",
+        data.course_title,
+        data.course_code,
+        level_words(data.level)
+    )
+}
+
+fn document_keywords(data: &CertificateData) -> Vec<String> {
+    vec![
+        "IWSD".into(),
+        data.course_code.clone(),
+        "certificate".into(),
+    ]
 }
 
 /// A composed certificate page: the printpdf document and the font variants it uses.

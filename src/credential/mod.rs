@@ -2,6 +2,7 @@
 //! issuer's keys. No database and no HTTP here: `services::credentials` stores and loads,
 //! `api::credentials` serves.
 
+pub mod badge;
 pub mod jwt;
 pub mod keys;
 pub mod openbadges;

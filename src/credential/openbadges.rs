@@ -99,6 +99,8 @@ pub struct CertificateFacts {
     pub end_date: NaiveDate,
     pub issued_at: DateTime<Utc>,
     pub status: StatusEntry,
+    /// The baked badge (`…/certificates/{id}/badge.png`): the achievement's `image`.
+    pub image_url: Option<String>,
 }
 
 fn day_start(d: NaiveDate) -> String {
@@ -156,7 +158,7 @@ pub fn certificate_credential(f: &CertificateFacts, issuer: &Issuer) -> Value {
     if let Some(lead) = &f.lead_trainer_name {
         description.push_str(&format!(" Lead trainer: {lead}."));
     }
-    let achievement = json!({
+    let mut achievement = json!({
         "id": format!("{}#achievement-{}-{}", issuer.id, f.course_code, f.level_slug),
         "type": ["Achievement"],
         "achievementType": "CertificateOfCompletion",
@@ -168,6 +170,13 @@ pub fn certificate_credential(f: &CertificateFacts, issuer: &Issuer) -> Value {
         "creator": issuer.embedded(),
         "inLanguage": "en",
     });
+    if let Some(url) = &f.image_url {
+        achievement["image"] = json!({
+            "id": url,
+            "type": "Image",
+            "caption": format!("{} badge \u{2014} {}", f.course_code, f.level_words),
+        });
+    }
     json!({
         "@context": [VC_CONTEXT, OB_CONTEXT],
         "id": f.id,

@@ -21,6 +21,7 @@ pub mod organisation;
 pub mod outreach;
 pub mod participant;
 pub mod schedule;
+pub mod sharing;
 pub mod status_list;
 pub mod text;
 pub mod throttle;

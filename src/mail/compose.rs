@@ -30,6 +30,98 @@ pub fn certificate_email(c: &certificate::Model) -> (String, String, String) {
     (subject, text, html)
 }
 
+/// Subject, plain text and HTML of the email that carries a reissued certificate.
+pub fn reissued_certificate_email(
+    new: &certificate::Model,
+    old: &certificate::Model,
+    reason: &str,
+) -> (String, String, String) {
+    let subject = format!(
+        "Your corrected certificate: {} ({})",
+        new.course_title, new.course_code
+    );
+    let text = format!(
+        "Dear {name},\n\n\
+         Your certificate {old} for {title} has been reissued as certificate {number}, which \
+         is attached. The reason: {reason}\n\n\
+         Please use the new certificate from now on; the old one now shows as replaced when \
+         it is checked. Anyone can check the new one at:\n{url}\n\n\
+         With best wishes,\n\
+         IWSD Training\n",
+        name = new.holder_name,
+        old = old.number,
+        title = new.course_title,
+        number = new.number,
+        url = new.verification_url,
+    );
+    let html = format!(
+        "<!doctype html><html><body style=\"font-family: sans-serif\">\
+         <p>Dear {name},</p>\
+         <p>Your certificate {old} for <strong>{title}</strong> has been reissued as certificate \
+         <strong>{number}</strong>, which is attached. The reason: {reason}</p>\
+         <p>Please use the new certificate from now on; the old one now shows as replaced when \
+         it is checked. Anyone can check the new one at <a href=\"{url}\">{url}</a>.</p>\
+         <p>With best wishes,<br>IWSD Training</p></body></html>",
+        name = escape(&new.holder_name),
+        old = escape(&old.number),
+        title = escape(&new.course_title),
+        number = escape(&new.number),
+        reason = escape(reason),
+        url = escape(&new.verification_url),
+    );
+    (subject, text, html)
+}
+
+/// Subject, plain text and HTML of the reminder that a trainer's ToT certificate lapses soon.
+pub fn renewal_reminder_email(
+    c: &certificate::Model,
+    valid_until: chrono::NaiveDate,
+    public_url: &str,
+) -> (String, String, String) {
+    let until = valid_until.format("%-d %B %Y").to_string();
+    let subject = format!(
+        "Your {} trainer certification lapses on {until}",
+        c.course_code
+    );
+    let text = format!(
+        "Dear {name},\n\n\
+         Your Training of Trainers certificate {number} ({title}) entitles you to lead cascade \
+         and community workshops until {until}. After that date you can no longer be named as \
+         a trainer of a {code} workshop.\n\n\
+         To renew, enrol in a Training of Trainers workshop of {title} before then (ask IWSD \
+         Training for the next dates), or write to IWSD Training if you believe the date is \
+         wrong. Workshops you lead before {until} are not affected.\n\n\
+         Your certificate: {url}\n\n\
+         With best wishes,\n\
+         IWSD Training\n",
+        name = c.holder_name,
+        number = c.number,
+        title = c.course_title,
+        code = c.course_code,
+        url = c.verification_url,
+    );
+    let html = format!(
+        "<!doctype html><html><body style=\"font-family: sans-serif\">\
+         <p>Dear {name},</p>\
+         <p>Your Training of Trainers certificate <strong>{number}</strong> ({title}) entitles \
+         you to lead cascade and community workshops until <strong>{until}</strong>. After that \
+         date you can no longer be named as a trainer of a {code} workshop.</p>\
+         <p>To renew, enrol in a Training of Trainers workshop of {title} before then (ask IWSD \
+         Training for the next dates, <a href=\"{public}\">{public}</a>), or write to IWSD \
+         Training if you believe the date is wrong. Workshops you lead before {until} are not \
+         affected.</p>\
+         <p>Your certificate: <a href=\"{url}\">{url}</a></p>\
+         <p>With best wishes,<br>IWSD Training</p></body></html>",
+        name = escape(&c.holder_name),
+        number = escape(&c.number),
+        title = escape(&c.course_title),
+        code = escape(&c.course_code),
+        url = escape(&c.verification_url),
+        public = escape(public_url),
+    );
+    (subject, text, html)
+}
+
 fn escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")

@@ -45,7 +45,10 @@ pub struct Composed {
 /// cancellation) is not sent for one recorded after the fact; the evaluation request is.
 pub fn worth_sending(kind: EmailKind, start_date: NaiveDate, today: NaiveDate) -> bool {
     match kind {
-        EmailKind::EvaluationRequest | EmailKind::Certificate | EmailKind::SignInLink => true,
+        EmailKind::EvaluationRequest
+        | EmailKind::Certificate
+        | EmailKind::SignInLink
+        | EmailKind::RenewalReminder => true,
         EmailKind::EnrolmentConfirmation
         | EmailKind::WaitlistNotice
         | EmailKind::Promotion
@@ -71,8 +74,11 @@ fn escape(s: &str) -> String {
 fn words(kind: EmailKind, f: &Facts) -> Option<(String, String, bool)> {
     let course = format!("{} ({})", f.course_title, f.course_code);
     let (subject, lead, schedule) = match kind {
-        // Composed elsewhere: certificates with the certificate, sign-in links by `mail::sign_in`.
-        EmailKind::Certificate | EmailKind::SignInLink => return None,
+        // Composed elsewhere: certificates and renewal reminders with the certificate
+        // (`compose`), sign-in links by `mail::sign_in`.
+        EmailKind::Certificate | EmailKind::SignInLink | EmailKind::RenewalReminder => {
+            return None;
+        }
         EmailKind::EnrolmentConfirmation => (
             format!("Your place is confirmed: {course}"),
             format!(

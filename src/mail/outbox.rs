@@ -113,6 +113,31 @@ pub async fn queue_certificate_once(
     queue(db, message).await
 }
 
+/// Queues the email that carries a reissued certificate (`new`, replacing `old`) to
+/// `recipient`, once per new certificate. Call it in the reissuing transaction.
+pub async fn queue_reissued_certificate(
+    db: &impl ConnectionTrait,
+    new: &certificate::Model,
+    old: &certificate::Model,
+    reason: &str,
+    recipient: &str,
+) -> Result<bool, DbErr> {
+    let (subject, body_text, body_html) = compose::reissued_certificate_email(new, old, reason);
+    let message = NewMessage {
+        kind: EmailKind::Certificate,
+        recipient: recipient.to_owned(),
+        recipient_name: new.holder_name.clone(),
+        subject,
+        body_text,
+        body_html,
+        certificate_id: Some(new.id),
+        enrolment_id: Some(new.enrolment_id),
+        dedupe_key: Some(format!("certificate:{}", new.id)),
+        attachment: None,
+    };
+    queue(db, message).await
+}
+
 /// Queues a fresh copy of the email that carries `certificate` to `recipient` (an explicit
 /// re-send, which may happen more than once).
 pub async fn queue_certificate(

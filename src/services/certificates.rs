@@ -15,21 +15,25 @@ use chrono::{Datelike, Utc};
 use entity::{
     certificate::{self, CertificateStatus},
     certificate_sequence, email_outbox, organisation, participant,
-    workshop::{self, Level, Status},
+    workshop::{self, Status},
 };
 use rand::RngCore;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    DatabaseTransaction, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, sea_query::OnConflict,
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    sea_query::{Expr, OnConflict},
 };
 
+use super::credentials::Keyring;
 use super::{
     Page, PageRequest, attendance, audit,
     workshop_write::{WorkshopWrite, Write},
 };
 use crate::{
     certificate::{CertificateData, CertificateRenderer, RenderError},
+    credential::openbadges::Issuer,
     db::{begin_write, lock_for_update},
     domain::{Error, FieldError, Result, access::Actor},
     mail,
@@ -72,7 +76,7 @@ pub struct IssueOutcome {
 }
 
 /// A fresh verification code: 160 random bits, URL-safe.
-fn verification_code() -> String {
+pub(super) fn verification_code() -> String {
     let mut bytes = [0u8; 20];
     rand::rng().fill_bytes(&mut bytes);
     URL_SAFE_NO_PAD.encode(bytes)
@@ -94,12 +98,12 @@ pub fn verification_path(code: &str) -> String {
 }
 
 /// The number printed on a certificate: `IWSD-<COURSE>-<YEAR>-<000001>`.
-fn certificate_number(course_code: &str, year: i32, n: i64) -> String {
+pub(super) fn certificate_number(course_code: &str, year: i32, n: i64) -> String {
     format!("IWSD-{course_code}-{year}-{n:06}")
 }
 
 /// Reserves `count` consecutive numbers of the (course, year) sequence.
-async fn reserve_numbers(
+pub(super) async fn reserve_numbers(
     txn: &DatabaseTransaction,
     course_code: &str,
     year: i32,
@@ -133,7 +137,7 @@ async fn reserve_numbers(
     Ok(first)
 }
 
-fn unprintable(err: &RenderError) -> Option<String> {
+pub(super) fn unprintable(err: &RenderError) -> Option<String> {
     match err {
         RenderError::MissingGlyph {
             character,
@@ -153,7 +157,6 @@ struct Plan {
     skipped: Vec<Skipped>,
     drafts: Vec<Draft>,
     course: entity::course::Model,
-    level: Level,
     lead_trainer: Option<String>,
     emails: HashMap<i64, Option<String>>,
 }
@@ -274,7 +277,6 @@ async fn plan(
         skipped,
         drafts,
         course,
-        level: workshop.level,
         lead_trainer,
         emails,
     })
@@ -291,7 +293,7 @@ async fn next_number(db: &impl ConnectionTrait, course_code: &str, year: i32) ->
 }
 
 /// Renders PDFs off the async runtime (CPU work).
-async fn render_all(
+pub(super) async fn render_all(
     renderer: Arc<CertificateRenderer>,
     data: Vec<CertificateData>,
 ) -> Result<Vec<std::result::Result<Vec<u8>, RenderError>>> {
@@ -310,6 +312,7 @@ pub async fn issue_for_workshop(
     db: &DatabaseConnection,
     actor: &Actor,
     renderer: Arc<CertificateRenderer>,
+    keyring: &Keyring,
     settings: &IssueSettings,
     workshop_id: i64,
 ) -> Result<IssueOutcome> {
@@ -391,12 +394,11 @@ pub async fn issue_for_workshop(
         skipped,
         drafts,
         course,
-        level,
         lead_trainer,
         emails,
+        ..
     } = plan;
     let now = Utc::now();
-    let (mut emails_queued, mut emails_skipped) = (0, Vec::new());
     let mut issued = Vec::with_capacity(drafts.len());
     let mut credentials = Vec::with_capacity(drafts.len());
     for Draft {
@@ -409,45 +411,15 @@ pub async fn issue_for_workshop(
         let (_, pdf) = rendered
             .remove(&enrolment_id)
             .ok_or_else(|| Error::internal("rendering", "a certificate was not rendered"))?;
-        let pdf = pdf.map_err(|e| match e {
-            RenderError::MissingGlyph {
-                character,
-                codepoint,
-                field,
-            } => Error::Invalid(vec![FieldError::new(
-                field,
-                format!(
-                    "contains {character:?} ({codepoint}), which the certificate font cannot print"
-                ),
-            )]),
-            other => Error::internal("rendering failed", other),
-        })?;
-        let row = certificate::ActiveModel {
-            number: Set(data.number.clone()),
-            verification_code: Set(code),
-            enrolment_id: Set(enrolment_id),
-            participant_id: Set(participant_id),
-            workshop_id: Set(workshop_id),
-            course_id: Set(course.id),
-            course_code: Set(data.course_code),
-            course_title: Set(data.course_title),
-            level: Set(level),
-            holder_name: Set(data.holder_name),
-            start_date: Set(data.start_date),
-            end_date: Set(data.end_date),
-            venue: Set(data.venue),
-            organisation_name: Set(data.organisation),
-            issued_on: Set(data.issued_on),
-            issued_at: Set(now),
-            verification_url: Set(data.verification_url),
-            signatory_name: Set(data.signatory_name),
-            signatory_title: Set(data.signatory_title),
-            pdf: Set(pdf),
-            status: Set(CertificateStatus::Valid),
-            revoked_at: Set(None),
-            revoked_reason: Set(None),
-            ..Default::default()
-        };
+        let pdf = pdf.map_err(render_failure)?;
+        let row = new_row(
+            &data,
+            code,
+            pdf,
+            now,
+            (enrolment_id, participant_id, workshop_id, course.id),
+            None,
+        );
         let saved = write.issue_certificate(row).await?;
         credentials.push((
             saved.id,
@@ -459,9 +431,16 @@ pub async fn issue_for_workshop(
                 lead_trainer_name: lead_trainer.clone(),
             },
         ));
+        issued.push(saved);
+    }
+    super::credentials::record_issue(write.txn(), &credentials).await?;
+    let issuer = super::credentials::issuer(&settings.public_url);
+    let issued = seal(write.txn(), keyring, &issuer, issued).await?;
+    let (mut emails_queued, mut emails_skipped) = (0, Vec::new());
+    for saved in &issued {
         match emails.get(&saved.participant_id).cloned().flatten() {
             Some(address) => {
-                if mail::outbox::queue_certificate_once(write.txn(), &saved, &address).await? {
+                if mail::outbox::queue_certificate_once(write.txn(), saved, &address).await? {
                     emails_queued += 1;
                 }
             }
@@ -471,9 +450,7 @@ pub async fn issue_for_workshop(
                 reason: "the participant has no email address; the certificate can be downloaded instead".into(),
             }),
         }
-        issued.push(saved);
     }
-    super::credentials::record_issue(write.txn(), &credentials).await?;
     write.commit().await?;
     Ok(IssueOutcome {
         issued,
@@ -481,6 +458,102 @@ pub async fn issue_for_workshop(
         emails_queued,
         emails_skipped,
     })
+}
+
+/// A rendering failure as the API reports it: an unprintable character names its field.
+pub(super) fn render_failure(e: RenderError) -> Error {
+    match e {
+        RenderError::MissingGlyph {
+            character,
+            codepoint,
+            field,
+        } => Error::Invalid(vec![FieldError::new(
+            field,
+            format!(
+                "contains {character:?} ({codepoint}), which the certificate font cannot print"
+            ),
+        )]),
+        other => Error::internal("rendering failed", other),
+    }
+}
+
+/// The row of a new certificate: what it printed, its PDF, and whose it is
+/// (`(enrolment, participant, workshop, course)`).
+pub(super) fn new_row(
+    data: &CertificateData,
+    code: String,
+    pdf: Vec<u8>,
+    now: chrono::DateTime<Utc>,
+    (enrolment_id, participant_id, workshop_id, course_id): (i64, i64, i64, i64),
+    supersedes_id: Option<i64>,
+) -> certificate::ActiveModel {
+    certificate::ActiveModel {
+        number: Set(data.number.clone()),
+        verification_code: Set(code),
+        enrolment_id: Set(enrolment_id),
+        participant_id: Set(participant_id),
+        workshop_id: Set(workshop_id),
+        course_id: Set(course_id),
+        course_code: Set(data.course_code.clone()),
+        course_title: Set(data.course_title.clone()),
+        level: Set(data.level),
+        holder_name: Set(data.holder_name.clone()),
+        start_date: Set(data.start_date),
+        end_date: Set(data.end_date),
+        venue: Set(data.venue.clone()),
+        organisation_name: Set(data.organisation.clone()),
+        issued_on: Set(data.issued_on),
+        issued_at: Set(now),
+        verification_url: Set(data.verification_url.clone()),
+        signatory_name: Set(data.signatory_name.clone()),
+        signatory_title: Set(data.signatory_title.clone()),
+        pdf: Set(pdf),
+        status: Set(CertificateStatus::Valid),
+        revoked_at: Set(None),
+        revoked_reason: Set(None),
+        supersedes_id: Set(supersedes_id),
+        superseded_by_id: Set(None),
+        ..Default::default()
+    }
+}
+
+/// Makes freshly inserted certificates carry their signed credential: each credential is
+/// signed, embedded in the PDF as `credential.jwt` (off the async runtime) and the PDF stored.
+/// Runs in the issuing transaction, once the certificates have ids and status entries; what
+/// is stored then never changes.
+pub(super) async fn seal(
+    txn: &impl ConnectionTrait,
+    keyring: &Keyring,
+    issuer: &Issuer,
+    certificates: Vec<certificate::Model>,
+) -> Result<Vec<certificate::Model>> {
+    let mut jwts = Vec::with_capacity(certificates.len());
+    for c in &certificates {
+        jwts.push(
+            super::credentials::signed_certificate_credential(txn, keyring, issuer, c).await?,
+        );
+    }
+    let sealed = tokio::task::spawn_blocking(move || {
+        certificates
+            .into_iter()
+            .zip(jwts)
+            .map(|(mut c, jwt)| {
+                c.pdf = crate::certificate::attach_credential(&c.pdf, &jwt, c.issued_on)?;
+                Ok(c)
+            })
+            .collect::<std::result::Result<Vec<_>, RenderError>>()
+    })
+    .await
+    .map_err(|e| Error::internal("embedding the credential stopped", e))?
+    .map_err(|e| Error::internal("embedding the credential failed", e))?;
+    for c in &sealed {
+        certificate::Entity::update_many()
+            .col_expr(certificate::Column::Pdf, Expr::value(c.pdf.clone()))
+            .filter(certificate::Column::Id.eq(c.id))
+            .exec(txn)
+            .await?;
+    }
+    Ok(sealed)
 }
 
 /// Queues a fresh copy of a certificate's email to the holder's current address.
@@ -491,12 +564,7 @@ pub async fn queue_email(
 ) -> Result<email_outbox::Model> {
     let txn = begin_write(db).await?;
     let c = get(&txn, id).await?;
-    if c.status == CertificateStatus::Revoked {
-        return Err(Error::Conflict(format!(
-            "certificate {} is revoked",
-            c.number
-        )));
-    }
+    ensure_standing(&txn, &c).await?;
     let holder = participant::Entity::find_by_id(c.participant_id)
         .one(&txn)
         .await?;
@@ -511,6 +579,43 @@ pub async fn queue_email(
     audit::record(&txn, actor, "certificate", id, "email", None, after).await?;
     txn.commit().await?;
     Ok(queued)
+}
+
+/// 409 unless the certificate still stands: a revoked one says so, a superseded one names the
+/// certificate that replaced it.
+pub(super) async fn ensure_standing(
+    db: &impl ConnectionTrait,
+    c: &certificate::Model,
+) -> Result<()> {
+    match c.status {
+        CertificateStatus::Valid => Ok(()),
+        CertificateStatus::Revoked => Err(Error::Conflict(format!(
+            "certificate {} is revoked",
+            c.number
+        ))),
+        CertificateStatus::Superseded => {
+            let successor = match c.superseded_by_id {
+                Some(id) => Some(get(db, id).await?.number),
+                None => None,
+            };
+            Err(Error::Conflict(format!(
+                "certificate {} was replaced by {}; use that one",
+                c.number,
+                successor.as_deref().unwrap_or("a reissued certificate")
+            )))
+        }
+    }
+}
+
+/// The certificate that replaced `c`, if it was reissued.
+pub async fn successor(
+    db: &impl ConnectionTrait,
+    c: &certificate::Model,
+) -> Result<Option<certificate::Model>> {
+    match c.superseded_by_id {
+        Some(id) => Ok(certificate::Entity::find_by_id(id).one(db).await?),
+        None => Ok(None),
+    }
 }
 
 /// One certificate by id.
@@ -599,12 +704,7 @@ pub async fn revoke(
     }
     let write = Write::begin(db, actor).await?;
     let current = get(write.txn(), id).await?;
-    if current.status == CertificateStatus::Revoked {
-        return Err(Error::Conflict(format!(
-            "certificate {} is already revoked",
-            current.number
-        )));
-    }
+    ensure_standing(write.txn(), &current).await?;
     let mut write = write.lock_workshop(current.workshop_id).await?;
     let revoked = write.revoke_certificate(current, reason).await?;
     super::credentials::mark_revoked(write.txn(), id).await?;
@@ -632,10 +732,10 @@ pub async fn workshop_zip(db: &impl ConnectionTrait, workshop_id: i64) -> Result
         let options = zip::write::SimpleFileOptions::default()
             .compression_method(zip::CompressionMethod::Deflated);
         for c in certificates {
-            let suffix = if c.status == CertificateStatus::Revoked {
-                "-REVOKED"
-            } else {
-                ""
+            let suffix = match c.status {
+                CertificateStatus::Valid => "",
+                CertificateStatus::Revoked => "-REVOKED",
+                CertificateStatus::Superseded => "-REPLACED",
             };
             writer
                 .start_file(format!("certificate-{}{suffix}.pdf", c.number), options)

@@ -527,6 +527,33 @@ impl WorkshopWrite {
         Ok(revoked)
     }
 
+    /// Marks one valid certificate of this workshop as replaced by `successor` (a reissue,
+    /// audited as `reissue` with the reason). Nothing it printed changes.
+    pub async fn supersede_certificate(
+        &mut self,
+        current: certificate::Model,
+        successor: &certificate::Model,
+        reason: &str,
+    ) -> Result<certificate::Model> {
+        let before = audit::snapshot(&current);
+        let mut model = current.into_active_model();
+        model.status = Set(CertificateStatus::Superseded);
+        model.superseded_by_id = Set(Some(successor.id));
+        let superseded = model.update(&self.write.txn).await?;
+        let mut after = audit::snapshot(&superseded);
+        if let Some(Value::Object(fields)) = &mut after {
+            fields.insert("reissue_reason".into(), reason.into());
+            fields.insert(
+                "superseded_by_number".into(),
+                successor.number.clone().into(),
+            );
+        }
+        self.audit("certificate", superseded.id, "reissue", before, after);
+        let id = self.id();
+        self.touch(id, |t| t.everything = true);
+        Ok(superseded)
+    }
+
     /// Recounts what the write moved, writes its audit records and commits; returns the
     /// workshop as committed.
     pub async fn commit(self) -> Result<workshop::Model> {

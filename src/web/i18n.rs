@@ -37,6 +37,15 @@ pub struct Strings {
     pub signed_by: &'static str,
     pub machine_readable: &'static str,
     pub verify_unknown: &'static str,
+    /// A reissued certificate's old code: "REPLACED".
+    pub replaced: &'static str,
+    pub replaced_explainer: &'static str,
+    pub replaced_on: &'static str,
+    /// The link to the certificate that replaced it.
+    pub see_replacement: &'static str,
+    pub revocation_reason: &'static str,
+    pub add_to_linkedin: &'static str,
+    pub download_badge: &'static str,
 
     // Errors
     pub not_found_title: &'static str,
@@ -226,6 +235,13 @@ pub static EN: Strings = Strings {
     signed_by: "Signed by",
     machine_readable: "Machine-readable record (JSON)",
     verify_unknown: "No certificate has this verification code. Compare the address with the QR code or the link on the certificate.",
+    replaced: "REPLACED",
+    replaced_explainer: "IWSD reissued this certificate to correct it; the new certificate is the one that stands.",
+    replaced_on: "Replaced by",
+    see_replacement: "Check the certificate that replaced it",
+    revocation_reason: "Reason",
+    add_to_linkedin: "Add to LinkedIn",
+    download_badge: "Digital badge (PNG)",
 
     not_found_title: "Not found",
     not_found_text: "There is nothing here, or it is not yours to see.",
@@ -459,6 +475,15 @@ pub struct AdminStrings {
     pub email_again: &'static str,
     pub revoke_reason: &'static str,
     pub revoke: &'static str,
+    pub reissue_title: &'static str,
+    pub reissue_hint: &'static str,
+    pub reissue_reason: &'static str,
+    pub reissue_full_name: &'static str,
+    pub reissue: &'static str,
+    pub reissue_all_hint: &'static str,
+    pub reissue_all: &'static str,
+    pub replaced_by_label: &'static str,
+    pub replaces_label: &'static str,
 
     // Reports
     pub certified: &'static str,
@@ -746,6 +771,15 @@ pub static ADMIN_EN: AdminStrings = AdminStrings {
     email_again: "Email it again",
     revoke_reason: "Reason for revoking (shown on the check page)",
     revoke: "Revoke",
+    reissue_title: "Correct and reissue",
+    reissue_hint: "A new certificate with a new number replaces this one; this one stays as issued and its check page says it was replaced. The holder is emailed the new one.",
+    reissue_reason: "What was wrong (the holder is told)",
+    reissue_full_name: "Corrected name (leave empty to keep the participant's name)",
+    reissue: "Reissue",
+    reissue_all_hint: "After correcting the workshop's dates or venue, or a change of signatory: every valid certificate of this workshop is replaced by a new one.",
+    reissue_all: "Reissue all certificates",
+    replaced_by_label: "Replaced by",
+    replaces_label: "Replaces",
 
     certified: "Certified",
     reached: "People reached",
@@ -826,6 +860,10 @@ pub static ADMIN_EN: AdminStrings = AdminStrings {
             "issued" => format!("{n} certificates issued."),
             "saved" => "Saved.".to_owned(),
             "revoked" => "The certificate is revoked; its check page says so.".to_owned(),
+            "reissued" => {
+                "Reissued: this is the new certificate; the old one shows as replaced.".to_owned()
+            }
+            "reissued_all" => format!("Certificates reissued: {n}. The old ones show as replaced."),
             "emailed" => "A copy is on its way to the holder.".to_owned(),
             "requeued" => "The message is queued to be sent again.".to_owned(),
             "user_created" => "The user is created.".to_owned(),

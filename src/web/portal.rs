@@ -5,7 +5,7 @@
 //! records of their own participant record, and anything else looks like "not found".
 
 use askama::Template;
-use entity::enrolment::EnrolmentStatus;
+use entity::{certificate::CertificateStatus, enrolment::EnrolmentStatus};
 use poem::{
     Request, Response, handler,
     http::{StatusCode, header},
@@ -20,7 +20,7 @@ use super::{
 };
 use crate::{
     services::{
-        PageRequest, certificates, certificates::CertificateFilter, enrolments,
+        PageRequest, certificates, certificates::CertificateFilter, enrolments, sharing,
         sign_in::LinkRequest, sign_in_links, workshops,
     },
     state::AppState,
@@ -72,7 +72,11 @@ struct CertificateCard {
     number: String,
     dates: String,
     revoked: bool,
+    /// Replaced by a reissued certificate (listed too).
+    replaced: bool,
     check_url: String,
+    /// LinkedIn's add-to-profile link, for a certificate that stands.
+    linkedin_url: Option<String>,
 }
 
 #[derive(Template)]
@@ -170,19 +174,28 @@ async fn home_view(
         participant_id: Some(participant_id),
         ..Default::default()
     };
-    let certificates = certificates::list(&state.db, filter, LISTED)
-        .await?
-        .items
-        .into_iter()
-        .map(|c| CertificateCard {
+    let listed = certificates::list(&state.db, filter, LISTED).await?.items;
+    let mut certificates = Vec::with_capacity(listed.len());
+    for c in listed {
+        let standing = c.status == CertificateStatus::Valid;
+        let linkedin_url = if standing {
+            let links =
+                sharing::share_links(&state.db, state.config.public_url_trimmed(), &c).await?;
+            Some(links.linkedin_url)
+        } else {
+            None
+        };
+        certificates.push(CertificateCard {
             id: c.id,
             course: c.course_title,
             dates: date_span(c.start_date, c.end_date),
-            revoked: c.status == entity::certificate::CertificateStatus::Revoked,
+            revoked: c.status == CertificateStatus::Revoked,
+            replaced: c.status == CertificateStatus::Superseded,
             check_url: super::verify::page_path(&c.verification_code),
             number: c.number,
-        })
-        .collect();
+            linkedin_url,
+        });
+    }
     Ok(HomePage {
         layout,
         has_record: true,

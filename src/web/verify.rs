@@ -10,7 +10,10 @@ use poem::{
 };
 
 use super::{errors, i18n, page};
-use crate::{services::certificates, state::AppState};
+use crate::{
+    services::{certificates, sharing},
+    state::AppState,
+};
 
 /// The path of a code's page (what QR codes and the JSON endpoint's 303 point to).
 pub use certificates::verification_path as page_path;
@@ -35,6 +38,19 @@ struct VerifyPage {
     signatory: String,
     issued_on: String,
     machine_url: String,
+    /// Why it was revoked.
+    revocation_reason: Option<String>,
+    /// The certificate that replaced it (a reissue).
+    replaced_by: Option<Replacement>,
+    /// LinkedIn's add-to-profile link, for a certificate that stands.
+    linkedin_url: Option<String>,
+}
+
+/// The certificate that replaced the one shown.
+struct Replacement {
+    number: String,
+    /// Its verification page.
+    url: String,
 }
 
 #[derive(Template)]
@@ -77,9 +93,30 @@ pub async fn show(req: &Request, state: Data<&AppState>, Path(code): Path<String
         Ok(None) => return page::html(StatusCode::NOT_FOUND, &UnknownPage { layout }, &cookies),
         Err(err) => return errors::from_domain(req, err),
     };
+    let replaced_by = match certificates::successor(&state.db, &c).await {
+        Ok(s) => s.map(|s| Replacement {
+            url: page_path(&s.verification_code),
+            number: s.number,
+        }),
+        Err(err) => return errors::from_domain(req, err),
+    };
+    let linkedin_url = if c.status == CertificateStatus::Valid {
+        match sharing::share_links(&state.db, state.config.public_url_trimmed(), &c).await {
+            Ok(links) => Some(links.linkedin_url),
+            Err(err) => return errors::from_domain(req, err),
+        }
+    } else {
+        None
+    };
     let view = VerifyPage {
         layout,
         valid: c.status == CertificateStatus::Valid,
+        revocation_reason: c
+            .revoked_reason
+            .clone()
+            .filter(|_| c.status == CertificateStatus::Revoked),
+        replaced_by,
+        linkedin_url,
         revoked_on: c.revoked_at.map(|at| long_date(at.date_naive())),
         holder: c.holder_name,
         course: c.course_title,

@@ -84,10 +84,13 @@ fn rule(operation_id: &str) -> Option<Rule> {
         "verify_certificate" => Rule::Public,
         "get_certificate" | "get_certificate_pdf" | "list_my_certificates" => Rule::AnyCaller,
         "get_certificate_credential" => Rule::AnyCaller,
+        "share_certificate" | "get_certificate_badge" => Rule::AnyCaller,
         "get_issuer" | "get_jwks" | "get_status_list" | "verify_credential" => Rule::Public,
         "issue_certificates"
         | "list_certificates"
         | "revoke_certificate"
+        | "reissue_certificate"
+        | "reissue_workshop_certificates"
         | "get_workshop_certificates_zip"
         | "email_certificate" => Rule::Only(CERTIFIERS),
         "list_emails" => Rule::Only(ADMINS),

@@ -14,8 +14,9 @@ use super::{Admin, AdminForm, FieldErrors, Pager, iso, level_short, page_of, wor
 use crate::{
     domain::{Error, Result},
     services::{
-        certificates::{self, CertificateFilter},
+        certificates::{self, CertificateFilter, IssueSettings},
         console,
+        reissue::{self as reissuing, Reissuer},
     },
     state::AppState,
     web::{errors, i18n::AdminStrings, page, verify},
@@ -131,6 +132,22 @@ struct ShowPage {
     revoked_reason: String,
     check_path: String,
     reason: String,
+    /// Neither revoked nor replaced: it may be emailed, revoked or reissued.
+    standing: bool,
+    /// (id, number) of the certificate that replaced this one.
+    replaced_by: Option<(i64, String)>,
+    /// (id, number) of the certificate this one replaces.
+    replaces: Option<(i64, String)>,
+    reissue_reason: String,
+    full_name: String,
+}
+
+/// What was typed into the forms, shown again with their errors.
+#[derive(Default)]
+struct Typed {
+    reason: String,
+    reissue_reason: String,
+    full_name: String,
 }
 
 async fn show_page(
@@ -139,10 +156,16 @@ async fn show_page(
     id: i64,
     notice: Option<String>,
     errors: FieldErrors,
-    reason: String,
+    typed: Typed,
 ) -> Result<ShowPage> {
     let c = certificates::get(&state.db, id).await?;
     let a = words();
+    let number_of = |other: Option<certificate::Model>| other.map(|o| (o.id, o.number));
+    let replaced_by = number_of(certificates::successor(&state.db, &c).await?);
+    let replaces = match c.supersedes_id {
+        Some(old) => number_of(Some(certificates::get(&state.db, old).await?)),
+        None => None,
+    };
     Ok(ShowPage {
         layout: admin.layout(c.number.clone()),
         a,
@@ -164,8 +187,13 @@ async fn show_page(
         revoked: c.status == CertificateStatus::Revoked,
         revoked_reason: c.revoked_reason.clone().unwrap_or_default(),
         check_path: verify::page_path(&c.verification_code),
+        standing: c.status == CertificateStatus::Valid,
         number: c.number,
-        reason,
+        reason: typed.reason,
+        replaced_by,
+        replaces,
+        reissue_reason: typed.reissue_reason,
+        full_name: typed.full_name,
     })
 }
 
@@ -185,7 +213,7 @@ pub async fn show(
         id,
         notice,
         FieldErrors::default(),
-        String::new(),
+        Typed::default(),
     )
     .await
     {
@@ -205,14 +233,14 @@ async fn refused(
     state: &AppState,
     id: i64,
     err: Error,
-    reason: String,
+    typed: Typed,
 ) -> Response {
     let status = match &err {
         Error::Conflict(_) => StatusCode::CONFLICT,
         _ => StatusCode::UNPROCESSABLE_ENTITY,
     };
     match FieldErrors::from_error(err) {
-        Ok(errors) => match show_page(admin, state, id, None, errors, reason).await {
+        Ok(errors) => match show_page(admin, state, id, None, errors, typed).await {
             Ok(page) => admin.html(status, &page),
             Err(err) => errors::from_domain(req, err),
         },
@@ -231,7 +259,13 @@ pub async fn revoke(
     let reason = form.reason.unwrap_or_default();
     match certificates::revoke(&state.db, &admin.actor(), id, &reason).await {
         Ok(_) => page::see_other(&format!("/admin/certificates/{id}?notice=revoked"), &[]),
-        Err(err) => refused(req, &admin, &state, id, err, reason).await,
+        Err(err) => {
+            let typed = Typed {
+                reason,
+                ..Default::default()
+            };
+            refused(req, &admin, &state, id, err, typed).await
+        }
     }
 }
 
@@ -248,6 +282,54 @@ pub async fn email(
             state.mail_wake.notify_one();
             page::see_other(&format!("/admin/certificates/{id}?notice=emailed"), &[])
         }
-        Err(err) => refused(req, &admin, &state, id, err, String::new()).await,
+        Err(err) => refused(req, &admin, &state, id, err, Typed::default()).await,
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ReissueForm {
+    reason: Option<String>,
+    full_name: Option<String>,
+}
+
+/// `POST /admin/certificates/{id}/reissue`: replaces the certificate with a corrected one
+/// and shows the new one.
+#[handler]
+pub async fn reissue(
+    req: &Request,
+    state: Data<&AppState>,
+    Path(id): Path<i64>,
+    AdminForm(admin, form): AdminForm<ReissueForm>,
+) -> Response {
+    let reason = form.reason.unwrap_or_default();
+    let full_name = form.full_name.unwrap_or_default();
+    let settings = IssueSettings::from_config(&state.config);
+    let with = Reissuer {
+        renderer: state.renderer.clone(),
+        keyring: &state.keyring,
+        settings: &settings,
+    };
+    let rename = Some(full_name.trim()).filter(|n| !n.is_empty());
+    match reissuing::reissue(&state.db, &admin.actor(), &with, id, &reason, rename).await {
+        Ok(done) => {
+            if done.emails_queued > 0 {
+                state.mail_wake.notify_one();
+            }
+            match done.certificates.first() {
+                Some(new) => page::see_other(
+                    &format!("/admin/certificates/{}?notice=reissued", new.id),
+                    &[],
+                ),
+                None => page::see_other(&format!("/admin/certificates/{id}"), &[]),
+            }
+        }
+        Err(err) => {
+            let typed = Typed {
+                reissue_reason: reason,
+                full_name,
+                ..Default::default()
+            };
+            refused(req, &admin, &state, id, err, typed).await
+        }
     }
 }

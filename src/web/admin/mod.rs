@@ -67,6 +67,10 @@ pub fn mount(route: Route) -> Route {
             "/admin/workshops/:id/certificates",
             post(workshop::issue_certificates),
         )
+        .at(
+            "/admin/workshops/:id/certificates/reissue",
+            post(workshop::reissue_certificates),
+        )
         .at("/admin/workshops/:id/cascade", get(reports::cascade_tree))
         .at(
             "/admin/participants",
@@ -84,6 +88,10 @@ pub fn mount(route: Route) -> Route {
         .at("/admin/certificates/:id", get(certificates::show))
         .at("/admin/certificates/:id/revoke", post(certificates::revoke))
         .at("/admin/certificates/:id/email", post(certificates::email))
+        .at(
+            "/admin/certificates/:id/reissue",
+            post(certificates::reissue),
+        )
         .at("/admin/reports", get(reports::summary))
         .at("/admin/reports/months.csv", get(reports::months_csv_file))
         .at("/admin/outbox", get(outbox::list))

@@ -25,7 +25,9 @@ use crate::{
     services::{
         PageRequest, accounts, attendance,
         certificates::{self, CertificateFilter, IssueSettings},
-        console, enrolments, participants, workshops,
+        console, enrolments, participants,
+        reissue::{self, Reissuer},
+        workshops,
     },
     state::AppState,
     web::{errors, i18n::AdminStrings, page, verify::long_date},
@@ -59,6 +61,7 @@ struct CertificateLine {
     number: String,
     holder: String,
     revoked: bool,
+    replaced: bool,
 }
 
 struct Candidate {
@@ -99,6 +102,8 @@ struct WorkshopPage {
     completed: bool,
     results: Vec<ResultLine>,
     certificates: Vec<CertificateLine>,
+    /// Certificates neither revoked nor replaced (the workshop-wide reissue replaces them).
+    standing_certificates: usize,
 }
 
 /// What the page is asked to show besides the workshop.
@@ -317,6 +322,11 @@ async fn build(
                 reasons: r.verdict.reasons.join(" "),
             })
             .collect(),
+        standing_certificates: issued
+            .items
+            .iter()
+            .filter(|c| c.status == entity::certificate::CertificateStatus::Valid)
+            .count(),
         certificates: issued
             .items
             .into_iter()
@@ -325,9 +335,42 @@ async fn build(
                 number: c.number,
                 holder: c.holder_name,
                 revoked: c.status == entity::certificate::CertificateStatus::Revoked,
+                replaced: c.status == entity::certificate::CertificateStatus::Superseded,
             })
             .collect(),
     })
+}
+
+/// The workshop-wide reissue form.
+#[derive(Debug, Deserialize)]
+pub struct ReissueForm {
+    reason: Option<String>,
+}
+
+/// `POST /admin/workshops/{id}/certificates/reissue`: replaces every valid certificate.
+#[handler]
+pub async fn reissue_certificates(
+    req: &Request,
+    state: Data<&AppState>,
+    Path(id): Path<i64>,
+    AdminForm(admin, form): AdminForm<ReissueForm>,
+) -> Response {
+    let settings = IssueSettings::from_config(&state.config);
+    let with = Reissuer {
+        renderer: state.renderer.clone(),
+        keyring: &state.keyring,
+        settings: &settings,
+    };
+    let reason = form.reason.unwrap_or_default();
+    match reissue::reissue_workshop(&state.db, &admin.actor(), &with, id, &reason).await {
+        Ok(reissued) => {
+            if reissued.emails_queued > 0 {
+                state.mail_wake.notify_one();
+            }
+            done(id, "reissued_all", Some(reissued.certificates.len() as u64))
+        }
+        Err(err) => refused(req, &admin, &state, id, String::new(), err).await,
+    }
 }
 
 /// A form with only the CSRF token and one value.
@@ -492,6 +535,7 @@ pub async fn issue_certificates(
         &state.db,
         &admin.actor(),
         state.renderer.clone(),
+        &state.keyring,
         &settings,
         id,
     )
