@@ -112,7 +112,7 @@ impl Participant {
     /// The participant as `who` may see them: without contact details (email, phone, national
     /// ID) for a caller who may change records but not read them (an `enrol`-scope key), which
     /// `GET /participants/{id}` would refuse it.
-    fn as_seen_by(mut self, who: &Principal) -> Self {
+    fn seen_by(mut self, who: &Principal) -> Self {
         if !who.may_read_workshop(WorkshopReading::ContactDetails, false) {
             self.email = None;
             self.phone = None;
@@ -409,6 +409,6 @@ impl ParticipantApi {
             national_id: b.national_id.map(Some),
         };
         let updated = service::update(&state.db, &auth.actor(), id.0, changes).await?;
-        Ok(Json(Participant::from(updated).as_seen_by(&auth.0)))
+        Ok(Json(Participant::from(updated).seen_by(&auth.0)))
     }
 }
