@@ -65,30 +65,27 @@ pub fn check_name_chars(field: &str, value: &str) -> Result<(), FieldError> {
 }
 
 /// A regular expression (for the spec) matching exactly the names [`forbidden_name_char`]
-/// accepts, built from the same tables: one negated class of every refused range, written
-/// `\uXXXX` / `\UXXXXXXXX` (read alike by Rust's `regex` and Python's `re`).
+/// accepts among the characters of the Basic Multilingual Plane, built from the same tables:
+/// one negated class of every refused range, written `\uXXXX`, which ECMA-262 (the dialect of
+/// JSON Schema's `pattern`), Rust's `regex` and Python's `re` read alike. Characters beyond
+/// U+FFFF cannot be written in a class without ECMA's `u` flag, so the pattern lets them pass
+/// and the server's rule alone refuses the unassigned and format ones among them.
 pub fn name_pattern() -> &'static str {
     static PATTERN: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     PATTERN.get_or_init(|| {
-        let escape = |c: u32| {
-            if c <= 0xFFFF {
-                format!("\\u{c:04X}")
-            } else {
-                format!("\\U{c:08X}")
-            }
-        };
+        let escape = |c: u32| format!("\\u{c:04X}");
         let refused = |c: u32| {
             char::from_u32(c).is_some_and(|c| forbidden_name_char(&c.to_string()).is_some())
         };
         let mut class = String::new();
         let mut c = 0u32;
-        while c <= 0x10FFFF {
+        while c <= 0xFFFF {
             if !refused(c) {
                 c += 1;
                 continue;
             }
             let start = c;
-            while c < 0x10FFFF && refused(c + 1) {
+            while c < 0xFFFF && refused(c + 1) {
                 c += 1;
             }
             class.push_str(&escape(start));
