@@ -3,7 +3,10 @@
 use std::{
     collections::HashMap,
     path::PathBuf,
-    sync::{Arc, Mutex, OnceLock},
+    sync::{
+        Arc, Mutex, OnceLock,
+        atomic::{AtomicU8, Ordering},
+    },
     time::Duration,
 };
 
@@ -147,7 +150,72 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<WriteTxn, DbErr> {
             ..Default::default()
         })
         .await?;
-    Ok(WriteTxn { txn, _turn: turn })
+    Ok(WriteTxn {
+        txn,
+        _turn: turn,
+        wakes: outbox_wakes(db),
+        queued: AtomicU8::new(0),
+    })
+}
+
+/// An outbox drained by a worker: a commit that queued into it wakes that worker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outbox {
+    Mail,
+}
+
+impl Outbox {
+    const ALL: [Outbox; 1] = [Outbox::Mail];
+
+    fn bit(self) -> u8 {
+        1 << (self as u8)
+    }
+}
+
+/// The wake-ups of one database's outbox workers, shared by every writer of this process to
+/// that database, so that a commit wakes the worker whoever committed (an API handler, a page,
+/// a daily job) and never waits for the worker's next poll.
+#[derive(Debug, Default)]
+pub struct OutboxWakes {
+    wakes: [Arc<tokio::sync::Notify>; Outbox::ALL.len()],
+}
+
+impl OutboxWakes {
+    /// The worker of `outbox` waits on this.
+    pub fn of(&self, outbox: Outbox) -> Arc<tokio::sync::Notify> {
+        self.wakes[outbox as usize].clone()
+    }
+}
+
+/// The wake-ups of `db`'s outbox workers (one set per database this process writes to).
+pub fn outbox_wakes(db: &DatabaseConnection) -> Arc<OutboxWakes> {
+    static WAKES: OnceLock<Mutex<HashMap<String, Arc<OutboxWakes>>>> = OnceLock::new();
+    let mut wakes = WAKES
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    wakes.entry(database_key(db)).or_default().clone()
+}
+
+/// Names the database a connection writes to: the SQLite file, or PostgreSQL's host, port
+/// and database.
+fn database_key(db: &DatabaseConnection) -> String {
+    match db.get_database_backend() {
+        DbBackend::Sqlite => {
+            let options = db.get_sqlite_connection_pool().connect_options();
+            format!("sqlite:{}", options.get_filename().display())
+        }
+        DbBackend::Postgres => {
+            let options = db.get_postgres_connection_pool().connect_options();
+            format!(
+                "postgres://{}:{}/{}",
+                options.get_host(),
+                options.get_port(),
+                options.get_database().unwrap_or_default()
+            )
+        }
+        other => format!("{other:?}"),
+    }
 }
 
 /// The queue of this process's writers to one SQLite file.
@@ -171,12 +239,36 @@ pub struct WriteTxn {
     // Declared first so that it ends before the turn is handed on.
     txn: DatabaseTransaction,
     _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+    wakes: Arc<OutboxWakes>,
+    /// The outboxes this transaction queued into, one bit each.
+    queued: AtomicU8,
 }
 
 impl WriteTxn {
-    /// Commits, then hands the turn on. (Dropped without a commit, it rolls back.)
+    /// Notes that this transaction queued into `outbox`: its worker is woken after the commit.
+    /// (The outboxes' `queue` functions call this; they take a `WriteTxn` for that reason.)
+    pub fn queued(&self, outbox: Outbox) {
+        self.queued.fetch_or(outbox.bit(), Ordering::Relaxed);
+    }
+
+    /// Commits, hands the turn on, then wakes the worker of every outbox it queued into.
+    /// (Dropped without a commit, it rolls back and wakes nobody.)
     pub async fn commit(self) -> Result<(), DbErr> {
-        self.txn.commit().await
+        let WriteTxn {
+            txn,
+            _turn,
+            wakes,
+            queued,
+        } = self;
+        txn.commit().await?;
+        drop(_turn);
+        let queued = queued.into_inner();
+        for outbox in Outbox::ALL {
+            if queued & outbox.bit() != 0 {
+                wakes.of(outbox).notify_one();
+            }
+        }
+        Ok(())
     }
 }
 

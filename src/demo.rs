@@ -142,7 +142,6 @@ pub async fn seed(state: &AppState) -> domain::Result<()> {
         .is_some();
     if !has_workshops {
         seed_story(state).await?;
-        state.mail_wake.notify_one();
     }
     Ok(())
 }

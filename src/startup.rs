@@ -71,7 +71,7 @@ impl Application {
         mail::reply_to(config.mail_reply_to.as_deref())?;
         let state = AppState {
             mailer,
-            mail_wake: Arc::new(tokio::sync::Notify::new()),
+            mail_wake: crate::db::outbox_wakes(&db).of(crate::db::Outbox::Mail),
             db,
             auth_cache: AuthCache::new(config.auth_cache_ttl),
             config: Arc::new(config),

@@ -429,9 +429,6 @@ impl CertificateApi {
             id.0,
         )
         .await?;
-        if outcome.emails_queued > 0 {
-            state.mail_wake.notify_one();
-        }
         Ok(Json(IssueReport {
             issued: outcome.issued.into_iter().map(Into::into).collect(),
             skipped: outcome
@@ -476,7 +473,6 @@ impl CertificateApi {
         _idempotency_key: poem_openapi::param::Header<Option<String>>,
     ) -> Result<EmailQueued, ApiError> {
         let queued = service::queue_email(&state.db, &auth.actor(), id.0).await?;
-        state.mail_wake.notify_one();
         Ok(EmailQueued::Accepted(Json(QueuedEmail {
             id: queued.id,
             recipient: queued.recipient,
@@ -614,9 +610,6 @@ impl CertificateApi {
             body.full_name.as_deref(),
         )
         .await?;
-        if done.emails_queued > 0 {
-            state.mail_wake.notify_one();
-        }
         let new = done.certificates.into_iter().next().ok_or_else(|| {
             ApiError::from(crate::domain::Error::internal_message("nothing reissued"))
         })?;
@@ -648,9 +641,6 @@ impl CertificateApi {
         };
         let done = reissue::reissue_workshop(&state.db, &auth.actor(), &with, id.0, &body.0.reason)
             .await?;
-        if done.emails_queued > 0 {
-            state.mail_wake.notify_one();
-        }
         Ok(Json(ReissueReport {
             reissued: done.certificates.into_iter().map(Into::into).collect(),
             emails_queued: done.emails_queued,

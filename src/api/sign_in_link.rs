@@ -59,7 +59,6 @@ impl SignInLinkApi {
                 &body.0.email,
                 address.as_deref(),
                 state.config.public_url_trimmed(),
-                state.mail_wake.clone(),
             )
             .await?
         {

@@ -12,6 +12,7 @@ use sea_orm::{
 };
 
 use super::compose;
+use crate::db::{Outbox, WriteTxn};
 
 /// A message to queue.
 #[derive(Debug, Clone)]
@@ -77,12 +78,19 @@ fn row(message: NewMessage) -> email_outbox::ActiveModel {
 /// Queues a message; call it in the transaction of what it announces, so the two commit or
 /// roll back together. Returns whether it was queued: `false` when a message with the same
 /// `dedupe_key` already exists (nothing is written then).
-pub async fn queue(db: &impl ConnectionTrait, message: NewMessage) -> Result<bool, DbErr> {
+///
+/// It takes the writing transaction (not any connection) so that its commit wakes the worker:
+/// the message goes out at once whoever queued it.
+pub async fn queue(db: &WriteTxn, message: NewMessage) -> Result<bool, DbErr> {
     let inserted = email_outbox::Entity::insert(row(message))
         .on_conflict_do_nothing_on([email_outbox::Column::DedupeKey])
         .exec_without_returning(db)
         .await?;
-    Ok(matches!(inserted, TryInsertResult::Inserted(n) if n > 0))
+    let queued = matches!(inserted, TryInsertResult::Inserted(n) if n > 0);
+    if queued {
+        db.queued(Outbox::Mail);
+    }
+    Ok(queued)
 }
 
 fn certificate_message(c: &certificate::Model, recipient: &str) -> NewMessage {
@@ -104,7 +112,7 @@ fn certificate_message(c: &certificate::Model, recipient: &str) -> NewMessage {
 /// Queues the email that carries a newly issued `certificate` to `recipient`, once per
 /// certificate. Call it in the transaction that issues the certificate.
 pub async fn queue_certificate_once(
-    db: &impl ConnectionTrait,
+    db: &WriteTxn,
     c: &certificate::Model,
     recipient: &str,
 ) -> Result<bool, DbErr> {
@@ -116,7 +124,7 @@ pub async fn queue_certificate_once(
 /// Queues the email that carries a reissued certificate (`new`, replacing `old`) to
 /// `recipient`, once per new certificate. Call it in the reissuing transaction.
 pub async fn queue_reissued_certificate(
-    db: &impl ConnectionTrait,
+    db: &WriteTxn,
     new: &certificate::Model,
     old: &certificate::Model,
     reason: &str,
@@ -141,13 +149,15 @@ pub async fn queue_reissued_certificate(
 /// Queues a fresh copy of the email that carries `certificate` to `recipient` (an explicit
 /// re-send, which may happen more than once).
 pub async fn queue_certificate(
-    db: &impl ConnectionTrait,
+    db: &WriteTxn,
     c: &certificate::Model,
     recipient: &str,
 ) -> Result<email_outbox::Model, DbErr> {
-    email_outbox::Entity::insert(row(certificate_message(c, recipient)))
+    let queued = email_outbox::Entity::insert(row(certificate_message(c, recipient)))
         .exec_with_returning(db)
-        .await
+        .await?;
+    db.queued(Outbox::Mail);
+    Ok(queued)
 }
 
 /// Takes up to `limit` due messages for one worker until `lease_until`. On PostgreSQL rows

@@ -43,7 +43,7 @@ fn escape(s: &str) -> String {
 
 /// Queues the sign-in email; call it in the transaction that stores the link.
 pub async fn queue_sign_in_link(
-    db: &impl ConnectionTrait,
+    db: &crate::db::WriteTxn,
     recipient: &str,
     recipient_name: &str,
     url: &str,
@@ -73,9 +73,11 @@ pub async fn queue_sign_in_link(
         created_at: Set(now),
         ..Default::default()
     };
-    email_outbox::Entity::insert(row)
+    let queued = email_outbox::Entity::insert(row)
         .exec_with_returning(db)
-        .await
+        .await?;
+    db.queued(crate::db::Outbox::Mail);
+    Ok(queued)
 }
 
 /// Whether an outbox message is a sign-in email.

@@ -148,6 +148,7 @@ pub async fn resend_failed(
     model.next_attempt_at = Set(Utc::now());
     model.claimed_until = Set(None);
     let requeued = model.update(&txn).await?;
+    txn.queued(crate::db::Outbox::Mail);
     audit::record(
         &txn,
         actor,

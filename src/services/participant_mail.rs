@@ -13,12 +13,12 @@ use entity::{
     attendance, email_outbox::EmailKind, enrolment, enrolment::EnrolmentStatus, participant,
     workshop,
 };
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
 use super::workshop_queries::{self, WorkshopView};
 use crate::{
     calendar,
-    db::begin_write,
+    db::{WriteTxn, begin_write},
     domain::{
         Result, eligibility::counts_as_attended, schedule::local_today, workshop::level_name,
     },
@@ -72,7 +72,7 @@ fn facts(
 /// address or already got this kind for this enrolment. Returns whether it was queued. (The
 /// workshop is read only for a participant with an address.)
 pub async fn notify(
-    db: &impl ConnectionTrait,
+    db: &WriteTxn,
     kind: EmailKind,
     enrolment: &enrolment::Model,
     position: Option<u64>,
@@ -99,7 +99,7 @@ pub async fn notify(
 }
 
 async fn notify_participant(
-    db: &impl ConnectionTrait,
+    db: &WriteTxn,
     kind: EmailKind,
     enrolment: &enrolment::Model,
     participant: &participant::Model,
@@ -150,7 +150,7 @@ async fn notify_participant(
 /// Queues the message of `kind` to each of `enrolments` (all of one workshop); returns how
 /// many were queued.
 async fn notify_many(
-    db: &impl ConnectionTrait,
+    db: &WriteTxn,
     kind: EmailKind,
     enrolments: &[enrolment::Model],
     view: &WorkshopView,
@@ -175,11 +175,7 @@ async fn notify_many(
 }
 
 /// A workshop was cancelled: everyone enrolled or waitlisted hears it.
-pub async fn workshop_cancelled(
-    db: &impl ConnectionTrait,
-    workshop_id: i64,
-    public_url: &str,
-) -> Result<u32> {
+pub async fn workshop_cancelled(db: &WriteTxn, workshop_id: i64, public_url: &str) -> Result<u32> {
     let view = workshop_queries::get(db, workshop_id).await?;
     let enrolments = enrolment::Entity::find()
         .filter(enrolment::Column::WorkshopId.eq(workshop_id))
@@ -193,11 +189,7 @@ pub async fn workshop_cancelled(
 }
 
 /// A workshop was completed: everyone who attended at least one day is asked to evaluate it.
-pub async fn workshop_completed(
-    db: &impl ConnectionTrait,
-    workshop_id: i64,
-    public_url: &str,
-) -> Result<u32> {
+pub async fn workshop_completed(db: &WriteTxn, workshop_id: i64, public_url: &str) -> Result<u32> {
     let view = workshop_queries::get(db, workshop_id).await?;
     let enrolments = enrolment::Entity::find()
         .filter(enrolment::Column::WorkshopId.eq(workshop_id))

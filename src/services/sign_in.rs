@@ -18,7 +18,7 @@ use std::{
 };
 
 use sea_orm::DatabaseConnection;
-use tokio::sync::{Notify, Semaphore};
+use tokio::sync::Semaphore;
 use validator::ValidateEmail;
 
 use super::{
@@ -109,14 +109,13 @@ impl SignIn {
     /// Asks for a sign-in link for `email` from `from`. The address is checked and the request
     /// counted (every request counts, like a failed login, on keys of its own: link requests
     /// never lock password logins); then the work is queued and the answer given at once.
-    /// `wake` is told when mail has been queued.
+    /// (The link's commit wakes the mail worker.)
     pub async fn email_link(
         &self,
         db: &DatabaseConnection,
         email: &str,
         from: Option<&str>,
         public_url: &str,
-        wake: Arc<Notify>,
     ) -> Result<LinkRequest> {
         let email = link_email(email)?;
         self.throttle
@@ -136,8 +135,7 @@ impl SignIn {
         );
         tokio::spawn(async move {
             match sign_in_links::send(&db, &email, &public_url).await {
-                Ok(true) => wake.notify_one(),
-                Ok(false) => {}
+                Ok(_) => {}
                 Err(err) => tracing::error!(error = %err, "could not send a sign-in link"),
             }
             handled.fetch_add(1, Ordering::Release);

@@ -233,7 +233,6 @@ pub async fn request_link(
             &form.email,
             address.as_deref(),
             state.config.public_url_trimmed(),
-            state.mail_wake.clone(),
         )
         .await;
     let t = i18n::strings();

@@ -447,3 +447,31 @@ async fn more_capacity_promotes_the_waitlist_and_tells_each_promoted_participant
         .count();
     assert_eq!(promoted, 2);
 }
+
+#[tokio::test]
+async fn mail_queued_by_an_api_request_goes_out_without_waiting_for_the_workers_poll() {
+    // The worker polls once an hour here: only the commit's wake-up can send the mail in time.
+    let server = SmtpServer::start(0, None).await;
+    let port = server.addr.port();
+    let app = spawn_app_with(|c| {
+        c.smtp_url = Some(format!("smtp://127.0.0.1:{port}"));
+        c.mail_poll_interval = Duration::from_secs(3600);
+    })
+    .await;
+    let course = app.course("CSSD-WAKE", 5).await;
+    let workshop = app.workshop(course, &future_monday(), 35).await["id"]
+        .as_i64()
+        .unwrap();
+    let person = person(&app, "Tendai Wake", Some("tendai.wake@example.org")).await;
+    enrol(&app, workshop, person).await;
+    eventually("the confirmation reaches the receiver", || async {
+        received(&server)
+            .iter()
+            .any(|(to, _)| to.contains("tendai.wake@example.org"))
+    })
+    .await;
+    assert_eq!(
+        outbox(&app, "enrolment_confirmation").await[0]["status"],
+        "sent"
+    );
+}

@@ -278,10 +278,7 @@ pub async fn email(
     AdminForm(admin, _form): AdminForm<RevokeForm>,
 ) -> Response {
     match certificates::queue_email(&state.db, &admin.actor(), id).await {
-        Ok(_) => {
-            state.mail_wake.notify_one();
-            page::see_other(&format!("/admin/certificates/{id}?notice=emailed"), &[])
-        }
+        Ok(_) => page::see_other(&format!("/admin/certificates/{id}?notice=emailed"), &[]),
         Err(err) => refused(req, &admin, &state, id, err, Typed::default()).await,
     }
 }
@@ -311,18 +308,13 @@ pub async fn reissue(
     };
     let rename = Some(full_name.trim()).filter(|n| !n.is_empty());
     match reissuing::reissue(&state.db, &admin.actor(), &with, id, &reason, rename).await {
-        Ok(done) => {
-            if done.emails_queued > 0 {
-                state.mail_wake.notify_one();
-            }
-            match done.certificates.first() {
-                Some(new) => page::see_other(
-                    &format!("/admin/certificates/{}?notice=reissued", new.id),
-                    &[],
-                ),
-                None => page::see_other(&format!("/admin/certificates/{id}"), &[]),
-            }
-        }
+        Ok(done) => match done.certificates.first() {
+            Some(new) => page::see_other(
+                &format!("/admin/certificates/{}?notice=reissued", new.id),
+                &[],
+            ),
+            None => page::see_other(&format!("/admin/certificates/{id}"), &[]),
+        },
         Err(err) => {
             let typed = Typed {
                 reissue_reason: reason,

@@ -145,10 +145,7 @@ pub async fn resend(
     AdminForm(admin, _form): AdminForm<ResendForm>,
 ) -> Response {
     match console::resend_failed(&state.db, &admin.actor(), id).await {
-        Ok(_) => {
-            state.mail_wake.notify_one();
-            page::see_other("/admin/outbox?notice=requeued", &[])
-        }
+        Ok(_) => page::see_other("/admin/outbox?notice=requeued", &[]),
         Err(crate::domain::Error::Conflict(message)) => {
             render(
                 req,

@@ -363,12 +363,7 @@ pub async fn reissue_certificates(
     };
     let reason = form.reason.unwrap_or_default();
     match reissue::reissue_workshop(&state.db, &admin.actor(), &with, id, &reason).await {
-        Ok(reissued) => {
-            if reissued.emails_queued > 0 {
-                state.mail_wake.notify_one();
-            }
-            done(id, "reissued_all", Some(reissued.certificates.len() as u64))
-        }
+        Ok(reissued) => done(id, "reissued_all", Some(reissued.certificates.len() as u64)),
         Err(err) => refused(req, &admin, &state, id, String::new(), err).await,
     }
 }
@@ -437,10 +432,7 @@ pub async fn change_status(
     };
     let public_url = state.config.public_url_trimmed().to_owned();
     match workshops::change_status(&state.db, &admin.actor(), id, change, &public_url).await {
-        Ok(_) => {
-            state.mail_wake.notify_one();
-            done(id, change.past_tense(), None)
-        }
+        Ok(_) => done(id, change.past_tense(), None),
         Err(err) => refused(req, &admin, &state, id, String::new(), err).await,
     }
 }
@@ -475,13 +467,10 @@ pub async fn enrol(
     };
     let public_url = state.config.public_url_trimmed().to_owned();
     match enrolments::enrol(&state.db, &admin.actor(), id, participant, &public_url).await {
-        Ok(view) => {
-            state.mail_wake.notify_one();
-            match view.waitlist_position {
-                Some(position) => done(id, "waitlisted", Some(position)),
-                None => done(id, "enrolled", None),
-            }
-        }
+        Ok(view) => match view.waitlist_position {
+            Some(position) => done(id, "waitlisted", Some(position)),
+            None => done(id, "enrolled", None),
+        },
         Err(err) => refused(req, &admin, &state, id, q, err).await,
     }
 }
@@ -513,10 +502,7 @@ pub async fn withdraw(
     };
     let public_url = state.config.public_url_trimmed().to_owned();
     match enrolments::withdraw(&state.db, &admin.actor(), id, enrolment, &public_url).await {
-        Ok(_) => {
-            state.mail_wake.notify_one();
-            done(id, "withdrawn", None)
-        }
+        Ok(_) => done(id, "withdrawn", None),
         Err(err) => refused(req, &admin, &state, id, String::new(), err).await,
     }
 }
@@ -541,12 +527,7 @@ pub async fn issue_certificates(
     )
     .await
     {
-        Ok(outcome) => {
-            if outcome.emails_queued > 0 {
-                state.mail_wake.notify_one();
-            }
-            done(id, "issued", Some(outcome.issued.len() as u64))
-        }
+        Ok(outcome) => done(id, "issued", Some(outcome.issued.len() as u64)),
         Err(err) => refused(req, &admin, &state, id, String::new(), err).await,
     }
 }
