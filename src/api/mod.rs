@@ -62,8 +62,10 @@ macro_rules! wire_page {
     };
 }
 
-pub mod accounts;
+pub mod api_keys;
 pub mod attendance;
+pub mod audit;
+pub mod auth;
 pub mod certificates;
 pub mod courses;
 pub mod credentials;
@@ -82,6 +84,7 @@ pub mod reports;
 pub mod sign_in_link;
 pub mod spec;
 pub mod trainers;
+pub mod users;
 pub mod workshops;
 
 use poem_openapi::{OpenApiService, Tags};
@@ -147,8 +150,10 @@ api_group!(
     /// (poem-openapi takes tuples of at most 16 APIs, so they come in two.)
     CoreApi = CORE_API: (
         health::HealthApi,
-        accounts::AuthApi,
-        accounts::AdminApi,
+        auth::AuthApi,
+        users::UsersApi,
+        api_keys::ApiKeysApi,
+        audit::AuditApi,
         organisations::OrganisationApi,
         courses::CourseApi,
         participants::ParticipantApi,
@@ -174,6 +179,14 @@ api_group!(
         credentials::CredentialApi,
     )
 );
+
+/// An operation's answer when there is nothing to say: 204.
+#[derive(poem_openapi::ApiResponse)]
+pub enum NoContent {
+    /// Done.
+    #[oai(status = 204)]
+    Done,
+}
 
 /// The title the spec carries.
 pub const TITLE: &str = "CSSD Training API";
@@ -274,7 +287,7 @@ mod spelling {
     #[test]
     fn stored_json_and_wire_spellings_of_every_enum_agree() {
         use entity::*;
-        spelled_alike::<app_user::Role, super::accounts::Role>();
+        spelled_alike::<app_user::Role, super::users::Role>();
         spelled_alike::<attendance::AttendanceStatus, super::attendance::AttendanceStatus>();
         spelled_alike::<assessment::AssessmentKind, super::attendance::AssessmentKind>();
         spelled_alike::<certificate::CertificateStatus, super::certificates::CertificateStatus>();
