@@ -98,6 +98,23 @@ async fn fresh_database() -> (String, ScratchDatabase) {
     (url, database)
 }
 
+/// The Monday at least `days_ago` days before today whose week has no public holiday (a date
+/// for workshops that have ended).
+pub fn past_monday(days_ago: u64) -> String {
+    use chrono::{Datelike, Days, Utc};
+    let mut date = Utc::now().date_naive() - Days::new(days_ago);
+    loop {
+        let holidays = cssd::domain::holidays::public_holidays(date.year());
+        let week_is_free = !holidays
+            .iter()
+            .any(|(d, _)| *d >= date && *d < date + Days::new(5));
+        if date.weekday() == chrono::Weekday::Mon && week_is_free {
+            return date.to_string();
+        }
+        date = date - Days::new(1);
+    }
+}
+
 /// The Monday at least a week from today whose week has no public holiday (a date for
 /// workshops that have not started, running Monday to Friday).
 pub fn future_monday() -> String {

@@ -6,7 +6,7 @@ use std::{sync::Arc, time::Duration};
 use chrono::NaiveDate;
 use serde_json::json;
 
-use crate::helpers::{TestApp, spawn_app_with};
+use crate::helpers::{TestApp, eventually, spawn_app_with};
 
 fn clock(date: NaiveDate) -> cssd::services::participant_mail::Clock {
     Arc::new(move || date)
@@ -18,22 +18,6 @@ async fn reminders(app: &TestApp) -> Vec<serde_json::Value> {
         .await;
     assert_eq!(resp.status, 200, "{}", resp.text);
     resp.body["items"].as_array().unwrap().clone()
-}
-
-/// Polls until `check` holds, for at most 30 s.
-async fn eventually<F, Fut>(what: &str, mut check: F)
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-    while tokio::time::Instant::now() < deadline {
-        if check().await {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("timed out waiting for {what}");
 }
 
 #[tokio::test]

@@ -6,7 +6,9 @@ use std::collections::HashMap;
 use reqwest::{StatusCode, header};
 use serde_json::{Value, json};
 
-use crate::helpers::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp, future_monday, spawn_app};
+use crate::helpers::{
+    ADMIN_EMAIL, ADMIN_PASSWORD, TestApp, future_monday, past_monday, spawn_app, spawn_app_with,
+};
 
 /// A browser: keeps cookies, does not follow redirects, reads forms' CSRF tokens.
 struct Browser<'a> {
@@ -1413,4 +1415,58 @@ async fn users_are_created_deactivated_and_reactivated_and_api_keys_created_and_
         app.with_token(&key).get("/api/v1/courses").await.status,
         401
     );
+}
+
+/// A trainer's ToT certificate valid for 12 months from a workshop held about 11 months ago:
+/// it lapses in a few weeks. Returns the certificate's number.
+async fn trainer_lapsing_in_weeks(app: &TestApp) -> String {
+    let course = app.course("RNS", 5).await;
+    let resp = app
+        .patch(
+            &format!("/api/v1/courses/{course}"),
+            json!({"trainer_certificate_valid_months": 12}),
+        )
+        .await;
+    assert_eq!(resp.status, 200, "{}", resp.text);
+    let (w, people) = app
+        .completed_workshop_from(
+            &past_monday(330),
+            course,
+            "tot",
+            None,
+            &[],
+            &[("Farai Lapsing", Some(90.0))],
+        )
+        .await;
+    let issued = app
+        .post(&format!("/api/v1/workshops/{w}/certificates"), json!({}))
+        .await;
+    assert_eq!(issued.status, 200, "{}", issued.text);
+    app.user_token("trainer", "farai.lapsing@example.org", Some(people[0].0))
+        .await;
+    issued.body["issued"][0]["number"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn the_console_lists_trainers_lapsing_within_the_renewal_reminder_window() {
+    // Lapsing in 35 to 45 days: inside a 60-day window, outside a 20-day one.
+    for (days, listed) in [(60, true), (20, false)] {
+        let app = spawn_app_with(|c| c.renewal_reminder_days = days).await;
+        let number = trainer_lapsing_in_weeks(&app).await;
+        let page = Browser::admin(&app).await.get("/admin").await;
+        page.assert_html(200);
+        assert!(
+            page.text.contains(&format!("runs out within {days} days")),
+            "the heading names the configured window: {}",
+            page.text
+        );
+        assert_eq!(
+            page.text.contains(&number),
+            listed,
+            "certificate {number} listed with a {days}-day window"
+        );
+    }
 }

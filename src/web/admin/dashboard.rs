@@ -19,9 +19,6 @@ use crate::{
     web::{errors, i18n::AdminStrings},
 };
 
-/// How far ahead a trainer's certification counts as expiring soon.
-pub const EXPIRY_WARNING_DAYS: u32 = 90;
-
 /// One workshop in a month's table.
 pub struct WorkshopRow {
     pub id: i64,
@@ -111,6 +108,8 @@ pub async fn show(req: &Request, state: Data<&AppState>, admin: Admin) -> Respon
 async fn render(admin: &Admin, state: &AppState) -> crate::domain::Result<Response> {
     let a = words();
     let today = local_today();
+    // Lapsing soon means within the window in which the trainer is reminded to renew.
+    let warning_days = state.config.renewal_reminder_days;
     let this_month = first_of_month(today);
     let next_month = this_month + Months::new(1);
     let after = next_month + Months::new(1);
@@ -136,7 +135,7 @@ async fn render(admin: &Admin, state: &AppState) -> crate::domain::Result<Respon
         },
         trainers::list(
             &state.db,
-            Some(EXPIRY_WARNING_DAYS),
+            Some(warning_days),
             PageRequest {
                 limit: 50,
                 offset: 0
@@ -185,7 +184,7 @@ async fn render(admin: &Admin, state: &AppState) -> crate::domain::Result<Respon
     for t in expiring.items {
         for c in &t.certificates {
             if c.certificate.status == CertificateStatus::Valid
-                && expires_within(c.valid_until, today, EXPIRY_WARNING_DAYS)
+                && expires_within(c.valid_until, today, warning_days)
             {
                 expiring_rows.push(Expiring {
                     name: t.user.name.clone(),
@@ -205,7 +204,7 @@ async fn render(admin: &Admin, state: &AppState) -> crate::domain::Result<Respon
         failed,
         failed_total,
         expiring: expiring_rows,
-        warning_days: EXPIRY_WARNING_DAYS,
+        warning_days,
     };
     Ok(admin.html(StatusCode::OK, &page))
 }
