@@ -9,18 +9,18 @@ use poem::{
 use poem_openapi::{
     ApiResponse, Object, OpenApi,
     param::{Header, Path},
-    payload::Json,
+    payload::{Binary, Json},
     registry::{MetaMediaType, MetaResponse, MetaResponses, Registry},
     types::Type,
 };
 use serde_json::Value;
 
-use super::{JsonBody, Tag, certificates::ensure_may_read};
+use super::{JsonBody, Tag, certificates::ensure_may_read, workshops::Level};
 use crate::{
     auth::Caller,
     credential::jwt,
     error::ApiError,
-    services::{certificates, credentials as service},
+    services::{certificates, credentials as service, sharing},
     state::AppState,
 };
 
@@ -140,6 +140,13 @@ enum JsonDocument {
     Ok(Json<Value>),
 }
 
+#[derive(ApiResponse)]
+enum AchievementBadge {
+    /// The badge, a PNG.
+    #[oai(status = 200, content_type = "image/png")]
+    Ok(Binary<Vec<u8>>, #[oai(header = "Cache-Control")] String),
+}
+
 pub struct CredentialApi;
 
 #[OpenApi(tag = "Tag::Credentials")]
@@ -185,6 +192,35 @@ impl CredentialApi {
     #[oai(path = "/api/v1/issuer", method = "get", operation_id = "get_issuer")]
     async fn issuer(&self, state: Data<&AppState>) -> JsonDocument {
         JsonDocument::Ok(Json(service::issuer(&state.config.public_url).profile()))
+    }
+
+    /// The picture of an achievement
+    ///
+    /// Public. The course's badge for a level (its colour from the course, one to three stars
+    /// for the level) as a PNG: the `image` of the achievement in every credential of that
+    /// course and level, so a wallet or verifier can show it without credentials. (A holder's
+    /// own badge with the credential baked in is `…/certificates/{id}/badge.png`.) Cached for a
+    /// day; an unknown course is 404.
+    #[oai(
+        path = "/api/v1/badges/:course_code/:level",
+        method = "get",
+        operation_id = "get_achievement_badge"
+    )]
+    async fn achievement_badge(
+        &self,
+        state: Data<&AppState>,
+        /// The course's code, as in the credential's `humanCode`.
+        #[oai(validator(pattern = r"^[A-Za-z0-9_-]{1,16}$"))]
+        course_code: Path<String>,
+        level: Path<Level>,
+    ) -> Result<AchievementBadge, ApiError> {
+        let png = sharing::achievement_badge(&state.db, &course_code.0, level.0.into())
+            .await?
+            .ok_or_else(|| ApiError::NotFound("no course has this code".into()))?;
+        Ok(AchievementBadge::Ok(
+            Binary(png),
+            "public, max-age=86400".to_owned(),
+        ))
     }
 
     /// The issuer's public keys (JWKS)

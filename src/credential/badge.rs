@@ -93,6 +93,20 @@ pub enum BadgeError {
 /// The course's badge with `credential` (a VC-JWT) baked in: a PNG with an `iTXt` chunk
 /// `openbadgecredential`.
 pub fn bake(course_code: &str, level: Level, credential: &str) -> Result<Vec<u8>, BadgeError> {
+    encode(course_code, level, Some(credential))
+}
+
+/// The course's badge for `level` as a plain PNG: the achievement's picture, the same for
+/// every holder.
+pub fn draw(course_code: &str, level: Level) -> Result<Vec<u8>, BadgeError> {
+    encode(course_code, level, None)
+}
+
+fn encode(
+    course_code: &str,
+    level: Level,
+    credential: Option<&str>,
+) -> Result<Vec<u8>, BadgeError> {
     let svg = badge_svg(course_code, level);
     let tree = usvg::Tree::from_str(&svg, &usvg::Options::default())
         .map_err(|e| BadgeError::Draw(e.to_string()))?;
@@ -113,12 +127,15 @@ pub fn bake(course_code: &str, level: Level, credential: &str) -> Result<Vec<u8>
         })
         .collect();
 
-    let mut out = Vec::with_capacity(rgba.len() / 4 + credential.len() + 1024);
+    let baked = credential.map_or(0, str::len);
+    let mut out = Vec::with_capacity(rgba.len() / 4 + baked + 1024);
     {
         let mut encoder = png::Encoder::new(&mut out, BADGE_SIZE, BADGE_SIZE);
         encoder.set_color(png::ColorType::Rgba);
         encoder.set_depth(png::BitDepth::Eight);
-        encoder.add_itxt_chunk(BAKED_KEYWORD.to_owned(), credential.to_owned())?;
+        if let Some(credential) = credential {
+            encoder.add_itxt_chunk(BAKED_KEYWORD.to_owned(), credential.to_owned())?;
+        }
         let mut writer = encoder.write_header()?;
         writer.write_image_data(&rgba)?;
         writer.finish()?;

@@ -99,7 +99,7 @@ pub struct CertificateFacts {
     pub end_date: NaiveDate,
     pub issued_at: DateTime<Utc>,
     pub status: StatusEntry,
-    /// The baked badge (`…/certificates/{id}/badge.png`): the achievement's `image`.
+    /// The achievement's `image`: the course's badge for the level (public).
     pub image_url: Option<String>,
 }
 

@@ -7,6 +7,7 @@ use sea_orm::{ConnectionTrait, EntityTrait};
 
 use super::{
     certificates::ensure_standing,
+    courses,
     credentials::{self, ISSUER_NAME, Keyring},
 };
 use crate::{
@@ -83,5 +84,22 @@ pub async fn baked_badge(
     tokio::task::spawn_blocking(move || badge::bake(&code, level, &jwt))
         .await
         .map_err(|e| Error::internal("drawing the badge stopped", e))?
+        .map_err(|e| Error::internal("drawing the badge failed", e))
+}
+
+/// The picture of a course's achievement at `level` (the credential's achievement `image`):
+/// `None` when no course has this code.
+pub async fn achievement_badge(
+    db: &impl ConnectionTrait,
+    course_code: &str,
+    level: Level,
+) -> Result<Option<Vec<u8>>> {
+    let Some(course) = courses::find_by_code(db, course_code).await? else {
+        return Ok(None);
+    };
+    tokio::task::spawn_blocking(move || badge::draw(&course.code, level))
+        .await
+        .map_err(|e| Error::internal("drawing the badge stopped", e))?
+        .map(Some)
         .map_err(|e| Error::internal("drawing the badge failed", e))
 }

@@ -86,6 +86,7 @@ fn rule(operation_id: &str) -> Option<Rule> {
         "get_certificate_credential" => Rule::AnyCaller,
         "share_certificate" | "get_certificate_badge" => Rule::AnyCaller,
         "get_issuer" | "get_jwks" | "get_status_list" | "verify_credential" => Rule::Public,
+        "get_achievement_badge" => Rule::Public,
         "issue_certificates"
         | "list_certificates"
         | "revoke_certificate"

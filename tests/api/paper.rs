@@ -154,7 +154,7 @@ async fn a_new_certificate_is_pdf_a_3b_and_carries_its_signed_credential() {
     assert_eq!(
         claims["credentialSubject"]["achievement"]["image"]["id"],
         format!(
-            "{}/api/v1/certificates/{id}/badge.png",
+            "{}/api/v1/badges/PA/tot",
             app.state.config.public_url_trimmed()
         )
     );
@@ -319,7 +319,7 @@ async fn the_baked_badge_is_a_png_whose_itxt_chunk_holds_the_verifiable_credenti
     assert_eq!(
         claims["credentialSubject"]["achievement"]["image"]["id"],
         format!(
-            "{}/api/v1/certificates/{id}/badge.png",
+            "{}/api/v1/badges/BG/tot",
             app.state.config.public_url_trimmed()
         )
     );
@@ -355,4 +355,56 @@ async fn the_baked_badge_is_a_png_whose_itxt_chunk_holds_the_verifiable_credenti
     app.get("/api/v1/certificates/999999/badge.png")
         .await
         .assert_problem(404);
+}
+
+#[tokio::test]
+async fn the_achievements_picture_is_public_the_course_badge_without_anyones_credential() {
+    let app = spawn_app().await;
+    let tot = one_certificate(&app, "PIC", "tot").await;
+    let id = tot["id"].as_i64().unwrap();
+    let (_, _, baked) = app
+        .bytes(&format!("/api/v1/certificates/{id}/badge.png"))
+        .await;
+    let decode = |png: &[u8]| {
+        let mut reader = png::Decoder::new(std::io::Cursor::new(png.to_vec()))
+            .read_info()
+            .expect("a PNG");
+        let texts = reader.info().utf8_text.len();
+        let mut pixels = vec![0; reader.output_buffer_size()];
+        reader.next_frame(&mut pixels).expect("the image decodes");
+        (texts, pixels)
+    };
+
+    // Anyone may fetch the picture the credential's achievement points at (a wallet shows it).
+    let resp = reqwest::get(format!("{}/api/v1/badges/PIC/tot", app.base))
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.headers()["content-type"], "image/png");
+    assert!(
+        resp.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("max-age"),
+        "{:?}",
+        resp.headers()
+    );
+    let picture = resp.bytes().await.unwrap();
+    let (texts, pixels) = decode(&picture);
+    assert_eq!(texts, 0, "no credential baked into the public picture");
+    assert_eq!(
+        pixels,
+        decode(&baked).1,
+        "the same picture as the holder's badge"
+    );
+
+    // Another level is another picture; an unknown course or level is refused.
+    let (_, _, cascade) = app.bytes("/api/v1/badges/PIC/cascade").await;
+    assert_ne!(decode(&cascade).1, pixels);
+    app.anonymous()
+        .get("/api/v1/badges/NOPE/tot")
+        .await
+        .assert_problem(404);
+    let bad = app.anonymous().get("/api/v1/badges/PIC/gold").await;
+    assert!(matches!(bad.status.as_u16(), 400 | 422), "{}", bad.text);
 }

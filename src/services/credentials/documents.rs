@@ -14,7 +14,7 @@ use crate::{
 };
 
 use super::Keyring;
-use super::{badge_url, credential_url, internal, status_list_url};
+use super::{achievement_image_url, credential_url, internal, status_list_url};
 
 /// The level's slug and its words, as the certificate prints them.
 fn level_parts(level: Level) -> (String, &'static str) {
@@ -32,6 +32,7 @@ pub async fn certificate_credential(
         .await?
         .ok_or_else(|| internal(format!("certificate {} has no credential yet", c.id)))?;
     let (level_slug, level_words) = level_parts(c.level);
+    let image_url = achievement_image_url(issuer, &c.course_code, &level_slug);
     let facts = CertificateFacts {
         id: credential_url(issuer, c.id),
         number: c.number.clone(),
@@ -55,7 +56,7 @@ pub async fn certificate_credential(
             list_url: status_list_url(issuer, row.status_list_id),
             index: row.status_list_index,
         },
-        image_url: Some(badge_url(issuer, c.id)),
+        image_url: Some(image_url),
     };
     Ok(openbadges::certificate_credential(&facts, issuer))
 }

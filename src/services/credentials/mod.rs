@@ -52,10 +52,9 @@ pub fn credential_url(issuer: &Issuer, certificate_id: i64) -> String {
     )
 }
 
-/// URL of a certificate's baked badge (the achievement's `image`).
-pub fn badge_url(issuer: &Issuer, certificate_id: i64) -> String {
-    format!(
-        "{}/api/v1/certificates/{certificate_id}/badge.png",
-        issuer.url
-    )
+/// URL of an achievement's picture (the credential's achievement `image`): the course's badge
+/// for the level, public, the same for every holder. (The holder's baked badge, which carries
+/// the credential itself, is `…/certificates/{id}/badge.png`.)
+pub fn achievement_image_url(issuer: &Issuer, course_code: &str, level_slug: &str) -> String {
+    format!("{}/api/v1/badges/{course_code}/{level_slug}", issuer.url)
 }
