@@ -38,9 +38,11 @@ impl AppState {
             db: self.db.clone(),
             days_ahead: self.config.renewal_reminder_days,
             public_url: self.config.public_url_trimmed().to_owned(),
-            interval: self.config.reminder_interval,
-            today,
-            wake: self.mail_wake.clone(),
+            schedule: services::scheduled::Schedule {
+                name: "renewal reminders",
+                interval: self.config.reminder_interval,
+                today,
+            },
         }
     }
 
@@ -53,9 +55,11 @@ impl AppState {
             db: self.db.clone(),
             days_ahead: self.config.reminder_days,
             public_url: self.config.public_url_trimmed().to_owned(),
-            interval: self.config.reminder_interval,
-            today,
-            wake: self.mail_wake.clone(),
+            schedule: services::scheduled::Schedule {
+                name: "workshop reminders",
+                interval: self.config.reminder_interval,
+                today,
+            },
         }
     }
 

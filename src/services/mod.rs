@@ -27,6 +27,7 @@ pub mod reading;
 pub mod reissue;
 pub mod renewals;
 pub mod reports;
+pub mod scheduled;
 pub mod sharing;
 pub mod sign_in;
 pub mod sign_in_links;

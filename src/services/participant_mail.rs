@@ -15,7 +15,10 @@ use entity::{
 };
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
-use super::workshop_queries::{self, WorkshopView};
+use super::{
+    scheduled::Schedule,
+    workshop_queries::{self, WorkshopView},
+};
 use crate::{
     calendar,
     db::{WriteTxn, begin_write},
@@ -256,8 +259,7 @@ pub async fn queue_reminders(
     Ok(queued)
 }
 
-/// Today's date, as the reminder job sees it (a function, so tests can set the clock).
-pub type Clock = std::sync::Arc<dyn Fn() -> NaiveDate + Send + Sync>;
+pub use super::scheduled::Clock;
 
 /// The scheduled job that queues reminders.
 pub struct ReminderJob {
@@ -265,35 +267,18 @@ pub struct ReminderJob {
     /// `CSSD_REMINDER_DAYS`.
     pub days_ahead: u32,
     pub public_url: String,
-    /// How often it looks (`CSSD_REMINDER_INTERVAL_SECONDS`); it also looks at once on start.
-    pub interval: std::time::Duration,
-    /// Today's date (in Harare, unless a test says otherwise).
-    pub today: Clock,
-    /// Woken when reminders were queued, so they go out at once.
-    pub wake: std::sync::Arc<tokio::sync::Notify>,
+    /// When it runs (`CSSD_REMINDER_INTERVAL_SECONDS`, and at once on start).
+    pub schedule: Schedule,
 }
 
 impl ReminderJob {
-    /// Runs [`queue_reminders`] at once and then every `interval`, until `shutdown` turns true.
-    pub async fn run(self, mut shutdown: tokio::sync::watch::Receiver<bool>) {
-        let mut ticks = tokio::time::interval(self.interval);
-        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        while !*shutdown.borrow() {
-            tokio::select! {
-                _ = ticks.tick() => {}
-                _ = shutdown.changed() => continue,
-            }
-            let today = (self.today)();
-            match queue_reminders(&self.db, today, self.days_ahead, &self.public_url).await {
-                Ok(0) => {}
-                Ok(n) => {
-                    tracing::info!(reminders = n, %today, "reminders queued");
-                    self.wake.notify_one();
-                }
-                Err(err) => {
-                    tracing::warn!(error = %err, "reminder job failed; it runs again later")
-                }
-            }
-        }
+    /// Runs [`queue_reminders`] on its schedule until `shutdown` turns true.
+    pub async fn run(self, shutdown: tokio::sync::watch::Receiver<bool>) {
+        let (db, days_ahead, public_url) = (self.db, self.days_ahead, self.public_url);
+        self.schedule
+            .run(shutdown, |today| {
+                queue_reminders(&db, today, days_ahead, &public_url)
+            })
+            .await;
     }
 }
