@@ -7,7 +7,8 @@ use serde_json::Value;
 /// Every path template of the spec with the methods it takes.
 #[derive(Debug, Clone, Default)]
 pub struct AllowedMethods {
-    templates: Vec<(Vec<Segment>, String)>,
+    /// (segments, `Allow` value, the template as the spec writes it)
+    templates: Vec<(Vec<Segment>, String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -34,7 +35,7 @@ impl AllowedMethods {
                     methods.push("HEAD".into());
                 }
                 methods.sort();
-                templates.push((parse(template), methods.join(", ")));
+                templates.push((parse(template), methods.join(", "), template.clone()));
             }
         }
         Self { templates }
@@ -43,23 +44,33 @@ impl AllowedMethods {
     /// The `Allow` value for `path`: of the templates that match it, the one with the most
     /// literal segments (`/workshops/export.csv` before `/workshops/{id}`).
     pub fn for_path(&self, path: &str) -> Option<&str> {
+        self.matching(path).map(|(_, allow, _)| allow.as_str())
+    }
+
+    /// The spec's path template that `path` falls under (`/api/v1/workshops/{id}`), chosen as
+    /// [`AllowedMethods::for_path`] chooses: what metrics and logs name a request's route by.
+    pub fn template_for(&self, path: &str) -> Option<&str> {
+        self.matching(path)
+            .map(|(_, _, template)| template.as_str())
+    }
+
+    fn matching(&self, path: &str) -> Option<&(Vec<Segment>, String, String)> {
         let segments: Vec<&str> = path.split('/').collect();
         self.templates
             .iter()
-            .filter(|(template, _)| {
+            .filter(|(template, _, _)| {
                 template.len() == segments.len()
                     && template.iter().zip(&segments).all(|(t, s)| match t {
                         Segment::Literal(lit) => lit == s,
                         Segment::Parameter => !s.is_empty(),
                     })
             })
-            .max_by_key(|(template, _)| {
+            .max_by_key(|(template, _, _)| {
                 template
                     .iter()
                     .filter(|s| matches!(s, Segment::Literal(_)))
                     .count()
             })
-            .map(|(_, allow)| allow.as_str())
     }
 }
 
@@ -104,6 +115,20 @@ mod tests {
             table().for_path("/api/v1/workshops/export.csv"),
             Some("GET, HEAD")
         );
+    }
+
+    #[test]
+    fn a_path_is_named_by_its_template() {
+        let t = table();
+        assert_eq!(
+            t.template_for("/api/v1/workshops/7"),
+            Some("/api/v1/workshops/{id}")
+        );
+        assert_eq!(
+            t.template_for("/api/v1/workshops/export.csv"),
+            Some("/api/v1/workshops/export.csv")
+        );
+        assert_eq!(t.template_for("/api/v1/nothing"), None);
     }
 
     #[test]

@@ -82,6 +82,60 @@ pub struct Config {
     /// `CSSD_LOGO`: the issuer's logo (SVG or PNG) for certificates issued from now on; the
     /// built-in IWSD mark when unset.
     pub logo: Option<PathBuf>,
+    /// `CSSD_METRICS_BIND`: where Prometheus metrics (`GET /metrics`) and the detailed health
+    /// (`GET /health`) are served; unset: not served at all. Never the public address.
+    pub metrics_bind: Option<SocketAddr>,
+    /// `CSSD_LOG_FORMAT`: `text` (default) or `json` (one JSON object per line).
+    pub log_format: LogFormat,
+    /// `CSSD_TRUSTED_PROXIES`: comma-separated addresses or networks (`10.0.0.0/8`) of the
+    /// reverse proxies whose `X-Forwarded-For` is believed; from anyone else it is ignored.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// `CSSD_HEALTH_TOKEN`: a bearer token that makes the public `GET /health` answer with its
+    /// details (migrations, signing key, outbox backlogs). Never printed.
+    pub health_token: Option<String>,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    #[default]
+    Text,
+    /// One JSON object per line, for a log collector.
+    Json,
+}
+
+impl std::str::FromStr for LogFormat {
+    type Err = ConfigError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "text" => Ok(Self::Text),
+            "json" => Ok(Self::Json),
+            other => Err(ConfigError {
+                name: "CSSD_LOG_FORMAT",
+                message: format!("{other:?} is neither text nor json"),
+            }),
+        }
+    }
+}
+
+/// Reads `CSSD_TRUSTED_PROXIES`: addresses (`10.0.0.5`, `::1`) or networks (`10.0.0.0/8`),
+/// separated by commas or spaces.
+pub fn parse_trusted_proxies(value: &str) -> Result<Vec<ipnet::IpNet>, ConfigError> {
+    value
+        .split([',', ' '])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|item| {
+            item.parse::<ipnet::IpNet>()
+                .or_else(|_| item.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| ConfigError {
+                    name: "CSSD_TRUSTED_PROXIES",
+                    message: format!("{item:?} is not an address or a network such as 10.0.0.0/8"),
+                })
+        })
+        .collect()
 }
 
 /// A configuration value that cannot be used.
@@ -126,6 +180,10 @@ impl Config {
             key_passphrase: None,
             signature_image: None,
             logo: None,
+            metrics_bind: None,
+            log_format: LogFormat::Text,
+            trusted_proxies: Vec::new(),
+            health_token: None,
         }
     }
 
@@ -269,6 +327,19 @@ impl Config {
         config.key_passphrase = lookup("CSSD_KEY_PASSPHRASE");
         config.signature_image = lookup("CSSD_SIGNATURE_IMAGE").map(PathBuf::from);
         config.logo = lookup("CSSD_LOGO").map(PathBuf::from);
+        if let Some(bind) = lookup("CSSD_METRICS_BIND") {
+            config.metrics_bind = Some(bind.parse().map_err(|_| ConfigError {
+                name: "CSSD_METRICS_BIND",
+                message: format!("{bind:?} is not an address such as 127.0.0.1:9090"),
+            })?);
+        }
+        if let Some(format) = lookup("CSSD_LOG_FORMAT") {
+            config.log_format = format.parse()?;
+        }
+        if let Some(proxies) = lookup("CSSD_TRUSTED_PROXIES") {
+            config.trusted_proxies = parse_trusted_proxies(&proxies)?;
+        }
+        config.health_token = lookup("CSSD_HEALTH_TOKEN");
         config.check()?;
         Ok(config)
     }
@@ -345,6 +416,13 @@ impl fmt::Debug for Config {
             )
             .field("signature_image", &self.signature_image)
             .field("logo", &self.logo)
+            .field("metrics_bind", &self.metrics_bind)
+            .field("log_format", &self.log_format)
+            .field("trusted_proxies", &self.trusted_proxies)
+            .field(
+                "health_token",
+                &self.health_token.as_ref().map(|_| "<redacted>"),
+            )
             .finish()
     }
 }
@@ -478,6 +556,30 @@ mod tests {
     }
 
     #[test]
+    fn trusted_proxies_are_addresses_or_networks() {
+        let config = config_from(&[("CSSD_TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8 ::1")]).unwrap();
+        assert_eq!(config.trusted_proxies.len(), 3);
+        assert!(
+            config.trusted_proxies[1].contains(&"10.1.2.3".parse::<std::net::IpAddr>().unwrap())
+        );
+        let err = config_from(&[("CSSD_TRUSTED_PROXIES", "the-proxy")]).unwrap_err();
+        assert_eq!(err.name, "CSSD_TRUSTED_PROXIES");
+    }
+
+    #[test]
+    fn the_log_format_is_text_or_json() {
+        assert_eq!(config_from(&[]).unwrap().log_format, LogFormat::Text);
+        let json = config_from(&[("CSSD_LOG_FORMAT", "JSON")]).unwrap();
+        assert_eq!(json.log_format, LogFormat::Json);
+        assert_eq!(
+            config_from(&[("CSSD_LOG_FORMAT", "xml")]).unwrap_err().name,
+            "CSSD_LOG_FORMAT"
+        );
+        let bad = config_from(&[("CSSD_METRICS_BIND", "nine-oh-nine-oh")]).unwrap_err();
+        assert_eq!(bad.name, "CSSD_METRICS_BIND");
+    }
+
+    #[test]
     fn admin_email_without_password_is_refused() {
         assert!(config_from(&[("CSSD_ADMIN_EMAIL", "a@b.c")]).is_err());
     }
@@ -489,6 +591,7 @@ mod tests {
             ("CSSD_ADMIN_EMAIL", "a@b.c"),
             ("CSSD_ADMIN_PASSWORD", "hunter2secret"),
             ("CSSD_KEY_PASSPHRASE", "hunter2secret"),
+            ("CSSD_HEALTH_TOKEN", "hunter2secret"),
         ])
         .unwrap();
         let shown = format!("{config:?}");

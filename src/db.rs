@@ -319,3 +319,14 @@ pub fn lock_for_update<E: EntityTrait>(query: Select<E>, backend: DbBackend) -> 
         query
     }
 }
+
+/// The pool's connections: how many are open, and how many of those are idle.
+pub fn pool_connections(db: &DatabaseConnection) -> (u32, usize) {
+    if is_postgres(db) {
+        let pool = db.get_postgres_connection_pool();
+        (pool.size(), pool.num_idle())
+    } else {
+        let pool = db.get_sqlite_connection_pool();
+        (pool.size(), pool.num_idle())
+    }
+}

@@ -57,6 +57,9 @@ pub struct Problem {
     pub detail: String,
     /// For invalid input: one entry per offending field.
     pub errors: Option<Vec<FieldError>>,
+    /// The request's id (its `X-Request-Id`): quote it when reporting the problem, it finds the
+    /// request's log lines.
+    pub instance: Option<String>,
 }
 
 /// One field of the request and what is wrong with it.
@@ -163,6 +166,7 @@ impl ApiError {
                 Self::Invalid { errors, .. } => Some(errors.clone()),
                 _ => None,
             },
+            instance: None,
         }
     }
 }
@@ -199,8 +203,13 @@ impl ResponseError for ApiError {
     }
 }
 
-/// Renders a problem document with its media type and status.
+/// Renders a problem document with its media type and status; `instance` is the id of the
+/// request being answered, unless the problem names one already.
 pub fn problem_response(problem: &Problem) -> Response {
+    let mut problem = problem.clone();
+    if problem.instance.is_none() {
+        problem.instance = crate::request_context::current().map(|id| id.to_string());
+    }
     let body = problem.to_json().map(|v| v.to_string()).unwrap_or_default();
     Response::builder()
         .status(StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR))
@@ -300,6 +309,18 @@ fn constraint_name(message: &str) -> &str {
 /// Middleware body: turns every error that reaches the top of the app (ours, poem's routing
 /// errors, poem-openapi's parse errors, panics) into a problem+json response.
 pub fn error_to_problem(err: poem::Error) -> Response {
+    // The route it happened on stays known to the access log and the metrics.
+    let pattern = err.data::<poem::PathPattern>().cloned();
+    let mut response = problem_for(err);
+    if let Some(pattern) = pattern
+        && response.data::<poem::PathPattern>().is_none()
+    {
+        response.set_data(pattern);
+    }
+    response
+}
+
+fn problem_for(err: poem::Error) -> Response {
     // An ApiError renders itself; so does a page guard's refusal (a redirect to the sign-in
     // page, a 403 page), which is a whole response already.
     if err.is::<ApiError>() || err.is_from_response() {
@@ -327,6 +348,7 @@ pub fn error_to_problem(err: poem::Error) -> Response {
             status: 405,
             detail: "this path does not take that method".into(),
             errors: None,
+            instance: None,
         };
         return problem_response(&problem);
     } else {
@@ -340,6 +362,7 @@ pub fn error_to_problem(err: poem::Error) -> Response {
                 status: status.as_u16(),
                 detail: err.to_string(),
                 errors: None,
+                instance: None,
             };
             return problem_response(&problem);
         }

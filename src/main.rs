@@ -5,7 +5,6 @@ use std::{net::TcpListener, path::PathBuf};
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use cssd::{Application, Config};
-use tracing_subscriber::EnvFilter;
 
 /// CSSD Training API server.
 #[derive(Parser)]
@@ -65,16 +64,8 @@ async fn main() -> anyhow::Result<()> {
         return Ok(());
     }
 
-    // Colour only for a person at a terminal: a log written to a file or a pipe stays plain text.
-    let colour = std::io::IsTerminal::is_terminal(&std::io::stdout())
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    tracing_subscriber::fmt()
-        .with_ansi(colour)
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
-        )
-        .init();
     let config = Config::from_env()?;
+    cssd::telemetry::logging::init(config.log_format);
     if let Some(Command::Seed { workshops, seed }) = cli.command {
         let db = cssd::db::connect(&config.database_url, config.db_max_connections).await?;
         let started = std::time::Instant::now();

@@ -44,7 +44,7 @@ use tokio::{
 };
 
 /// How the server treats connections.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct ServeOptions {
     /// An HTTP/1 request's headers must arrive within this time.
     pub header_read_timeout: Duration,
@@ -55,6 +55,8 @@ pub struct ServeOptions {
     pub max_connections: usize,
     /// How long requests in flight may take to finish at shutdown.
     pub grace: Duration,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (see [`crate::forwarded`]).
+    pub trusted_proxies: Arc<[ipnet::IpNet]>,
 }
 
 /// What a connection has been doing: requests in progress, and when the last one ended (or the
@@ -190,13 +192,15 @@ pub async fn serve(
         let endpoint = endpoint.clone();
         let local = local.clone();
         let requests = activity.clone();
+        let trusted = options.trusted_proxies.clone();
         let service = hyper::service::service_fn(move |req: hyper::Request<Incoming>| {
             let in_flight = InFlight::start(&requests);
             let endpoint = endpoint.clone();
+            let client = crate::forwarded::client_address(remote, req.headers(), &trusted);
             let request: poem::Request = (
                 req,
                 local.clone(),
-                RemoteAddr(Addr::SocketAddr(remote)),
+                RemoteAddr(Addr::SocketAddr(client)),
                 http::uri::Scheme::HTTP,
             )
                 .into();

@@ -4,10 +4,7 @@
 
 use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
 
-use poem::{
-    Endpoint, EndpointExt, Route,
-    middleware::{CatchPanic, Tracing},
-};
+use poem::{Endpoint, EndpointExt, Route, middleware::CatchPanic};
 
 use crate::{
     allowed_methods, api,
@@ -19,7 +16,7 @@ use crate::{
         accounts, login_throttle::LoginThrottle, password_hashing::PasswordHashing, sign_in::SignIn,
     },
     state::AppState,
-    web,
+    telemetry, web,
 };
 
 /// A built application, bound to its listener, ready to run.
@@ -27,6 +24,8 @@ pub struct Application {
     state: AppState,
     listener: tokio::net::TcpListener,
     local_addr: SocketAddr,
+    /// `CSSD_METRICS_BIND`'s listener, when set.
+    metrics: Option<telemetry::metrics::MetricsServer>,
 }
 
 impl Application {
@@ -91,16 +90,23 @@ impl Application {
         listener.set_nonblocking(true)?;
         let local_addr = listener.local_addr()?;
         let listener = tokio::net::TcpListener::from_std(listener)?;
+        let metrics = telemetry::metrics::MetricsServer::bind(&state)?;
         Ok(Self {
             state,
             listener,
             local_addr,
+            metrics,
         })
     }
 
     /// The address the server accepts connections on (useful when bound to port 0).
     pub fn local_addr(&self) -> SocketAddr {
         self.local_addr
+    }
+
+    /// The metrics address (`CSSD_METRICS_BIND`), when there is one.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics.as_ref().map(|m| m.local_addr())
     }
 
     /// The shared state (database pool, configuration).
@@ -116,6 +122,9 @@ impl Application {
         let endpoint = endpoint(self.state.clone());
         let (stop_worker, stopped) = tokio::sync::watch::channel(false);
         let stopped_purge = stopped.clone();
+        let metrics = self
+            .metrics
+            .map(|m| tokio::spawn(m.serve(self.state.clone(), stopped.clone())));
         let worker = if self.state.config.mail_worker {
             let worker = self.state.mail_worker().map_err(std::io::Error::other)?;
             let reminders = self
@@ -151,6 +160,7 @@ impl Application {
             idle_timeout: self.state.config.idle_timeout,
             max_connections: self.state.config.max_connections,
             grace: Duration::from_secs(10),
+            trusted_proxies: self.state.config.trusted_proxies.clone().into(),
         };
         serve::serve(self.listener, endpoint, options, shutdown).await?;
         purge.abort();
@@ -160,6 +170,9 @@ impl Application {
                 .is_err()
         {
             tracing::warn!("mail worker did not stop within 60 s");
+        }
+        if let Some(metrics) = metrics {
+            let _ = tokio::time::timeout(Duration::from_secs(10), metrics).await;
         }
         if let Some(listener) = revocations {
             let _ = tokio::time::timeout(Duration::from_secs(10), listener).await;
@@ -226,6 +239,7 @@ pub fn endpoint(state: AppState) -> impl Endpoint {
     let allowed = Arc::new(allowed_methods::AllowedMethods::from_spec(
         &serde_json::from_str(&spec_text).expect("the spec is JSON"),
     ));
+    let route_names = telemetry::http::RouteNames::new(allowed.clone());
     let spec = poem::endpoint::make_sync(move |_| {
         poem::Response::builder()
             .content_type("application/json; charset=utf-8")
@@ -259,12 +273,13 @@ pub fn endpoint(state: AppState) -> impl Endpoint {
     let routes = routes.around(|ep, req| async move { limits::handle(&ep, req).await });
     // Boxed: the type of the nested middleware would otherwise outgrow the compiler's limits.
     let routes = routes.map_to_response().boxed();
+    // Outermost: the request id, its log span and access-log line, and the request metrics.
     error::with_problem_errors(routes.data(state))
-        .with(Tracing)
         .with(CatchPanic::new().with_handler(panic_response))
         .around(move |ep, req| {
             let policy = docs_policy.clone();
             let allowed = allowed.clone();
             async move { Ok(security_headers::handle(&ep, req, &policy, &allowed, https).await) }
         })
+        .with(telemetry::http::Telemetry::new(route_names))
 }

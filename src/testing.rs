@@ -110,3 +110,92 @@ impl Drop for ScratchDatabase {
         }
     }
 }
+
+/// The log lines written on this thread while it lives, as JSON (`CSSD_LOG_FORMAT=json`), at
+/// every level (less the HTTP plumbing's own tracing): for tests that read what the server
+/// logs. A `#[tokio::test]` runs the app's tasks on its one thread, so their lines are caught.
+///
+/// One process-wide subscriber (installed by the first capture) writes to the buffer of the
+/// thread an event happens on, and records nothing on a thread that does not capture: scoped
+/// subscribers on parallel test threads would share tracing's per-callsite caches and miss
+/// lines.
+pub struct LogCapture {
+    lines: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
+}
+
+type Buffer = std::sync::Arc<std::sync::Mutex<Vec<u8>>>;
+
+thread_local! {
+    static CAPTURING: std::cell::RefCell<Option<Buffer>> = const { std::cell::RefCell::new(None) };
+}
+
+fn capturing() -> Option<Buffer> {
+    CAPTURING.with(|c| c.borrow().clone())
+}
+
+impl LogCapture {
+    /// Starts capturing this thread's log lines.
+    pub fn start() -> Self {
+        static INSTALLED: std::sync::OnceLock<()> = std::sync::OnceLock::new();
+        INSTALLED.get_or_init(|| {
+            use tracing_subscriber::{Layer, filter::FilterExt, layer::SubscriberExt};
+            let filter =
+                tracing_subscriber::filter::dynamic_filter_fn(|_, _| capturing().is_some()).and(
+                    tracing_subscriber::EnvFilter::new(
+                        "trace,hyper=info,hyper_util=info,h2=info,reqwest=info,rustls=info",
+                    ),
+                );
+            let layer = crate::telemetry::logging::layer(
+                crate::config::LogFormat::Json,
+                CaptureWriter,
+                false,
+            )
+            .with_filter(filter);
+            let _ =
+                tracing::subscriber::set_global_default(tracing_subscriber::registry().with(layer));
+        });
+        let lines = Buffer::default();
+        CAPTURING.with(|c| *c.borrow_mut() = Some(lines.clone()));
+        Self { lines }
+    }
+
+    /// Everything captured so far.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.lines.lock().unwrap_or_else(|e| e.into_inner())).into_owned()
+    }
+}
+
+impl Drop for LogCapture {
+    fn drop(&mut self) {
+        CAPTURING.with(|c| *c.borrow_mut() = None);
+    }
+}
+
+/// Writes to the buffer of the thread it is made on (nothing when that thread does not capture).
+struct CaptureWriter;
+
+struct ThreadBuffer(Option<Buffer>);
+
+impl std::io::Write for ThreadBuffer {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if let Some(lines) = &self.0 {
+            lines
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .extend_from_slice(buf);
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for CaptureWriter {
+    type Writer = ThreadBuffer;
+
+    fn make_writer(&'a self) -> Self::Writer {
+        ThreadBuffer(capturing())
+    }
+}

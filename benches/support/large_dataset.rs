@@ -52,7 +52,14 @@ pub struct Running {
 }
 
 /// Makes the dataset (once) and the bench administrator, then starts the app on it.
+#[allow(dead_code)]
 pub async fn start() -> Running {
+    start_with(|_| {}).await.0
+}
+
+/// [`start`], with the app's configuration adjusted by `adjust`; also returns the metrics
+/// address (`http://…`) when the adjusted configuration asks for one.
+pub async fn start_with(adjust: impl FnOnce(&mut Config)) -> (Running, Option<String>) {
     let workshops: u64 = std::env::var("BENCH_WORKSHOPS")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -109,13 +116,15 @@ pub async fn start() -> Running {
     config.admin_password = Some(ADMIN.1.into());
     config.mail_worker = false;
     config.outbox_dir = std::env::temp_dir().join("cssd-bench-outbox");
+    adjust(&mut config);
     let app = Application::build(config, TcpListener::bind("127.0.0.1:0").expect("bind"))
         .await
         .expect("app");
     let base = format!("http://{}", app.local_addr());
+    let metrics = app.metrics_addr().map(|a| format!("http://{a}"));
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(app.run(async {
         let _ = stopped.await;
     }));
-    Running { base, stop, server }
+    (Running { base, stop, server }, metrics)
 }

@@ -90,6 +90,8 @@ pub struct Model {
     pub attachment_type: Option<String>,
     #[serde(skip)]
     pub attachment_data: Option<Vec<u8>>,
+    /// The `X-Request-Id` of the request that queued the message (none for scheduled mail).
+    pub request_id: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

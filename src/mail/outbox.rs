@@ -71,6 +71,7 @@ fn row(message: NewMessage) -> email_outbox::ActiveModel {
         attachment_name: Set(attachment_name),
         attachment_type: Set(attachment_type),
         attachment_data: Set(attachment_data),
+        request_id: Set(crate::request_context::current().map(|id| id.to_string())),
         ..Default::default()
     }
 }

@@ -71,6 +71,7 @@ pub async fn queue_sign_in_link(
         claimed_until: Set(None),
         sent_at: Set(None),
         created_at: Set(now),
+        request_id: Set(crate::request_context::current().map(|id| id.to_string())),
         ..Default::default()
     };
     let queued = email_outbox::Entity::insert(row)

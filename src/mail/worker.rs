@@ -109,6 +109,15 @@ impl Worker {
     }
 
     async fn deliver(&self, message: &email_outbox::Model) -> Result<(), sea_orm::DbErr> {
+        // Every line about this message names the request that queued it.
+        let span = tracing::info_span!(
+            "mail",
+            request_id = message.request_id.as_deref().unwrap_or("-")
+        );
+        tracing::Instrument::instrument(self.deliver_in_span(message), span).await
+    }
+
+    async fn deliver_in_span(&self, message: &email_outbox::Model) -> Result<(), sea_orm::DbErr> {
         let outcome = match self.build(message).await {
             Ok(email) => self.mailer.send(email).await,
             Err(err) => Err(err.into()),

@@ -452,6 +452,7 @@ pub async fn issue_for_workshop(
         }
     }
     write.commit().await?;
+    metrics::counter!("cssd_certificates_issued_total").increment(issued.len() as u64);
     Ok(IssueOutcome {
         issued,
         skipped,

@@ -19,6 +19,7 @@ pub mod holidays;
 pub mod idempotency;
 pub mod login_throttle;
 pub mod organisations;
+pub mod outboxes;
 pub mod outreach;
 pub mod participant_mail;
 pub mod participants;

@@ -237,6 +237,7 @@ async fn reissue_in_workshop(
         // `data` = the new certificate as the API returns it (its `supersedes` names `old`).
     }
     write.commit().await?;
+    metrics::counter!("cssd_certificates_issued_total").increment(fresh.len() as u64);
     Ok(Reissued {
         certificates: fresh,
         emails_queued,

@@ -84,8 +84,19 @@ impl SignIn {
         let attempt = self
             .throttle
             .begin(&email, from, Instant::now())
-            .map_err(|retry_after| Error::TooManyAttempts { retry_after })?;
-        match accounts::login(db, &self.hashing, &email, password).await {
+            .map_err(|retry_after| {
+                metrics::counter!("cssd_logins_total", "result" => "throttled").increment(1);
+                Error::TooManyAttempts { retry_after }
+            })?;
+        let checked = accounts::login(db, &self.hashing, &email, password).await;
+        let result = match &checked {
+            Ok(Some(_)) => "success",
+            Ok(None) => "failure",
+            Err(Error::Busy { .. }) => "busy",
+            Err(_) => "error",
+        };
+        metrics::counter!("cssd_logins_total", "result" => result).increment(1);
+        match checked {
             Ok(Some(login)) => {
                 attempt.succeeded();
                 Ok(Some(login))
@@ -133,14 +144,14 @@ impl SignIn {
             public_url.to_owned(),
             self.links_handled.clone(),
         );
-        tokio::spawn(async move {
+        tokio::spawn(crate::request_context::carry(async move {
             match sign_in_links::send(&db, &email, &public_url).await {
                 Ok(_) => {}
                 Err(err) => tracing::error!(error = %err, "could not send a sign-in link"),
             }
             handled.fetch_add(1, Ordering::Release);
             drop(permit);
-        });
+        }));
         Ok(LinkRequest::Accepted)
     }
 

@@ -21,6 +21,8 @@ pub const ADMIN_PASSWORD: &str = "admin-password-1";
 /// administrator's token; use [`TestApp::anonymous`] or [`TestApp::with_token`] for others.
 pub struct TestApp {
     pub base: String,
+    /// The metrics address (`http://…`), when the app was configured with one.
+    pub metrics: Option<String>,
     pub client: reqwest::Client,
     pub state: AppState,
     pub admin_token: String,
@@ -175,6 +177,7 @@ async fn serve(config: Config, database: Arc<ScratchDatabase>) -> TestApp {
         .await
         .expect("build app");
     let base = format!("http://{}", app.local_addr());
+    let metrics = app.metrics_addr().map(|a| format!("http://{a}"));
     let state = app.state().clone();
     let (tx, rx) = oneshot::channel::<()>();
     tokio::spawn(app.run(async {
@@ -182,6 +185,7 @@ async fn serve(config: Config, database: Arc<ScratchDatabase>) -> TestApp {
     }));
     TestApp {
         base,
+        metrics,
         client: reqwest::Client::new(),
         state,
         admin_token: String::new(),

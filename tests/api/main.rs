@@ -21,6 +21,7 @@ mod holidays;
 mod idempotency;
 mod instances;
 mod journey;
+mod operations;
 mod organisations;
 mod outreach;
 mod paper;
