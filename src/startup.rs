@@ -12,7 +12,7 @@ use poem::{
 use crate::{
     allowed_methods, api,
     auth_cache::{self, AuthCache},
-    certificate,
+    certificate, compression,
     config::Config,
     db, domain, error, idempotency, limits, mail, security_headers, serve, services,
     services::{
@@ -267,4 +267,7 @@ pub fn endpoint(state: AppState) -> impl Endpoint {
             let allowed = allowed.clone();
             async move { Ok(security_headers::handle(&ep, req, &policy, &allowed, https).await) }
         })
+        .boxed()
+        // Last of all: text answers go out brotli- or gzip-compressed.
+        .with(compression::Compression)
 }
