@@ -19,9 +19,16 @@ async fn check(browser: &Browser, base: &str, path: &str, failures: &mut Vec<Str
         if browser.run("return typeof window.axe === 'object';").await != Value::Bool(true) {
             browser.run(&format!("{AXE}\nreturn true;")).await;
         }
+        if width == 360 {
+            let size = browser
+                .run("return performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource')).filter((e) => e.transferSize > 0).map((e) => e.name.replace(location.origin, '') + ' ' + e.transferSize + ' bytes (' + e.decodedBodySize + ' unpacked)').join('; ');")
+                .await;
+            eprintln!("page {path}: {}", size.as_str().unwrap_or_default());
+        }
         let found = browser
             .run(
                 "const r = await axe.run(document, { resultTypes: ['violations'] });\
+                 if (r.passes.length < 10) return 'axe checked almost nothing';\
                  return r.violations.map((v) => ({ id: v.id, impact: v.impact, \
                    nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ') }));",
             )

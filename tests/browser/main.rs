@@ -264,13 +264,17 @@ async fn offline_marks_sync_with_their_time_and_never_overwrite_a_newer_correcti
         .await;
     // The first load's weight, as the browser counted it.
     let weight = browser
-        .run("return performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource')).reduce((sum, e) => sum + (e.transferSize || e.encodedBodySize || 0), 0);")
+        .run("return performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource')).reduce((sum, e) => sum + e.transferSize, 0);")
         .await;
     assert!(
         weight.as_f64().unwrap() < 150.0 * 1024.0,
         "first load {weight} bytes"
     );
     eprintln!("the register's first load: {weight} bytes transferred");
+    let parts = browser
+        .run("return performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource')).map((e) => e.name.replace(location.origin, '') + ' ' + e.transferSize + ' (' + e.decodedBodySize + ' unpacked)').join('; ');")
+        .await;
+    eprintln!("the register's first load, by file: {parts}");
 
     // No signal: the trainer marks day 1.
     signal.set(false);
