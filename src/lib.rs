@@ -11,6 +11,7 @@ pub mod auth;
 pub mod auth_cache;
 pub mod calendar;
 pub mod certificate;
+pub mod compression;
 pub mod config;
 pub mod credential;
 pub mod db;

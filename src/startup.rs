@@ -9,7 +9,7 @@ use poem::{Endpoint, EndpointExt, Route, middleware::CatchPanic};
 use crate::{
     allowed_methods, api,
     auth_cache::{self, AuthCache},
-    certificate,
+    certificate, compression,
     config::Config,
     db, domain, error, idempotency, limits, mail, security_headers, serve, services,
     services::{
@@ -273,7 +273,6 @@ pub fn endpoint(state: AppState) -> impl Endpoint {
     let routes = routes.around(|ep, req| async move { limits::handle(&ep, req).await });
     // Boxed: the type of the nested middleware would otherwise outgrow the compiler's limits.
     let routes = routes.map_to_response().boxed();
-    // Outermost: the request id, its log span and access-log line, and the request metrics.
     error::with_problem_errors(routes.data(state))
         .with(CatchPanic::new().with_handler(panic_response))
         .around(move |ep, req| {
@@ -281,5 +280,9 @@ pub fn endpoint(state: AppState) -> impl Endpoint {
             let allowed = allowed.clone();
             async move { Ok(security_headers::handle(&ep, req, &policy, &allowed, https).await) }
         })
+        .boxed()
+        // Then text answers go out brotli- or gzip-compressed.
+        .with(compression::Compression)
+        // Outermost: the request id, its log span and access-log line, and the request metrics.
         .with(telemetry::http::Telemetry::new(route_names))
 }

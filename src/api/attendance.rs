@@ -85,7 +85,8 @@ pub struct StaleRecord {
 pub struct AttendanceOutcome {
     /// Marks written (new or changed).
     pub applied: u32,
-    /// Marks identical to what was stored.
+    /// Marks with the status already stored; a later `marked_at` (a re-confirmation) is still
+    /// stored with it, so an older mark synced afterwards cannot replace it.
     pub unchanged: u32,
     /// Marks older than what was stored, left out.
     pub stale: Vec<StaleRecord>,

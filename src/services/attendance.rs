@@ -55,7 +55,7 @@ pub struct StaleMark {
 pub struct MarkOutcome {
     /// Marks written (new or changed).
     pub applied: u32,
-    /// Marks identical to what was stored.
+    /// Marks with the status already stored (a later `marked_at` is still stored with it).
     pub unchanged: u32,
     /// Marks older than what was stored, left out.
     pub stale: Vec<StaleMark>,
@@ -206,7 +206,22 @@ pub async fn mark(
                 kept_status: old.status,
                 kept_marked_at: old.marked_at,
             }),
-            Some(old) if old.status == m.status => outcome.unchanged += 1,
+            // The same status again. A re-confirmation made later still stores its time: the
+            // newest `marked_at` wins whether or not the status changed, so a mark made in
+            // between and synced late cannot replace it.
+            Some(old) if old.status == m.status => {
+                if old.marked_at < marked_at {
+                    inserts.push(attendance::ActiveModel {
+                        enrolment_id: Set(m.enrolment_id),
+                        day: Set(m.day),
+                        status: Set(m.status),
+                        marked_at: Set(marked_at),
+                        recorded_by: Set(recorder.clone()),
+                        updated_at: Set(now),
+                    });
+                }
+                outcome.unchanged += 1
+            }
             Some(old) => {
                 inserts.push(attendance::ActiveModel {
                     enrolment_id: Set(m.enrolment_id),

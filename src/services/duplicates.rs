@@ -24,7 +24,7 @@ use crate::{
     domain::{
         Error, FieldError, Result,
         access::Actor,
-        duplicates::{Candidate, Group, groups},
+        duplicates::{Candidate, Group, Reason, groups},
         workshop::level_name,
     },
 };
@@ -364,4 +364,119 @@ pub async fn merge(
         moved,
         dropped_enrolment_ids: dropped,
     })
+}
+
+/// The rows of an import that would duplicate a participant already on record by the
+/// duplicate finder's other rules — the same phone number however written, or the same name in
+/// the same organisation (the import itself refuses a known email or national ID): each row's
+/// line with the participant it matches. Also a row that repeats an earlier row of the same file
+/// by those rules.
+pub async fn import_clashes(
+    db: &impl ConnectionTrait,
+    rows: &[super::participants::ImportRow],
+) -> Result<Vec<(u64, ImportClash)>> {
+    use crate::domain::duplicates::{name_key, phone_key};
+    let wanted_orgs: Vec<i64> = rows
+        .iter()
+        .filter_map(|r| r.organisation_id.as_deref()?.trim().parse().ok())
+        .collect();
+    let any_phone = rows
+        .iter()
+        .any(|r| r.phone.as_deref().and_then(phone_key).is_some());
+    let mut query = participant::Entity::find();
+    query = if any_phone {
+        query.filter(
+            sea_orm::Condition::any()
+                .add(participant::Column::Phone.is_not_null())
+                .add(participant::Column::OrganisationId.is_in(wanted_orgs)),
+        )
+    } else {
+        query.filter(participant::Column::OrganisationId.is_in(wanted_orgs))
+    };
+    let existing = query.all(db).await?;
+    let mut by_phone: HashMap<String, (i64, String)> = HashMap::new();
+    let mut by_name: HashMap<(String, i64), (i64, String)> = HashMap::new();
+    for p in existing {
+        if let Some(key) = p.phone.as_deref().and_then(phone_key) {
+            by_phone.entry(key).or_insert((p.id, p.full_name.clone()));
+        }
+        if let Some(org) = p.organisation_id {
+            by_name
+                .entry((name_key(&p.full_name), org))
+                .or_insert((p.id, p.full_name.clone()));
+        }
+    }
+    let mut seen_phone: HashMap<String, u64> = HashMap::new();
+    let mut seen_name: HashMap<(String, i64), u64> = HashMap::new();
+    let mut clashes = Vec::new();
+    for r in rows {
+        let phone = r.phone.as_deref().and_then(phone_key);
+        let name = r
+            .full_name
+            .as_deref()
+            .map(name_key)
+            .filter(|n| !n.is_empty());
+        let org: Option<i64> = r
+            .organisation_id
+            .as_deref()
+            .and_then(|o| o.trim().parse().ok());
+        let named = name.zip(org);
+        let clash =
+            phone
+                .as_ref()
+                .and_then(|k| by_phone.get(k))
+                .map(|(id, n)| ImportClash::OnRecord {
+                    participant_id: *id,
+                    name: n.clone(),
+                    reason: Reason::Phone,
+                })
+                .or_else(|| {
+                    named.as_ref().and_then(|k| by_name.get(k)).map(|(id, n)| {
+                        ImportClash::OnRecord {
+                            participant_id: *id,
+                            name: n.clone(),
+                            reason: Reason::NameAndOrganisation,
+                        }
+                    })
+                })
+                .or_else(|| {
+                    phone.as_ref().and_then(|k| seen_phone.get(k)).map(|line| {
+                        ImportClash::EarlierLine {
+                            line: *line,
+                            reason: Reason::Phone,
+                        }
+                    })
+                })
+                .or_else(|| {
+                    named.as_ref().and_then(|k| seen_name.get(k)).map(|line| {
+                        ImportClash::EarlierLine {
+                            line: *line,
+                            reason: Reason::NameAndOrganisation,
+                        }
+                    })
+                });
+        if let Some(k) = phone {
+            seen_phone.entry(k).or_insert(r.line);
+        }
+        if let Some(k) = named {
+            seen_name.entry(k).or_insert(r.line);
+        }
+        if let Some(clash) = clash {
+            clashes.push((r.line, clash));
+        }
+    }
+    Ok(clashes)
+}
+
+/// Why an import row looks like someone already there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImportClash {
+    /// A participant on record.
+    OnRecord {
+        participant_id: i64,
+        name: String,
+        reason: Reason,
+    },
+    /// An earlier row of the same file.
+    EarlierLine { line: u64, reason: Reason },
 }

@@ -77,6 +77,21 @@ pub fn static_file(Path((version, name)): Path<(String, String)>) -> Response {
     }
 }
 
+/// The site's icon (a water drop), 32 px.
+const FAVICON: &[u8] = include_bytes!("../../assets/web/static/favicon.ico");
+
+/// `GET /favicon.ico`: the icon browsers ask for on every site.
+#[handler]
+pub fn favicon() -> Response {
+    Response::builder()
+        .content_type("image/x-icon")
+        .header(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=86400"),
+        )
+        .body(FAVICON)
+}
+
 /// `GET /register/sw.js`: the register's service worker, told which files to keep offline.
 #[handler]
 pub fn service_worker() -> Response {
@@ -85,6 +100,9 @@ pub fn service_worker() -> Response {
         .replace("__JS_URL__", register_js_url());
     let mut response = Response::builder()
         .content_type("text/javascript; charset=utf-8")
+        // Registered from `/register/…` with the scope `/register`, so the list of workshops
+        // opens offline too (a worker's scope may not be wider than its folder without this).
+        .header("service-worker-allowed", "/register")
         .body(script);
     response
         .headers_mut()

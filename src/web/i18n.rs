@@ -15,6 +15,8 @@ pub struct Strings {
     pub skip_to_content: &'static str,
     pub sign_out: &'static str,
     pub signed_in_as: &'static str,
+    /// The pages' `<meta name="description">`.
+    pub meta_description: &'static str,
 
     // Verification
     pub verify_title: &'static str,
@@ -75,6 +77,11 @@ pub struct Strings {
     pub my_enrolments: &'static str,
     pub no_enrolments: &'static str,
     pub status_enrolled: &'static str,
+    /// An enrolment of a finished workshop.
+    pub status_completed: &'static str,
+    pub certificate_earned: &'static str,
+    /// "No certificate:" before the reasons.
+    pub no_certificate: &'static str,
     pub status_waitlisted: &'static str,
     waitlist_position: fn(u64) -> String,
     pub status_withdrawn: &'static str,
@@ -121,6 +128,22 @@ pub struct Strings {
     pub offline: &'static str,
     pub online: &'static str,
     pub signed_out_waiting: &'static str,
+    /// Where marks wait, and for how long.
+    pub waiting_kept: &'static str,
+    /// Marks everyone not yet marked on the chosen day present.
+    pub mark_all_present: &'static str,
+    pub dismiss: &'static str,
+    /// "… more under “On this phone”" (`{n}` is the number).
+    pub more_kept: &'static str,
+    /// The register was wiped after sign-out (`{n}` marks wait).
+    pub signed_out_cleared: &'static str,
+    pub discard_marks: &'static str,
+    /// Asked on sign-out with marks not sent (`{n}`).
+    pub unsent_on_sign_out: &'static str,
+    pub stay_and_send: &'static str,
+    pub sign_out_keep: &'static str,
+    pub sign_out_discard: &'static str,
+    pub discarded: &'static str,
     pub completed_note: &'static str,
     pub future_day: &'static str,
     pub needs_script: &'static str,
@@ -147,6 +170,15 @@ pub struct ScriptWords {
     pub offline: &'static str,
     pub online: &'static str,
     pub signed_out_waiting: &'static str,
+    pub dismiss: &'static str,
+    pub more_kept: &'static str,
+    pub signed_out_cleared: &'static str,
+    pub discard_marks: &'static str,
+    pub unsent_on_sign_out: &'static str,
+    pub stay_and_send: &'static str,
+    pub sign_out_keep: &'static str,
+    pub sign_out_discard: &'static str,
+    pub discarded: &'static str,
 }
 
 impl Strings {
@@ -202,6 +234,15 @@ impl Strings {
             offline: self.offline,
             online: self.online,
             signed_out_waiting: self.signed_out_waiting,
+            dismiss: self.dismiss,
+            more_kept: self.more_kept,
+            signed_out_cleared: self.signed_out_cleared,
+            discard_marks: self.discard_marks,
+            unsent_on_sign_out: self.unsent_on_sign_out,
+            stay_and_send: self.stay_and_send,
+            sign_out_keep: self.sign_out_keep,
+            sign_out_discard: self.sign_out_discard,
+            discarded: self.discarded,
         }
     }
 }
@@ -214,6 +255,7 @@ pub static EN: Strings = Strings {
     skip_to_content: "Skip to content",
     sign_out: "Sign out",
     signed_in_as: "Signed in as",
+    meta_description: "IWSD's training records: check a certificate, see your workshops and certificates, keep a workshop's register offline.",
 
     verify_title: "Certificate check",
     valid: "VALID",
@@ -273,6 +315,9 @@ pub static EN: Strings = Strings {
     my_enrolments: "My workshops",
     no_enrolments: "You are not enrolled in any workshop.",
     status_enrolled: "Enrolled",
+    status_completed: "Completed",
+    certificate_earned: "Certificate earned.",
+    no_certificate: "No certificate:",
     status_waitlisted: "On the waitlist",
     waitlist_position: |n| format!("Number {n} on the waitlist"),
     status_withdrawn: "Withdrawn",
@@ -318,6 +363,17 @@ pub static EN: Strings = Strings {
     offline: "Offline: marks stay on this phone until the connection returns.",
     online: "Online: marks are sent as you make them.",
     signed_out_waiting: "Your session has ended: sign in again to send the waiting marks.",
+    waiting_kept: "Marks waiting to send stay on this phone until the server has them, or until you discard them.",
+    mark_all_present: "Mark everyone not yet marked present",
+    dismiss: "Dismiss",
+    more_kept: "and {n} more under “On this phone” below",
+    signed_out_cleared: "You are signed out, so the register was removed from this phone. {n} marks not yet sent stay here until you sign in again and they are sent, or until you discard them.",
+    discard_marks: "Discard the marks not sent",
+    unsent_on_sign_out: "{n} marks have not been sent yet.",
+    stay_and_send: "Stay and send them",
+    sign_out_keep: "Sign out, keep them on this phone",
+    sign_out_discard: "Discard them and sign out",
+    discarded: "Discarded.",
     completed_note: "This workshop is completed; only an administrator may correct its register.",
     future_day: "This day has not come yet.",
     needs_script: "Marking needs JavaScript; the register below is read-only without it.",
@@ -419,6 +475,43 @@ pub struct AdminStrings {
     pub nobody_found: &'static str,
     pub enrol: &'static str,
     pub choose_person: &'static str,
+    /// Beside a search result already in the workshop.
+    pub already_enrolled: &'static str,
+    pub already_waitlisted: &'static str,
+    /// "… is already in this workshop" (after the name).
+    pub already_in_workshop: &'static str,
+
+    // Confirmations of destructive actions.
+    pub keep_as_is: &'static str,
+    /// The heading of a table's column of buttons (read by screen readers only).
+    pub actions_column: &'static str,
+    pub venue_required: &'static str,
+    /// The same file sent again.
+    pub import_again: &'static str,
+    /// (name, id, why).
+    pub already_on_record: fn(&str, i64, &str) -> String,
+    /// (line, why).
+    pub same_as_line: fn(u64, &str) -> String,
+    pub same_phone: &'static str,
+    pub same_name_and_organisation: &'static str,
+    pub confirm_title: &'static str,
+    pub confirm_withdraw: fn(&str) -> String,
+    /// (name of the first on the waitlist, whether they have an address).
+    pub withdraw_promotes: fn(&str, bool) -> String,
+    pub withdraw_seat_stays_free: &'static str,
+    pub withdraw_from_waitlist: &'static str,
+    pub confirm_cancel: &'static str,
+    /// (mailed, without an address).
+    pub cancel_mails: fn(usize, usize) -> String,
+    pub cancel_final: &'static str,
+    /// (number, holder).
+    pub confirm_revoke_certificate: fn(&str, &str) -> String,
+    pub revoke_certificate_effects: fn(&str) -> String,
+    /// (name, email).
+    pub confirm_deactivate: fn(&str, &str) -> String,
+    pub deactivate_effects: &'static str,
+    pub confirm_revoke_key: fn(&str) -> String,
+    pub revoke_key_effects: &'static str,
     pub enrolled: &'static str,
     pub waitlisted: &'static str,
     pub withdrawn: &'static str,
@@ -689,6 +782,57 @@ pub static ADMIN_EN: AdminStrings = AdminStrings {
     nobody_found: "Nobody found.",
     enrol: "Enrol",
     choose_person: "Choose a person to enrol.",
+    already_enrolled: "Already enrolled",
+    already_waitlisted: "Already on the waitlist",
+    already_in_workshop: "is already in this workshop (enrolled or on the waitlist): nothing was changed.",
+    keep_as_is: "No, keep it as it is",
+    actions_column: "Actions",
+    venue_required: "Enter where the workshop takes place.",
+    import_again: "This file was imported from this browser within the last hour: nothing was imported again. To add more people, paste only the new rows.",
+    already_on_record: |name, id, why| {
+        format!("already on record as {name} (participant {id}): {why}")
+    },
+    same_as_line: |line, why| format!("the same person as line {line}: {why}"),
+    same_phone: "the same phone number",
+    same_name_and_organisation: "the same name in the same organisation",
+    confirm_title: "Please confirm",
+    confirm_withdraw: |name| format!("Withdraw {name} from this workshop?"),
+    withdraw_promotes: |name, mailed| {
+        if mailed {
+            format!("{name}, first on the waitlist, takes the seat and is emailed to say so.")
+        } else {
+            format!(
+                "{name}, first on the waitlist, takes the seat (no email address, so nobody is mailed)."
+            )
+        }
+    },
+    withdraw_seat_stays_free: "Nobody is on the waitlist: the seat stays free. Nobody is mailed.",
+    withdraw_from_waitlist: "They leave the waitlist and everyone behind them moves up one place. Nobody is mailed.",
+    confirm_cancel: "Cancel this workshop?",
+    cancel_mails: |mailed, without| {
+        let mut text = format!(
+            "{mailed} people enrolled or on the waitlist are emailed that it is cancelled."
+        );
+        if without > 0 {
+            text.push_str(&format!(
+                " {without} have no email address and are not told by mail."
+            ));
+        }
+        text
+    },
+    cancel_final: "A cancelled workshop cannot be started again; its enrolments become final.",
+    confirm_revoke_certificate: |number, holder| {
+        format!("Revoke certificate {number} of {holder}?")
+    },
+    revoke_certificate_effects: |reason| {
+        format!(
+            "From now on its check page and its digital credential say it is revoked, with the reason “{reason}”. This cannot be undone."
+        )
+    },
+    confirm_deactivate: |name, email| format!("Deactivate {name} ({email})?"),
+    deactivate_effects: "Every session of theirs ends at once, and they cannot sign in until they are reactivated.",
+    confirm_revoke_key: |name| format!("Revoke the API key “{name}”?"),
+    revoke_key_effects: "Anything using it is refused from now on; a revoked key cannot be brought back.",
     enrolled: "Enrolled",
     waitlisted: "On the waitlist",
     withdrawn: "Withdrawn",
@@ -762,7 +906,7 @@ pub static ADMIN_EN: AdminStrings = AdminStrings {
         ("female", "Female"),
         ("male", "Male"),
         ("other", "Other"),
-        ("undisclosed", "Prefers not to say"),
+        ("undisclosed", "Undisclosed"),
     ],
 
     search_certificates: "Search by certificate number or holder's name",

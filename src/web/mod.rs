@@ -44,7 +44,8 @@ pub fn mount(route: Route) -> Route {
         .at("/register/workshops/:id", get(register::workshop))
         .at("/register/sw.js", get(assets::service_worker))
         .at("/sign-out", post(sign_out))
-        .at("/static/:version/:name", get(assets::static_file));
+        .at("/static/:version/:name", get(assets::static_file))
+        .at("/favicon.ico", get(assets::favicon));
     admin::mount(route)
 }
 

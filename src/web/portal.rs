@@ -5,7 +5,9 @@
 //! records of their own participant record, and anything else looks like "not found".
 
 use askama::Template;
-use entity::{certificate::CertificateStatus, enrolment::EnrolmentStatus};
+use entity::{
+    certificate::CertificateStatus, enrolment::EnrolmentStatus, workshop::Status as WorkshopStatus,
+};
 use poem::{
     Request, Response, handler,
     http::{StatusCode, header},
@@ -20,8 +22,8 @@ use super::{
 };
 use crate::{
     services::{
-        PageRequest, certificates, certificates::CertificateFilter, enrolments, sharing,
-        sign_in::LinkRequest, sign_in_links, workshops,
+        PageRequest, attendance, certificates, certificates::CertificateFilter, enrolments,
+        sharing, sign_in::LinkRequest, sign_in_links, workshops,
     },
     state::AppState,
 };
@@ -60,6 +62,8 @@ struct EnrolmentCard {
     status: &'static str,
     status_class: &'static str,
     waitlist_position: Option<u64>,
+    /// For a completed workshop: whether a certificate was earned, and why not.
+    outcome: Option<String>,
     dates: String,
     venue: String,
     days: Vec<DayLine>,
@@ -141,7 +145,25 @@ async fn home_view(
         .items
     {
         let view = workshops::get(&state.db, e.enrolment.workshop_id).await?;
+        let completed = view.workshop.status == WorkshopStatus::Completed
+            && e.enrolment.status == EnrolmentStatus::Enrolled;
+        let outcome = if completed {
+            let (_, results) = attendance::results(&state.db, view.workshop.id).await?;
+            results
+                .into_iter()
+                .find(|r| r.enrolment_id == e.enrolment.id)
+                .map(|r| {
+                    if r.verdict.eligible {
+                        t.certificate_earned.to_owned()
+                    } else {
+                        format!("{} {}", t.no_certificate, r.verdict.reasons.join(" "))
+                    }
+                })
+        } else {
+            None
+        };
         let (status, status_class) = match e.enrolment.status {
+            EnrolmentStatus::Enrolled if completed => (t.status_completed, "completed"),
             EnrolmentStatus::Enrolled => (t.status_enrolled, "enrolled"),
             EnrolmentStatus::Waitlisted => (t.status_waitlisted, "waitlisted"),
             EnrolmentStatus::Withdrawn => (t.status_withdrawn, "withdrawn"),
@@ -153,6 +175,7 @@ async fn home_view(
             status,
             status_class,
             waitlist_position: e.waitlist_position,
+            outcome,
             dates: date_span(view.workshop.start_date, view.workshop.end_date),
             venue: view.workshop.venue.clone(),
             days: view

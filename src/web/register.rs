@@ -66,6 +66,9 @@ struct WorkshopLine {
 struct WorkshopsPage {
     layout: page::Layout,
     workshops: Vec<WorkshopLine>,
+    user_id: i64,
+    words_json: String,
+    js_url: &'static str,
 }
 
 struct DayChoice {
@@ -87,6 +90,7 @@ struct PersonRow {
 #[template(path = "register_workshop.html")]
 struct RegisterPage {
     layout: page::Layout,
+    user_id: i64,
     dates: String,
     venue: String,
     completed: bool,
@@ -229,7 +233,13 @@ pub async fn home(req: &Request, state: Data<&AppState>) -> Response {
     layout.home = "/register";
     let mut response = page::html(
         StatusCode::OK,
-        &WorkshopsPage { layout, workshops },
+        &WorkshopsPage {
+            layout,
+            workshops,
+            user_id: user_id(&who),
+            words_json: serde_json::to_string(&t.script_words()).unwrap_or_default(),
+            js_url: assets::register_js_url(),
+        },
         &cookies,
     );
     response
@@ -368,6 +378,7 @@ pub async fn workshop(req: &Request, state: Data<&AppState>, Path(id): Path<i64>
     layout.home = "/register";
     let register = RegisterPage {
         layout,
+        user_id: user_id(&who),
         dates: date_span(view.workshop.start_date, view.workshop.end_date),
         venue: view.workshop.venue.clone(),
         completed: view.workshop.status == Status::Completed,

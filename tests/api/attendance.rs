@@ -44,6 +44,12 @@ fn mark(enrolment: i64, day: i32, status: &str) -> Value {
     json!({"enrolment_id": enrolment, "day": day, "status": status})
 }
 
+fn instant(v: &Value) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339(v.as_str().expect("a time"))
+        .expect("RFC 3339")
+        .to_utc()
+}
+
 async fn register(f: &Fixture) -> Value {
     f.app
         .get(&format!("/api/v1/workshops/{}/attendance", f.workshop))
@@ -133,6 +139,47 @@ async fn a_stale_offline_batch_leaves_newer_marks_unchanged() {
     let reg = register(&f).await;
     assert_eq!(status_of(&reg, e, 1), "present");
     assert_eq!(status_of(&reg, e, 2), "present");
+}
+
+#[tokio::test]
+async fn a_reconfirmed_mark_keeps_its_newer_time_against_an_older_one_synced_late() {
+    let f = fixture(1, "2026-03-02").await;
+    let path = format!("/api/v1/workshops/{}/attendance", f.workshop);
+    let e = f.enrolments[0];
+    let at = |status: &str, time: &str| json!({"records": [{"enrolment_id": e, "day": 1, "status": status, "marked_at": time}]});
+    // 09:00 the office marks the person excused; 11:00 it confirms "excused" again.
+    assert_eq!(
+        f.app
+            .put(&path, at("excused", "2026-03-02T09:00:00Z"))
+            .await
+            .body["applied"],
+        1
+    );
+    let again = f
+        .app
+        .put(&path, at("excused", "2026-03-02T11:00:00Z"))
+        .await;
+    assert_eq!(again.status, 200, "{}", again.text);
+    assert_eq!(again.body["unchanged"], 1);
+    let reg = register(&f).await;
+    assert_eq!(
+        instant(&reg["items"][0]["days"][0]["marked_at"]),
+        instant(&json!("2026-03-02T11:00:00Z"))
+    );
+    // The phone's "present" made at 10:00 in between reaches the server last: it is stale.
+    let phone = f
+        .app
+        .with_token(&f.trainer_token)
+        .put(&path, at("present", "2026-03-02T10:00:00Z"))
+        .await;
+    assert_eq!(phone.status, 200, "{}", phone.text);
+    assert_eq!(phone.body["applied"], 0);
+    assert_eq!(phone.body["stale"][0]["kept_status"], "excused");
+    assert_eq!(
+        instant(&phone.body["stale"][0]["kept_marked_at"]),
+        instant(&json!("2026-03-02T11:00:00Z"))
+    );
+    assert_eq!(status_of(&register(&f).await, e, 1), "excused");
 }
 
 #[tokio::test]

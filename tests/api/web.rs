@@ -1158,3 +1158,105 @@ async fn cookies_are_secure_when_the_public_url_is_https() {
         .await;
     sent.assert_html(200);
 }
+
+#[tokio::test]
+async fn text_answers_are_compressed_with_brotli_or_gzip_when_the_client_accepts_them() {
+    let app = spawn_app().await;
+    let portal = app.anonymous().get("/portal").await.text;
+    let start = portal.find("href=\"/static/").expect("the stylesheet") + 6;
+    let css = portal[start..start + portal[start..].find('"').unwrap()].to_owned();
+    let plain = app
+        .client
+        .get(format!("{}{css}", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert!(plain.headers().get("content-encoding").is_none());
+    let plain_len = plain.bytes().await.unwrap().len();
+    for (accept, coding) in [
+        ("gzip, deflate, br", "br"),
+        ("gzip", "gzip"),
+        ("br;q=0, gzip", "gzip"),
+    ] {
+        for path in [css.as_str(), "/openapi.json", "/portal"] {
+            let resp = app
+                .client
+                .get(format!("{}{path}", app.base))
+                .header("accept-encoding", accept)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(resp.status(), 200, "{path}");
+            assert_eq!(
+                resp.headers().get("content-encoding").unwrap(),
+                coding,
+                "{path} for {accept}"
+            );
+            assert!(
+                resp.headers()
+                    .get_all("vary")
+                    .iter()
+                    .any(|v| v.to_str().unwrap().contains("accept-encoding")),
+                "{path}"
+            );
+            if path == css {
+                let len = resp.bytes().await.unwrap().len();
+                assert!(len * 3 < plain_len, "{len} of {plain_len} bytes");
+            }
+        }
+    }
+    // Not asked for, or a coding the server does not speak: as it is.
+    let resp = app
+        .client
+        .get(format!("{}/openapi.json", app.base))
+        .header("accept-encoding", "identity")
+        .send()
+        .await
+        .unwrap();
+    assert!(resp.headers().get("content-encoding").is_none());
+}
+
+#[tokio::test]
+async fn the_pages_have_an_icon_and_a_description() {
+    let app = spawn_app().await;
+    let (status, content_type, bytes) = app.bytes("/favicon.ico").await;
+    assert_eq!(status, 200);
+    assert_eq!(content_type, "image/x-icon");
+    assert_eq!(&bytes[..4], &[0, 0, 1, 0], "an ICO file");
+    let portal = app.anonymous().get("/portal").await.text;
+    assert!(portal.contains("<meta name=\"description\" content=\""));
+    assert!(portal.contains("<link rel=\"icon\" href=\"/favicon.ico\""));
+}
+
+#[tokio::test]
+async fn a_finished_workshop_says_completed_and_whether_a_certificate_was_earned() {
+    let app = spawn_app().await;
+    let course = app.course("CC", 5).await;
+    let (_, people) = app
+        .completed_workshop(
+            course,
+            "tot",
+            None,
+            &[],
+            &[("Tendai Moyo", Some(80.0)), ("Rudo Dube", Some(20.0))],
+        )
+        .await;
+    give_email(&app, people[0].0, "tendai@example.org").await;
+    give_email(&app, people[1].0, "rudo@example.org").await;
+    let mut tendai = participant_browser(&app, "tendai@example.org").await;
+    let page = tendai.get("/portal").await;
+    assert!(
+        page.text.contains("status-completed\">Completed")
+            && page.text.contains("Certificate earned."),
+        "{}",
+        page.text
+    );
+    assert!(!page.text.contains("status-enrolled"), "{}", page.text);
+    let mut rudo = participant_browser(&app, "rudo@example.org").await;
+    let page = rudo.get("/portal").await;
+    assert!(
+        page.text.contains("status-completed\">Completed") && page.text.contains("No certificate:"),
+        "{}",
+        page.text
+    );
+}

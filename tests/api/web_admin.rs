@@ -510,7 +510,10 @@ async fn cascade_refusals_and_bad_values_show_next_to_their_fields_and_save_noth
         .submit("/admin/workshops/new", "/admin/workshops/new", &fields)
         .await;
     page.assert_html(422);
-    assert_eq!(page.after("id=\"venue-error\""), "must not be empty");
+    assert_eq!(
+        page.after("id=\"venue-error\""),
+        "Enter where the workshop takes place."
+    );
     assert_eq!(
         page.after("id=\"capacity-error\""),
         "must be between 1 and 35"
@@ -622,10 +625,21 @@ async fn enrolling_beyond_the_seats_waitlists_withdrawing_promotes_and_a_second_
     assert!(
         again
             .text
-            .contains(&format!("participant {tendai} is already enrolled")),
+            .contains("Tendai Moyo is already in this workshop"),
         "{}",
         again.text
     );
+    assert!(!again.text.contains("participant "), "{}", again.text);
+    // And the search no longer offers to enrol them: it says they are in.
+    let page = browser.get(&format!("{path}?q=tendai")).await;
+    assert!(
+        !page
+            .text
+            .contains(&format!("data-participant=\"{tendai}\"")),
+        "{}",
+        page.text
+    );
+    assert!(page.text.contains("Already enrolled"));
     let nobody = browser
         .submit(&path, &format!("{path}/enrol"), &[("participant_id", "")])
         .await;
@@ -644,11 +658,43 @@ async fn enrolling_beyond_the_seats_waitlists_withdrawing_promotes_and_a_second_
         .find(|e| e["participant_id"].as_i64() == Some(tendai_id))
         .unwrap()["id"]
         .to_string();
-    let withdrawn = browser
+    // First the page says what will happen, and nothing changes yet.
+    let asked = browser
         .submit(
             &path,
             &format!("{path}/withdraw"),
             &[("enrolment_id", &first)],
+        )
+        .await;
+    asked.assert_html(200);
+    assert!(
+        asked
+            .text
+            .contains("Withdraw Tendai Moyo from this workshop?")
+            && asked
+                .text
+                .contains("Rudo Dube, first on the waitlist, takes the seat"),
+        "{}",
+        asked.text
+    );
+    assert!(asked.text.contains("name=\"confirm\" value=\"yes\""));
+    let still = app
+        .get(&format!("/api/v1/workshops/{w}/enrolments"))
+        .await
+        .body;
+    assert!(
+        still["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["status"] != "withdrawn"),
+        "{still}"
+    );
+    let withdrawn = browser
+        .submit(
+            &path,
+            &format!("{path}/withdraw"),
+            &[("enrolment_id", &first), ("confirm", "yes")],
         )
         .await;
     let page = browser.follow(withdrawn).await;
@@ -817,8 +863,27 @@ async fn completing_before_the_last_day_is_refused_in_words() {
         .await;
     let page = browser.follow(started).await;
     assert!(page.text.contains("The workshop has started."));
-    let cancelled = browser
+    let asked = browser
         .submit(&path, &format!("{path}/status"), &[("change", "cancel")])
+        .await;
+    asked.assert_html(200);
+    assert!(
+        asked.text.contains("Cancel this workshop?"),
+        "{}",
+        asked.text
+    );
+    assert!(asked.text.contains("are emailed that it is cancelled"));
+    assert_eq!(
+        app.get(&format!("/api/v1/workshops/{w}")).await.body["status"],
+        "in_progress",
+        "nothing changed before the confirmation"
+    );
+    let cancelled = browser
+        .submit(
+            &path,
+            &format!("{path}/status"),
+            &[("change", "cancel"), ("confirm", "yes")],
+        )
         .await;
     browser.follow(cancelled).await;
     assert_eq!(
@@ -965,6 +1030,62 @@ async fn a_csv_import_keeps_the_good_rows_and_shows_each_bad_row_with_its_line_a
     );
     assert!(page.text.contains("Tendai Moyo") && page.text.contains("Farai Banda"));
     assert_eq!(app.get("/api/v1/participants").await.body["total"], 2);
+    // The result comes first (above the search and the list of everyone), and the text area
+    // keeps only the refused row under the header, to correct and send again.
+    let result_at = page.text.find("id=\"import-result\"").expect("a result");
+    assert!(result_at < page.text.find("role=\"search\"").unwrap());
+    let area = page.after("id=\"csv\"");
+    assert!(
+        area.contains("full_name,email,target_group\nRudo Dube") && !area.contains("Tendai"),
+        "{area}"
+    );
+
+    // The same file sent again (Import pressed twice, a reload) imports nobody twice.
+    let again = browser
+        .submit(
+            "/admin/participants",
+            "/admin/participants",
+            &[("csv", csv)],
+        )
+        .await;
+    again.assert_html(409);
+    assert!(
+        again.text.contains("nothing was imported again"),
+        "{}",
+        again.text
+    );
+    assert_eq!(app.get("/api/v1/participants").await.body["total"], 2);
+
+    // People already on record by the duplicate finder's rules (the same phone however
+    // written, the same name in the same organisation) are refused, naming who they match,
+    // and so is a row repeating an earlier one.
+    let first = "full_name,phone,target_group\nChipo Ncube,+263 77 123 4567,ratepayer\n";
+    browser
+        .submit(
+            "/admin/participants",
+            "/admin/participants",
+            &[("csv", first)],
+        )
+        .await
+        .assert_html(200);
+    let second = "full_name,phone,target_group\nC. Ncube,077-123-4567,ratepayer\nNyasha Moyo,0772222222,ratepayer\nNyasha Moyo,0772222222,ratepayer\n";
+    let page = browser
+        .submit(
+            "/admin/participants",
+            "/admin/participants",
+            &[("csv", second)],
+        )
+        .await;
+    page.assert_html(422);
+    let line2 = &page.text[page.text.find("data-line=\"2\"").expect("line 2 refused")..];
+    assert!(
+        line2.contains("already on record as Chipo Ncube")
+            && line2.contains("the same phone number"),
+        "{line2}"
+    );
+    let line4 = &page.text[page.text.find("data-line=\"4\"").expect("line 4 refused")..];
+    assert!(line4.contains("the same person as line 3"), "{line4}");
+    assert_eq!(app.get("/api/v1/participants").await.body["total"], 4);
 
     // A file that is not the import's table is refused whole, saying why.
     let page = browser
@@ -976,7 +1097,7 @@ async fn a_csv_import_keeps_the_good_rows_and_shows_each_bad_row_with_its_line_a
         .await;
     page.assert_html(422);
     assert!(page.text.contains("unknown column"), "{}", page.text);
-    assert_eq!(app.get("/api/v1/participants").await.body["total"], 2);
+    assert_eq!(app.get("/api/v1/participants").await.body["total"], 4);
 
     // The console reads files with the API's reader: a column named twice is refused too.
     let page = browser
@@ -988,7 +1109,7 @@ async fn a_csv_import_keeps_the_good_rows_and_shows_each_bad_row_with_its_line_a
         .await;
     page.assert_html(422);
     assert!(page.text.contains("more than once"), "{}", page.text);
-    assert_eq!(app.get("/api/v1/participants").await.body["total"], 2);
+    assert_eq!(app.get("/api/v1/participants").await.body["total"], 4);
 }
 
 #[tokio::test]
@@ -1054,11 +1175,24 @@ async fn certificates_are_found_by_number_or_name_revoked_with_a_reason_and_emai
         .await;
     blank.assert_html(422);
     assert_eq!(blank.after("id=\"reason-error\""), "must not be empty");
-    let revoked = browser
+    let asked = browser
         .submit(
             &path,
             &format!("{path}/revoke"),
             &[("reason", "Issued in error")],
+        )
+        .await;
+    asked.assert_html(200);
+    assert!(
+        asked.text.contains("Revoke certificate") && asked.text.contains("“Issued in error”"),
+        "{}",
+        asked.text
+    );
+    let revoked = browser
+        .submit(
+            &path,
+            &format!("{path}/revoke"),
+            &[("reason", "Issued in error"), ("confirm", "yes")],
         )
         .await;
     let page = browser.follow(revoked).await;
@@ -1298,11 +1432,25 @@ async fn users_are_created_deactivated_and_reactivated_and_api_keys_created_and_
     let token = app.login("chipo@example.org", "a-long-password").await;
     let users = app.get("/api/v1/users?role=trainer").await.body;
     let id = users["items"][0]["id"].to_string();
-    let off = browser
+    let asked = browser
         .submit(
             "/admin/users",
             &format!("/admin/users/{id}/active"),
             &[("active", "false")],
+        )
+        .await;
+    asked.assert_html(200);
+    assert!(asked.text.contains("Every session of theirs ends at once"));
+    assert_eq!(
+        app.with_token(&token).get("/api/v1/courses").await.status,
+        200,
+        "nothing changed before the confirmation"
+    );
+    let off = browser
+        .submit(
+            "/admin/users",
+            &format!("/admin/users/{id}/active"),
+            &[("active", "false"), ("confirm", "yes")],
         )
         .await;
     assert!(browser.follow(off).await.text.contains("Deactivated"));
@@ -1328,7 +1476,7 @@ async fn users_are_created_deactivated_and_reactivated_and_api_keys_created_and_
         .submit(
             "/admin/users",
             &format!("/admin/users/{me}/active"),
-            &[("active", "false")],
+            &[("active", "false"), ("confirm", "yes")],
         )
         .await;
     last.assert_html(409);
@@ -1401,7 +1549,7 @@ async fn users_are_created_deactivated_and_reactivated_and_api_keys_created_and_
         .submit(
             "/admin/users",
             &format!("/admin/api-keys/{key_id}/revoke"),
-            &[],
+            &[("confirm", "yes")],
         )
         .await;
     assert!(

@@ -274,3 +274,75 @@ async fn screenshots_of_the_console_on_the_demo_data() {
     }
     browser.close().await;
 }
+
+#[tokio::test]
+async fn destructive_actions_ask_first_and_an_import_shows_its_result_first_and_never_runs_twice() {
+    let app = spawn_app().await;
+    let course = app.course("WQ", 5).await;
+    let w = app
+        .workshop(course, &crate::helpers::future_monday(), 1)
+        .await["id"]
+        .as_i64()
+        .unwrap();
+    for name in ["Tendai Moyo", "Rudo Dube"] {
+        let p = app.participant(name).await;
+        let e = app
+            .post(
+                &format!("/api/v1/workshops/{w}/enrolments"),
+                json!({"participant_id": p}),
+            )
+            .await;
+        assert_eq!(e.status, 201, "{}", e.text);
+    }
+    let (_driver, browser, _) = start_browser("admin-confirm").await;
+    sign_in(&browser, &app).await;
+    browser
+        .goto(&format!("{}/admin/workshops/{w}", app.base))
+        .await;
+    browser.click("#enrolled form button").await;
+    let asked = browser.wait_for(".confirm").await;
+    assert!(
+        asked.contains("Withdraw Tendai Moyo from this workshop?")
+            && asked.contains("Rudo Dube, first on the waitlist, takes the seat"),
+        "{asked}"
+    );
+    // Keeping it as it is changes nothing.
+    browser.click(".confirm a.button").await;
+    wait_for_url(&browser, &format!("{}/admin/workshops/{w}", app.base)).await;
+    assert!(browser.text("#enrolled").await.contains("Tendai Moyo"));
+    browser.click("#enrolled form button").await;
+    browser.wait_for(".confirm").await;
+    browser.click("#confirm").await;
+    browser.wait_for("p.notice").await;
+    assert!(browser.text("#enrolled").await.contains("Rudo Dube"));
+
+    // An import: the result is the first thing on the page, and the same file again imports
+    // nobody twice.
+    let csv = "full_name,target_group\nNyasha Sibanda,ratepayer\nChipo Phiri,councillor\n";
+    for attempt in 0..2 {
+        browser
+            .goto(&format!("{}/admin/participants", app.base))
+            .await;
+        set_value(&browser, "#csv", csv).await;
+        browser.click("#import form button[type=submit]").await;
+        browser.wait_for("#import-result").await;
+        let top = browser
+            .run("return document.getElementById('import-result').getBoundingClientRect().top < window.innerHeight;")
+            .await;
+        assert_eq!(top, Value::Bool(true), "the result is in view");
+        let result = browser.text("#import-result").await;
+        if attempt == 0 {
+            assert!(result.contains("2 rows imported"), "{result}");
+            assert_eq!(
+                browser
+                    .run("return document.getElementById('csv').value;")
+                    .await,
+                json!("")
+            );
+        } else {
+            assert!(result.contains("nothing was imported again"), "{result}");
+        }
+    }
+    assert_eq!(app.get("/api/v1/participants").await.body["total"], 4);
+    browser.close().await;
+}

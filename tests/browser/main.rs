@@ -5,6 +5,7 @@
 //! `chromium-driver` (`apt-get install -y chromium chromium-driver`) and fail, saying so,
 //! without them. They also save the README's screenshots (360×740) in `docs/screenshots/`.
 
+mod a11y;
 mod admin;
 #[allow(dead_code)]
 #[path = "../api/helpers.rs"]
@@ -91,7 +92,7 @@ async fn a_verification_link_reads_valid_and_the_holders_name() {
 
 /// The first link in the first `.eml` file for `to` in the outbox folder (waits up to 20 s for
 /// the mail worker to write it).
-async fn link_from_outbox(outbox: &Path, to: &str) -> String {
+pub(crate) async fn link_from_outbox(outbox: &Path, to: &str) -> String {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         for entry in std::fs::read_dir(outbox).into_iter().flatten().flatten() {
@@ -259,17 +260,21 @@ async fn offline_marks_sync_with_their_time_and_never_overwrite_a_newer_correcti
         .click(&format!("a[href=\"/register/workshops/{w}\"]"))
         .await;
     browser
-        .wait_until("the register is ready and kept offline", "return document.getElementById('main').dataset.ready === 'true' && !!(await caches.match(location.pathname));")
+        .wait_until("the register is ready and kept offline", "return document.getElementById('main').dataset.ready === 'true' && document.getElementById('main').dataset.kept === 'true' && !!(await caches.match(location.pathname));")
         .await;
     // The first load's weight, as the browser counted it.
     let weight = browser
-        .run("return performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource')).reduce((sum, e) => sum + (e.transferSize || e.encodedBodySize || 0), 0);")
+        .run("return performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource')).reduce((sum, e) => sum + e.transferSize, 0);")
         .await;
     assert!(
         weight.as_f64().unwrap() < 150.0 * 1024.0,
         "first load {weight} bytes"
     );
     eprintln!("the register's first load: {weight} bytes transferred");
+    let parts = browser
+        .run("return performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource')).map((e) => e.name.replace(location.origin, '') + ' ' + e.transferSize + ' (' + e.decodedBodySize + ' unpacked)').join('; ');")
+        .await;
+    eprintln!("the register's first load, by file: {parts}");
 
     // No signal: the trainer marks day 1.
     signal.set(false);
@@ -384,6 +389,14 @@ async fn offline_marks_sync_with_their_time_and_never_overwrite_a_newer_correcti
         note.contains("Tendai Moyo"),
         "the status box names the kept mark: {note}"
     );
+    // The box can be put away (it stays in the log below).
+    browser.click("#sync-kept-dismiss").await;
+    browser
+        .wait_until(
+            "the conflict box is dismissed",
+            "return document.getElementById('sync-kept-box').hidden === true && document.querySelectorAll('#log-kept li').length === 1;",
+        )
+        .await;
 
     // Scores go the same way: typed, saved, and in the results.
     browser
@@ -430,6 +443,241 @@ async fn offline_marks_sync_with_their_time_and_never_overwrite_a_newer_correcti
         forgotten,
         Value::Bool(true),
         "the register copy was not forgotten"
+    );
+    browser.close().await;
+}
+
+/// What the register keeps in IndexedDB: (rosters other than the owner record, log entries,
+/// marks waiting).
+const KEPT: &str = "const open = indexedDB.open('cssd-register', 1); \
+    const d = await new Promise((ok, no) => { open.onsuccess = () => ok(open.result); open.onerror = () => no(open.error); }); \
+    const count = (s) => new Promise((ok) => { const r = d.transaction(s).objectStore(s).getAll(); r.onsuccess = () => ok(r.result); }); \
+    const rosters = (await count('rosters')).filter((r) => r.key !== 'owner').length; \
+    const log = (await count('log')).length; const pending = (await count('pending')).length; d.close(); \
+    return [rosters, log, pending];";
+
+#[tokio::test]
+async fn the_list_opens_offline_mark_all_and_signing_out_or_a_401_leaves_nothing_behind() {
+    let app = spawn_app().await;
+    let course = app.course("CC", 5).await;
+    let mut trainers = vec![];
+    for (name, email) in [
+        ("Chipo Ncube", "trainer@example.org"),
+        ("Farai Zulu", "second@example.org"),
+    ] {
+        let t = app
+            .post(
+                "/api/v1/users",
+                json!({"name": name, "email": email, "role": "trainer", "password": "a-long-password"}),
+            )
+            .await;
+        assert_eq!(t.status, 201, "{}", t.text);
+        trainers.push(t.body["id"].as_i64().unwrap());
+    }
+    let w = app
+        .post(
+            "/api/v1/workshops",
+            json!({"course_id": course, "level": "tot", "venue": "Ward 5 community hall",
+                   "start_date": this_weeks_monday(), "trainer_ids": [trainers[0]]}),
+        )
+        .await;
+    assert_eq!(w.status, 201, "{}", w.text);
+    let days: Vec<chrono::NaiveDate> = w.body["days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["date"].as_str().unwrap().parse().unwrap())
+        .collect();
+    let w = w.body["id"].as_i64().unwrap();
+    let mut enrolments = vec![];
+    for name in ["Tendai Moyo", "Rudo Dube", "Farai Banda"] {
+        let p = app.participant(name).await;
+        let e = app
+            .post(
+                &format!("/api/v1/workshops/{w}/enrolments"),
+                json!({"participant_id": p}),
+            )
+            .await;
+        enrolments.push(e.body["id"].as_i64().unwrap());
+    }
+    let day =
+        cssd::domain::agenda::opening_day(&days, cssd::domain::schedule::local_today()) as usize;
+    let register_path = format!("/api/v1/workshops/{w}/attendance");
+    let signal = Signal::relay_to(app.base.trim_start_matches("http://").parse().unwrap()).await;
+    let (_driver, browser, _) = start_browser("register-list").await;
+    let sign_in = |email: &'static str| {
+        let browser = &browser;
+        let base = signal.base.clone();
+        async move {
+            browser.goto(&format!("{base}/register")).await;
+            browser.type_into("#email", email).await;
+            browser.type_into("#password", "a-long-password").await;
+            browser.click("form.stack button[type=submit]").await;
+            browser.wait_for("ul.cards").await;
+        }
+    };
+    sign_in("trainer@example.org").await;
+    browser
+        .wait_until(
+            "the list is kept offline",
+            "return document.getElementById('main').dataset.kept === 'true';",
+        )
+        .await;
+    browser
+        .click(&format!("a[href=\"/register/workshops/{w}\"]"))
+        .await;
+    browser
+        .wait_until("the register is ready", "return document.getElementById('main').dataset.ready === 'true' && document.getElementById('main').dataset.kept === 'true';")
+        .await;
+
+    // Everyone present in one tap, then the one who was not changed.
+    browser.click("#mark-all").await;
+    browser
+        .wait_until("three marks sent", "return document.getElementById('waiting-count').textContent === '0' && document.querySelectorAll('#log-synced li').length === 3;")
+        .await;
+    let after = app.get(&register_path).await.body;
+    for e in &enrolments {
+        assert_eq!(mark_of(&after, *e, day)["status"], "present", "{after}");
+    }
+    browser
+        .click(&format!(
+            "li[data-enrolment=\"{}\"] label.mark-absent span",
+            enrolments[1]
+        ))
+        .await;
+    browser
+        .wait_until("the change is sent", "return document.getElementById('waiting-count').textContent === '0' && document.querySelectorAll('#log-synced li').length === 4;")
+        .await;
+    assert_eq!(
+        mark_of(&app.get(&register_path).await.body, enrolments[1], day)["status"],
+        "absent"
+    );
+
+    // No signal: the list of workshops opens from the phone too.
+    signal.set(false);
+    browser.set_offline(true).await;
+    browser.goto(&format!("{}/register", signal.base)).await;
+    let list = browser.wait_for("ul.cards").await;
+    assert!(list.contains("Ward 5 community hall"), "{list}");
+
+    // A mark made offline, then the account is deactivated: the next sync gets 401, and the
+    // phone forgets the register but keeps the mark, saying so, until it is discarded.
+    browser
+        .goto(&format!("{}/register/workshops/{w}", signal.base))
+        .await;
+    browser
+        .wait_until(
+            "the register opens offline",
+            "return document.getElementById('main').dataset.ready === 'true';",
+        )
+        .await;
+    browser
+        .click(&format!(
+            "li[data-enrolment=\"{}\"] label.mark-late span",
+            enrolments[2]
+        ))
+        .await;
+    browser
+        .wait_until(
+            "the mark waits",
+            "return document.getElementById('waiting-count').textContent === '1';",
+        )
+        .await;
+    let off = app
+        .patch(
+            &format!("/api/v1/users/{}", trainers[0]),
+            json!({"active": false}),
+        )
+        .await;
+    assert_eq!(off.status, 200, "{}", off.text);
+    signal.set(true);
+    browser.set_offline(false).await;
+    browser.click("#send-now").await;
+    browser
+        .wait_until(
+            "the page says the session ended",
+            "return !document.getElementById('session-note').hidden;",
+        )
+        .await;
+    let note = browser.text("#session-note").await;
+    assert!(
+        note.contains("removed from this phone") && note.contains("1 marks"),
+        "{note}"
+    );
+    let kept = browser.run(KEPT).await;
+    assert_eq!(
+        kept,
+        json!([0, 0, 1]),
+        "rosters and log gone, the unsent mark kept"
+    );
+    assert_eq!(
+        browser.run(&format!("return !(await caches.match('/register/workshops/{w}')) && !(await caches.match('/register'));")).await,
+        Value::Bool(true),
+        "the kept pages are gone"
+    );
+    browser.click("#session-note button").await;
+    browser
+        .wait_until(
+            "the mark is discarded",
+            "return document.querySelector('#session-note button').hidden === true;",
+        )
+        .await;
+    assert_eq!(browser.run(KEPT).await, json!([0, 0, 0]));
+
+    // Another trainer on the same phone finds nothing of the first one's.
+    let on = app
+        .patch(
+            &format!("/api/v1/users/{}", trainers[0]),
+            json!({"active": true}),
+        )
+        .await;
+    assert_eq!(on.status, 200, "{}", on.text);
+    sign_in("trainer@example.org").await;
+    browser
+        .click(&format!("a[href=\"/register/workshops/{w}\"]"))
+        .await;
+    browser
+        .wait_until(
+            "the register is kept again",
+            "return document.getElementById('main').dataset.kept === 'true';",
+        )
+        .await;
+    assert_eq!(browser.run(KEPT).await.get(0), Some(&json!(1)));
+    // Signing out from the list page (with nothing waiting) forgets it all.
+    browser.goto(&format!("{}/register", signal.base)).await;
+    browser
+        .wait_until(
+            "the list is ready",
+            "return document.getElementById('main').dataset.ready === 'true';",
+        )
+        .await;
+    browser.click("form.signout button").await;
+    browser.wait_for("#password").await;
+    assert_eq!(browser.run(KEPT).await, json!([0, 0, 0]));
+    assert_eq!(
+        browser
+            .run(&format!(
+                "return !(await caches.match('/register/workshops/{w}'));"
+            ))
+            .await,
+        Value::Bool(true)
+    );
+    sign_in("second@example.org").await;
+    let page = browser.text("main").await;
+    assert!(!page.contains("Ward 5 community hall"), "{page}");
+    assert_eq!(browser.run(KEPT).await, json!([0, 0, 0]));
+    // Offline, the first trainer's register is not on the phone.
+    signal.set(false);
+    browser.set_offline(true).await;
+    browser
+        .goto(&format!("{}/register/workshops/{w}", signal.base))
+        .await;
+    let shown = browser
+        .run("return document.body ? document.body.innerText : '';")
+        .await;
+    assert!(
+        !shown.as_str().unwrap_or_default().contains("Tendai Moyo"),
+        "{shown}"
     );
     browser.close().await;
 }

@@ -211,6 +211,17 @@ impl Browser {
             .await;
     }
 
+    /// Sets the screen's width in CSS pixels: a phone (mobile, 740 tall) below 600, else a
+    /// laptop (800 tall).
+    pub async fn set_width(&self, width: u32) {
+        let mobile = width < 600;
+        self.cdp(
+            "Emulation.setDeviceMetricsOverride",
+            json!({"width": width, "height": if mobile { 740 } else { 800 }, "deviceScaleFactor": 1, "mobile": mobile}),
+        )
+        .await;
+    }
+
     /// Cuts the network (as a phone in a ward hall with no signal) or brings it back.
     pub async fn set_offline(&self, offline: bool) {
         self.cdp("Network.enable", json!({})).await;

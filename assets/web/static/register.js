@@ -4,18 +4,31 @@
 // mid-sync sends it again later, and the server (which keeps the newest mark per person and
 // day) counts the repeat as unchanged. Marks the server kept because it had a newer one are
 // listed. No words live here: they come from the page (data-words).
+//
+// A phone may be shared: what the register keeps belongs to the trainer signed in. Signing
+// out, or the server answering 401 (session ended, account deactivated), removes the kept
+// pages, rosters and log; a different trainer opening the register removes the first one's.
+// Marks not yet sent are the one thing kept: they stay until they are sent or the trainer
+// discards them (the page says so), and only their own trainer ever sees or sends them.
+// The same script runs on the list of workshops (no roster there) for the offline copy and
+// for signing out.
 'use strict';
 (function () {
   const main = document.getElementById('main');
-  if (!main || !main.dataset.roster) return;
-  const pageRoster = JSON.parse(main.dataset.roster);
+  if (!main || !main.dataset.user) return;
+  // The page as the server sent it, kept for offline use without fetching it a second time.
+  const snapshot = '<!doctype html>\n' + document.documentElement.outerHTML;
+  const onRegister = !!main.dataset.roster;
+  const pageRoster = onRegister ? JSON.parse(main.dataset.roster) : null;
   const words = JSON.parse(main.dataset.words);
   const csrf = document.querySelector('meta[name="csrf-token"]').content;
-  const wid = pageRoster.workshop_id;
-  const uid = pageRoster.user_id;
+  const uid = Number(main.dataset.user);
+  const wid = onRegister ? pageRoster.workshop_id : 0;
   const rosterKey = uid + ':' + wid;
+  const PAGES = 'cssd-register-pages';
   const statusWord = { present: words.present, late: words.late, absent: words.absent, excused: words.excused };
   const kindWord = { pre_test: words.pre_test, post_test: words.post_test, practical: words.practical };
+  const fill = (template, n) => template.replace('{n}', String(n));
   let roster = pageRoster;
   let pending = [];
   let log = [];
@@ -23,6 +36,8 @@
   let online = navigator.onLine;
   let signedOut = false;
   const openedAt = new Date().toISOString();
+  // Conflicts shown in the status box: those since the page opened, until dismissed.
+  let keptSince = openedAt;
 
   // --- IndexedDB -------------------------------------------------------------------------
   let dbPromise = null;
@@ -54,6 +69,13 @@
   const getAll = (store) => run(store, 'readonly', (s) => s.getAll());
   const put = (store, value) => run(store, 'readwrite', (s) => s.put(value));
   const getOne = (store, key) => run(store, 'readonly', (s) => s.get(key));
+  const clear = (store) => run(store, 'readwrite', (s) => s.clear());
+  function putAll(store, values) {
+    return run(store, 'readwrite', (s) => { for (const v of values) s.put(v); });
+  }
+  function removeKeys(store, keys) {
+    return run(store, 'readwrite', (s) => { for (const k of keys) s.delete(k); });
+  }
 
   // Removes a queued item only if it is still the one that was sent (not re-marked since).
   function removeIfSent(item) {
@@ -66,8 +88,19 @@
     });
   }
 
+  // Everything kept on the phone except the marks not yet sent: the page copies, the rosters
+  // (names) and the log. Used on sign-out, on a 401, and when another trainer signs in.
+  function forgetKept() {
+    return Promise.all([
+      'caches' in window ? caches.delete(PAGES) : Promise.resolve(),
+      clear('rosters'),
+      clear('log'),
+    ]);
+  }
+
   // --- State -----------------------------------------------------------------------------
-  const mine = (p) => p.uid === uid && p.wid === wid;
+  const mine = (p) => p.uid === uid && (!onRegister || p.wid === wid);
+  const mineAnywhere = (p) => p.uid === uid;
   function person(eid) { return roster.people.find((p) => p.enrolment_id === eid); }
   function selectedDay() {
     const checked = document.querySelector('input[name="day"]:checked');
@@ -78,27 +111,43 @@
   }
 
   async function load() {
+    // Another trainer's register kept on this phone is removed before anything is shown.
+    const owner = await getOne('rosters', 'owner');
+    if (owner && owner.uid !== uid) await forgetKept();
+    await put('rosters', { key: 'owner', uid: uid });
+    pending = (await getAll('pending')).filter(mine);
+    if (!onRegister) return;
     const stored = await getOne('rosters', rosterKey);
     // The page may be an older copy (served offline); keep whichever roster is newer.
     if (stored && stored.roster.generated_at > pageRoster.generated_at) roster = stored.roster;
     else await put('rosters', { key: rosterKey, roster: pageRoster });
-    pending = (await getAll('pending')).filter(mine);
     log = (await getAll('log')).filter(mine);
   }
 
   // --- Rendering -------------------------------------------------------------------------
-  function text(el, value) { el.textContent = value; }
+  function text(el, value) { if (el) el.textContent = value; }
   function list(id, items) {
     const ul = document.getElementById(id);
+    if (!ul) return;
     ul.replaceChildren(...items.map((t) => { const li = document.createElement('li'); li.textContent = t; return li; }));
   }
   function describe(item) {
-    const p = person(item.enrolment_id);
+    const p = roster && person(item.enrolment_id);
     const name = p ? p.name : '#' + item.enrolment_id;
     if (item.type === 'attendance') return name + ' · ' + words.day + ' ' + item.day + ': ' + statusWord[item.status];
     return name + ' · ' + kindWord[item.kind] + ': ' + item.score;
   }
+  function renderSignedOut() {
+    const note = document.getElementById('session-note');
+    if (!note) return;
+    note.hidden = !signedOut;
+    const waiting = signedOut ? pendingAll.length : 0;
+    text(note.querySelector('.text'), fill(words.signed_out_cleared, waiting));
+    note.querySelector('button').hidden = waiting === 0;
+  }
   function render() {
+    renderSignedOut();
+    if (!onRegister) return;
     const day = selectedDay();
     for (const li of document.querySelectorAll('.person')) {
       const eid = Number(li.dataset.enrolment);
@@ -116,12 +165,16 @@
     const net = document.getElementById('net');
     net.classList.toggle('offline', !online);
     text(net, online ? words.online : words.offline);
-    document.getElementById('session-note').hidden = !signedOut;
     list('log-waiting', pending.map(describe));
     const recent = log.slice(-50).reverse();
     list('log-kept', recent.filter((e) => e.kind === 'kept').map((e) => e.text));
-    // Marks the server kept since this page opened, where the trainer cannot miss them.
-    list('sync-kept', recent.filter((e) => e.kind === 'kept' && e.at >= openedAt).map((e) => e.text));
+    // Marks the server kept since this page opened (or since the box was last dismissed),
+    // where the trainer cannot miss them: the latest three, the rest counted.
+    const fresh = recent.filter((e) => e.kind === 'kept' && e.at > keptSince);
+    list('sync-kept', fresh.slice(0, 3).map((e) => e.text));
+    const more = document.getElementById('sync-kept-more');
+    text(more, fresh.length > 3 ? fill(words.more_kept, fresh.length - 3) : '');
+    document.getElementById('sync-kept-box').hidden = fresh.length === 0;
     list('log-refused', recent.filter((e) => e.kind === 'refused').map((e) => e.text));
     list('log-synced', recent.filter((e) => e.kind === 'synced').map((e) => e.text));
   }
@@ -132,40 +185,90 @@
     log.push(entry);
   }
 
+  // --- Signed out ------------------------------------------------------------------------
+  let pendingAll = [];
+  let cleared = false;
+  async function sessionEnded() {
+    signedOut = true;
+    if (!cleared) {
+      cleared = true;
+      await forgetKept().catch(() => {});
+    }
+    pendingAll = (await getAll('pending')).filter(mineAnywhere);
+    render();
+  }
+  async function discardMine() {
+    const keys = (await getAll('pending')).filter(mineAnywhere).map((p) => p.key);
+    await removeKeys('pending', keys);
+    pending = [];
+    pendingAll = [];
+  }
+
   // --- Marking ---------------------------------------------------------------------------
-  async function queue(item) {
-    item.uid = uid; item.wid = wid; item.made_at = new Date().toISOString();
-    await put('pending', item);
-    pending = pending.filter((p) => p.key !== item.key).concat([item]);
+  async function queueAll(items) {
+    const made = new Date().toISOString();
+    for (const item of items) { item.uid = uid; item.wid = wid; item.made_at = made; }
+    await putAll('pending', items);
+    const keys = new Set(items.map((i) => i.key));
+    pending = pending.filter((p) => !keys.has(p.key)).concat(items);
     render();
     sync();
   }
-  document.getElementById('register').addEventListener('change', (event) => {
-    const input = event.target;
-    if (input.name === 'day') { render(); return; }
-    if (!input.name.startsWith('m')) return;
-    const eid = Number(input.name.slice(1));
-    const day = selectedDay();
-    queue({ key: rosterKey + ':a:' + eid + ':' + day, type: 'attendance', enrolment_id: eid, day: day,
-      status: input.value, marked_at: new Date().toISOString() });
-  });
-  document.getElementById('scores').addEventListener('submit', (event) => {
-    event.preventDefault();
-    const items = [];
-    for (const row of document.querySelectorAll('#scores tr[data-enrolment]')) {
-      const eid = Number(row.dataset.enrolment);
-      const p = person(eid);
-      for (const input of row.querySelectorAll('input[type=number]')) {
-        if (input.value === '' || !input.checkValidity()) continue;
-        const score = Number(input.value);
-        const before = p && p.scores[input.name];
-        if (before === score) continue;
-        items.push({ key: rosterKey + ':s:' + eid + ':' + input.name, type: 'score', enrolment_id: eid, kind: input.name, score: score });
+  function attendanceItem(eid, day, status) {
+    return { key: rosterKey + ':a:' + eid + ':' + day, type: 'attendance', enrolment_id: eid, day: day,
+      status: status, marked_at: new Date().toISOString() };
+  }
+  if (onRegister) {
+    document.getElementById('register').addEventListener('change', (event) => {
+      const input = event.target;
+      if (input.name === 'day') { render(); return; }
+      if (!input.name.startsWith('m')) return;
+      queueAll([attendanceItem(Number(input.name.slice(1)), selectedDay(), input.value)]);
+    });
+    // Everyone with no mark yet for the chosen day is marked present in one go; the few who
+    // were not are then changed one by one.
+    const markAll = document.getElementById('mark-all');
+    markAll.hidden = false;
+    markAll.addEventListener('click', () => {
+      const day = selectedDay();
+      const items = [];
+      for (const li of document.querySelectorAll('.person')) {
+        const eid = Number(li.dataset.enrolment);
+        const p = person(eid);
+        if (pendingMark(eid, day) || (p && p.marks[day - 1])) continue;
+        items.push(attendanceItem(eid, day, 'present'));
       }
-    }
-    (async () => { for (const item of items) await queue(item); })();
-  });
-  document.getElementById('send-now').addEventListener('click', () => sync());
+      if (items.length) queueAll(items);
+    });
+    document.getElementById('sync-kept-dismiss').addEventListener('click', () => {
+      keptSince = new Date().toISOString();
+      render();
+    });
+    document.getElementById('scores').addEventListener('submit', (event) => {
+      event.preventDefault();
+      const items = [];
+      for (const row of document.querySelectorAll('#scores tr[data-enrolment]')) {
+        const eid = Number(row.dataset.enrolment);
+        const p = person(eid);
+        for (const input of row.querySelectorAll('input[type=number]')) {
+          if (input.value === '' || !input.checkValidity()) continue;
+          const score = Number(input.value);
+          const before = p && p.scores[input.name];
+          if (before === score) continue;
+          items.push({ key: rosterKey + ':s:' + eid + ':' + input.name, type: 'score', enrolment_id: eid, kind: input.name, score: score });
+        }
+      }
+      if (items.length) queueAll(items);
+    });
+    document.getElementById('send-now').addEventListener('click', () => sync());
+  }
+  const discard = document.querySelector('#session-note button');
+  if (discard) {
+    discard.addEventListener('click', async () => {
+      await discardMine();
+      render();
+    });
+  }
 
   // --- Sending ---------------------------------------------------------------------------
   function setOnline(value) { if (online !== value) { online = value; render(); } }
@@ -177,18 +280,22 @@
     return m ? Number(m[1]) : -1;
   }
 
+  function api(method, path, body) {
+    return fetch(path, {
+      method: method,
+      credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json', 'Accept': 'application/json', 'X-CSRF-Token': csrf },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  }
+
   async function send(kind, items) {
     const records = items.map((i) => kind === 'attendance'
       ? { enrolment_id: i.enrolment_id, day: i.day, status: i.status, marked_at: i.marked_at }
       : { enrolment_id: i.enrolment_id, kind: i.kind, score: i.score, max_score: 100 });
-    const response = await fetch('/api/v1/workshops/' + wid + '/' + (kind === 'attendance' ? 'attendance' : 'assessments'), {
-      method: 'PUT',
-      credentials: 'same-origin',
-      headers: { 'Content-Type': 'application/json', 'Accept': 'application/json', 'X-CSRF-Token': csrf },
-      body: JSON.stringify({ records: records }),
-    });
+    const response = await api('PUT', '/api/v1/workshops/' + wid + '/' + (kind === 'attendance' ? 'attendance' : 'assessments'), { records: records });
     setOnline(true);
-    if (response.status === 401) { signedOut = true; return false; }
+    if (response.status === 401) { await sessionEnded(); return false; }
     signedOut = false;
     if (response.ok) {
       const body = await response.json();
@@ -229,7 +336,7 @@
   }
 
   async function sync() {
-    if (syncing) return;
+    if (syncing || !onRegister || signedOut) return;
     syncing = true;
     try {
       for (let round = 0; round < 3; round++) {
@@ -239,8 +346,8 @@
         if (!marks.length && !scores.length) break;
         let again = false;
         if (marks.length) again = (await send('attendance', marks)) || again;
-        if (scores.length) again = (await send('scores', scores)) || again;
-        if (!again) break;
+        if (scores.length && !signedOut) again = (await send('scores', scores)) || again;
+        if (!again || signedOut) break;
       }
     } catch (e) {
       setOnline(false);
@@ -251,28 +358,73 @@
     }
   }
 
+  // Whether the session still holds (it may have expired, or the account been deactivated,
+  // while the page was kept offline): a 401 removes what the phone keeps.
+  async function checkSession() {
+    if (!navigator.onLine) return;
+    try {
+      const response = await api('GET', '/api/v1/me');
+      if (response.status === 401) await sessionEnded();
+    } catch (e) { /* no signal: nothing to learn */ }
+  }
+
   // --- Offline copy of the page -----------------------------------------------------------
+  // The worker covers `/register` and everything under it (the list of workshops too). The
+  // page itself is stored from what was loaded, not fetched again.
   if ('serviceWorker' in navigator) {
-    navigator.serviceWorker.register('/register/sw.js', { scope: '/register/' })
-      .then(() => navigator.serviceWorker.ready)
-      .then(() => caches.open('cssd-register-pages'))
-      .then((cache) => cache.add(location.pathname))
+    navigator.serviceWorker.register('/register/sw.js', { scope: '/register' })
+      .then(() => caches.open(PAGES))
+      .then((cache) => {
+        if (signedOut) return undefined;
+        return cache.put(location.pathname, new Response(snapshot, {
+          headers: { 'Content-Type': 'text/html; charset=utf-8', 'X-Cssd-Offline': 'keep' },
+        }));
+      })
+      .then(() => { main.dataset.kept = 'true'; })
       .catch(() => {});
   }
 
-  // Signing out forgets the kept pages and rosters (a phone may be shared); marks still
-  // waiting stay, and go when their trainer signs in again.
+  // Signing out forgets the kept pages, rosters and log (a phone may be shared). Marks not
+  // sent yet are not lost without asking: the trainer stays to send them, signs out keeping
+  // them on the phone (for their next sign-in), or discards them.
   const signOut = document.querySelector('form.signout');
   if (signOut) {
-    signOut.addEventListener('submit', (event) => {
+    const finish = () => forgetKept().catch(() => {}).then(() => signOut.submit());
+    signOut.addEventListener('submit', async (event) => {
       event.preventDefault();
-      Promise.all([
-        caches.delete('cssd-register-pages'),
-        run('rosters', 'readwrite', (s) => s.clear()),
-      ]).catch(() => {}).then(() => signOut.submit());
+      const waiting = (await getAll('pending').catch(() => [])).filter(mineAnywhere);
+      if (!waiting.length) { finish(); return; }
+      let box = document.getElementById('unsent');
+      if (!box) {
+        box = document.createElement('div');
+        box.id = 'unsent';
+        box.className = 'unsent';
+        box.setAttribute('role', 'alertdialog');
+        box.setAttribute('aria-labelledby', 'unsent-text');
+        const p = document.createElement('p');
+        p.id = 'unsent-text';
+        const buttons = document.createElement('p');
+        buttons.className = 'actions';
+        const make = (id, label, act) => {
+          const b = document.createElement('button');
+          b.type = 'button'; b.id = id; b.textContent = label;
+          b.addEventListener('click', act);
+          buttons.append(b);
+        };
+        make('unsent-stay', words.stay_and_send, () => { box.remove(); sync(); });
+        make('unsent-keep', words.sign_out_keep, () => finish());
+        make('unsent-discard', words.sign_out_discard, () => discardMine().then(finish));
+        box.append(p, buttons);
+        main.prepend(box);
+      }
+      text(document.getElementById('unsent-text'), fill(words.unsent_on_sign_out, waiting.length));
+      box.querySelector('button').focus();
     });
   }
 
-  load().then(() => { render(); sync(); main.dataset.ready = 'true'; });
+  load()
+    .then(() => { render(); sync(); })
+    .then(checkSession)
+    .finally(() => { main.dataset.ready = 'true'; });
   setInterval(() => { if (pending.length && !syncing) sync(); }, 10000);
 })();

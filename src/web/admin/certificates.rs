@@ -10,7 +10,7 @@ use poem::{
 };
 use serde::Deserialize;
 
-use super::{Admin, AdminForm, FieldErrors, Pager, iso, level_short, page_of, words};
+use super::{Admin, AdminForm, FieldErrors, Pager, confirm, iso, level_short, page_of, words};
 use crate::{
     domain::{Error, Result},
     services::{
@@ -225,6 +225,8 @@ pub async fn show(
 #[derive(Debug, Deserialize)]
 pub struct RevokeForm {
     reason: Option<String>,
+    /// `yes` once the administrator has seen what revoking does.
+    confirm: Option<String>,
 }
 
 async fn refused(
@@ -257,6 +259,25 @@ pub async fn revoke(
     AdminForm(admin, form): AdminForm<RevokeForm>,
 ) -> Response {
     let reason = form.reason.unwrap_or_default();
+    // A reason is asked for first (the service says so); then what revoking does.
+    if !reason.trim().is_empty() && !confirm::confirmed(form.confirm.as_deref()) {
+        let a = words();
+        return match certificates::get(&state.db, id).await {
+            Ok(c) => confirm::page(
+                &admin,
+                a.confirm_title,
+                confirm::Confirm {
+                    question: (a.confirm_revoke_certificate)(&c.number, &c.holder_name),
+                    consequences: vec![(a.revoke_certificate_effects)(reason.trim())],
+                    action: format!("/admin/certificates/{id}/revoke"),
+                    fields: vec![("reason".to_owned(), reason)],
+                    button: a.revoke,
+                    back: format!("/admin/certificates/{id}"),
+                },
+            ),
+            Err(err) => errors::from_domain(req, err),
+        };
+    }
     match certificates::revoke(&state.db, &admin.actor(), id, &reason).await {
         Ok(_) => page::see_other(&format!("/admin/certificates/{id}?notice=revoked"), &[]),
         Err(err) => {

@@ -8,13 +8,17 @@ use std::fmt::Write;
 const COLOURS: [&str; 3] = ["#0b4f8a", "#1b6e3a", "#9a4a00"];
 
 // Drawn small (a phone's width) and scaled up on wider screens, so the text stays readable on
-// both.
+// both. Each group's label is written in full on its own line(s) above its bars (never cut:
+// a phone cannot show a hover tooltip), wrapped at LABEL_CHARS.
 const WIDTH: f64 = 400.0;
-const LABEL_WIDTH: f64 = 140.0;
 /// Room for the value printed after the longest bar.
 const VALUE_WIDTH: f64 = 44.0;
-/// Characters of a label that fit left of the bars.
-const LABEL_CHARS: usize = 18;
+/// Characters of a label on one line: 13 px system-ui averages under 7 px a character, so
+/// 52 fit in the 400 units across.
+const LABEL_CHARS: usize = 52;
+const LABEL_LINE: f64 = 16.0;
+/// The average advance of a 13 px system-ui character, for laying out the legend.
+const CHAR_WIDTH: f64 = 7.5;
 const BAR_HEIGHT: f64 = 15.0;
 const BAR_GAP: f64 = 3.0;
 const GROUP_GAP: f64 = 10.0;
@@ -48,6 +52,25 @@ fn shorten(text: &str, max: usize) -> String {
     }
 }
 
+/// `text` broken at spaces into lines of at most `max` characters (a longer word on its own).
+fn wrap(text: &str, max: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > max {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
 /// One group of bars: a label and one value per series.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Category {
@@ -77,15 +100,25 @@ fn bar_length(value: i64, max: i64, room: f64) -> f64 {
 /// The chart as an `<svg>` element that scales to its container's width.
 pub fn bar_chart(chart: &BarChart) -> String {
     let series = chart.series.len().max(1);
-    let group_height = series as f64 * (BAR_HEIGHT + BAR_GAP) + GROUP_GAP;
-    let height = LEGEND_HEIGHT + chart.categories.len().max(1) as f64 * group_height;
+    let bars_height = series as f64 * (BAR_HEIGHT + BAR_GAP);
+    let labels: Vec<Vec<String>> = chart
+        .categories
+        .iter()
+        .map(|c| wrap(&c.label, LABEL_CHARS))
+        .collect();
+    let height = LEGEND_HEIGHT
+        + labels
+            .iter()
+            .map(|l| l.len() as f64 * LABEL_LINE + bars_height + GROUP_GAP)
+            .sum::<f64>()
+            .max(bars_height + GROUP_GAP);
     let max = chart
         .categories
         .iter()
         .flat_map(|c| c.values.iter().copied())
         .max()
         .unwrap_or(0);
-    let room = WIDTH - LABEL_WIDTH - VALUE_WIDTH;
+    let room = WIDTH - VALUE_WIDTH;
     let mut svg = String::new();
     let _ = write!(
         svg,
@@ -93,8 +126,9 @@ pub fn bar_chart(chart: &BarChart) -> String {
          width=\"100%\" role=\"img\" aria-label=\"{}\" font-family=\"system-ui, sans-serif\" font-size=\"13\">",
         escape(chart.title)
     );
+    // The legend, each name after its swatch, spaced by the length of the names.
+    let mut x = 0.0;
     for (j, name) in chart.series.iter().enumerate() {
-        let x = LABEL_WIDTH + j as f64 * 90.0;
         let _ = write!(
             svg,
             "<rect x=\"{x}\" y=\"4\" width=\"12\" height=\"12\" fill=\"{}\"/>\
@@ -103,33 +137,36 @@ pub fn bar_chart(chart: &BarChart) -> String {
             x + 16.0,
             escape(name)
         );
+        x += 16.0 + name.chars().count() as f64 * CHAR_WIDTH + 16.0;
     }
-    for (i, category) in chart.categories.iter().enumerate() {
-        let top = LEGEND_HEIGHT + i as f64 * group_height;
-        let label_y = top + (series as f64 * (BAR_HEIGHT + BAR_GAP)) / 2.0 + 4.0;
-        let _ = write!(
-            svg,
-            "<text x=\"{}\" y=\"{label_y}\" text-anchor=\"end\" fill=\"#1a1a1a\">{}<title>{}</title></text>",
-            LABEL_WIDTH - 8.0,
-            escape(&shorten(&category.label, LABEL_CHARS)),
-            escape(&category.label)
-        );
+    let mut top = LEGEND_HEIGHT;
+    for (category, lines) in chart.categories.iter().zip(&labels) {
+        for (k, line) in lines.iter().enumerate() {
+            let _ = write!(
+                svg,
+                "<text class=\"label\" x=\"0\" y=\"{}\" fill=\"#1a1a1a\">{}</text>",
+                top + k as f64 * LABEL_LINE + 12.0,
+                escape(line)
+            );
+        }
+        top += lines.len() as f64 * LABEL_LINE;
         for (j, value) in category.values.iter().enumerate() {
             let y = top + j as f64 * (BAR_HEIGHT + BAR_GAP);
             let length = bar_length(*value, max, room);
             let name = chart.series.get(j).copied().unwrap_or("");
             let _ = write!(
                 svg,
-                "<rect class=\"bar\" x=\"{LABEL_WIDTH}\" y=\"{y}\" width=\"{length:.1}\" height=\"{BAR_HEIGHT}\" \
+                "<rect class=\"bar\" x=\"0\" y=\"{y}\" width=\"{length:.1}\" height=\"{BAR_HEIGHT}\" \
                  fill=\"{}\" data-value=\"{value}\"><title>{}: {} {value}</title></rect>\
                  <text class=\"value\" x=\"{:.1}\" y=\"{}\" fill=\"#1a1a1a\">{value}</text>",
                 COLOURS[j % COLOURS.len()],
                 escape(&category.label),
                 escape(name),
-                LABEL_WIDTH + length + 4.0,
+                length + 4.0,
                 y + BAR_HEIGHT - 3.0,
             );
         }
+        top += bars_height + GROUP_GAP;
     }
     svg.push_str("</svg>");
     svg
@@ -213,7 +250,7 @@ pub fn cascade_tree(root: &TreeNode, title: &str) -> String {
     draw(root, 0, 0, node_height, &mut body);
     format!(
         "<svg class=\"tree\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width:.0} {height:.0}\" \
-         width=\"{width:.0}\" height=\"{height:.0}\" role=\"img\" aria-label=\"{}\" \
+         width=\"{width:.0}\" height=\"{height:.0}\" role=\"group\" aria-label=\"{}\" \
          font-family=\"system-ui, sans-serif\" font-size=\"12\">{body}</svg>",
         escape(title)
     )
@@ -262,7 +299,7 @@ mod tests {
         });
         let w = widths(&svg);
         assert_eq!(w.len(), 4);
-        let room = WIDTH - LABEL_WIDTH - VALUE_WIDTH;
+        let room = WIDTH - VALUE_WIDTH;
         assert!((w[0] - room).abs() < 0.1, "{w:?}");
         assert!((w[1] - room / 4.0).abs() < 0.1, "{w:?}");
         assert!((w[2] - room / 2.0).abs() < 0.1, "{w:?}");
@@ -286,7 +323,7 @@ mod tests {
     }
 
     #[test]
-    fn labels_are_escaped_and_long_ones_shortened_with_the_full_text_kept_in_a_title() {
+    fn labels_are_escaped_and_long_ones_wrapped_whole_never_cut() {
         let label = "<script>alert(1)</script> & \"Chitungwiza\" Municipality of the long name";
         let svg = bar_chart(&BarChart {
             title: "a < b",
@@ -302,7 +339,23 @@ mod tests {
         );
         assert!(svg.contains("aria-label=\"a &lt; b\""));
         assert!(svg.contains("O&#39;Brien &amp; co"));
-        assert!(svg.contains('…'));
+        assert!(!svg.contains('…'));
+        assert!(
+            svg.contains(">Municipality of the long name</text>"),
+            "{svg}"
+        );
+    }
+
+    #[test]
+    fn the_legend_leaves_room_for_each_name() {
+        let svg = bar_chart(&BarChart {
+            title: "t",
+            series: &["Workshops", "Certified"],
+            categories: vec![],
+        });
+        let second = svg.split("<rect x=\"").nth(2).unwrap();
+        let x: f64 = second[..second.find('"').unwrap()].parse().unwrap();
+        assert!(x >= 16.0 + 9.0 * CHAR_WIDTH, "{svg}");
     }
 
     #[test]

@@ -11,6 +11,7 @@
 pub mod audit;
 pub mod certificates;
 pub mod charts;
+pub mod confirm;
 pub mod dashboard;
 pub mod downloads;
 pub mod outbox;
@@ -218,6 +219,16 @@ pub struct FieldErrors {
 }
 
 impl FieldErrors {
+    /// Replaces the message of `field` when it is `generic` (a service's bare "must not be
+    /// empty") with words that name the field.
+    pub fn reword(&mut self, field: &str, generic: &str, words: &str) {
+        for (f, m) in &mut self.fields {
+            if f == field && m == generic {
+                *m = words.to_owned();
+            }
+        }
+    }
+
     /// The form field a service's field name belongs to (`trainer_ids[2]` → `trainer_ids`).
     fn form_field(field: &str) -> &str {
         field.split('[').next().unwrap_or(field)

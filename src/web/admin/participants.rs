@@ -15,11 +15,11 @@ use super::{Admin, AdminForm, FieldErrors, Pager, page_of, parse_id, words, work
 use crate::{
     domain::{Error, Result, participant::ParticipantText},
     services::{
-        PageRequest, console, csv_import, enrolments, organisations,
+        PageRequest, console, csv_import, duplicates, enrolments, organisations,
         participants::{self, ParticipantChanges, ParticipantFilter},
     },
     state::AppState,
-    web::{errors, i18n::AdminStrings, page},
+    web::{cookies, errors, i18n::AdminStrings, page},
 };
 
 struct PersonRow {
@@ -163,20 +163,46 @@ pub struct ImportForm {
     csv: Option<String>,
 }
 
+/// The cookie that remembers the last file imported from this browser (its SHA-256), so that
+/// the same file sent again — Import pressed twice, a reload that re-posts the form — imports
+/// nothing the second time.
+const LAST_IMPORT: &str = "cssd_last_import";
+
+/// How long a file counts as just imported.
+const LAST_IMPORT_SECS: i64 = 3600;
+
+fn file_hash(csv: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(csv.trim().replace("\r\n", "\n").as_bytes()))
+}
+
 /// `POST /admin/participants`: imports the pasted CSV with the API's import (columns named as
-/// the JSON fields); the page lists the rows kept and each refused row with its line.
+/// the JSON fields). Rows that look like someone already on record (the duplicate finder's
+/// rules) are refused with the person they match; the same file sent twice imports nothing
+/// the second time. The result comes first on the page: the rows kept, and each refused row
+/// with its line; the text area then holds only the refused rows, to correct and send again.
 #[handler]
 pub async fn import_csv(
     req: &Request,
     state: Data<&AppState>,
-    AdminForm(admin, form): AdminForm<ImportForm>,
+    AdminForm(mut admin, form): AdminForm<ImportForm>,
 ) -> Response {
+    let a = words();
     let csv = form.csv.unwrap_or_default();
+    let hash = file_hash(&csv);
     let mut result = ImportResult {
         csv: csv.clone(),
         ..Default::default()
     };
     let mut status = StatusCode::OK;
+    if !csv.trim().is_empty() && cookies::read(req, LAST_IMPORT).as_deref() == Some(hash.as_str()) {
+        result.csv = String::new();
+        result.error = Some(a.import_again.to_owned());
+        return match list_page(&admin, &state, String::new(), None, None, result).await {
+            Ok(page) => admin.html(StatusCode::CONFLICT, &page),
+            Err(err) => errors::from_domain(req, err),
+        };
+    }
     match csv_import::read(csv.clone()).await {
         Err(csv_import::CsvError::Internal(err)) => return errors::from_domain(req, err),
         Err(csv_import::CsvError::Invalid(problems)) => {
@@ -195,47 +221,104 @@ pub async fn import_csv(
         }
         Ok(rows) if rows.is_empty() => {
             status = StatusCode::UNPROCESSABLE_ENTITY;
-            result.error = Some(words().import_empty.to_owned());
+            result.error = Some(a.import_empty.to_owned());
         }
-        Ok(rows) => match participants::import(&state.db, &admin.actor(), rows).await {
-            Ok(outcome) => {
-                let lines: Vec<&str> = csv.lines().collect();
-                let mut by_line: Vec<ImportProblem> = Vec::new();
-                // Where each line's entry is, so that 10,000 refused rows are grouped in one pass.
-                let mut index: std::collections::HashMap<u64, usize> = Default::default();
-                for e in outcome.errors {
-                    let message = format!("{}: {}", e.field, e.message);
-                    match index.get(&e.line).map(|&i| &mut by_line[i]) {
-                        Some(p) => {
-                            p.problems.push_str("; ");
-                            p.problems.push_str(&message);
-                        }
-                        None => {
-                            index.insert(e.line, by_line.len());
-                            by_line.push(ImportProblem {
-                                line: e.line,
-                                text: lines
-                                    .get(e.line.saturating_sub(1) as usize)
-                                    .map(|l| l.to_string())
-                                    .unwrap_or_default(),
-                                problems: message,
-                            })
-                        }
+        Ok(rows) => {
+            let clashes = match duplicates::import_clashes(&state.db, &rows).await {
+                Ok(clashes) => clashes,
+                Err(err) => return errors::from_domain(req, err),
+            };
+            let clashing: std::collections::HashMap<u64, String> = clashes
+                .into_iter()
+                .map(|(line, clash)| (line, clash_words(a, &clash)))
+                .collect();
+            let rows: Vec<_> = rows
+                .into_iter()
+                .filter(|r| !clashing.contains_key(&r.line))
+                .collect();
+            let outcome = match participants::import(&state.db, &admin.actor(), rows).await {
+                Ok(outcome) => outcome,
+                Err(err) => return errors::from_domain(req, err),
+            };
+            let lines: Vec<&str> = csv.lines().collect();
+            let text_of = |line: u64| {
+                lines
+                    .get(line.saturating_sub(1) as usize)
+                    .map(|l| l.to_string())
+                    .unwrap_or_default()
+            };
+            let mut by_line: Vec<ImportProblem> = Vec::new();
+            // Where each line's entry is, so that 10,000 refused rows are grouped in one pass.
+            let mut index: std::collections::HashMap<u64, usize> = Default::default();
+            let problems = outcome
+                .errors
+                .into_iter()
+                .map(|e| (e.line, format!("{}: {}", e.field, e.message)))
+                .chain(clashing);
+            for (line, message) in problems {
+                match index.get(&line).map(|&i| &mut by_line[i]) {
+                    Some(p) => {
+                        p.problems.push_str("; ");
+                        p.problems.push_str(&message);
+                    }
+                    None => {
+                        index.insert(line, by_line.len());
+                        by_line.push(ImportProblem {
+                            line,
+                            text: text_of(line),
+                            problems: message,
+                        })
                     }
                 }
-                if !by_line.is_empty() {
-                    status = StatusCode::UNPROCESSABLE_ENTITY;
-                }
-                result.refused = by_line;
-                result.imported = outcome.created.into_iter().map(row).collect();
-                result.done = true;
             }
-            Err(err) => return errors::from_domain(req, err),
-        },
+            by_line.sort_by_key(|p| p.line);
+            if !by_line.is_empty() {
+                status = StatusCode::UNPROCESSABLE_ENTITY;
+            }
+            if !outcome.created.is_empty() {
+                // Kept: only the refused rows stay in the text area (under the header), and this
+                // file is remembered so that sending it again imports nothing.
+                let mut rest = vec![text_of(1)];
+                rest.extend(by_line.iter().map(|p| p.text.clone()));
+                result.csv = if by_line.is_empty() {
+                    String::new()
+                } else {
+                    rest.join("\n")
+                };
+                admin.set_cookies.push(cookies::set(
+                    LAST_IMPORT,
+                    &hash,
+                    LAST_IMPORT_SECS,
+                    cookies::secure(&state.config),
+                ));
+            }
+            result.refused = by_line;
+            result.imported = outcome.created.into_iter().map(row).collect();
+            result.done = true;
+        }
     }
     match list_page(&admin, &state, String::new(), None, None, result).await {
         Ok(page) => admin.html(status, &page),
         Err(err) => errors::from_domain(req, err),
+    }
+}
+
+/// A row that looks like someone already there, in words.
+fn clash_words(a: &AdminStrings, clash: &duplicates::ImportClash) -> String {
+    use crate::domain::duplicates::Reason;
+    let why = |reason: &Reason| match reason {
+        Reason::Phone => a.same_phone,
+        _ => a.same_name_and_organisation,
+    };
+    match clash {
+        duplicates::ImportClash::OnRecord {
+            participant_id,
+            name,
+            reason,
+        } => (a.already_on_record)(name, *participant_id, why(reason)),
+        duplicates::ImportClash::EarlierLine { line, reason } => {
+            (a.same_as_line)(*line, why(reason))
+        }
     }
 }
 

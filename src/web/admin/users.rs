@@ -11,7 +11,7 @@ use poem::{
 use sea_orm::{ActiveEnum, Iterable};
 use serde::Deserialize;
 
-use super::{Admin, AdminForm, FieldErrors, words, workshops::Choice};
+use super::{Admin, AdminForm, FieldErrors, confirm, words, workshops::Choice};
 use crate::{
     domain::{Error, access::Scope},
     services::{
@@ -233,6 +233,8 @@ pub async fn create_user(
 #[derive(Debug, Deserialize)]
 pub struct ActiveForm {
     active: Option<String>,
+    /// `yes` once the administrator has seen what deactivating does.
+    confirm: Option<String>,
 }
 
 /// `POST /admin/users/{id}/active`: `active=false` deactivates (every session ends at once),
@@ -245,6 +247,24 @@ pub async fn set_active(
     AdminForm(admin, form): AdminForm<ActiveForm>,
 ) -> Response {
     let active = form.active.as_deref() == Some("true");
+    if !active && !confirm::confirmed(form.confirm.as_deref()) {
+        let a = words();
+        return match accounts::get_user(&state.db, id).await {
+            Ok(user) => confirm::page(
+                &admin,
+                a.confirm_title,
+                confirm::Confirm {
+                    question: (a.confirm_deactivate)(&user.name, &user.email),
+                    consequences: vec![a.deactivate_effects.to_owned()],
+                    action: format!("/admin/users/{id}/active"),
+                    fields: vec![("active".to_owned(), "false".to_owned())],
+                    button: a.deactivate,
+                    back: "/admin/users".to_owned(),
+                },
+            ),
+            Err(err) => errors::from_domain(req, err),
+        };
+    }
     let changes = UserChanges {
         name: None,
         role: None,
@@ -319,7 +339,10 @@ pub async fn create_key(
 }
 
 #[derive(Debug, Deserialize)]
-pub struct RevokeForm {}
+pub struct RevokeForm {
+    /// `yes` once the administrator has seen what revoking does.
+    confirm: Option<String>,
+}
 
 /// `POST /admin/api-keys/{id}/revoke`: the key stops working at once.
 #[handler]
@@ -327,8 +350,39 @@ pub async fn revoke_key(
     req: &Request,
     state: Data<&AppState>,
     Path(id): Path<i64>,
-    AdminForm(admin, _form): AdminForm<RevokeForm>,
+    AdminForm(admin, form): AdminForm<RevokeForm>,
 ) -> Response {
+    if !confirm::confirmed(form.confirm.as_deref()) {
+        let a = words();
+        let all = PageRequest {
+            limit: 1000,
+            offset: 0,
+        };
+        return match accounts::list_api_keys(&state.db, all).await {
+            Ok(keys) => match keys.items.into_iter().find(|k| k.id == id) {
+                Some(key) => confirm::page(
+                    &admin,
+                    a.confirm_title,
+                    confirm::Confirm {
+                        question: (a.confirm_revoke_key)(&key.name),
+                        consequences: vec![a.revoke_key_effects.to_owned()],
+                        action: format!("/admin/api-keys/{id}/revoke"),
+                        fields: vec![],
+                        button: a.revoke,
+                        back: "/admin/users".to_owned(),
+                    },
+                ),
+                None => errors::from_domain(
+                    req,
+                    crate::domain::Error::NotFound {
+                        entity: "api key",
+                        id,
+                    },
+                ),
+            },
+            Err(err) => errors::from_domain(req, err),
+        };
+    }
     match accounts::revoke_api_key(&state.db, &admin.actor(), id).await {
         Ok(_) => {
             state.auth_cache.forget_api_key(id);

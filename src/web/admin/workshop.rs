@@ -14,7 +14,9 @@ use poem::{
 };
 use serde::Deserialize;
 
-use super::{Admin, AdminForm, FieldErrors, iso, level_short, parse_id, status_words, words};
+use super::{
+    Admin, AdminForm, FieldErrors, confirm, iso, level_short, parse_id, status_words, words,
+};
 use crate::{
     domain::{
         Error, Result,
@@ -64,10 +66,18 @@ struct CertificateLine {
     replaced: bool,
 }
 
+/// The most enrolments the page lists.
+const ALL_ENROLMENTS: PageRequest = PageRequest {
+    limit: 1000,
+    offset: 0,
+};
+
 struct Candidate {
     id: i64,
     name: String,
     detail: String,
+    /// Already in this workshop: said instead of offering "Enrol".
+    already: Option<&'static str>,
 }
 
 #[derive(Template)]
@@ -178,10 +188,7 @@ async fn build(
 ) -> Result<WorkshopPage> {
     let a = words();
     let view = workshops::get(&state.db, id).await?;
-    let all = PageRequest {
-        limit: 1000,
-        offset: 0,
-    };
+    let all = ALL_ENROLMENTS;
     let search = q.trim().to_owned();
     let (enrolment_page, results, issued, candidates) = tokio::try_join!(
         enrolments::list(&state.db, id, None, all),
@@ -221,6 +228,15 @@ async fn build(
     let w = &view.workshop;
     let finished = matches!(w.status, Status::Completed | Status::Cancelled);
     let (mut enrolled, mut waitlisted, mut withdrawn) = (vec![], vec![], vec![]);
+    let already: std::collections::HashMap<i64, &'static str> = enrolment_page
+        .items
+        .iter()
+        .filter_map(|e| match e.enrolment.status {
+            EnrolmentStatus::Enrolled => Some((e.enrolment.participant_id, a.already_enrolled)),
+            EnrolmentStatus::Waitlisted => Some((e.enrolment.participant_id, a.already_waitlisted)),
+            EnrolmentStatus::Withdrawn => None,
+        })
+        .collect();
     for e in enrolment_page.items {
         let (_, status_class) = enrolment_status(e.enrolment.status);
         let line = EnrolmentLine {
@@ -302,6 +318,7 @@ async fn build(
             .into_iter()
             .map(|p| Candidate {
                 id: p.id,
+                already: already.get(&p.id).copied(),
                 detail: p.email.clone().or(p.phone.clone()).unwrap_or_default(),
                 name: p.full_name,
             })
@@ -372,6 +389,8 @@ pub async fn reissue_certificates(
 #[derive(Debug, Deserialize)]
 pub struct ActionForm {
     change: Option<String>,
+    /// `yes` once the administrator has seen what a destructive action will do.
+    confirm: Option<String>,
     participant_id: Option<String>,
     enrolment_id: Option<String>,
     q: Option<String>,
@@ -430,6 +449,14 @@ pub async fn change_status(
             .await;
         }
     };
+    if change == Transition::Cancel && !confirm::confirmed(form.confirm.as_deref()) {
+        match cancel_confirmation(&state, id).await {
+            Ok(Some(c)) => return confirm::page(&admin, words().confirm_title, c),
+            // Not possible: the service says why.
+            Ok(None) => {}
+            Err(err) => return errors::from_domain(req, err),
+        }
+    }
     let public_url = state.config.public_url_trimmed().to_owned();
     match workshops::change_status(&state.db, &admin.actor(), id, change, &public_url).await {
         Ok(_) => done(id, change.past_tense(), None),
@@ -471,6 +498,37 @@ pub async fn enrol(
             Some(position) => done(id, "waitlisted", Some(position)),
             None => done(id, "enrolled", None),
         },
+        Err(Error::Conflict(_))
+            if enrolments::list(&state.db, id, None, ALL_ENROLMENTS)
+                .await
+                .is_ok_and(|found| {
+                    found.items.iter().any(|e| {
+                        e.enrolment.participant_id == participant
+                            && e.enrolment.status != EnrolmentStatus::Withdrawn
+                    })
+                }) =>
+        {
+            // Said in words, with the person's name (not the service's ids).
+            let name = participants::get_many(&state.db, [participant])
+                .await
+                .ok()
+                .and_then(|found| found.get(&participant).map(|p| p.full_name.clone()))
+                .unwrap_or_default();
+            errors
+                .general
+                .push(format!("{name} {}", words().already_in_workshop));
+            render(
+                req,
+                &admin,
+                &state,
+                id,
+                q,
+                None,
+                errors,
+                StatusCode::CONFLICT,
+            )
+            .await
+        }
         Err(err) => refused(req, &admin, &state, id, q, err).await,
     }
 }
@@ -500,11 +558,122 @@ pub async fn withdraw(
         )
         .await;
     };
+    if !confirm::confirmed(form.confirm.as_deref()) {
+        match withdraw_confirmation(&state, id, enrolment).await {
+            Ok(Some(c)) => return confirm::page(&admin, words().confirm_title, c),
+            // Not possible: the service says why.
+            Ok(None) => {}
+            Err(err) => return errors::from_domain(req, err),
+        }
+    }
     let public_url = state.config.public_url_trimmed().to_owned();
     match enrolments::withdraw(&state.db, &admin.actor(), id, enrolment, &public_url).await {
         Ok(_) => done(id, "withdrawn", None),
         Err(err) => refused(req, &admin, &state, id, String::new(), err).await,
     }
+}
+
+/// Who is mailed when workshop `id` is cancelled: everyone enrolled or waiting who has an
+/// address (`None`: it cannot be cancelled).
+async fn cancel_confirmation(state: &AppState, id: i64) -> Result<Option<confirm::Confirm>> {
+    let a = words();
+    let w = workshops::get(&state.db, id).await?.workshop;
+    if transition(w.status, Transition::Cancel, w.end_date, local_today()).is_err() {
+        return Ok(None);
+    }
+    let found = enrolments::list(&state.db, id, None, ALL_ENROLMENTS).await?;
+    let people = participants::get_many(
+        &state.db,
+        found.items.iter().map(|e| e.enrolment.participant_id),
+    )
+    .await?;
+    let (mut mailed, mut without) = (0, 0);
+    for e in &found.items {
+        if e.enrolment.status == EnrolmentStatus::Withdrawn {
+            continue;
+        }
+        if people
+            .get(&e.enrolment.participant_id)
+            .is_some_and(has_address)
+        {
+            mailed += 1;
+        } else {
+            without += 1;
+        }
+    }
+    Ok(Some(confirm::Confirm {
+        question: a.confirm_cancel.to_owned(),
+        consequences: vec![(a.cancel_mails)(mailed, without), a.cancel_final.to_owned()],
+        action: format!("/admin/workshops/{id}/status"),
+        fields: vec![("change".to_owned(), "cancel".to_owned())],
+        button: a.cancel_workshop,
+        back: format!("/admin/workshops/{id}"),
+    }))
+}
+
+fn has_address(p: &entity::participant::Model) -> bool {
+    p.email.as_deref().is_some_and(|e| !e.trim().is_empty())
+}
+
+/// What withdrawing `enrolment` does: who takes the seat (and whether they are mailed);
+/// `None` when it cannot be withdrawn.
+async fn withdraw_confirmation(
+    state: &AppState,
+    id: i64,
+    enrolment: i64,
+) -> Result<Option<confirm::Confirm>> {
+    let a = words();
+    let w = workshops::get(&state.db, id).await?.workshop;
+    let found = enrolments::list(&state.db, id, None, ALL_ENROLMENTS).await?;
+    let Some(leaving) = found
+        .items
+        .iter()
+        .find(|e| e.enrolment.id == enrolment && e.enrolment.status != EnrolmentStatus::Withdrawn)
+    else {
+        return Ok(None);
+    };
+    if matches!(w.status, Status::Completed | Status::Cancelled) {
+        return Ok(None);
+    }
+    let first_waiting = found
+        .items
+        .iter()
+        .filter(|e| e.enrolment.status == EnrolmentStatus::Waitlisted)
+        .min_by_key(|e| e.waitlist_position.unwrap_or(u64::MAX));
+    let people = participants::get_many(
+        &state.db,
+        [
+            Some(leaving.enrolment.participant_id),
+            first_waiting.map(|e| e.enrolment.participant_id),
+        ]
+        .into_iter()
+        .flatten(),
+    )
+    .await?;
+    let name_of = |pid: i64| {
+        people
+            .get(&pid)
+            .map(|p| p.full_name.clone())
+            .unwrap_or_default()
+    };
+    let consequence = match (leaving.enrolment.status, first_waiting) {
+        (EnrolmentStatus::Enrolled, Some(next)) => (a.withdraw_promotes)(
+            &name_of(next.enrolment.participant_id),
+            people
+                .get(&next.enrolment.participant_id)
+                .is_some_and(has_address),
+        ),
+        (EnrolmentStatus::Enrolled, None) => a.withdraw_seat_stays_free.to_owned(),
+        _ => a.withdraw_from_waitlist.to_owned(),
+    };
+    Ok(Some(confirm::Confirm {
+        question: (a.confirm_withdraw)(&name_of(leaving.enrolment.participant_id)),
+        consequences: vec![consequence],
+        action: format!("/admin/workshops/{id}/withdraw"),
+        fields: vec![("enrolment_id".to_owned(), enrolment.to_string())],
+        button: a.withdraw,
+        back: format!("/admin/workshops/{id}"),
+    }))
 }
 
 /// `POST /admin/workshops/{id}/certificates`: issues the certificates of a completed workshop

@@ -357,6 +357,63 @@ fn read_form(form: &ScheduleForm, errors: &mut FieldErrors) -> Option<NewWorksho
     })
 }
 
+/// The form read as far as it goes, so that the schedule's other checks (the start date, the
+/// venue, the trainers) run even when a course or level is still to be chosen: every field's
+/// problem is shown at once. `None` without a readable start date.
+fn read_leniently(form: &ScheduleForm) -> Option<(NewWorkshop, bool)> {
+    let mut ignored = FieldErrors::default();
+    let start_date = parse_date("start_date", form.start_date.as_deref(), &mut ignored)?;
+    let level = LEVELS
+        .into_iter()
+        .find(|l| Some(level_key(*l)) == form.level.as_deref());
+    let new = NewWorkshop {
+        course_id: parse_id("course_id", form.course_id.as_deref(), &mut ignored).unwrap_or(0),
+        level: level.unwrap_or(Level::Tot),
+        parent_workshop_id: parse_id(
+            "parent_workshop_id",
+            form.parent_workshop_id.as_deref(),
+            &mut ignored,
+        ),
+        venue: form.venue.clone().unwrap_or_default(),
+        organisation_id: parse_id(
+            "organisation_id",
+            form.organisation_id.as_deref(),
+            &mut ignored,
+        ),
+        ward: form.ward.clone(),
+        start_date,
+        capacity: form
+            .capacity
+            .as_deref()
+            .and_then(|c| c.trim().parse::<i32>().ok()),
+        trainer_ids: form
+            .trainer_ids
+            .iter()
+            .filter_map(|t| t.trim().parse().ok())
+            .collect(),
+    };
+    Some((new, level.is_some()))
+}
+
+/// Adds the schedule's problems to those of reading the form: one per field (the first found
+/// stands), a missing value said in words.
+fn add_problems(
+    errors: &mut FieldErrors,
+    problems: Vec<crate::domain::FieldError>,
+    level_known: bool,
+) {
+    let a = words();
+    for p in problems {
+        if errors.of(&p.field).is_some()
+            || (!level_known && matches!(p.field.as_str(), "parent_workshop_id" | "trainer_ids"))
+        {
+            continue;
+        }
+        errors.add(&p.field, p.message);
+    }
+    errors.reword("venue", "must not be empty", a.venue_required);
+}
+
 fn day_lines(days: Vec<workshops::WorkshopDay>) -> Vec<DayLine> {
     days.into_iter()
         .map(|d| DayLine {
@@ -411,9 +468,16 @@ fn gather(pairs: Vec<(String, String)>) -> ScheduleForm {
 async fn run_schedule(admin: &Admin, state: &AppState, form: &ScheduleForm) -> Result<Response> {
     let mut errors = FieldErrors::default();
     let read = read_form(form, &mut errors);
-    let preview = match &read {
-        Some(new) => Some(console::preview_schedule(&state.db, new).await?),
-        None => None,
+    let lenient = match &read {
+        Some(new) => Some((new.clone(), true)),
+        None => read_leniently(form),
+    };
+    let (preview, level_known) = match &lenient {
+        Some((new, level_known)) => (
+            Some(console::preview_schedule(&state.db, new).await?),
+            *level_known,
+        ),
+        None => (None, false),
     };
     let days = preview
         .as_ref()
@@ -421,8 +485,9 @@ async fn run_schedule(admin: &Admin, state: &AppState, form: &ScheduleForm) -> R
         .unwrap_or_default();
     let previewing = form.action.as_deref() == Some("preview");
     if previewing || !errors.is_empty() {
+        // Every problem at once, next to its field, before anything is saved.
         if let Some(p) = preview {
-            errors.extend(p.problems);
+            add_problems(&mut errors, p.problems, level_known);
         }
         let status = if previewing && errors.is_empty() {
             StatusCode::OK
@@ -451,10 +516,13 @@ async fn run_schedule(admin: &Admin, state: &AppState, form: &ScheduleForm) -> R
         Err(err) => {
             let conflict = matches!(err, crate::domain::Error::Conflict(_));
             let mut errors = FieldErrors::from_error(err)?;
-            // A cascade refusal is a sentence; the preview says which field it concerns.
-            if conflict && let Some(p) = preview.filter(|p| !p.problems.is_empty()) {
-                errors.general.clear();
-                errors.extend(p.problems);
+            // A cascade refusal is a sentence; the preview says which field it concerns. The
+            // preview also has every other field's problem: all are shown at once.
+            if let Some(p) = preview.filter(|p| !p.problems.is_empty()) {
+                if conflict {
+                    errors.general.clear();
+                }
+                add_problems(&mut errors, p.problems, level_known);
             }
             let status = if conflict {
                 StatusCode::CONFLICT
