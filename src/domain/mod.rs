@@ -10,6 +10,7 @@ pub mod cascade;
 pub mod certification;
 pub mod course;
 pub mod dates;
+pub mod demographics;
 pub mod duplicates;
 pub mod eligibility;
 pub mod evaluation;

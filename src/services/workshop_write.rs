@@ -132,7 +132,15 @@ impl Write {
         model: participant::ActiveModel,
     ) -> Result<participant::Model> {
         let updated = participant::Entity::update(model).exec(&self.txn).await?;
-        let counted_by = |p: &participant::Model| (p.gender, p.target_group, p.organisation_id);
+        let counted_by = |p: &participant::Model| {
+            (
+                p.gender,
+                p.target_group,
+                p.organisation_id,
+                p.birth_year,
+                crate::domain::demographics::WashingtonGroup::of(p).map(|wg| wg.status()),
+            )
+        };
         if counted_by(before) != counted_by(&updated) {
             self.recount_workshops_of(updated.id).await?;
         }

@@ -9,6 +9,7 @@ mod corrections;
 mod courses;
 mod credentials;
 mod demo_calendar;
+mod disaggregation;
 mod duplicates;
 mod emails;
 mod enrolments;
