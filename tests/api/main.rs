@@ -4,6 +4,7 @@
 mod access;
 mod attendance;
 mod auth;
+mod backups;
 mod certificates;
 mod corrections;
 mod courses;
