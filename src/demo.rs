@@ -928,7 +928,7 @@ fn demo_birth_year(name: &str) -> i32 {
 fn demo_disability(name: &str) -> Option<crate::domain::demographics::WashingtonGroup> {
     use entity::participant::Difficulty::*;
     let seed: u32 = name.bytes().map(u32::from).sum();
-    if seed % 5 == 0 {
+    if seed.is_multiple_of(5) {
         return None;
     }
     let mut answers = crate::domain::demographics::WashingtonGroup {

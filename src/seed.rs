@@ -213,6 +213,10 @@ pub async fn generate(
                     participant_id: Set(pid),
                     status: Set(EnrolmentStatus::Enrolled),
                     queue_number: Set(seat as i64 + 1),
+                    consent_given_at: Set(Some(now)),
+                    consent_text_version: Set(Some(
+                        crate::domain::consent::NOTICE_VERSION.to_owned(),
+                    )),
                     created_at: Set(now),
                     updated_at: Set(now),
                 });

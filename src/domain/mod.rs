@@ -8,6 +8,7 @@ pub mod account;
 pub mod agenda;
 pub mod cascade;
 pub mod certification;
+pub mod consent;
 pub mod course;
 pub mod dates;
 pub mod demographics;

@@ -6,6 +6,7 @@ mod attendance;
 mod auth;
 mod backups;
 mod certificates;
+mod consent;
 mod corrections;
 mod courses;
 mod credentials;
