@@ -21,7 +21,9 @@ use sea_orm::{
 
 /// Opens a pool on `url` and brings the schema up to date.
 ///
-/// SQLite gets WAL journalling (readers never block the writer), foreign keys, a busy timeout
+/// SQLite gets WAL journalling (readers never block the writer), `synchronous = FULL` (every
+/// commit is on the disk before it is acknowledged: a power cut loses no enrolment a person was
+/// told about; see OPERATIONS.md), foreign keys, a busy timeout
 /// so concurrent writers wait rather than fail, and a pool of more than one connection
 /// (sea-orm's SQLite default is a single connection, which would serialise every request).
 pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnection, DbErr> {
@@ -33,7 +35,7 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
         .sqlx_logging(false)
         .map_sqlx_sqlite_opts(|opts| {
             opts.journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Normal)
+                .synchronous(SqliteSynchronous::Full)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(30))
         });

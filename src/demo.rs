@@ -244,6 +244,7 @@ async fn seed_accounts(db: &DatabaseConnection, actor: &Actor) -> domain::Result
                             organisation_id: Some(harare),
                             target_group: Some(target_group),
                             national_id: None,
+                            ..Default::default()
                         };
                         participants::create(db, actor, changes).await?
                     }
@@ -379,6 +380,8 @@ async fn person(
         organisation_id: Some(organisation),
         target_group: Some(group),
         national_id: None,
+        birth_year: Some(Some(demo_birth_year(name))),
+        disability: Some(demo_disability(name)),
     };
     Ok(participants::create(db, actor, changes).await?.id)
 }
@@ -911,4 +914,34 @@ async fn seed_feedback_and_outreach(
         }
     }
     Ok(())
+}
+
+/// A birth year for a demo person, the same every run (spread over ages 19–66 in 2026).
+fn demo_birth_year(name: &str) -> i32 {
+    let seed: u32 = name.bytes().map(u32::from).sum();
+    1960 + (seed % 48) as i32
+}
+
+/// Washington Group answers for a demo person, the same every run: most were asked, about one
+/// in eight has a lot of difficulty in one domain, some were not asked.
+fn demo_disability(name: &str) -> Option<crate::domain::demographics::WashingtonGroup> {
+    use entity::participant::Difficulty::*;
+    let seed: u32 = name.bytes().map(u32::from).sum();
+    if seed.is_multiple_of(5) {
+        return None;
+    }
+    let mut answers = crate::domain::demographics::WashingtonGroup {
+        seeing: NoDifficulty,
+        hearing: NoDifficulty,
+        walking: NoDifficulty,
+        cognition: NoDifficulty,
+        self_care: NoDifficulty,
+        communication: NoDifficulty,
+    };
+    match seed % 8 {
+        0 => answers.walking = ALotOfDifficulty,
+        1 | 2 => answers.seeing = SomeDifficulty,
+        _ => {}
+    }
+    Some(answers)
 }

@@ -35,6 +35,20 @@ enum Command {
         #[command(subcommand)]
         action: KeysAction,
     },
+    /// Write a consistent copy of the database to FILE while the server runs (SQLite; on
+    /// PostgreSQL it explains pg_dump).
+    Backup {
+        /// The new file to write (never overwritten).
+        file: PathBuf,
+    },
+    /// Restore a backup made by `cssd backup` into DATABASE_URL (stop the server first).
+    Restore {
+        /// The backup file.
+        file: PathBuf,
+        /// Replace a database that already holds data.
+        #[arg(long)]
+        force: bool,
+    },
     /// Write the OpenAPI spec (to stdout, or to the given file).
     Openapi {
         /// Where to write it, e.g. openapi/openapi.json.
@@ -71,6 +85,21 @@ async fn main() -> anyhow::Result<()> {
         let started = std::time::Instant::now();
         let made = cssd::seed::generate(&db, workshops, seed).await?;
         tracing::info!(?made, seconds = started.elapsed().as_secs_f64(), "seeded");
+        return Ok(());
+    }
+    if let Some(Command::Backup { file }) = &cli.command {
+        if config.database_url.starts_with("postgres") {
+            anyhow::bail!("{}", cssd::services::backup::POSTGRES_ADVICE);
+        }
+        let db = cssd::db::connect(&config.database_url, 2).await?;
+        let report = cssd::services::backup::backup(&db, file).await?;
+        println!("{} ({} bytes)", report.file.display(), report.bytes);
+        tracing::info!(file = %report.file.display(), bytes = report.bytes, "backup written and checked");
+        return Ok(());
+    }
+    if let Some(Command::Restore { file, force }) = &cli.command {
+        cssd::services::backup::restore(&config.database_url, file, *force).await?;
+        tracing::info!(file = %file.display(), "backup restored and checked");
         return Ok(());
     }
     if let Some(Command::Keys {

@@ -213,6 +213,10 @@ pub async fn generate(
                     participant_id: Set(pid),
                     status: Set(EnrolmentStatus::Enrolled),
                     queue_number: Set(seat as i64 + 1),
+                    consent_given_at: Set(Some(now)),
+                    consent_text_version: Set(Some(
+                        crate::domain::consent::NOTICE_VERSION.to_owned(),
+                    )),
                     created_at: Set(now),
                     updated_at: Set(now),
                 });
@@ -316,6 +320,14 @@ fn new_participant(
         target_group: Set(TARGET_GROUPS[rng.random_range(0..TARGET_GROUPS.len())]),
         ward: Set(None),
         national_id: Set(None),
+        // From the id, not the generator: the rest of the data stays as it was.
+        birth_year: Set(Some(1960 + (id % 46) as i32)),
+        wg_seeing: Set(None),
+        wg_hearing: Set(None),
+        wg_walking: Set(None),
+        wg_cognition: Set(None),
+        wg_self_care: Set(None),
+        wg_communication: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     }

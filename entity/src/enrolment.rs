@@ -28,6 +28,10 @@ pub struct Model {
     pub status: EnrolmentStatus,
     /// Order of arrival within the workshop; the waitlist is served in this order.
     pub queue_number: i64,
+    /// When the participant consented to the processing of their data (`None`: not recorded).
+    pub consent_given_at: Option<DateTimeUtc>,
+    /// The version of the privacy notice they were shown (`domain::consent::NOTICE_VERSION`).
+    pub consent_text_version: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

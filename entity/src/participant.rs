@@ -47,6 +47,23 @@ pub enum TargetGroup {
     Other,
 }
 
+/// An answer to one question of the Washington Group Short Set on functioning.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(24))")]
+pub enum Difficulty {
+    #[sea_orm(string_value = "no_difficulty")]
+    NoDifficulty,
+    #[sea_orm(string_value = "some_difficulty")]
+    SomeDifficulty,
+    #[sea_orm(string_value = "a_lot_of_difficulty")]
+    ALotOfDifficulty,
+    #[sea_orm(string_value = "cannot_do_at_all")]
+    CannotDoAtAll,
+    #[sea_orm(string_value = "declined")]
+    Declined,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
 #[sea_orm(table_name = "participant")]
 pub struct Model {
@@ -64,6 +81,15 @@ pub struct Model {
     /// National identity number, normalised (`63-123456A78`); unique when present.
     #[sea_orm(unique)]
     pub national_id: Option<String>,
+    /// Year of birth (the age band is counted on a workshop's start date).
+    pub birth_year: Option<i32>,
+    /// The Washington Group Short Set: all six answers, or none (not asked).
+    pub wg_seeing: Option<Difficulty>,
+    pub wg_hearing: Option<Difficulty>,
+    pub wg_walking: Option<Difficulty>,
+    pub wg_cognition: Option<Difficulty>,
+    pub wg_self_care: Option<Difficulty>,
+    pub wg_communication: Option<Difficulty>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -26,6 +26,8 @@ mod m20261130_060001_participant_name_index;
 mod m20261203_100001_sign_in_mail_kind;
 mod m20261203_130001_certificate_reissue;
 mod m20261203_140001_outbox_request_id;
+mod m20261203_140001_participant_age_and_disability;
+mod m20261203_140002_enrolment_consent;
 
 /// The ordered list of all migrations.
 pub struct Migrator;
@@ -54,6 +56,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_100001_sign_in_mail_kind::Migration),
             Box::new(m20261203_130001_certificate_reissue::Migration),
             Box::new(m20261203_140001_outbox_request_id::Migration),
+            Box::new(m20261203_140001_participant_age_and_disability::Migration),
+            Box::new(m20261203_140002_enrolment_consent::Migration),
         ]
     }
 }

@@ -12,7 +12,7 @@ use poem_openapi::{
 use super::{JsonBody, Tag, page};
 use crate::{
     auth::{Caller, CanEnrol, CanReadRegister},
-    domain::access::WorkshopReading,
+    domain::{access::WorkshopReading, consent},
     error::ApiError,
     services::{
         PageRequest,
@@ -40,6 +40,19 @@ mirror_enum! {
 pub struct CreateEnrolment {
     /// The participant to enrol.
     pub participant_id: i64,
+    /// The participant consents to the privacy notice (`GET /api/v1/privacy-notice`; its
+    /// version is recorded). Required (`true`) when people enrol themselves; staff entering a
+    /// signed paper form send `true` to record it, and leave it out when it was not given.
+    pub consent: Option<bool>,
+}
+
+/// The participant's recorded consent to the processing of their data.
+#[derive(Debug, Object)]
+pub struct ConsentRecord {
+    /// When it was given (recorded).
+    pub given_at: DateTime<Utc>,
+    /// The version of the privacy notice the participant was shown.
+    pub text_version: String,
 }
 
 /// A participant's place in a workshop.
@@ -53,6 +66,8 @@ pub struct Enrolment {
     /// For a waitlisted enrolment: 1 is the next to get a seat.
     #[oai(skip_serializing_if_is_none)]
     pub waitlist_position: Option<u64>,
+    /// The consent recorded with the enrolment; absent when none was.
+    pub consent: Option<ConsentRecord>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -66,6 +81,12 @@ impl From<EnrolmentView> for Enrolment {
             participant_id: e.participant_id,
             status: e.status.into(),
             waitlist_position: v.waitlist_position,
+            consent: e.consent_given_at.zip(e.consent_text_version).map(
+                |(given_at, text_version)| ConsentRecord {
+                    given_at,
+                    text_version,
+                },
+            ),
             created_at: e.created_at,
             updated_at: e.updated_at,
         }
@@ -102,6 +123,15 @@ enum Created {
     Created(Json<Enrolment>),
 }
 
+/// The privacy notice people consent to when they enrol.
+#[derive(Debug, Object)]
+pub struct PrivacyNotice {
+    /// Its version, recorded with each consent.
+    pub version: String,
+    /// The text shown to the person.
+    pub text: String,
+}
+
 pub struct EnrolmentApi;
 
 #[OpenApi(prefix_path = "/api/v1", tag = "Tag::Enrolments")]
@@ -126,15 +156,36 @@ impl EnrolmentApi {
         _idempotency_key: Header<Option<String>>,
         body: JsonBody<CreateEnrolment>,
     ) -> Result<Created, ApiError> {
-        let view = service::enrol(
+        // Only staff and integrations enrol today (a participant's session has no enrol
+        // permission): consent is recorded when given. Self-service paths pass `true` for the
+        // second argument.
+        let consent = consent::record(body.0.consent, false)?;
+        let view = service::enrol_consenting(
             &state.db,
             &auth.actor(),
             id.0,
             body.0.participant_id,
+            consent,
             state.config.public_url_trimmed(),
         )
         .await?;
         Ok(Created::Created(Json(view.into())))
+    }
+
+    /// The privacy notice
+    ///
+    /// The notice shown to people when they enrol, and its version (recorded with each
+    /// consent). Public: anyone may read it before giving their data.
+    #[oai(
+        path = "/privacy-notice",
+        method = "get",
+        operation_id = "get_privacy_notice"
+    )]
+    async fn privacy_notice(&self) -> Json<PrivacyNotice> {
+        Json(PrivacyNotice {
+            version: consent::NOTICE_VERSION.to_owned(),
+            text: consent::NOTICE_EN.to_owned(),
+        })
     }
 
     /// List a workshop's enrolments

@@ -2,7 +2,9 @@
 //! workshops. Names are full Unicode and are kept exactly as given.
 
 use chrono::{DateTime, Utc};
-use entity::participant::{self, Gender as DbGender, TargetGroup as DbTargetGroup};
+use entity::participant::{
+    self, Difficulty as DbDifficulty, Gender as DbGender, TargetGroup as DbTargetGroup,
+};
 use poem::{Request, RequestBody, web::Data};
 use poem_openapi::{
     ApiExtractor, ApiExtractorType, ApiResponse, ExtractParamOptions, Object, OpenApi,
@@ -17,6 +19,7 @@ use crate::{
     auth::{CanManageParticipants, CanReadParticipants, CanReadRegister},
     domain::{
         access::{Principal, WorkshopReading},
+        demographics::WashingtonGroup,
         participant::ParticipantText,
     },
     error::ApiError,
@@ -38,6 +41,56 @@ mirror_enum! {
     TargetGroup <=> DbTargetGroup {
         WaterSupply, Wastewater, SolidWaste, SocialServices, Revenue, Management,
         CommunityChampion, Councillor, Ratepayer, CivicSociety, Other,
+    }
+}
+
+mirror_enum! {
+    /// An answer to one question of the Washington Group Short Set ("Do you have difficulty
+    /// seeing, even if wearing glasses?" …); `declined` when the person chose not to answer.
+    Difficulty <=> DbDifficulty {
+        NoDifficulty, SomeDifficulty, ALotOfDifficulty, CannotDoAtAll, Declined,
+    }
+}
+
+/// The Washington Group Short Set on functioning: one answer per domain, all six given. A
+/// person counts as "with a disability" when at least one domain is `a_lot_of_difficulty` or
+/// `cannot_do_at_all`.
+#[derive(Debug, Clone, Copy, Object)]
+pub struct Disability {
+    pub seeing: Difficulty,
+    pub hearing: Difficulty,
+    pub walking: Difficulty,
+    /// Remembering or concentrating.
+    pub cognition: Difficulty,
+    /// Self-care, such as washing all over or dressing.
+    pub self_care: Difficulty,
+    /// Communicating in the usual language (understanding or being understood).
+    pub communication: Difficulty,
+}
+
+impl From<Disability> for WashingtonGroup {
+    fn from(d: Disability) -> Self {
+        WashingtonGroup {
+            seeing: d.seeing.into(),
+            hearing: d.hearing.into(),
+            walking: d.walking.into(),
+            cognition: d.cognition.into(),
+            self_care: d.self_care.into(),
+            communication: d.communication.into(),
+        }
+    }
+}
+
+impl From<WashingtonGroup> for Disability {
+    fn from(w: WashingtonGroup) -> Self {
+        Disability {
+            seeing: w.seeing.into(),
+            hearing: w.hearing.into(),
+            walking: w.walking.into(),
+            cognition: w.cognition.into(),
+            self_care: w.self_care.into(),
+            communication: w.communication.into(),
+        }
     }
 }
 
@@ -66,6 +119,12 @@ pub struct CreateParticipant {
     /// ignored; stored normalised). Unique when given: a number another participant holds is 409.
     #[oai(validator(max_length = 32))]
     pub national_id: Option<String>,
+    /// Year of birth (participants are at least 15 this year). Reports count the age reached
+    /// in the year a workshop starts.
+    #[oai(validator(minimum(value = "1900"), maximum(value = "2100")))]
+    pub birth_year: Option<i32>,
+    /// The Washington Group Short Set's answers, when asked.
+    pub disability: Option<Disability>,
 }
 
 /// Changes to a participant; fields left out keep their value, an empty string clears an
@@ -88,6 +147,11 @@ pub struct UpdateParticipant {
     /// National ID number (normalised); an empty string clears it.
     #[oai(validator(max_length = 32))]
     pub national_id: Option<String>,
+    /// Year of birth; `null` removes it.
+    #[oai(validator(minimum(value = "1900"), maximum(value = "2100")))]
+    pub birth_year: MaybeUndefined<i32>,
+    /// The Washington Group Short Set's answers (all six); `null` removes them.
+    pub disability: MaybeUndefined<Disability>,
 }
 
 /// A participant.
@@ -104,6 +168,9 @@ pub struct Participant {
     pub ward: Option<String>,
     /// National ID number, normalised (`63-123456A78`).
     pub national_id: Option<String>,
+    pub birth_year: Option<i32>,
+    /// The Washington Group Short Set's answers, when recorded.
+    pub disability: Option<Disability>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -117,6 +184,8 @@ impl Participant {
             self.email = None;
             self.phone = None;
             self.national_id = None;
+            self.birth_year = None;
+            self.disability = None;
         }
         self
     }
@@ -124,6 +193,7 @@ impl Participant {
 
 impl From<participant::Model> for Participant {
     fn from(p: participant::Model) -> Self {
+        let disability = WashingtonGroup::of(&p).map(Into::into);
         Self {
             id: p.id,
             full_name: p.full_name,
@@ -133,7 +203,9 @@ impl From<participant::Model> for Participant {
             organisation_id: p.organisation_id,
             target_group: p.target_group.into(),
             ward: p.ward,
+            disability,
             national_id: p.national_id,
+            birth_year: p.birth_year,
             created_at: p.created_at,
             updated_at: p.updated_at,
         }
@@ -208,7 +280,10 @@ impl<'a> ApiExtractor<'a> for CsvBody {
         Some(MetaRequest {
             description: Some(
                 "UTF-8 CSV with a header row. Columns: full_name, target_group (required), email, \
-                 phone, gender, organisation_id, ward, national_id.",
+                 phone, gender, organisation_id, ward, national_id, birth_year, and the \
+                 Washington Group answers disability_seeing, disability_hearing, \
+                 disability_walking, disability_cognition, disability_self_care, \
+                 disability_communication (all six or none; values as in `Difficulty`).",
             ),
             content: vec![MetaMediaType {
                 content_type: Self::CONTENT_TYPE,
@@ -242,6 +317,15 @@ impl From<csv_import::CsvError> for ApiError {
             }
             csv_import::CsvError::Internal(err) => err.into(),
         }
+    }
+}
+
+/// A field of a change: left out (`None`), `null` (`Some(None)`) or a value.
+fn maybe<T>(value: MaybeUndefined<T>) -> Option<Option<T>> {
+    match value {
+        MaybeUndefined::Undefined => None,
+        MaybeUndefined::Null => Some(None),
+        MaybeUndefined::Value(v) => Some(Some(v)),
     }
 }
 
@@ -294,6 +378,8 @@ impl ParticipantApi {
             organisation_id: Some(b.organisation_id),
             target_group: Some(b.target_group.into()),
             national_id: Some(b.national_id),
+            birth_year: Some(b.birth_year),
+            disability: Some(b.disability.map(Into::into)),
         };
         let created = service::create(&state.db, &auth.actor(), changes).await?;
         Ok(Created::Created(Json(created.into())))
@@ -407,6 +493,8 @@ impl ParticipantApi {
             organisation_id: b.organisation_id.map(Some),
             target_group: b.target_group.map(Into::into),
             national_id: b.national_id.map(Some),
+            birth_year: maybe(b.birth_year),
+            disability: maybe(b.disability).map(|d| d.map(Into::into)),
         };
         let updated = service::update(&state.db, &auth.actor(), id.0, changes).await?;
         Ok(Json(Participant::from(updated).seen_by(&auth.0)))

@@ -47,6 +47,14 @@ pub struct PeopleBreakdown {
     /// `unrecorded` for an organisation without a province, `none` without an organisation).
     /// The counts add up to `total`.
     pub by_province: Vec<GroupCount>,
+    /// By age on the workshop's start date: `15-24`, `25-34`, `35-49`, `50-64`, `65+`
+    /// (the age reached that year; the youngest band also takes anyone younger), `unrecorded`
+    /// without a birth year. Youngest first; the counts add up to `total`.
+    pub by_age_band: Vec<GroupCount>,
+    /// By the Washington Group Short Set's cut-off: `with_disability` (at least one domain
+    /// `a_lot_of_difficulty` or `cannot_do_at_all`), `without_disability`, `unrecorded` (not
+    /// asked, or every question declined). The counts add up to `total`.
+    pub by_disability: Vec<GroupCount>,
 }
 
 /// A per-course figure and the number of observations behind it.
@@ -123,6 +131,8 @@ fn people(b: Breakdown) -> PeopleBreakdown {
         by_gender: groups(b.by_gender),
         by_organisation: groups(b.by_organisation),
         by_province: groups(b.by_province),
+        by_age_band: groups(b.by_age_band),
+        by_disability: groups(b.by_disability),
     }
 }
 

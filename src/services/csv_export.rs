@@ -191,6 +191,8 @@ pub async fn summary(db: &impl ConnectionTrait, filter: &ReportFilter) -> Result
         add(&format!("{name} by gender"), &b.by_gender);
         add(&format!("{name} by organisation"), &b.by_organisation);
         add(&format!("{name} by province"), &b.by_province);
+        add(&format!("{name} by age band"), &b.by_age_band);
+        add(&format!("{name} by disability"), &b.by_disability);
     }
     for f in &s.attendance_rate_by_course {
         rows.push(vec![

@@ -13,7 +13,7 @@ use crate::domain::{Error, FieldError};
 pub const MAX_ROWS: usize = 10_000;
 
 /// The columns an import file may have (in any order, any case; each at most once).
-pub const COLUMNS: [&str; 8] = [
+pub const COLUMNS: [&str; 15] = [
     "full_name",
     "email",
     "phone",
@@ -22,6 +22,13 @@ pub const COLUMNS: [&str; 8] = [
     "target_group",
     "ward",
     "national_id",
+    "birth_year",
+    "disability_seeing",
+    "disability_hearing",
+    "disability_walking",
+    "disability_cognition",
+    "disability_self_care",
+    "disability_communication",
 ];
 
 /// Why a file was refused whole.
@@ -67,7 +74,7 @@ pub fn read_blocking(text: &str) -> Result<Vec<ImportRow>, CsvError> {
         return Err(CsvError::Invalid(problems));
     }
     let column = |name: &str| names.iter().position(|n| n == name);
-    let columns: [Option<usize>; 8] = COLUMNS.map(column);
+    let columns: [Option<usize>; 15] = COLUMNS.map(column);
     let mut lines = LineCounter::default();
     let mut rows = Vec::new();
     let mut record = csv::StringRecord::new();
@@ -100,6 +107,8 @@ pub fn read_blocking(text: &str) -> Result<Vec<ImportRow>, CsvError> {
             target_group: get(5),
             ward: get(6),
             national_id: get(7),
+            birth_year: get(8),
+            disability: [get(9), get(10), get(11), get(12), get(13), get(14)],
         });
     }
     Ok(rows)

@@ -334,6 +334,16 @@ pub async fn merge(
     model.gender = Set(kept.gender.or(removed.gender));
     model.organisation_id = Set(kept.organisation_id.or(removed.organisation_id));
     model.ward = Set(kept.ward.clone().or(removed.ward.clone()));
+    model.birth_year = Set(kept.birth_year.or(removed.birth_year));
+    // The answers travel as one set: the kept record's, or else the removed one's.
+    if crate::domain::demographics::WashingtonGroup::of(&kept).is_none() {
+        model.wg_seeing = Set(removed.wg_seeing);
+        model.wg_hearing = Set(removed.wg_hearing);
+        model.wg_walking = Set(removed.wg_walking);
+        model.wg_cognition = Set(removed.wg_cognition);
+        model.wg_self_care = Set(removed.wg_self_care);
+        model.wg_communication = Set(removed.wg_communication);
+    }
     model.updated_at = Set(Utc::now());
     let updated = participant::Entity::update(model).exec(txn).await?;
 

@@ -20,7 +20,7 @@ use sea_orm::{
 };
 
 use super::{Page, PageRequest, participant_mail, workshop_write::WorkshopWrite};
-use crate::domain::{Error, FieldError, Result, access::Actor};
+use crate::domain::{Error, FieldError, Result, access::Actor, consent::Consent};
 
 /// An enrolment and, when waitlisted, its place in the queue (1 = next to get a seat).
 #[derive(Debug, Clone)]
@@ -39,6 +39,19 @@ pub async fn enrol(
     actor: &Actor,
     workshop_id: i64,
     participant_id: i64,
+    public_url: &str,
+) -> Result<EnrolmentView> {
+    enrol_consenting(db, actor, workshop_id, participant_id, None, public_url).await
+}
+
+/// [`enrol`], recording the participant's consent to the privacy notice with the enrolment
+/// (see `domain::consent::record`).
+pub async fn enrol_consenting(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    workshop_id: i64,
+    participant_id: i64,
+    consent: Option<Consent>,
     public_url: &str,
 ) -> Result<EnrolmentView> {
     let mut write = WorkshopWrite::begin(db, actor, workshop_id).await?;
@@ -73,7 +86,9 @@ pub async fn enrol(
             e.id
         )));
     }
-    let enrolled = write.enrol(participant_id, existing).await?;
+    let enrolled = write
+        .enrol_consenting(participant_id, existing, consent)
+        .await?;
     let kind = if enrolled.seated {
         EmailKind::EnrolmentConfirmation
     } else {

@@ -1,6 +1,6 @@
 //! Participants: the people who attend workshops.
 
-use chrono::Utc;
+use chrono::{Datelike, Utc};
 use entity::{
     organisation,
     participant::{self, Gender, TargetGroup},
@@ -14,6 +14,7 @@ use super::{Page, PageRequest, audit, workshop_write::Write};
 use crate::domain::{
     Error, FieldError, Result,
     access::Actor,
+    demographics::{self, WashingtonGroup},
     participant::{ParticipantText, clean},
 };
 
@@ -26,6 +27,27 @@ pub struct ParticipantChanges {
     pub target_group: Option<TargetGroup>,
     /// National ID number as typed (normalised here); `Some(None)` or blank clears it.
     pub national_id: Option<Option<String>>,
+    /// Year of birth; `Some(None)` clears it.
+    pub birth_year: Option<Option<i32>>,
+    /// The Washington Group Short Set's answers; `Some(None)` clears them.
+    pub disability: Option<Option<WashingtonGroup>>,
+}
+
+/// Checks a proposed birth year against this year.
+fn check_birth_year(proposed: Option<Option<i32>>, errors: &mut Vec<FieldError>) {
+    if let Some(Some(year)) = proposed {
+        demographics::check_birth_year(year, Utc::now().year(), errors);
+    }
+}
+
+/// Sets the six answer columns of `model` (`None`: not recorded).
+fn set_disability(model: &mut participant::ActiveModel, answers: Option<WashingtonGroup>) {
+    model.wg_seeing = Set(answers.map(|a| a.seeing));
+    model.wg_hearing = Set(answers.map(|a| a.hearing));
+    model.wg_walking = Set(answers.map(|a| a.walking));
+    model.wg_cognition = Set(answers.map(|a| a.cognition));
+    model.wg_self_care = Set(answers.map(|a| a.self_care));
+    model.wg_communication = Set(answers.map(|a| a.communication));
 }
 
 /// Normalises a proposed national ID number (`None`: unchanged; `Some(None)`: none).
@@ -115,6 +137,7 @@ pub async fn create_in(
         errors.push(FieldError::new("full_name", "is required"));
     }
     let national_id = clean_national_id(&changes.national_id, &mut errors).flatten();
+    check_birth_year(changes.birth_year, &mut errors);
     let Some(target_group) = changes.target_group else {
         errors.push(FieldError::new("target_group", "is required"));
         return Err(Error::Invalid(errors));
@@ -131,7 +154,7 @@ pub async fn create_in(
     check_references(db, email.as_deref(), organisation_id, None).await?;
     check_national_id_free(db, national_id.as_deref(), None).await?;
     let now = Utc::now();
-    let model = participant::ActiveModel {
+    let mut model = participant::ActiveModel {
         full_name: Set(text.full_name.unwrap_or_default()),
         email: Set(email),
         phone: Set(text.phone.flatten()),
@@ -140,10 +163,12 @@ pub async fn create_in(
         target_group: Set(target_group),
         ward: Set(text.ward.flatten()),
         national_id: Set(national_id),
+        birth_year: Set(changes.birth_year.flatten()),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
     };
+    set_disability(&mut model, changes.disability.flatten());
     let created = participant::Entity::insert(model)
         .exec_with_returning(db)
         .await?;
@@ -187,6 +212,7 @@ pub async fn update(
 ) -> Result<participant::Model> {
     let mut errors = Vec::new();
     let national_id = clean_national_id(&changes.national_id, &mut errors);
+    check_birth_year(changes.birth_year, &mut errors);
     let text = clean(changes.text).map_err(|mut e| {
         errors.append(&mut e);
         Error::Invalid(errors.clone())
@@ -221,6 +247,12 @@ pub async fn update(
     model.national_id = Set(national_id);
     if let Some(group) = changes.target_group {
         model.target_group = Set(group);
+    }
+    if let Some(year) = changes.birth_year {
+        model.birth_year = Set(year);
+    }
+    if let Some(answers) = changes.disability {
+        set_disability(&mut model, answers);
     }
     model.updated_at = Set(Utc::now());
     let updated = write.update_participant(&current, model).await?;
@@ -296,6 +328,81 @@ pub struct ImportRow {
     pub target_group: Option<String>,
     pub ward: Option<String>,
     pub national_id: Option<String>,
+    pub birth_year: Option<String>,
+    /// The six Washington Group answers, in the order of [`WashingtonGroup::answers`].
+    pub disability: [Option<String>; 6],
+}
+
+/// The import columns of the Washington Group answers, in the order of
+/// [`WashingtonGroup::answers`].
+pub const DISABILITY_COLUMNS: [&str; 6] = [
+    "disability_seeing",
+    "disability_hearing",
+    "disability_walking",
+    "disability_cognition",
+    "disability_self_care",
+    "disability_communication",
+];
+
+/// Reads an import row's birth year and answers (all six cells or none).
+fn import_demographics(
+    row: &ImportRow,
+    this_year: i32,
+    errors: &mut Vec<FieldError>,
+) -> (Option<i32>, Option<WashingtonGroup>) {
+    use entity::participant::Difficulty;
+    use sea_orm::ActiveEnum;
+    let birth_year = non_empty(row.birth_year.clone()).and_then(|y| match y.parse::<i32>() {
+        Ok(year) => {
+            demographics::check_birth_year(year, this_year, errors);
+            Some(year)
+        }
+        Err(_) => {
+            errors.push(FieldError::new("birth_year", "must be a year such as 1985"));
+            None
+        }
+    });
+    let cells: Vec<Option<String>> = row.disability.iter().cloned().map(non_empty).collect();
+    if cells.iter().all(Option::is_none) {
+        return (birth_year, None);
+    }
+    let mut answers = Vec::with_capacity(6);
+    for (cell, column) in cells.iter().zip(DISABILITY_COLUMNS) {
+        match cell
+            .as_deref()
+            .map(|c| Difficulty::try_from_value(&c.to_owned()))
+        {
+            Some(Ok(answer)) => answers.push(answer),
+            Some(Err(_)) => errors.push(FieldError::new(
+                column,
+                "must be one of: no_difficulty, some_difficulty, a_lot_of_difficulty, \
+                 cannot_do_at_all, declined",
+            )),
+            None => errors.push(FieldError::new(
+                column,
+                "is required when any disability column is filled (all six, or none)",
+            )),
+        }
+    }
+    let answers = match answers[..] {
+        [
+            seeing,
+            hearing,
+            walking,
+            cognition,
+            self_care,
+            communication,
+        ] => Some(WashingtonGroup {
+            seeing,
+            hearing,
+            walking,
+            cognition,
+            self_care,
+            communication,
+        }),
+        _ => None,
+    };
+    (birth_year, answers)
 }
 
 /// Why one row of an import was not created.
@@ -328,9 +435,11 @@ pub async fn import(
     use sea_orm::ActiveEnum;
     let mut errors = Vec::new();
     let mut valid = Vec::new();
+    let this_year = Utc::now().year();
     for row in rows {
         let line = row.line;
         let mut row_errors = Vec::new();
+        let demographics = import_demographics(&row, this_year, &mut row_errors);
         let text = ParticipantText {
             full_name: Some(row.full_name.clone().unwrap_or_default()),
             email: Some(non_empty(row.email.clone())),
@@ -387,6 +496,7 @@ pub async fn import(
                 organisation_id,
                 target_group,
                 national_id,
+                demographics,
             )),
             _ => errors.extend(row_errors.into_iter().map(|e| RowError {
                 line,
@@ -415,7 +525,7 @@ pub async fn import(
         .into_iter()
         .filter_map(|p| p.national_id)
         .collect();
-    let org_ids: Vec<i64> = valid.iter().filter_map(|(_, _, _, o, _, _)| *o).collect();
+    let org_ids: Vec<i64> = valid.iter().filter_map(|(_, _, _, o, ..)| *o).collect();
     let known_orgs: std::collections::HashSet<i64> = organisation::Entity::find()
         .filter(organisation::Column::Id.is_in(org_ids))
         .all(db)
@@ -428,7 +538,9 @@ pub async fn import(
     let mut seen_national_ids = std::collections::HashMap::new();
     let now = Utc::now();
     let mut to_insert = Vec::new();
-    for (line, text, gender, organisation_id, target_group, national_id) in valid {
+    for (line, text, gender, organisation_id, target_group, national_id, (birth_year, answers)) in
+        valid
+    {
         if let Some(id) = &national_id {
             let clash = if national_ids_taken.contains(id) {
                 Some(format!(
@@ -476,7 +588,7 @@ pub async fn import(
             });
             continue;
         }
-        to_insert.push(participant::ActiveModel {
+        let mut model = participant::ActiveModel {
             full_name: Set(text.full_name.unwrap_or_default()),
             email: Set(email),
             phone: Set(text.phone.flatten()),
@@ -485,10 +597,13 @@ pub async fn import(
             target_group: Set(target_group),
             ward: Set(text.ward.flatten()),
             national_id: Set(national_id.clone()),
+            birth_year: Set(birth_year),
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()
-        });
+        };
+        set_disability(&mut model, answers);
+        to_insert.push(model);
         if let Some(id) = national_id {
             seen_national_ids.entry(id).or_insert(line);
         }

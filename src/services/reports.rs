@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use sea_orm::{ConnectionTrait, DbErr, QueryResult, Statement, Value};
 
 use super::tallies;
-use crate::domain::{Result, labels};
+use crate::domain::{Result, demographics, labels};
 
 /// Which workshops a report covers.
 #[derive(Debug, Clone, Default)]
@@ -49,6 +49,11 @@ pub struct Breakdown {
     /// By the province of the participant's organisation: a province key, [`UNRECORDED`] for
     /// an organisation without one, or `none` for people without an organisation.
     pub by_province: Vec<Count>,
+    /// By age on the workshop's start date (`15-24` … `65+`, `unrecorded`), youngest first.
+    pub by_age_band: Vec<Count>,
+    /// By the Washington Group's cut-off (`with_disability`, `without_disability`,
+    /// `unrecorded`).
+    pub by_disability: Vec<Count>,
 }
 
 /// The province key of organisations whose province was never recorded.
@@ -187,6 +192,14 @@ fn split_columns() -> Vec<(&'static str, &'static str, String, String)> {
             let column = tallies::gender_column(population, &gender);
             columns.push((population, "gender", gender, column));
         }
+        for (band, _) in tallies::age_bands() {
+            let column = tallies::age_band_column(population, &band);
+            columns.push((population, "age_band", band, column));
+        }
+        for key in tallies::disability_keys() {
+            let column = tallies::disability_column(population, key);
+            columns.push((population, "disability", key.to_owned(), column));
+        }
     }
     columns
 }
@@ -222,6 +235,18 @@ impl Breakdown {
             by_gender: ordered(self.by_gender),
             by_organisation: ordered(self.by_organisation),
             by_province: ordered(self.by_province),
+            // Bands in the order of age, as a chart reads them.
+            by_age_band: {
+                let mut bands = self.by_age_band;
+                let position = |key: &str| {
+                    tallies::age_bands()
+                        .iter()
+                        .position(|(band, _)| band == key)
+                };
+                bands.sort_by_key(|c| position(&c.key));
+                bands
+            },
+            by_disability: ordered(self.by_disability),
         }
     }
 }
@@ -373,12 +398,16 @@ pub async fn summary(db: &impl ConnectionTrait, filter: &ReportFilter) -> Result
             } else {
                 &mut summary.certified
             };
-            let counts = if *dimension == "target_group" {
-                &mut breakdown.by_target_group
-            } else {
-                &mut breakdown.by_gender
+            let (counts, label) = match *dimension {
+                "target_group" => (&mut breakdown.by_target_group, labels::words(key)),
+                "gender" => (&mut breakdown.by_gender, labels::words(key)),
+                "age_band" => (&mut breakdown.by_age_band, demographics::label(key).into()),
+                _ => (
+                    &mut breakdown.by_disability,
+                    demographics::label(key).into(),
+                ),
             };
-            add(counts, key, &labels::words(key), n);
+            add(counts, key, &label, n);
         }
     }
     summary.attendance_rate_by_course = attendance

@@ -10,6 +10,7 @@
 //! source tables (a few dozen rows), so there is no arithmetic drift to worry about: the tallies
 //! of a workshop are always exactly what a full recount would give.
 
+use crate::domain::demographics::AGE_BANDS;
 use entity::participant::{Gender, TargetGroup};
 use std::sync::OnceLock;
 
@@ -19,7 +20,7 @@ use sea_orm::{
     sea_query::OnConflict,
 };
 
-/// The key of participants without a recorded gender.
+/// The key of participants without a recorded gender (age band, disability).
 pub const UNRECORDED: &str = "unrecorded";
 
 /// The target groups, as stored.
@@ -43,6 +44,33 @@ pub fn target_group_column(population: &str, group: &str) -> String {
 /// The tally column of one population (`enrolled` or `certified`) and gender key.
 pub fn gender_column(population: &str, gender: &str) -> String {
     format!("{population}_gender_{gender}")
+}
+
+/// The age-band keys of the report (`15-24` …, `unrecorded`), with their lowest and highest
+/// age (inclusive).
+pub fn age_bands() -> Vec<(String, Option<(i32, i32)>)> {
+    AGE_BANDS
+        .iter()
+        .map(|(key, _, low, high)| ((*key).to_owned(), Some((*low, *high))))
+        .chain(std::iter::once((UNRECORDED.to_owned(), None)))
+        .collect()
+}
+
+/// The disability keys of the report.
+pub fn disability_keys() -> [&'static str; 3] {
+    ["with_disability", "without_disability", UNRECORDED]
+}
+
+/// The tally column of one population and age-band key (`15-24` → `…_age_15_24`).
+pub fn age_band_column(population: &str, band: &str) -> String {
+    let band = band.replace('-', "_").replace('+', "_plus");
+    format!("{population}_age_{band}")
+}
+
+/// The tally column of one population and disability key.
+pub fn disability_column(population: &str, key: &str) -> String {
+    let short = key.trim_end_matches("_disability");
+    format!("{population}_dis_{short}")
 }
 
 /// The old name of [`Covering`] (an API key's `Scope` is `domain::access::Scope`), kept so that
@@ -116,6 +144,56 @@ fn split_columns(population: &str) -> Vec<(String, String)> {
             format!("SUM(CASE WHEN {test} THEN 1 ELSE 0 END)"),
         ));
     }
+    // The age reached in the year the workshop (`wa`) starts; the date's text is ISO on both
+    // databases.
+    let age = "(CAST(SUBSTR(CAST(wa.start_date AS TEXT), 1, 4) AS INTEGER) - p.birth_year)";
+    for (band, range) in age_bands() {
+        let test = match range {
+            None => "p.birth_year IS NULL".to_owned(),
+            Some((low, high)) => {
+                let mut test = "p.birth_year IS NOT NULL".to_owned();
+                if low > 0 {
+                    test.push_str(&format!(" AND {age} >= {low}"));
+                }
+                if high < i32::MAX {
+                    test.push_str(&format!(" AND {age} <= {high}"));
+                }
+                test
+            }
+        };
+        columns.push((
+            age_band_column(population, &band),
+            format!("SUM(CASE WHEN {test} THEN 1 ELSE 0 END)"),
+        ));
+    }
+    // The Washington Group's cut-off (`domain::demographics::WashingtonGroup::status`).
+    let domains = [
+        "wg_seeing",
+        "wg_hearing",
+        "wg_walking",
+        "wg_cognition",
+        "wg_self_care",
+        "wg_communication",
+    ];
+    let any = |values: &str| {
+        domains
+            .iter()
+            .map(|d| format!("COALESCE(p.{d}, '') IN ({values})"))
+            .collect::<Vec<_>>()
+            .join(" OR ")
+    };
+    let with = any("'a_lot_of_difficulty', 'cannot_do_at_all'");
+    let answered = any("'no_difficulty', 'some_difficulty'");
+    for key in disability_keys() {
+        let case = match key {
+            "with_disability" => format!("CASE WHEN {with} THEN 1 ELSE 0 END"),
+            "without_disability" => {
+                format!("CASE WHEN {with} THEN 0 WHEN {answered} THEN 1 ELSE 0 END")
+            }
+            _ => format!("CASE WHEN {with} THEN 0 WHEN {answered} THEN 0 ELSE 1 END"),
+        };
+        columns.push((disability_column(population, key), format!("SUM({case})")));
+    }
     columns
 }
 
@@ -159,9 +237,11 @@ fn stats_sql(scope: Covering<'_>) -> [String; 2] {
         "INSERT INTO workshop_stats ({columns}) SELECT {values} FROM workshop w \
          LEFT JOIN (SELECT e.workshop_id, COUNT(*) AS n, {enrolled_splits} \
            FROM enrolment e JOIN participant p ON p.id = e.participant_id \
+           JOIN workshop wa ON wa.id = e.workshop_id \
            WHERE e.status = 'enrolled' AND {of_enrolment} GROUP BY e.workshop_id) en ON en.workshop_id = w.id \
          LEFT JOIN (SELECT x.workshop_id, COUNT(*) AS n, {certified_splits} \
            FROM certificate x JOIN participant p ON p.id = x.participant_id \
+           JOIN workshop wa ON wa.id = x.workshop_id \
            WHERE x.status = 'valid' AND {of_certificate} GROUP BY x.workshop_id) ce ON ce.workshop_id = w.id \
          LEFT JOIN (SELECT e.workshop_id, COUNT(*) AS n {DAYS_ATTENDED} AND {of_enrolment} \
            GROUP BY e.workshop_id) da ON da.workshop_id = w.id \
@@ -395,7 +475,7 @@ mod tests {
         }
         assert_eq!(
             columns.len(),
-            2 * (TargetGroup::iter().count() + Gender::iter().count() + 1)
+            2 * (TargetGroup::iter().count() + Gender::iter().count() + 1 + 6 + 3)
         );
         let sql = format!("SELECT {} FROM workshop_stats", columns.join(", "));
         db.query_all_raw(Statement::from_string(db.get_database_backend(), sql))

@@ -33,7 +33,7 @@ use serde_json::Value;
 use super::{audit, tallies, workshop_lock};
 use crate::{
     db::{WriteTxn, begin_write},
-    domain::{Result, access::Actor, workshop::seat_available},
+    domain::{Result, access::Actor, consent::Consent, workshop::seat_available},
 };
 
 /// Which tallies of one workshop a unit of work moved.
@@ -132,7 +132,15 @@ impl Write {
         model: participant::ActiveModel,
     ) -> Result<participant::Model> {
         let updated = participant::Entity::update(model).exec(&self.txn).await?;
-        let counted_by = |p: &participant::Model| (p.gender, p.target_group, p.organisation_id);
+        let counted_by = |p: &participant::Model| {
+            (
+                p.gender,
+                p.target_group,
+                p.organisation_id,
+                p.birth_year,
+                crate::domain::demographics::WashingtonGroup::of(p).map(|wg| wg.status()),
+            )
+        };
         if counted_by(before) != counted_by(&updated) {
             self.recount_workshops_of(updated.id).await?;
         }
@@ -300,6 +308,19 @@ impl WorkshopWrite {
         participant_id: i64,
         again: Option<enrolment::Model>,
     ) -> Result<Enrolled> {
+        self.enrol_consenting(participant_id, again, None).await
+    }
+
+    /// [`WorkshopWrite::enrol`], recording the participant's consent to the privacy notice with
+    /// the enrolment when it was given (a re-enrolment without it keeps the earlier one).
+    pub async fn enrol_consenting(
+        &mut self,
+        participant_id: i64,
+        again: Option<enrolment::Model>,
+        consent: Option<Consent>,
+    ) -> Result<Enrolled> {
+        let given_at = consent.as_ref().map(|c| c.given_at);
+        let text_version = consent.map(|c| c.text_version);
         let seated = seat_available(self.workshop.seats_taken, self.workshop.capacity);
         let status = if seated {
             EnrolmentStatus::Enrolled
@@ -315,6 +336,10 @@ impl WorkshopWrite {
                 model.status = Set(status);
                 model.queue_number = Set(queue_number);
                 model.updated_at = Set(now);
+                if given_at.is_some() {
+                    model.consent_given_at = Set(given_at);
+                    model.consent_text_version = Set(text_version);
+                }
                 (before, model.update(&self.write.txn).await?)
             }
             None => {
@@ -323,6 +348,8 @@ impl WorkshopWrite {
                     participant_id: Set(participant_id),
                     status: Set(status),
                     queue_number: Set(queue_number),
+                    consent_given_at: Set(given_at),
+                    consent_text_version: Set(text_version),
                     created_at: Set(now),
                     updated_at: Set(now),
                     ..Default::default()

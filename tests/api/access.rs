@@ -55,7 +55,7 @@ const CERTIFIERS: &[Who] = &[Admin, KeyCertificates, KeyAdmin];
 /// The role table, per operation.
 fn rule(operation_id: &str) -> Option<Rule> {
     Some(match operation_id {
-        "get_health" | "login" | "request_email_link" => Rule::Public,
+        "get_health" | "login" | "request_email_link" | "get_privacy_notice" => Rule::Public,
         "logout" | "get_me" | "list_my_enrolments" | "list_holidays" => Rule::AnyCaller,
         "list_courses"
         | "get_course"

@@ -4,11 +4,14 @@
 mod access;
 mod attendance;
 mod auth;
+mod backups;
 mod certificates;
+mod consent;
 mod corrections;
 mod courses;
 mod credentials;
 mod demo_calendar;
+mod disaggregation;
 mod duplicates;
 mod emails;
 mod enrolments;

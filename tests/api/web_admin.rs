@@ -1618,3 +1618,79 @@ async fn the_console_lists_trainers_lapsing_within_the_renewal_reminder_window()
         );
     }
 }
+
+#[tokio::test]
+async fn the_console_records_a_birth_year_and_all_six_washington_group_answers_or_none() {
+    let app = spawn_app().await;
+    let mut browser = Browser::admin(&app).await;
+    let new = "/admin/participants/new";
+    let form = browser.get(new).await;
+    form.assert_html(200);
+    assert!(form.text.contains("name=\"disability_self_care\""));
+    let refused = browser
+        .submit(
+            new,
+            new,
+            &[
+                ("full_name", "Rudo Dube"),
+                ("target_group", "ratepayer"),
+                ("birth_year", "2020"),
+                ("disability_seeing", "some_difficulty"),
+            ],
+        )
+        .await;
+    refused.assert_html(422);
+    assert!(refused.text.contains("id=\"disability_hearing-error\""));
+    assert!(!refused.text.contains("id=\"disability_seeing-error\""));
+    assert_eq!(app.get("/api/v1/participants").await.body["total"], 0);
+    let refused = browser
+        .submit(
+            new,
+            new,
+            &[
+                ("full_name", "Rudo Dube"),
+                ("target_group", "ratepayer"),
+                ("birth_year", "2020"),
+            ],
+        )
+        .await;
+    refused.assert_html(422);
+    assert!(
+        refused.text.contains("id=\"birth_year-error\""),
+        "{}",
+        refused.text
+    );
+
+    let mut fields = vec![
+        ("full_name", "Rudo Dube"),
+        ("target_group", "ratepayer"),
+        ("birth_year", "1984"),
+    ];
+    for domain in [
+        "disability_seeing",
+        "disability_hearing",
+        "disability_walking",
+        "disability_cognition",
+        "disability_self_care",
+        "disability_communication",
+    ] {
+        fields.push((domain, "no_difficulty"));
+    }
+    fields[5].1 = "cannot_do_at_all";
+    let created = browser.submit(new, new, &fields).await;
+    let page = browser.follow(created).await;
+    page.assert_html(200);
+    assert!(page.text.contains("value=\"1984\""));
+    assert!(
+        page.text
+            .contains("<option value=\"cannot_do_at_all\" selected>")
+    );
+    let stored = &app.get("/api/v1/participants").await.body["items"][0];
+    assert_eq!(stored["birth_year"], 1984);
+    assert_eq!(stored["disability"]["walking"], "cannot_do_at_all");
+
+    let reports = browser.get("/admin/reports").await;
+    reports.assert_html(200);
+    assert!(reports.text.contains("id=\"by-age-band\""));
+    assert!(reports.text.contains("id=\"by-disability\""));
+}

@@ -2,7 +2,7 @@
 //! the line it came from, and the rows that were kept.
 
 use askama::Template;
-use entity::participant::{self, Gender, TargetGroup};
+use entity::participant::{self, Difficulty, Gender, TargetGroup};
 use poem::{
     Request, Response, handler,
     http::StatusCode,
@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use super::{Admin, AdminForm, FieldErrors, Pager, page_of, parse_id, words, workshops::Choice};
 use crate::{
-    domain::{Error, Result, participant::ParticipantText},
+    domain::{Error, Result, demographics::WashingtonGroup, participant::ParticipantText},
     services::{
         PageRequest, console, csv_import, duplicates, enrolments, organisations,
         participants::{self, ParticipantChanges, ParticipantFilter},
@@ -333,9 +333,28 @@ pub struct PersonForm {
     target_group: Option<String>,
     ward: Option<String>,
     national_id: Option<String>,
+    birth_year: Option<String>,
+    disability_seeing: Option<String>,
+    disability_hearing: Option<String>,
+    disability_walking: Option<String>,
+    disability_cognition: Option<String>,
+    disability_self_care: Option<String>,
+    disability_communication: Option<String>,
 }
 
 impl PersonForm {
+    /// The six Washington Group answers as typed, in the order of the questions.
+    fn answers(&self) -> [&Option<String>; 6] {
+        [
+            &self.disability_seeing,
+            &self.disability_hearing,
+            &self.disability_walking,
+            &self.disability_cognition,
+            &self.disability_self_care,
+            &self.disability_communication,
+        ]
+    }
+
     fn of(p: &participant::Model) -> Self {
         Self {
             full_name: Some(p.full_name.clone()),
@@ -346,8 +365,23 @@ impl PersonForm {
             target_group: Some(p.target_group.to_value()),
             ward: p.ward.clone(),
             national_id: p.national_id.clone(),
+            birth_year: p.birth_year.map(|y| y.to_string()),
+            disability_seeing: p.wg_seeing.map(|d| d.to_value()),
+            disability_hearing: p.wg_hearing.map(|d| d.to_value()),
+            disability_walking: p.wg_walking.map(|d| d.to_value()),
+            disability_cognition: p.wg_cognition.map(|d| d.to_value()),
+            disability_self_care: p.wg_self_care.map(|d| d.to_value()),
+            disability_communication: p.wg_communication.map(|d| d.to_value()),
         }
     }
+}
+
+/// One Washington Group question of the form.
+struct DisabilityQuestion {
+    /// The form field (`disability_seeing` …).
+    name: String,
+    label: &'static str,
+    choices: Vec<Choice>,
 }
 
 struct EnrolmentLine {
@@ -368,6 +402,8 @@ struct PersonPage {
     phone: String,
     ward: String,
     national_id: String,
+    birth_year: String,
+    questions: Vec<DisabilityQuestion>,
     genders: Vec<Choice>,
     target_groups: Vec<Choice>,
     organisations: Vec<Choice>,
@@ -426,6 +462,25 @@ async fn person_page(
         phone: form.phone.clone().unwrap_or_default(),
         ward: form.ward.clone().unwrap_or_default(),
         national_id: form.national_id.clone().unwrap_or_default(),
+        birth_year: form.birth_year.clone().unwrap_or_default(),
+        questions: a
+            .wg_domains
+            .iter()
+            .zip(form.answers())
+            .map(|((domain, label), answer)| DisabilityQuestion {
+                name: format!("disability_{domain}"),
+                label,
+                choices: a
+                    .difficulties
+                    .iter()
+                    .map(|(value, words)| Choice {
+                        selected: answer.as_deref() == Some(*value),
+                        value: (*value).to_owned(),
+                        label: (*words).to_owned(),
+                    })
+                    .collect(),
+            })
+            .collect(),
         genders: Gender::iter()
             .map(|g| {
                 let key = g.to_value();
@@ -511,6 +566,59 @@ fn changes_of(form: &PersonForm, errors: &mut FieldErrors) -> ParticipantChanges
         )),
         target_group,
         national_id: Some(blank(&form.national_id)),
+        birth_year: Some(
+            blank(&form.birth_year).and_then(|y| match y.parse::<i32>() {
+                Ok(year) => Some(year),
+                Err(_) => {
+                    errors.add("birth_year", words().birth_year_hint);
+                    None
+                }
+            }),
+        ),
+        disability: Some(disability_of(form, errors)),
+    }
+}
+
+/// The six answers of the form: all given, or none (not asked).
+fn disability_of(form: &PersonForm, errors: &mut FieldErrors) -> Option<WashingtonGroup> {
+    let a = words();
+    let answers: Vec<Option<Difficulty>> = form
+        .answers()
+        .iter()
+        .map(|v| {
+            v.as_deref()
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .and_then(|v| Difficulty::try_from_value(&v.to_owned()).ok())
+        })
+        .collect();
+    if answers.iter().all(Option::is_none) {
+        return None;
+    }
+    match answers[..] {
+        [
+            Some(seeing),
+            Some(hearing),
+            Some(walking),
+            Some(cognition),
+            Some(self_care),
+            Some(communication),
+        ] => Some(WashingtonGroup {
+            seeing,
+            hearing,
+            walking,
+            cognition,
+            self_care,
+            communication,
+        }),
+        _ => {
+            for ((domain, _), answer) in a.wg_domains.iter().zip(&answers) {
+                if answer.is_none() {
+                    errors.add(&format!("disability_{domain}"), a.all_six_or_none);
+                }
+            }
+            None
+        }
     }
 }
 

@@ -270,6 +270,20 @@ pub async fn summary(
             pair(&e.by_province, &c.by_province),
             &summary_csv,
         ),
+        figure(
+            "by-age-band",
+            a.chart_by_age_band,
+            both(),
+            pair(&e.by_age_band, &c.by_age_band),
+            &summary_csv,
+        ),
+        figure(
+            "by-disability",
+            a.chart_by_disability,
+            both(),
+            pair(&e.by_disability, &c.by_disability),
+            &summary_csv,
+        ),
     ];
     let organisation_id = q.organisation_id.clone().unwrap_or_default();
     let page = ReportPage {

@@ -103,6 +103,8 @@ struct WorkshopPage {
     days: Vec<DayLine>,
     transitions: Vec<(&'static str, &'static str)>,
     taking_enrolments: bool,
+    /// The privacy notice people consent to (`domain::consent`), shown beside the enrol form.
+    privacy_notice: &'static str,
     enrolled: Vec<EnrolmentLine>,
     waitlisted: Vec<EnrolmentLine>,
     withdrawn: Vec<EnrolmentLine>,
@@ -308,6 +310,7 @@ async fn build(
             .collect(),
         transitions,
         taking_enrolments: w.status == Status::Scheduled,
+        privacy_notice: crate::domain::consent::NOTICE_EN,
         enrolled,
         waitlisted,
         withdrawn,
@@ -394,6 +397,8 @@ pub struct ActionForm {
     participant_id: Option<String>,
     enrolment_id: Option<String>,
     q: Option<String>,
+    /// `yes` when the person signed the privacy notice on the paper form.
+    consent: Option<String>,
 }
 
 /// After an action: the workshop page again, saying what happened.
@@ -493,7 +498,18 @@ pub async fn enrol(
         .await;
     };
     let public_url = state.config.public_url_trimmed().to_owned();
-    match enrolments::enrol(&state.db, &admin.actor(), id, participant, &public_url).await {
+    let consent =
+        (form.consent.as_deref() == Some("yes")).then(crate::domain::consent::Consent::now);
+    match enrolments::enrol_consenting(
+        &state.db,
+        &admin.actor(),
+        id,
+        participant,
+        consent,
+        &public_url,
+    )
+    .await
+    {
         Ok(view) => match view.waitlist_position {
             Some(position) => done(id, "waitlisted", Some(position)),
             None => done(id, "enrolled", None),
