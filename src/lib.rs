@@ -29,6 +29,7 @@ pub mod startup;
 pub mod state;
 pub mod testing;
 pub mod web;
+pub mod webhook;
 
 pub use config::Config;
 pub use startup::{Application, certificate_renderer, certificate_renderer_with, endpoint};

@@ -126,6 +126,8 @@ impl Application {
                 .state
                 .renewal_job(Arc::new(domain::schedule::local_today));
             tokio::spawn(renewals.run(stopped.clone()));
+            let webhooks = self.state.webhook_worker().map_err(std::io::Error::other)?;
+            tokio::spawn(webhooks.run(stopped.clone()));
             Some(tokio::spawn(worker.run(stopped.clone())))
         } else {
             None

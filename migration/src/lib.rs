@@ -25,6 +25,7 @@ mod m20261130_050001_sign_in_links;
 mod m20261130_060001_participant_name_index;
 mod m20261203_100001_sign_in_mail_kind;
 mod m20261203_130001_certificate_reissue;
+mod m20261203_141501_webhooks;
 
 /// The ordered list of all migrations.
 pub struct Migrator;
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_060001_participant_name_index::Migration),
             Box::new(m20261203_100001_sign_in_mail_kind::Migration),
             Box::new(m20261203_130001_certificate_reissue::Migration),
+            Box::new(m20261203_141501_webhooks::Migration),
         ]
     }
 }

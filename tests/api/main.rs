@@ -34,4 +34,5 @@ mod trainers;
 mod users;
 mod web;
 mod web_admin;
+mod webhooks;
 mod workshops;
