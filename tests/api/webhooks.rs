@@ -479,7 +479,7 @@ async fn two_instances_on_one_database_deliver_each_event_once() {
         .as_i64()
         .unwrap();
     let course = app.course("TWO", 5).await;
-    let workshop = app.workshop(course, &future_monday(), 40).await["id"]
+    let workshop = app.workshop(course, &future_monday(), 35).await["id"]
         .as_i64()
         .unwrap();
     let path = format!("/api/v1/workshops/{workshop}/enrolments");
