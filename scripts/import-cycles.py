@@ -9,7 +9,7 @@ routes); a child using something of its parent's, or any longer way round, still
 
 It also checks the layers' direction where a circle check cannot see it: the pages (`web`) and
 the API (`api`) are two clients of the services and never name each other, and nothing under
-`domain`, `services`, `certificate`, `credential` or `mail` names an HTTP edge (`api`, `web`,
+`domain`, `services`, `certificate`, `credential`, `mail` or `webhook` names an HTTP edge (`api`, `web`,
 `auth`, `startup`) or imports poem.
 
 Prints the dependency count and every circle found (as a strongly connected component, with
@@ -156,7 +156,7 @@ def main() -> int:
         ("api", ("web",)),
     ] + [
         (low, ("api", "web", "auth", "startup"))
-        for low in ("domain", "services", "certificate", "credential", "mail")
+        for low in ("domain", "services", "certificate", "credential", "mail", "webhook")
     ]
     broken = []
     for mod in sorted(deps):

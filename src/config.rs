@@ -93,6 +93,18 @@ pub struct Config {
     /// `CSSD_HEALTH_TOKEN`: a bearer token that makes the public `GET /health` answer with its
     /// details (migrations, signing key, outbox backlogs). Never printed.
     pub health_token: Option<String>,
+    /// `CSSD_WEBHOOK_ALLOW_HTTP`: webhook endpoints may be `http://` (default false: `https://`
+    /// only).
+    pub webhook_allow_http: bool,
+    /// `CSSD_WEBHOOK_ALLOW_PRIVATE`: webhook endpoints may resolve to loopback, private or
+    /// link-local addresses (default false).
+    pub webhook_allow_private: bool,
+    /// `CSSD_WEBHOOK_MAX_ATTEMPTS`: attempts before a delivery fails for good and its webhook
+    /// is turned off (default 8: about 9 hours with the default base).
+    pub webhook_max_attempts: i32,
+    /// `CSSD_WEBHOOK_RETRY_BASE_SECONDS`: the first retry's delay (default 30, with ±20 %
+    /// jitter); each later one is 3× longer.
+    pub webhook_retry_base: Duration,
 }
 
 /// How log lines are written.
@@ -184,6 +196,10 @@ impl Config {
             log_format: LogFormat::Text,
             trusted_proxies: Vec::new(),
             health_token: None,
+            webhook_allow_http: false,
+            webhook_allow_private: false,
+            webhook_max_attempts: 8,
+            webhook_retry_base: Duration::from_secs(30),
         }
     }
 
@@ -233,6 +249,19 @@ impl Config {
         if let Some(v) = lookup("CSSD_MAIL_WORKER") {
             config.mail_worker = !matches!(v.to_lowercase().as_str(), "0" | "false" | "no" | "off");
         }
+        let flag = |v: String| matches!(v.to_lowercase().as_str(), "1" | "true" | "yes" | "on");
+        config.webhook_allow_http = lookup("CSSD_WEBHOOK_ALLOW_HTTP").is_some_and(flag);
+        config.webhook_allow_private = lookup("CSSD_WEBHOOK_ALLOW_PRIVATE").is_some_and(flag);
+        if let Some(n) = lookup("CSSD_WEBHOOK_MAX_ATTEMPTS") {
+            config.webhook_max_attempts =
+                n.parse()
+                    .ok()
+                    .filter(|n| (5..=50).contains(n))
+                    .ok_or(ConfigError {
+                        name: "CSSD_WEBHOOK_MAX_ATTEMPTS",
+                        message: format!("{n:?} is not a whole number from 5 to 50"),
+                    })?;
+        }
         if let Some(n) = lookup("CSSD_MAIL_MAX_ATTEMPTS") {
             config.mail_max_attempts =
                 n.parse()
@@ -246,6 +275,10 @@ impl Config {
         for (name, field) in [
             ("CSSD_MAIL_RETRY_BASE_SECONDS", &mut config.mail_retry_base),
             ("CSSD_MAIL_POLL_SECONDS", &mut config.mail_poll_interval),
+            (
+                "CSSD_WEBHOOK_RETRY_BASE_SECONDS",
+                &mut config.webhook_retry_base,
+            ),
             ("CSSD_HEADER_READ_SECONDS", &mut config.header_read_timeout),
             ("CSSD_IDLE_SECONDS", &mut config.idle_timeout),
             ("CSSD_HASH_WAIT_SECONDS", &mut config.hashing_wait),
@@ -398,6 +431,10 @@ impl fmt::Debug for Config {
             .field("mail_max_attempts", &self.mail_max_attempts)
             .field("mail_retry_base", &self.mail_retry_base)
             .field("mail_poll_interval", &self.mail_poll_interval)
+            .field("webhook_allow_http", &self.webhook_allow_http)
+            .field("webhook_allow_private", &self.webhook_allow_private)
+            .field("webhook_max_attempts", &self.webhook_max_attempts)
+            .field("webhook_retry_base", &self.webhook_retry_base)
             .field("auth_cache_ttl", &self.auth_cache_ttl)
             .field("max_json_bytes", &self.max_json_bytes)
             .field("max_csv_bytes", &self.max_csv_bytes)

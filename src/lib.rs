@@ -33,6 +33,7 @@ pub mod state;
 pub mod telemetry;
 pub mod testing;
 pub mod web;
+pub mod webhook;
 
 pub use config::Config;
 pub use startup::{Application, certificate_renderer, certificate_renderer_with, endpoint};

@@ -114,10 +114,10 @@ impl Application {
         &self.state
     }
 
-    /// Serves (and, unless configured off, sends queued mail and runs the reminder job; on
-    /// PostgreSQL, follows credential revocations made by other processes) until `shutdown`
-    /// resolves, then lets in-flight requests finish (up to 10 s) and the mail worker finish the
-    /// message in hand.
+    /// Serves (and, unless configured off, sends queued mail and webhook deliveries and runs
+    /// the reminder job; on PostgreSQL, follows credential revocations made by other processes)
+    /// until `shutdown` resolves, then lets in-flight requests finish (up to 10 s) and the mail
+    /// and webhook workers finish what they have in hand.
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send) -> std::io::Result<()> {
         let endpoint = endpoint(self.state.clone());
         let (stop_worker, stopped) = tokio::sync::watch::channel(false);
@@ -125,6 +125,7 @@ impl Application {
         let metrics = self
             .metrics
             .map(|m| tokio::spawn(m.serve(self.state.clone(), stopped.clone())));
+        let mut webhooks = None;
         let worker = if self.state.config.mail_worker {
             let worker = self.state.mail_worker().map_err(std::io::Error::other)?;
             let reminders = self
@@ -135,6 +136,8 @@ impl Application {
                 .state
                 .renewal_job(Arc::new(domain::schedule::local_today));
             tokio::spawn(renewals.run(stopped.clone()));
+            let deliveries = self.state.webhook_worker().map_err(std::io::Error::other)?;
+            webhooks = Some(tokio::spawn(deliveries.run(stopped.clone())));
             Some(tokio::spawn(worker.run(stopped.clone())))
         } else {
             None
@@ -170,6 +173,13 @@ impl Application {
                 .is_err()
         {
             tracing::warn!("mail worker did not stop within 60 s");
+        }
+        if let Some(webhooks) = webhooks
+            && tokio::time::timeout(Duration::from_secs(30), webhooks)
+                .await
+                .is_err()
+        {
+            tracing::warn!("webhook worker did not stop within 30 s");
         }
         if let Some(metrics) = metrics {
             let _ = tokio::time::timeout(Duration::from_secs(10), metrics).await;

@@ -63,6 +63,31 @@ impl AppState {
         }
     }
 
+    /// What webhook endpoints may be.
+    pub fn webhook_rules(&self) -> crate::webhook::address::AddressRules {
+        crate::webhook::address::AddressRules {
+            allow_http: self.config.webhook_allow_http,
+            allow_private: self.config.webhook_allow_private,
+        }
+    }
+
+    /// A webhook delivery worker over this state's database.
+    pub fn webhook_worker(&self) -> anyhow::Result<crate::webhook::worker::Worker> {
+        crate::webhook::worker::Worker::new(
+            self.db.clone(),
+            self.webhook_rules(),
+            crate::webhook::worker::DeliveryPolicy {
+                max_attempts: self.config.webhook_max_attempts,
+                retry_base: self.config.webhook_retry_base,
+                poll_interval: self.config.mail_poll_interval,
+                lease: Duration::from_secs(120),
+                timeout: Duration::from_secs(15),
+                batch: 32,
+            },
+            self.mail_wake.clone(),
+        )
+    }
+
     /// A mail worker over this state's database and transport.
     pub fn mail_worker(&self) -> anyhow::Result<mail::worker::Worker> {
         Ok(mail::worker::Worker {

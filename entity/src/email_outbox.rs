@@ -50,6 +50,9 @@ pub enum EmailKind {
     /// A trainer's ToT certificate lapses soon: what to do (once per certificate).
     #[sea_orm(string_value = "renewal_reminder")]
     RenewalReminder,
+    /// To administrators: a webhook was turned off because its deliveries kept failing.
+    #[sea_orm(string_value = "webhook_disabled")]
+    WebhookDisabled,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]

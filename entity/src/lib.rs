@@ -22,6 +22,8 @@ pub mod session;
 pub mod sign_in_link;
 pub mod signing_key;
 pub mod status_list;
+pub mod webhook;
+pub mod webhook_delivery;
 pub mod workshop;
 pub mod workshop_outreach_stats;
 pub mod workshop_trainer;

@@ -28,6 +28,7 @@ mod m20261203_130001_certificate_reissue;
 mod m20261203_140001_outbox_request_id;
 mod m20261203_140001_participant_age_and_disability;
 mod m20261203_140002_enrolment_consent;
+mod m20261203_141501_webhooks;
 
 /// The ordered list of all migrations.
 pub struct Migrator;
@@ -58,6 +59,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_140001_outbox_request_id::Migration),
             Box::new(m20261203_140001_participant_age_and_disability::Migration),
             Box::new(m20261203_140002_enrolment_consent::Migration),
+            Box::new(m20261203_141501_webhooks::Migration),
         ]
     }
 }

@@ -41,6 +41,8 @@ mirror_enum! {
         SignInLink,
         /// A trainer's ToT certificate lapses in `CSSD_RENEWAL_REMINDER_DAYS` days: what to do.
         RenewalReminder,
+        /// To administrators: a webhook was turned off because its deliveries kept failing.
+        WebhookDisabled,
     }
 }
 

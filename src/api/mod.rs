@@ -85,6 +85,7 @@ pub mod sign_in_link;
 pub mod spec;
 pub mod trainers;
 pub mod users;
+pub mod webhooks;
 pub mod workshops;
 
 use poem_openapi::{OpenApiService, Tags};
@@ -131,6 +132,9 @@ pub enum Tag {
     /// Open Badges 3.0 credentials of certificates: signed VC-JWTs, the issuer profile, its
     /// keys, revocation status lists and verification.
     Credentials,
+    /// Subscriptions that deliver events to other systems (Standard Webhooks), and their
+    /// deliveries.
+    Webhooks,
 }
 
 /// Declares a group of APIs once, as a type and as the value of that type.
@@ -177,6 +181,7 @@ api_group!(
         evaluations::EvaluationApi,
         outreach::OutreachApi,
         credentials::CredentialApi,
+        webhooks::WebhookApi,
     )
 );
 

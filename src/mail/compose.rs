@@ -133,3 +133,32 @@ fn escape(s: &str) -> String {
 pub fn attachment_name(c: &certificate::Model) -> String {
     format!("certificate-{}.pdf", c.number)
 }
+
+/// Subject, plain text and HTML of the notice to administrators that a webhook was turned off
+/// because its deliveries kept failing.
+pub fn webhook_disabled_email(
+    webhook_id: i64,
+    url: &str,
+    attempts: i32,
+    last_error: &str,
+) -> (String, String, String) {
+    let subject = format!("Webhook {webhook_id} turned off: deliveries keep failing");
+    let text = format!(
+        "Webhook {webhook_id} ({url}) was turned off: a delivery failed {attempts} times over \
+         more than an hour.\n\nThe last error: {last_error}\n\n\
+         Events are no longer queued for it. When the receiver works again, turn it back on \
+         (PATCH /api/v1/webhooks/{webhook_id} {{\"active\": true}}, or on the webhooks page) and \
+         retry the failed deliveries.\n\nIWSD Training\n"
+    );
+    let html = format!(
+        "<!doctype html><html><body style=\"font-family: sans-serif\">\
+         <p>Webhook {webhook_id} (<code>{url}</code>) was turned off: a delivery failed \
+         {attempts} times over more than an hour.</p>\
+         <p>The last error: {error}</p>\
+         <p>Events are no longer queued for it. When the receiver works again, turn it back on \
+         and retry the failed deliveries.</p><p>IWSD Training</p></body></html>",
+        url = escape(url),
+        error = escape(last_error),
+    );
+    (subject, text, html)
+}

@@ -48,7 +48,8 @@ pub fn worth_sending(kind: EmailKind, start_date: NaiveDate, today: NaiveDate) -
         EmailKind::EvaluationRequest
         | EmailKind::Certificate
         | EmailKind::SignInLink
-        | EmailKind::RenewalReminder => true,
+        | EmailKind::RenewalReminder
+        | EmailKind::WebhookDisabled => true,
         EmailKind::EnrolmentConfirmation
         | EmailKind::WaitlistNotice
         | EmailKind::Promotion
@@ -76,7 +77,10 @@ fn words(kind: EmailKind, f: &Facts) -> Option<(String, String, bool)> {
     let (subject, lead, schedule) = match kind {
         // Composed elsewhere: certificates and renewal reminders with the certificate
         // (`compose`), sign-in links by `mail::sign_in`.
-        EmailKind::Certificate | EmailKind::SignInLink | EmailKind::RenewalReminder => {
+        EmailKind::Certificate
+        | EmailKind::SignInLink
+        | EmailKind::RenewalReminder
+        | EmailKind::WebhookDisabled => {
             return None;
         }
         EmailKind::EnrolmentConfirmation => (

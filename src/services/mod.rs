@@ -35,6 +35,7 @@ pub mod sign_in;
 pub mod sign_in_links;
 pub mod tallies;
 pub mod trainers;
+pub mod webhooks;
 pub mod workshop_commands;
 pub mod workshop_lock;
 pub mod workshop_queries;

@@ -34,6 +34,7 @@ use super::{audit, tallies, workshop_lock};
 use crate::{
     db::{WriteTxn, begin_write},
     domain::{Result, access::Actor, consent::Consent, workshop::seat_available},
+    webhook::{self, EventType},
 };
 
 /// Which tallies of one workshop a unit of work moved.
@@ -55,6 +56,7 @@ pub struct Write {
     actor: Actor,
     audit: Vec<(DateTime<Utc>, audit::Change)>,
     touched: BTreeMap<i64, Touched>,
+    events: Vec<webhook::Event>,
 }
 
 impl Write {
@@ -65,6 +67,7 @@ impl Write {
             actor: actor.clone(),
             audit: Vec::new(),
             touched: BTreeMap::new(),
+            events: Vec::new(),
         })
     }
 
@@ -103,6 +106,18 @@ impl Write {
     pub fn audit_all(&mut self, changes: Vec<audit::Change>) {
         let now = Utc::now();
         self.audit.extend(changes.into_iter().map(|c| (now, c)));
+    }
+
+    /// Announces an event to the webhooks subscribed to it: queued at commit, in the same
+    /// transaction as the change, and delivered after it (nothing when the write rolls back).
+    pub fn emit(&mut self, kind: EventType, data: Option<Value>) {
+        self.events
+            .push(webhook::Event::new(kind, data.unwrap_or(Value::Null)));
+    }
+
+    /// The events this write announces at commit.
+    pub fn events(&self) -> &[webhook::Event] {
+        &self.events
     }
 
     fn touch(&mut self, workshop_id: i64, mark: impl FnOnce(&mut Touched)) {
@@ -179,6 +194,8 @@ impl Write {
         };
         let id = write.workshop.id;
         write.touch(id, |t| t.everything = true);
+        let data = audit::snapshot(&write.workshop);
+        write.emit(EventType::WorkshopScheduled, data);
         Ok(write)
     }
 
@@ -203,7 +220,11 @@ impl Write {
             }
         }
         audit::record_made(&self.txn, &self.actor, self.audit).await?;
+        let deliveries = webhook::outbox::queue(&self.txn, &self.events).await?;
         self.txn.commit().await?;
+        if deliveries > 0 {
+            webhook::wake();
+        }
         Ok(())
     }
 }
@@ -270,6 +291,15 @@ impl WorkshopWrite {
         if moved(&updated) != moved(&self.workshop) {
             let id = self.id();
             self.touch(id, |t| t.everything = true);
+        }
+        if updated.status != self.workshop.status {
+            let mut data = audit::snapshot(&updated);
+            if let (Some(Value::Object(fields)), Some(before)) =
+                (&mut data, audit::snapshot(&self.workshop.status))
+            {
+                fields.insert("previous_status".into(), before);
+            }
+            self.emit(EventType::WorkshopStatusChanged, data);
         }
         self.workshop = updated;
         Ok(&self.workshop)
@@ -375,6 +405,7 @@ impl WorkshopWrite {
             before,
             audit::snapshot(&saved),
         );
+        self.emit(EventType::EnrolmentCreated, audit::snapshot(&saved));
         Ok(Enrolled {
             enrolment: saved,
             seated,
@@ -401,6 +432,7 @@ impl WorkshopWrite {
             before,
             audit::snapshot(&withdrawn),
         );
+        self.emit(EventType::EnrolmentWithdrawn, audit::snapshot(&withdrawn));
         let (seats, waitlist) = if was_enrolled {
             (self.workshop.seats_taken - 1, self.workshop.waitlist_count)
         } else {
@@ -438,6 +470,7 @@ impl WorkshopWrite {
             before,
             audit::snapshot(&promoted),
         );
+        self.emit(EventType::EnrolmentPromoted, audit::snapshot(&promoted));
         let (seats, waitlist) = (
             self.workshop.seats_taken + 1,
             self.workshop.waitlist_count - 1,
@@ -464,6 +497,19 @@ impl WorkshopWrite {
     /// stored mark is only replaced by one made at the same time or later (`marked_at`), so a
     /// batch racing another can never put an older mark over a newer one.
     pub async fn upsert_attendance(&mut self, rows: Vec<attendance::ActiveModel>) -> Result<()> {
+        let marks: Vec<Value> = rows
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "enrolment_id": r.enrolment_id.try_as_ref(),
+                    "day": r.day.try_as_ref(),
+                    "status": r.status.try_as_ref(),
+                    "marked_at": r.marked_at.try_as_ref(),
+                })
+            })
+            .collect();
+        let data = serde_json::json!({"workshop_id": self.id(), "marks": marks});
+        self.emit(EventType::AttendanceMarked, Some(data));
         let mut pending = rows.into_iter().peekable();
         while pending.peek().is_some() {
             let chunk: Vec<_> = pending.by_ref().take(100).collect();
@@ -498,6 +544,14 @@ impl WorkshopWrite {
         row: assessment::ActiveModel,
         stored: bool,
     ) -> Result<()> {
+        let data = serde_json::json!({
+            "workshop_id": self.id(),
+            "enrolment_id": row.enrolment_id.try_as_ref(),
+            "kind": row.kind.try_as_ref(),
+            "score": row.score.try_as_ref(),
+            "max_score": row.max_score.try_as_ref(),
+        });
+        self.emit(EventType::AssessmentRecorded, Some(data));
         if stored {
             row.update(&self.write.txn).await?;
         } else {
@@ -525,6 +579,7 @@ impl WorkshopWrite {
             None,
             audit::snapshot(&saved),
         );
+        self.emit(EventType::CertificateIssued, audit::snapshot(&saved));
         let id = self.id();
         self.touch(id, |t| t.everything = true);
         Ok(saved)
@@ -549,6 +604,7 @@ impl WorkshopWrite {
             before,
             audit::snapshot(&revoked),
         );
+        self.emit(EventType::CertificateRevoked, audit::snapshot(&revoked));
         let id = self.id();
         self.touch(id, |t| t.everything = true);
         Ok(revoked)
@@ -576,6 +632,12 @@ impl WorkshopWrite {
             );
         }
         self.audit("certificate", superseded.id, "reissue", before, after);
+        let mut data = audit::snapshot(successor);
+        if let Some(Value::Object(fields)) = &mut data {
+            fields.insert("supersedes".into(), superseded.id.into());
+            fields.insert("reason".into(), reason.into());
+        }
+        self.emit(EventType::CertificateReissued, data);
         let id = self.id();
         self.touch(id, |t| t.everything = true);
         Ok(superseded)

@@ -399,6 +399,7 @@ pub struct AdminStrings {
     pub nav_certificates: &'static str,
     pub nav_reports: &'static str,
     pub nav_outbox: &'static str,
+    pub nav_webhooks: &'static str,
     pub nav_audit: &'static str,
     pub nav_users: &'static str,
 
@@ -644,6 +645,25 @@ pub struct AdminStrings {
     pub create_key: &'static str,
     pub key_shown_once: &'static str,
 
+    pub webhooks: &'static str,
+    pub no_webhooks: &'static str,
+    pub webhook_url: &'static str,
+    pub webhook_events: &'static str,
+    pub webhook_description: &'static str,
+    pub new_webhook: &'static str,
+    pub create_webhook: &'static str,
+    pub secret_shown_once: &'static str,
+    pub webhook_off: &'static str,
+    pub turn_off: &'static str,
+    pub turn_on: &'static str,
+    pub deliveries_of: &'static str,
+    pub no_deliveries: &'static str,
+    pub event: &'static str,
+    pub receiver_answer: &'static str,
+    pub retry: &'static str,
+    /// Where a delivery stands (`queued`, `delivered`, `failed`).
+    pub delivery_words: [(&'static str, &'static str); 3],
+
     // What an action did
     notice: fn(&str, u64) -> Option<String>,
 }
@@ -723,6 +743,7 @@ pub static ADMIN_EN: AdminStrings = AdminStrings {
     nav_certificates: "Certificates",
     nav_reports: "Reports",
     nav_outbox: "Outbox",
+    nav_webhooks: "Webhooks",
     nav_audit: "Audit log",
     nav_users: "Users and keys",
 
@@ -1029,6 +1050,27 @@ pub static ADMIN_EN: AdminStrings = AdminStrings {
     revoked_key: "Revoked",
     new_key: "New API key",
     create_key: "Create the key",
+    webhooks: "Webhooks",
+    no_webhooks: "No webhooks yet: other systems hear about changes only by asking.",
+    webhook_url: "Receiver address (https://)",
+    webhook_events: "Events to send",
+    webhook_description: "What it is for",
+    new_webhook: "New webhook",
+    create_webhook: "Create the webhook",
+    secret_shown_once: "The signing secret, shown this once: give it to the receiving system now.",
+    webhook_off: "Turned off",
+    turn_off: "Turn off",
+    turn_on: "Turn on",
+    deliveries_of: "Deliveries",
+    no_deliveries: "Nothing delivered yet.",
+    event: "Event",
+    receiver_answer: "Receiver's answer",
+    retry: "Send again",
+    delivery_words: [
+        ("queued", "Waiting to be sent"),
+        ("delivered", "Delivered"),
+        ("failed", "Failed"),
+    ],
     key_shown_once: "The new key is shown this once; copy it now. Only its fingerprint is kept.",
 
     notice: |key, n| {
@@ -1060,6 +1102,9 @@ pub static ADMIN_EN: AdminStrings = AdminStrings {
             "reactivated" => "The account is active again.".to_owned(),
             "key_created" => "The API key is created.".to_owned(),
             "key_revoked" => "The API key is revoked.".to_owned(),
+            "webhook_on" => "The webhook is on; deliveries that waited go out now.".to_owned(),
+            "webhook_off" => "The webhook is off: nothing is sent to it.".to_owned(),
+            "delivery_requeued" => "The delivery is queued to be sent again.".to_owned(),
             _ => return None,
         })
     },
@@ -1068,7 +1113,7 @@ pub static ADMIN_EN: AdminStrings = AdminStrings {
 #[cfg(test)]
 mod tests {
     /// Every template, as compiled in.
-    const TEMPLATES: [(&str, &str); 31] = [
+    const TEMPLATES: [(&str, &str); 32] = [
         ("base", include_str!("../../assets/web/templates/base.html")),
         (
             "error",
@@ -1189,6 +1234,10 @@ mod tests {
         (
             "admin_workshops",
             include_str!("../../assets/web/templates/admin_workshops.html"),
+        ),
+        (
+            "admin_webhooks",
+            include_str!("../../assets/web/templates/admin_webhooks.html"),
         ),
     ];
 

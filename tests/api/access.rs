@@ -77,6 +77,13 @@ fn rule(operation_id: &str) -> Option<Rule> {
         | "create_holiday"
         | "delete_holiday" => Rule::Only(ADMINS),
         "list_trainers" | "list_duplicate_participants" | "merge_participant" => Rule::Only(ADMINS),
+        "list_webhooks"
+        | "create_webhook"
+        | "get_webhook"
+        | "update_webhook"
+        | "delete_webhook"
+        | "list_webhook_deliveries"
+        | "retry_webhook_delivery" => Rule::Only(ADMINS),
         "list_participants" | "get_participant" => Rule::Only(ROSTER_READERS),
         "list_enrolments" | "get_enrolment" | "get_attendance" | "get_attendance_csv"
         | "get_results" => Rule::Only(REGISTER_READERS),

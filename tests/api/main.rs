@@ -38,4 +38,5 @@ mod trainers;
 mod users;
 mod web;
 mod web_admin;
+mod webhooks;
 mod workshops;

@@ -233,7 +233,7 @@ async fn trainers_and_participants_get_403_on_every_console_page() {
         let refused = browser
             .submit(
                 "/admin/sign-in",
-                &format!("{}/status", pages[10]),
+                &format!("{}/status", pages[cssd::web::admin::PAGES.len()]),
                 &[("change", "cancel")],
             )
             .await;
@@ -1693,4 +1693,123 @@ async fn the_console_records_a_birth_year_and_all_six_washington_group_answers_o
     reports.assert_html(200);
     assert!(reports.text.contains("id=\"by-age-band\""));
     assert!(reports.text.contains("id=\"by-disability\""));
+}
+
+#[tokio::test]
+async fn a_webhook_is_created_with_its_secret_shown_once_and_its_deliveries_listed_and_sent_again()
+{
+    let app = crate::helpers::spawn_app_with(|c| {
+        c.webhook_allow_http = true;
+        c.webhook_allow_private = true;
+        c.webhook_retry_base = std::time::Duration::from_millis(50);
+    })
+    .await;
+    let receiver = crate::webhooks::Receiver::start(0, false).await;
+    let mut browser = Browser::admin(&app).await;
+    let empty = browser.get("/admin/webhooks").await;
+    empty.assert_html(200);
+    assert!(empty.text.contains("No webhooks yet"), "{}", empty.text);
+
+    // A refused address shows next to its field and saves nothing.
+    let refused = browser
+        .submit(
+            "/admin/webhooks",
+            "/admin/webhooks",
+            &[
+                ("url", "ftp://hooks.example.org/in"),
+                ("events", "enrolment.created"),
+            ],
+        )
+        .await;
+    refused.assert_html(422);
+    assert!(
+        refused.text.contains("id=\"url-error\""),
+        "{}",
+        refused.text
+    );
+    assert_eq!(app.get("/api/v1/webhooks").await.body["total"], 0);
+
+    let created = browser
+        .submit(
+            "/admin/webhooks",
+            "/admin/webhooks",
+            &[
+                ("url", receiver.url.as_str()),
+                ("description", "Council HR"),
+                ("events", "enrolment.created"),
+                ("events", "enrolment.withdrawn"),
+            ],
+        )
+        .await;
+    created.assert_html(201);
+    let secret = created.after("id=\"new-secret\"").to_owned();
+    assert!(secret.starts_with("whsec_"), "{secret}");
+    let hooks = app.get("/api/v1/webhooks").await;
+    assert_eq!(hooks.body["total"], 1);
+    let id = hooks.body["items"][0]["id"].as_i64().unwrap();
+    assert_eq!(
+        hooks.body["items"][0]["events"],
+        json!(["enrolment.created", "enrolment.withdrawn"])
+    );
+    // Shown once: the page opened again does not carry it.
+    let page = format!("/admin/webhooks/{id}");
+    assert!(!browser.get(&page).await.text.contains(&secret));
+
+    let course = app.course("WHP", 5).await;
+    let workshop = app
+        .workshop(course, &crate::helpers::future_monday(), 5)
+        .await["id"]
+        .as_i64()
+        .unwrap();
+    let person = app.participant("Rudo Banda").await;
+    app.post(
+        &format!("/api/v1/workshops/{workshop}/enrolments"),
+        json!({"participant_id": person}),
+    )
+    .await;
+    crate::helpers::eventually("the enrolment delivered", || async {
+        receiver.received().len() == 1
+    })
+    .await;
+    let deliveries = app.get(&format!("/api/v1/webhooks/{id}/deliveries")).await;
+    let delivery = deliveries.body["items"][0]["id"].as_i64().unwrap();
+    let shown = browser.get(&page).await;
+    shown.assert_html(200);
+    assert!(shown.text.contains("enrolment.created") && shown.text.contains("Delivered"));
+
+    // Sent again from the page, with the same webhook-id.
+    let again = browser
+        .submit(
+            &page,
+            &format!("/admin/webhooks/{id}/deliveries/{delivery}/retry"),
+            &[],
+        )
+        .await;
+    let after = browser.follow(again).await;
+    assert!(
+        after.text.contains("queued to be sent again"),
+        "{}",
+        after.text
+    );
+    crate::helpers::eventually("the retry delivered", || async {
+        receiver.received().len() == 2
+    })
+    .await;
+    let received = receiver.received();
+    assert_eq!(received[0].id, received[1].id);
+
+    // Turned off from the page.
+    let off = browser
+        .submit(
+            &page,
+            &format!("/admin/webhooks/{id}/active"),
+            &[("active", "false")],
+        )
+        .await;
+    let after = browser.follow(off).await;
+    assert!(after.text.contains("Turned off"), "{}", after.text);
+    assert_eq!(
+        app.get(&format!("/api/v1/webhooks/{id}")).await.body["active"],
+        false
+    );
 }

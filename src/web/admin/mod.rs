@@ -19,6 +19,7 @@ pub mod participants;
 pub mod reports;
 pub mod sign_in;
 pub mod users;
+pub mod webhooks;
 pub mod workshop;
 pub mod workshops;
 
@@ -37,7 +38,7 @@ use crate::{
 };
 
 /// Every page of the console that a `GET` opens (without ids), for tests and the benchmark.
-pub const PAGES: [&str; 10] = [
+pub const PAGES: [&str; 11] = [
     "/admin",
     "/admin/workshops",
     "/admin/workshops/new",
@@ -48,6 +49,7 @@ pub const PAGES: [&str; 10] = [
     "/admin/outbox",
     "/admin/audit",
     "/admin/users",
+    "/admin/webhooks",
 ];
 
 /// Adds the console's routes to `route`.
@@ -102,6 +104,16 @@ pub fn mount(route: Route) -> Route {
         .at("/admin/users/:id/active", post(users::set_active))
         .at("/admin/api-keys", post(users::create_key))
         .at("/admin/api-keys/:id/revoke", post(users::revoke_key))
+        .at(
+            "/admin/webhooks",
+            get(webhooks::list).post(webhooks::create),
+        )
+        .at("/admin/webhooks/:id", get(webhooks::show))
+        .at("/admin/webhooks/:id/active", post(webhooks::set_active))
+        .at(
+            "/admin/webhooks/:id/deliveries/:delivery_id/retry",
+            post(webhooks::retry),
+        )
         .at("/admin/download/*path", get(downloads::download))
 }
 

@@ -1,0 +1,282 @@
+//! The delivery outbox: queueing an event for every endpoint subscribed to it (in the
+//! transaction of the change), claiming due deliveries with a lease, and recording what
+//! happened; a delivery out of attempts turns its webhook off and tells the administrators.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use entity::{
+    app_user,
+    email_outbox::EmailKind,
+    webhook,
+    webhook_delivery::{self, DeliveryStatus},
+};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Statement,
+};
+use serde_json::json;
+
+use super::{Event, EventType, new_message_id};
+use crate::mail;
+
+/// The event types a subscription lists (unknown names, from a newer version, are skipped).
+pub fn subscribed(w: &webhook::Model) -> Vec<EventType> {
+    serde_json::from_str::<Vec<String>>(&w.events)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|name| EventType::parse(name))
+        .collect()
+}
+
+/// The body of a delivery: `{type, timestamp, data}`, the timestamp in UTC ending in `Z`.
+pub fn body(event: &Event) -> String {
+    json!({
+        "type": event.kind.as_str(),
+        "timestamp": event.at.to_rfc3339_opts(SecondsFormat::Millis, true),
+        "data": event.data,
+    })
+    .to_string()
+}
+
+/// Queues `events` for every active webhook subscribed to them; call it in the transaction of
+/// the change, so the two commit or roll back together. Returns how many deliveries it queued.
+pub async fn queue(db: &impl ConnectionTrait, events: &[Event]) -> Result<usize, DbErr> {
+    if events.is_empty() {
+        return Ok(0);
+    }
+    let hooks = webhook::Entity::find()
+        .filter(webhook::Column::Active.eq(true))
+        .all(db)
+        .await?;
+    if hooks.is_empty() {
+        return Ok(0);
+    }
+    let subscriptions: Vec<(i64, Vec<EventType>)> =
+        hooks.iter().map(|w| (w.id, subscribed(w))).collect();
+    let now = Utc::now();
+    let mut rows = Vec::new();
+    for event in events {
+        let payload = body(event);
+        for (id, kinds) in &subscriptions {
+            if kinds.contains(&event.kind) {
+                rows.push(webhook_delivery::ActiveModel {
+                    webhook_id: Set(*id),
+                    message_id: Set(new_message_id()),
+                    event_type: Set(event.kind.as_str().to_owned()),
+                    payload: Set(payload.clone()),
+                    status: Set(DeliveryStatus::Queued),
+                    attempts: Set(0),
+                    next_attempt_at: Set(now),
+                    claimed_until: Set(None),
+                    last_status_code: Set(None),
+                    last_error: Set(None),
+                    last_attempt_at: Set(None),
+                    delivered_at: Set(None),
+                    created_at: Set(now),
+                    ..Default::default()
+                });
+            }
+        }
+    }
+    let queued = rows.len();
+    let mut pending = rows.into_iter().peekable();
+    while pending.peek().is_some() {
+        let chunk: Vec<_> = pending.by_ref().take(100).collect();
+        webhook_delivery::Entity::insert_many(chunk)
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(queued)
+}
+
+/// Takes up to `limit` due deliveries of active webhooks for one worker until `lease_until`.
+/// On PostgreSQL rows locked by another worker are skipped (`FOR UPDATE SKIP LOCKED`), so
+/// several server instances never take the same delivery; SQLite runs the one statement
+/// atomically.
+pub async fn claim(
+    db: &impl ConnectionTrait,
+    limit: u64,
+    now: DateTime<Utc>,
+    lease_until: DateTime<Utc>,
+) -> Result<Vec<webhook_delivery::Model>, DbErr> {
+    let backend = db.get_database_backend();
+    let lock = match backend {
+        DbBackend::Postgres => " FOR UPDATE SKIP LOCKED",
+        _ => "",
+    };
+    let sql = format!(
+        "UPDATE webhook_delivery SET claimed_until = $1 WHERE id IN (\
+           SELECT id FROM webhook_delivery WHERE status = 'queued' AND next_attempt_at <= $2 \
+           AND (claimed_until IS NULL OR claimed_until < $2) \
+           AND webhook_id IN (SELECT id FROM webhook WHERE active = $4) \
+           ORDER BY id LIMIT $3{lock}) RETURNING *"
+    );
+    let statement = Statement::from_sql_and_values(
+        backend,
+        sql,
+        [
+            lease_until.into(),
+            now.into(),
+            (limit as i64).into(),
+            true.into(),
+        ],
+    );
+    let mut claimed = webhook_delivery::Entity::find()
+        .from_raw_sql(statement)
+        .all(db)
+        .await?;
+    claimed.sort_by_key(|d| d.id);
+    Ok(claimed)
+}
+
+/// Records a delivery the receiver accepted: it is never sent again (unless retried by hand).
+pub async fn mark_delivered(
+    db: &impl ConnectionTrait,
+    d: &webhook_delivery::Model,
+    status_code: u16,
+) -> Result<(), DbErr> {
+    let now = Utc::now();
+    let row = webhook_delivery::ActiveModel {
+        id: Set(d.id),
+        status: Set(DeliveryStatus::Delivered),
+        attempts: Set(d.attempts + 1),
+        last_status_code: Set(Some(i32::from(status_code))),
+        last_error: Set(None),
+        last_attempt_at: Set(Some(now)),
+        delivered_at: Set(Some(now)),
+        claimed_until: Set(None),
+        ..Default::default()
+    };
+    webhook_delivery::Entity::update(row)
+        .exec(db)
+        .await
+        .map(|_| ())
+}
+
+/// What a failed attempt led to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AfterFailure {
+    /// Back in the queue for a later attempt.
+    Retrying,
+    /// Out of attempts: the delivery failed and its webhook was turned off.
+    GaveUp,
+}
+
+/// Records a failed attempt: back to the queue with backoff and jitter, or, out of attempts,
+/// `failed` — then the webhook is turned off and every administrator is mailed, in one
+/// transaction.
+pub async fn mark_failed(
+    db: &DatabaseConnection,
+    d: &webhook_delivery::Model,
+    status_code: Option<u16>,
+    error: &str,
+    max_attempts: i32,
+    retry_base: std::time::Duration,
+) -> Result<AfterFailure, DbErr> {
+    let attempts = d.attempts + 1;
+    let now = Utc::now();
+    let gave_up = attempts >= max_attempts;
+    let row = webhook_delivery::ActiveModel {
+        id: Set(d.id),
+        status: Set(if gave_up {
+            DeliveryStatus::Failed
+        } else {
+            DeliveryStatus::Queued
+        }),
+        attempts: Set(attempts),
+        next_attempt_at: Set(now + mail::outbox::backoff(retry_base, attempts)),
+        last_status_code: Set(status_code.map(i32::from)),
+        last_error: Set(Some(error.chars().take(2000).collect())),
+        last_attempt_at: Set(Some(now)),
+        claimed_until: Set(None),
+        ..Default::default()
+    };
+    if !gave_up {
+        webhook_delivery::Entity::update(row).exec(db).await?;
+        return Ok(AfterFailure::Retrying);
+    }
+    let txn = crate::db::begin_write(db).await?;
+    webhook_delivery::Entity::update(row).exec(&txn).await?;
+    if let Some(hook) = webhook::Entity::find_by_id(d.webhook_id).one(&txn).await?
+        && hook.active
+    {
+        let reason = format!("delivery {} failed {attempts} times: {error}", d.message_id);
+        webhook::Entity::update(webhook::ActiveModel {
+            id: Set(hook.id),
+            active: Set(false),
+            disabled_reason: Set(Some(reason.chars().take(2000).collect())),
+            updated_at: Set(now),
+            ..Default::default()
+        })
+        .exec(&txn)
+        .await?;
+        let admins = app_user::Entity::find()
+            .filter(app_user::Column::Role.eq(app_user::Role::Admin))
+            .filter(app_user::Column::DeactivatedAt.is_null())
+            .all(&txn)
+            .await?;
+        let (subject, text, html) =
+            mail::compose::webhook_disabled_email(hook.id, &hook.url, attempts, error);
+        for admin in admins {
+            mail::outbox::queue(
+                &txn,
+                mail::outbox::NewMessage {
+                    kind: EmailKind::WebhookDisabled,
+                    recipient: admin.email.clone(),
+                    recipient_name: admin.name.clone(),
+                    subject: subject.clone(),
+                    body_text: text.clone(),
+                    body_html: html.clone(),
+                    certificate_id: None,
+                    enrolment_id: None,
+                    dedupe_key: Some(format!("webhook_disabled:{}:{}", d.id, admin.id)),
+                    attachment: None,
+                },
+            )
+            .await?;
+        }
+    }
+    txn.commit().await?;
+    Ok(AfterFailure::GaveUp)
+}
+
+/// Deliveries of one webhook, newest first.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    webhook_id: i64,
+    status: Option<DeliveryStatus>,
+    limit: u64,
+    offset: u64,
+) -> Result<(Vec<webhook_delivery::Model>, u64), DbErr> {
+    let mut query =
+        webhook_delivery::Entity::find().filter(webhook_delivery::Column::WebhookId.eq(webhook_id));
+    if let Some(status) = status {
+        query = query.filter(webhook_delivery::Column::Status.eq(status));
+    }
+    let total = query.clone().count(db).await?;
+    let items = query
+        .order_by_desc(webhook_delivery::Column::Id)
+        .limit(limit)
+        .offset(offset)
+        .all(db)
+        .await?;
+    Ok((items, total))
+}
+
+/// Puts a delivery back in the queue, due now, with the same `webhook-id` and body (a manual
+/// retry: one more attempt, whatever it had).
+pub async fn requeue(
+    db: &impl ConnectionTrait,
+    d: &webhook_delivery::Model,
+    max_attempts: i32,
+) -> Result<webhook_delivery::Model, DbErr> {
+    let row = webhook_delivery::ActiveModel {
+        id: Set(d.id),
+        status: Set(DeliveryStatus::Queued),
+        // One more attempt before it gives up again.
+        attempts: Set(d.attempts.min(max_attempts - 1).max(0)),
+        next_attempt_at: Set(Utc::now()),
+        claimed_until: Set(None),
+        ..Default::default()
+    };
+    webhook_delivery::Entity::update(row).exec(db).await
+}

@@ -1,0 +1,201 @@
+//! The background worker that delivers queued webhook events.
+//!
+//! It claims due deliveries with a lease, posts each (signed, with the Standard Webhooks
+//! headers) and records the outcome at once: a delivery a receiver accepted is marked
+//! `delivered` and never sent again by a retry or a restart. A retry carries the same
+//! `webhook-id`, so a receiver recognises the rare repeat (a crash between its 2xx and the
+//! worker recording it).
+
+use std::{sync::Arc, time::Duration};
+
+use chrono::Utc;
+use entity::{webhook, webhook_delivery};
+use futures_util::future::join_all;
+use sea_orm::{DatabaseConnection, DbErr, EntityTrait};
+use tokio::sync::{Notify, watch};
+
+use super::{
+    address::{self, AddressRules},
+    outbox::{self, AfterFailure},
+    sign, wake_signal,
+};
+
+/// How the worker retries and paces itself.
+#[derive(Debug, Clone)]
+pub struct DeliveryPolicy {
+    /// Attempts before a delivery fails for good and its webhook is turned off (default 8).
+    pub max_attempts: i32,
+    /// The first retry waits about this long; each later one three times longer.
+    pub retry_base: Duration,
+    /// How often to look for due deliveries when nothing wakes the worker.
+    pub poll_interval: Duration,
+    /// How long a claimed delivery stays with this worker.
+    pub lease: Duration,
+    /// How long a receiver has to answer.
+    pub timeout: Duration,
+    /// Deliveries claimed (and posted concurrently) at a time.
+    pub batch: u64,
+}
+
+/// Delivers queued events.
+pub struct Worker {
+    pub db: DatabaseConnection,
+    pub client: reqwest::Client,
+    pub rules: AddressRules,
+    pub policy: DeliveryPolicy,
+    /// Woken when a webhook is turned off and its administrators are mailed.
+    pub mail_wake: Arc<Notify>,
+}
+
+/// The outcome of one attempt.
+enum Attempt {
+    Accepted(u16),
+    Refused(Option<u16>, String),
+}
+
+impl Worker {
+    /// A worker whose client follows no redirects, resolves names only to allowed addresses
+    /// and gives each receiver `policy.timeout` to answer.
+    pub fn new(
+        db: DatabaseConnection,
+        rules: AddressRules,
+        policy: DeliveryPolicy,
+        mail_wake: Arc<Notify>,
+    ) -> anyhow::Result<Self> {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(policy.timeout)
+            .dns_resolver(address::resolver(rules))
+            .user_agent(concat!("cssd-webhooks/", env!("CARGO_PKG_VERSION")))
+            .build()?;
+        Ok(Self {
+            db,
+            client,
+            rules,
+            policy,
+            mail_wake,
+        })
+    }
+
+    /// Runs until `shutdown` turns true.
+    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
+        tracing::info!("webhook worker started");
+        while !*shutdown.borrow() {
+            // Enabled before looking, so a wake-up given while this worker works is kept.
+            let woken = wake_signal().notified();
+            tokio::pin!(woken);
+            woken.as_mut().enable();
+            let tried_any = match self.drain_once().await {
+                Ok(n) => n > 0,
+                Err(err) => {
+                    tracing::warn!(error = %err, "webhook worker: outbox unavailable");
+                    false
+                }
+            };
+            if tried_any {
+                continue;
+            }
+            tokio::select! {
+                () = &mut woken => {}
+                () = tokio::time::sleep(self.policy.poll_interval) => {}
+                _ = shutdown.changed() => {}
+            }
+        }
+        tracing::info!("webhook worker stopped");
+    }
+
+    /// Claims and delivers one batch of due deliveries; returns how many it tried.
+    pub async fn drain_once(&self) -> Result<usize, DbErr> {
+        let now = Utc::now();
+        let lease =
+            chrono::Duration::from_std(self.policy.lease).unwrap_or(chrono::Duration::minutes(2));
+        let batch = outbox::claim(&self.db, self.policy.batch, now, now + lease).await?;
+        let results = join_all(batch.iter().map(|d| self.deliver(d))).await;
+        for result in results {
+            result?;
+        }
+        Ok(batch.len())
+    }
+
+    async fn deliver(&self, d: &webhook_delivery::Model) -> Result<(), DbErr> {
+        let outcome = match webhook::Entity::find_by_id(d.webhook_id)
+            .one(&self.db)
+            .await?
+        {
+            Some(hook) => self.attempt(&hook, d).await,
+            None => Attempt::Refused(None, "the webhook no longer exists".into()),
+        };
+        match outcome {
+            Attempt::Accepted(code) => {
+                outbox::mark_delivered(&self.db, d, code).await?;
+                tracing::debug!(id = d.id, webhook = d.webhook_id, "webhook delivered");
+            }
+            Attempt::Refused(code, error) => {
+                let after = outbox::mark_failed(
+                    &self.db,
+                    d,
+                    code,
+                    &error,
+                    self.policy.max_attempts,
+                    self.policy.retry_base,
+                )
+                .await?;
+                if after == AfterFailure::GaveUp {
+                    self.mail_wake.notify_one();
+                    tracing::warn!(webhook = d.webhook_id, %error, "webhook turned off");
+                } else {
+                    tracing::info!(id = d.id, webhook = d.webhook_id, %error, "webhook delivery failed; will retry");
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn attempt(&self, hook: &webhook::Model, d: &webhook_delivery::Model) -> Attempt {
+        if let Err(refused) = address::literal_allowed(&hook.url, self.rules) {
+            return Attempt::Refused(None, format!("the URL is refused: {refused}"));
+        }
+        let timestamp = Utc::now().timestamp();
+        let signature = match sign(&hook.secret, &d.message_id, timestamp, &d.payload) {
+            Ok(s) => s,
+            Err(e) => return Attempt::Refused(None, e.to_string()),
+        };
+        let sent = self
+            .client
+            .post(&hook.url)
+            .header("content-type", "application/json")
+            .header("webhook-id", &d.message_id)
+            .header("webhook-timestamp", timestamp.to_string())
+            .header("webhook-signature", signature)
+            .body(d.payload.clone())
+            .send()
+            .await;
+        match sent {
+            Ok(response) if response.status().is_success() => {
+                Attempt::Accepted(response.status().as_u16())
+            }
+            Ok(response) => {
+                let code = response.status().as_u16();
+                let text = response.text().await.unwrap_or_default();
+                let excerpt: String = text.chars().take(200).collect();
+                Attempt::Refused(
+                    Some(code),
+                    format!("the receiver answered {code}: {excerpt}"),
+                )
+            }
+            Err(e) => Attempt::Refused(None, error_chain(&e)),
+        }
+    }
+}
+
+/// An error with its causes, as one line.
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
