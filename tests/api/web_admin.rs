@@ -1321,6 +1321,12 @@ async fn a_failed_message_is_sent_again_from_the_outbox_and_the_audit_log_says_w
         json!({"participant_id": p}),
     )
     .await;
+    // The enrolment's commit wakes the mail worker: let it finish with the message before the
+    // test makes it a failed one.
+    crate::helpers::eventually("the confirmation handed over", || async {
+        app.get("/api/v1/emails?status=sent").await.body["total"] == 1
+    })
+    .await;
     let message = email_outbox::Entity::find()
         .one(&app.state.db)
         .await
