@@ -5,6 +5,7 @@ mod access;
 mod attendance;
 mod auth;
 mod backups;
+mod browser;
 mod certificates;
 mod consent;
 mod corrections;

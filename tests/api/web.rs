@@ -1,170 +1,16 @@
 //! The pages for people, over HTTP as a browser sees them: status, content type, what they
 //! show, who may see them, their security headers, cookies and CSRF.
 
-use std::collections::HashMap;
-
 use chrono::{Datelike, Days};
 use entity::{email_outbox, sign_in_link};
-use reqwest::{StatusCode, header};
+use reqwest::header;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, EntityTrait, IntoActiveModel};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, future_monday, spawn_app, spawn_app_with};
-
-/// A browser: keeps cookies, does not follow redirects, reads forms' CSRF tokens.
-struct Browser<'a> {
-    app: &'a TestApp,
-    client: reqwest::Client,
-    cookies: HashMap<String, String>,
-}
-
-/// A page as the browser got it.
-struct Page {
-    status: StatusCode,
-    headers: header::HeaderMap,
-    text: String,
-    bytes: Vec<u8>,
-}
-
-impl Page {
-    fn header(&self, name: &str) -> &str {
-        self.headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-    }
-
-    /// The value of the first hidden `csrf` field (or the csrf meta tag).
-    fn csrf(&self) -> String {
-        for marker in ["name=\"csrf\" value=\"", "name=\"csrf-token\" content=\""] {
-            if let Some(start) = self.text.find(marker) {
-                let rest = &self.text[start + marker.len()..];
-                return rest[..rest.find('"').unwrap()].to_owned();
-            }
-        }
-        panic!("no CSRF token in the page: {}", self.text)
-    }
-
-    #[track_caller]
-    fn assert_html(&self, status: u16) {
-        assert_eq!(self.status.as_u16(), status, "{}", self.text);
-        assert!(
-            self.header("content-type").starts_with("text/html"),
-            "{}",
-            self.header("content-type")
-        );
-        assert_page_headers(self);
-    }
-}
-
-/// The headers every page carries (contract: "Limits and hostile input").
-#[track_caller]
-fn assert_page_headers(page: &Page) {
-    let csp = page.header("content-security-policy");
-    assert!(csp.contains("script-src 'self'"), "CSP: {csp}");
-    assert!(csp.contains("default-src 'none'"), "CSP: {csp}");
-    assert!(!csp.contains("unsafe-inline"), "CSP: {csp}");
-    assert!(!csp.contains("http"), "no third-party origin: {csp}");
-    assert_eq!(page.header("referrer-policy"), "no-referrer");
-    assert_eq!(page.header("cache-control"), "no-store");
-}
-
-impl<'a> Browser<'a> {
-    fn new(app: &'a TestApp) -> Self {
-        Self {
-            app,
-            client: reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .unwrap(),
-            cookies: HashMap::new(),
-        }
-    }
-
-    fn cookie_header(&self) -> String {
-        self.cookies
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ")
-    }
-
-    async fn read(&mut self, resp: reqwest::Response) -> Page {
-        for value in resp.headers().get_all(header::SET_COOKIE) {
-            let value = value.to_str().unwrap();
-            let (pair, _) = value.split_once(';').unwrap_or((value, ""));
-            let (name, v) = pair.split_once('=').unwrap();
-            if value.contains("Max-Age=0") {
-                self.cookies.remove(name);
-            } else {
-                self.cookies.insert(name.to_owned(), v.to_owned());
-            }
-        }
-        let status = resp.status();
-        let headers = resp.headers().clone();
-        let bytes = resp.bytes().await.unwrap().to_vec();
-        Page {
-            status,
-            headers,
-            text: String::from_utf8_lossy(&bytes).into_owned(),
-            bytes,
-        }
-    }
-
-    async fn get(&mut self, path: &str) -> Page {
-        let url = if path.starts_with("http") {
-            path.to_owned()
-        } else {
-            format!("{}{path}", self.app.base)
-        };
-        let resp = self
-            .client
-            .get(url)
-            .header(header::ACCEPT, "text/html,application/xhtml+xml,*/*;q=0.8")
-            .header(header::COOKIE, self.cookie_header())
-            .send()
-            .await
-            .unwrap();
-        self.read(resp).await
-    }
-
-    async fn post_form(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
-        let resp = self
-            .client
-            .post(format!("{}{path}", self.app.base))
-            .header(header::COOKIE, self.cookie_header())
-            .form(fields)
-            .send()
-            .await
-            .unwrap();
-        self.read(resp).await
-    }
-
-    /// A JSON request to the API with the page's session cookie and, if given, a CSRF header.
-    async fn api_put(&mut self, path: &str, body: Value, csrf: Option<&str>) -> Page {
-        let mut req = self
-            .client
-            .put(format!("{}{path}", self.app.base))
-            .header(header::COOKIE, self.cookie_header())
-            .json(&body);
-        if let Some(csrf) = csrf {
-            req = req.header("x-csrf-token", csrf);
-        }
-        let resp = req.send().await.unwrap();
-        self.read(resp).await
-    }
-
-    /// Signs in on the register's form.
-    async fn trainer_sign_in(&mut self, email: &str, password: &str) -> Page {
-        let form = self.get("/register").await;
-        let csrf = form.csrf();
-        self.post_form(
-            "/register/sign-in",
-            &[("csrf", &csrf), ("email", email), ("password", password)],
-        )
-        .await
-    }
-}
+use crate::{
+    browser::{Browser, Page, assert_page_headers},
+    helpers::{TestApp, future_monday, spawn_app, spawn_app_with},
+};
 
 async fn issue(app: &TestApp, workshop: i64) -> Value {
     let resp = app
@@ -678,7 +524,7 @@ async fn a_megabyte_email_on_any_sign_in_form_is_refused_before_it_is_remembered
         let csrf = browser.get(page).await.csrf();
         for _ in 0..5 {
             let refused = browser
-                .post_form(
+                .post(
                     path,
                     &[
                         ("csrf", &csrf),
@@ -703,7 +549,7 @@ async fn a_megabyte_email_on_any_sign_in_form_is_refused_before_it_is_remembered
     let mut browser = Browser::new(&app);
     let csrf = browser.get("/portal").await.csrf();
     browser
-        .post_form(
+        .post(
             "/portal/sign-in",
             &[("csrf", &csrf), ("email", "nobody@example.org")],
         )
@@ -723,7 +569,7 @@ async fn the_portal_asks_for_an_email_address_when_nobody_is_signed_in() {
     assert!(browser.cookies.contains_key("cssd_csrf"));
     let csrf = page.csrf();
     let sent = browser
-        .post_form(
+        .post(
             "/portal/sign-in",
             &[("csrf", &csrf), ("email", "nobody@example.org")],
         )
@@ -731,7 +577,7 @@ async fn the_portal_asks_for_an_email_address_when_nobody_is_signed_in() {
     sent.assert_html(200);
     assert!(sent.text.contains("Check your email"));
     let forged = Browser::new(&app)
-        .post_form(
+        .post(
             "/portal/sign-in",
             &[("csrf", &csrf), ("email", "nobody@example.org")],
         )
@@ -844,7 +690,7 @@ async fn signing_out_ends_the_session_for_the_pages_and_the_api() {
     let home = browser.get("/portal").await;
     let csrf = home.csrf();
     let out = browser
-        .post_form("/sign-out", &[("csrf", &csrf), ("next", "/portal")])
+        .post("/sign-out", &[("csrf", &csrf), ("next", "/portal")])
         .await;
     assert_eq!(out.status, 303);
     assert!(!browser.cookies.contains_key("cssd_session"));
@@ -1075,7 +921,7 @@ async fn forms_without_this_browsers_csrf_token_are_refused() {
     let mut browser = Browser::new(&r.app);
     browser.get("/register").await;
     let refused = browser
-        .post_form(
+        .post(
             "/register/sign-in",
             &[
                 ("email", "trainer@example.org"),
@@ -1151,7 +997,7 @@ async fn cookies_are_secure_when_the_public_url_is_https() {
     // A form from this server still goes through (its origin is the host it was sent to).
     let csrf = page.csrf();
     let sent = browser
-        .post_form(
+        .post(
             "/portal/sign-in",
             &[("csrf", &csrf), ("email", "x@example.org")],
         )
