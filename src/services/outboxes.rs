@@ -6,7 +6,10 @@
 //! stays cheap however much mail has gone out.
 
 use chrono::{DateTime, Utc};
-use entity::email_outbox::{self, EmailStatus};
+use entity::{
+    email_outbox::{self, EmailStatus},
+    webhook_delivery::{self, DeliveryStatus},
+};
 use futures_util::future::BoxFuture;
 use sea_orm::{
     ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -46,10 +49,16 @@ pub struct Channel {
 
 /// Every outbox. A new channel (an SMS or webhook outbox) is one line here, with a query of its
 /// backlog like [`mail_backlog`]; the metrics and `/health` pick it up.
-pub const CHANNELS: &[Channel] = &[Channel {
-    name: "mail",
-    backlog: mail_backlog,
-}];
+pub const CHANNELS: &[Channel] = &[
+    Channel {
+        name: "mail",
+        backlog: mail_backlog,
+    },
+    Channel {
+        name: "webhook",
+        backlog: webhook_backlog,
+    },
+];
 
 /// The backlog of every channel, in the order of [`CHANNELS`].
 pub async fn backlogs(db: &DatabaseConnection) -> Result<Vec<(&'static str, Backlog)>, DbErr> {
@@ -62,35 +71,66 @@ pub async fn backlogs(db: &DatabaseConnection) -> Result<Vec<(&'static str, Back
 
 /// The mail outbox's backlog: two index-only reads of `email_outbox` by status.
 pub fn mail_backlog(db: &DatabaseConnection) -> BoxFuture<'_, Result<Backlog, DbErr>> {
-    Box::pin(async move {
-        let counts: Vec<(EmailStatus, i64)> = email_outbox::Entity::find()
-            .select_only()
-            .column(email_outbox::Column::Status)
-            .column_as(Expr::cust("COUNT(*)"), "n")
-            .filter(email_outbox::Column::Status.is_in([EmailStatus::Queued, EmailStatus::Failed]))
-            .group_by(email_outbox::Column::Status)
-            .into_tuple()
-            .all(db)
-            .await?;
-        let count = |status| {
-            counts
-                .iter()
-                .find(|(s, _)| *s == status)
-                .map_or(0, |(_, n)| (*n).max(0) as u64)
-        };
-        let oldest_pending: Option<DateTime<Utc>> = email_outbox::Entity::find()
-            .select_only()
-            .column(email_outbox::Column::CreatedAt)
-            .filter(email_outbox::Column::Status.eq(EmailStatus::Queued))
-            .order_by_asc(email_outbox::Column::CreatedAt)
-            .limit(1)
-            .into_tuple()
-            .one(db)
-            .await?;
-        Ok(Backlog {
-            pending: count(EmailStatus::Queued),
-            failed: count(EmailStatus::Failed),
-            oldest_pending,
-        })
+    Box::pin(backlog_of::<email_outbox::Entity, _>(
+        db,
+        email_outbox::Column::Status,
+        email_outbox::Column::CreatedAt,
+        EmailStatus::Queued,
+        EmailStatus::Failed,
+    ))
+}
+
+/// The webhook outbox's backlog: the same reads of `webhook_delivery`.
+pub fn webhook_backlog(db: &DatabaseConnection) -> BoxFuture<'_, Result<Backlog, DbErr>> {
+    Box::pin(backlog_of::<webhook_delivery::Entity, _>(
+        db,
+        webhook_delivery::Column::Status,
+        webhook_delivery::Column::CreatedAt,
+        DeliveryStatus::Queued,
+        DeliveryStatus::Failed,
+    ))
+}
+
+/// How many rows of an outbox table are `queued` and `failed` (counted by status, on its
+/// index), and when the oldest queued one was created.
+async fn backlog_of<E, S>(
+    db: &DatabaseConnection,
+    status: E::Column,
+    created_at: E::Column,
+    queued: S,
+    failed: S,
+) -> Result<Backlog, DbErr>
+where
+    E: EntityTrait,
+    S: sea_orm::TryGetable + Into<sea_orm::Value> + PartialEq + Copy + Send + Sync + 'static,
+{
+    let counts: Vec<(S, i64)> = E::find()
+        .select_only()
+        .column(status)
+        .column_as(Expr::cust("COUNT(*)"), "n")
+        .filter(status.is_in([queued, failed]))
+        .group_by(status)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let count = |wanted: S| {
+        counts
+            .iter()
+            .find(|(s, _)| *s == wanted)
+            .map_or(0, |(_, n)| (*n).max(0) as u64)
+    };
+    let oldest_pending: Option<DateTime<Utc>> = E::find()
+        .select_only()
+        .column(created_at)
+        .filter(status.eq(queued))
+        .order_by_asc(created_at)
+        .limit(1)
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(Backlog {
+        pending: count(queued),
+        failed: count(failed),
+        oldest_pending,
     })
 }
