@@ -114,6 +114,38 @@ async fn a_form_without_the_csrf_token_changes_nothing() {
 }
 
 #[tokio::test]
+async fn a_console_form_sent_as_json_is_refused_and_changes_nothing() {
+    let app = spawn_app().await;
+    let course = app.course("WQ", 5).await;
+    let w = app.workshop(course, &future_monday(), 35).await["id"]
+        .as_i64()
+        .unwrap();
+    let mut browser = Browser::admin(&app).await;
+    let csrf = browser.get(&format!("/admin/workshops/{w}")).await.csrf();
+    let resp = browser
+        .client
+        .post(format!("{}/admin/workshops/{w}/status", app.base))
+        .header(reqwest::header::COOKIE, browser.cookie_header())
+        .json(&json!({"csrf": csrf, "change": "cancel", "confirm": "yes"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let workshop = app.get(&format!("/api/v1/workshops/{w}")).await;
+    assert_eq!(workshop.body["status"], "scheduled");
+    // The same fields as a form do it.
+    let done = browser
+        .post(
+            &format!("/admin/workshops/{w}/status"),
+            &[("csrf", &csrf), ("change", "cancel"), ("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.text);
+    let workshop = app.get(&format!("/api/v1/workshops/{w}")).await;
+    assert_eq!(workshop.body["status"], "cancelled");
+}
+
+#[tokio::test]
 async fn the_dashboard_shows_this_months_workshops_ended_ones_failed_mail_and_signing_out_ends_it()
 {
     let app = spawn_app().await;

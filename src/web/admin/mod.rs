@@ -168,6 +168,20 @@ impl<'a, T: DeserializeOwned> FromRequest<'a> for AdminForm<T> {
         struct Csrf {
             csrf: Option<String>,
         }
+        // A console form is what a browser sends for `<form method="post">`; anything else (a
+        // JSON body, say) is refused before it is read, as poem's `Form` would.
+        let is_form = req.content_type().is_some_and(|t| {
+            t.split(';').next().is_some_and(|t| {
+                t.trim()
+                    .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+            })
+        });
+        if !is_form {
+            return Err(poem::Error::from_string(
+                "a console form is sent as application/x-www-form-urlencoded",
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ));
+        }
         let state = state_of(req)?;
         let bytes = body.take()?.into_bytes().await?;
         let unreadable = |err: serde_urlencoded::de::Error| {
