@@ -18,9 +18,7 @@ use sea_orm::{
 };
 use sha2::{Digest, Sha256};
 
-use super::{
-    Page, PageRequest, audit, login_throttle::LoginThrottle, password_hashing::PasswordHashing,
-};
+use super::{Page, PageRequest, audit, password_hashing::PasswordHashing};
 use crate::{
     domain::{
         Error, FieldError, Result,
@@ -490,39 +488,6 @@ pub async fn update_user(
     revocation::announce(&txn, &Revocation::User(id)).await?;
     txn.commit().await?;
     Ok(user)
-}
-
-/// [`change_password`] under the login throttle (a wrong current password counts as a failed
-/// login of `email`; another refusal counts neither way).
-#[allow(clippy::too_many_arguments)]
-pub async fn change_password_throttled(
-    db: &DatabaseConnection,
-    hashing: &PasswordHashing,
-    throttle: &LoginThrottle,
-    from: Option<&str>,
-    actor: &Actor,
-    (user_id, email): (i64, &str),
-    keep_token: &str,
-    current: &str,
-    new: &str,
-) -> Result<()> {
-    let attempt = throttle
-        .begin(email, from, std::time::Instant::now())
-        .map_err(|retry_after| Error::TooManyAttempts { retry_after })?;
-    match change_password(db, hashing, actor, user_id, keep_token, current, new).await {
-        Err(Error::Forbidden(reason)) => {
-            attempt.failed();
-            Err(Error::Forbidden(reason))
-        }
-        Err(other) => {
-            attempt.released();
-            Err(other)
-        }
-        Ok(()) => {
-            attempt.succeeded();
-            Ok(())
-        }
-    }
 }
 
 /// Changes a user's own password after checking the current one, and ends every other session

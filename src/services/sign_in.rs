@@ -168,18 +168,19 @@ impl SignIn {
         current: &str,
         new: &str,
     ) -> Result<()> {
-        accounts::change_password_throttled(
-            db,
-            &self.hashing,
-            &self.throttle,
-            from,
-            actor,
-            (user_id, email),
-            keep_token,
-            current,
-            new,
-        )
-        .await
+        let attempt = self
+            .throttle
+            .begin(email, from, Instant::now())
+            .map_err(|retry_after| Error::TooManyAttempts { retry_after })?;
+        let changed =
+            accounts::change_password(db, &self.hashing, actor, user_id, keep_token, current, new)
+                .await;
+        match &changed {
+            Err(Error::Forbidden(_)) => attempt.failed(),
+            Err(_) => attempt.released(),
+            Ok(()) => attempt.succeeded(),
+        }
+        changed
     }
 }
 
