@@ -164,10 +164,11 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<WriteTxn, DbErr> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outbox {
     Mail,
+    Webhook,
 }
 
 impl Outbox {
-    const ALL: [Outbox; 1] = [Outbox::Mail];
+    const ALL: [Outbox; 2] = [Outbox::Mail, Outbox::Webhook];
 
     fn bit(self) -> u8 {
         1 << (self as u8)

@@ -84,7 +84,6 @@ impl AppState {
                 timeout: Duration::from_secs(15),
                 batch: 32,
             },
-            self.mail_wake.clone(),
         )
     }
 

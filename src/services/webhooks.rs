@@ -14,6 +14,7 @@ use sea_orm::{
 
 use super::{Page, PageRequest, audit};
 use crate::{
+    db::Outbox,
     domain::{Error, FieldError, Result, access::Actor},
     webhook::{
         self, EventType,
@@ -186,10 +187,10 @@ pub async fn update(
         audit::snapshot(&updated),
     )
     .await?;
-    txn.commit().await?;
     if updated.active {
-        webhook::wake();
+        txn.queued(Outbox::Webhook);
     }
+    txn.commit().await?;
     Ok(updated)
 }
 
@@ -273,7 +274,7 @@ pub async fn retry(
         audit::snapshot(&requeued),
     )
     .await?;
+    txn.queued(Outbox::Webhook);
     txn.commit().await?;
-    webhook::wake();
     Ok(requeued)
 }

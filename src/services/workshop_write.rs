@@ -220,11 +220,8 @@ impl Write {
             }
         }
         audit::record_made(&self.txn, &self.actor, self.audit).await?;
-        let deliveries = webhook::outbox::queue(&self.txn, &self.events).await?;
+        webhook::outbox::queue(&self.txn, &self.events).await?;
         self.txn.commit().await?;
-        if deliveries > 0 {
-            webhook::wake();
-        }
         Ok(())
     }
 }

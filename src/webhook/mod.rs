@@ -10,13 +10,10 @@ pub mod address;
 pub mod outbox;
 pub mod worker;
 
-use std::sync::OnceLock;
-
 use base64::{Engine, engine::general_purpose::STANDARD as BASE64};
 use hmac::{Hmac, KeyInit, Mac};
 use rand::RngCore;
 use serde_json::Value;
-use tokio::sync::Notify;
 
 /// Declares the event types: each line is the variant and its name on the wire. Adding an
 /// event is one line here, one in the API's mirror, and the `emit` where it happens.
@@ -132,18 +129,6 @@ pub fn sign(
     mac.update(b".");
     mac.update(body.as_bytes());
     Ok(format!("v1,{}", BASE64.encode(mac.finalize().into_bytes())))
-}
-
-/// Wakes the delivery workers of this process (after a commit queued deliveries).
-pub fn wake() {
-    wake_signal().notify_waiters();
-}
-
-/// The signal [`wake`] gives; a worker enables its `notified()` before looking for work, so a
-/// wake-up while it works is not lost.
-pub fn wake_signal() -> &'static Notify {
-    static WAKE: OnceLock<Notify> = OnceLock::new();
-    WAKE.get_or_init(Notify::new)
 }
 
 #[cfg(test)]

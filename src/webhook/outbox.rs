@@ -39,7 +39,7 @@ pub fn body(event: &Event) -> String {
 
 /// Queues `events` for every active webhook subscribed to them; call it in the transaction of
 /// the change, so the two commit or roll back together. Returns how many deliveries it queued.
-pub async fn queue(db: &impl ConnectionTrait, events: &[Event]) -> Result<usize, DbErr> {
+pub async fn queue(db: &crate::db::WriteTxn, events: &[Event]) -> Result<usize, DbErr> {
     if events.is_empty() {
         return Ok(0);
     }
@@ -84,6 +84,9 @@ pub async fn queue(db: &impl ConnectionTrait, events: &[Event]) -> Result<usize,
         webhook_delivery::Entity::insert_many(chunk)
             .exec_without_returning(db)
             .await?;
+    }
+    if queued > 0 {
+        db.queued(crate::db::Outbox::Webhook);
     }
     Ok(queued)
 }

@@ -17,7 +17,7 @@ use tokio::sync::{Notify, watch};
 use super::{
     address::{self, AddressRules},
     outbox::{self, AfterFailure},
-    sign, wake_signal,
+    sign,
 };
 
 /// How the worker retries and paces itself.
@@ -43,8 +43,9 @@ pub struct Worker {
     pub client: reqwest::Client,
     pub rules: AddressRules,
     pub policy: DeliveryPolicy,
-    /// Woken when a webhook is turned off and its administrators are mailed.
-    pub mail_wake: Arc<Notify>,
+    /// Woken after a commit that queued deliveries (a permit is kept while it works, so no
+    /// wake-up is lost).
+    pub wake: Arc<Notify>,
 }
 
 /// The outcome of one attempt.
@@ -60,8 +61,8 @@ impl Worker {
         db: DatabaseConnection,
         rules: AddressRules,
         policy: DeliveryPolicy,
-        mail_wake: Arc<Notify>,
     ) -> anyhow::Result<Self> {
+        let wake = crate::db::outbox_wakes(&db).of(crate::db::Outbox::Webhook);
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .timeout(policy.timeout)
@@ -73,7 +74,7 @@ impl Worker {
             client,
             rules,
             policy,
-            mail_wake,
+            wake,
         })
     }
 
@@ -81,10 +82,6 @@ impl Worker {
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
         tracing::info!("webhook worker started");
         while !*shutdown.borrow() {
-            // Enabled before looking, so a wake-up given while this worker works is kept.
-            let woken = wake_signal().notified();
-            tokio::pin!(woken);
-            woken.as_mut().enable();
             let tried_any = match self.drain_once().await {
                 Ok(n) => n > 0,
                 Err(err) => {
@@ -96,7 +93,7 @@ impl Worker {
                 continue;
             }
             tokio::select! {
-                () = &mut woken => {}
+                () = self.wake.notified() => {}
                 () = tokio::time::sleep(self.policy.poll_interval) => {}
                 _ = shutdown.changed() => {}
             }
@@ -141,7 +138,6 @@ impl Worker {
                 )
                 .await?;
                 if after == AfterFailure::GaveUp {
-                    self.mail_wake.notify_one();
                     tracing::warn!(webhook = d.webhook_id, %error, "webhook turned off");
                 } else {
                     tracing::info!(id = d.id, webhook = d.webhook_id, %error, "webhook delivery failed; will retry");

@@ -502,3 +502,21 @@ async fn two_instances_on_one_database_deliver_each_event_once() {
     assert_eq!(ids.len(), 30);
     assert_eq!(received.len(), 30, "each event arrived once");
 }
+
+#[tokio::test]
+async fn a_delivery_goes_out_at_the_commit_without_waiting_for_the_workers_poll() {
+    // The worker looks for work once an hour here: only the commit's wake-up delivers in time.
+    let app = spawn_app_with(|c| {
+        c.webhook_allow_http = true;
+        c.webhook_allow_private = true;
+        c.mail_poll_interval = Duration::from_secs(3600);
+    })
+    .await;
+    let receiver = Receiver::start(0, false).await;
+    subscribe(&app, &receiver.url, &["enrolment.created"]).await;
+    enrol_someone(&app, "WHW").await;
+    eventually("the enrolment's event delivered", || async {
+        receiver.received().len() == 1
+    })
+    .await;
+}
