@@ -20,6 +20,7 @@ pub mod domain;
 pub mod error;
 pub mod forwarded;
 pub mod idempotency;
+pub mod l10n;
 pub mod limits;
 pub mod mail;
 pub mod request_context;

@@ -18,6 +18,7 @@ pub mod evaluation;
 pub mod figures;
 pub mod holidays;
 pub mod labels;
+pub mod language;
 pub mod national_id;
 pub mod organisation;
 pub mod outreach;
