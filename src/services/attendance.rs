@@ -136,24 +136,19 @@ fn check_enrolment(
     }
 }
 
-/// Upserts a batch of attendance marks, all or nothing.
-pub async fn mark(
-    db: &DatabaseConnection,
-    who: &Principal,
-    workshop_id: i64,
-    marks: Vec<MarkInput>,
-) -> Result<MarkOutcome> {
-    let mut write = WorkshopWrite::begin(db, &who.actor(), workshop_id).await?;
-    let workshop = write.workshop().clone();
-    authorize(write.txn(), who, &workshop).await?;
-    let enrolments = enrolments_of(write.txn(), workshop_id).await?;
-    let dates: Vec<NaiveDate> = workshop.dates();
-    let today = local_today();
-    let now = Utc::now();
+/// The marks' own checks, all reported at once: each names an enrolment of the workshop, a day
+/// that has happened, a time not in the future, and no (enrolment, day) twice.
+fn check_marks(
+    enrolments: &HashMap<i64, enrolment::Model>,
+    marks: &[MarkInput],
+    dates: &[NaiveDate],
+    today: NaiveDate,
+    now: chrono::DateTime<Utc>,
+) -> Result<()> {
     let mut errors = Vec::new();
     let mut seen: HashMap<(i64, i32), usize> = HashMap::new();
     for (i, m) in marks.iter().enumerate() {
-        check_enrolment(&enrolments, i, m.enrolment_id, &mut errors);
+        check_enrolment(enrolments, i, m.enrolment_id, &mut errors);
         let day_field = format!("records[{i}].day");
         match usize::try_from(m.day - 1).ok().and_then(|d| dates.get(d)) {
             None => errors.push(FieldError::new(
@@ -181,9 +176,26 @@ pub async fn mark(
             ));
         }
     }
-    if !errors.is_empty() {
-        return Err(Error::Invalid(errors));
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Invalid(errors))
     }
+}
+
+/// Upserts a batch of attendance marks, all or nothing.
+pub async fn mark(
+    db: &DatabaseConnection,
+    who: &Principal,
+    workshop_id: i64,
+    marks: Vec<MarkInput>,
+) -> Result<MarkOutcome> {
+    let mut write = WorkshopWrite::begin(db, &who.actor(), workshop_id).await?;
+    let workshop = write.workshop().clone();
+    authorize(write.txn(), who, &workshop).await?;
+    let enrolments = enrolments_of(write.txn(), workshop_id).await?;
+    let now = Utc::now();
+    check_marks(&enrolments, &marks, &workshop.dates(), local_today(), now)?;
 
     let ids: HashSet<i64> = marks.iter().map(|m| m.enrolment_id).collect();
     let stored: HashMap<(i64, i32), attendance::Model> = attendance::Entity::find()
@@ -199,66 +211,42 @@ pub async fn mark(
     let mut changes = Vec::new();
     for m in marks {
         let marked_at = m.marked_at.unwrap_or(now);
-        match stored.get(&(m.enrolment_id, m.day)) {
-            Some(old) if old.marked_at > marked_at => outcome.stale.push(StaleMark {
+        let old = stored.get(&(m.enrolment_id, m.day));
+        if let Some(old) = old.filter(|old| old.marked_at > marked_at) {
+            outcome.stale.push(StaleMark {
                 enrolment_id: m.enrolment_id,
                 day: m.day,
                 kept_status: old.status,
                 kept_marked_at: old.marked_at,
-            }),
-            // The same status again. A re-confirmation made later still stores its time: the
-            // newest `marked_at` wins whether or not the status changed, so a mark made in
-            // between and synced late cannot replace it.
-            Some(old) if old.status == m.status => {
-                if old.marked_at < marked_at {
-                    inserts.push(attendance::ActiveModel {
-                        enrolment_id: Set(m.enrolment_id),
-                        day: Set(m.day),
-                        status: Set(m.status),
-                        marked_at: Set(marked_at),
-                        recorded_by: Set(recorder.clone()),
-                        updated_at: Set(now),
-                    });
-                }
-                outcome.unchanged += 1
-            }
-            Some(old) => {
-                inserts.push(attendance::ActiveModel {
-                    enrolment_id: Set(m.enrolment_id),
-                    day: Set(m.day),
-                    status: Set(m.status),
-                    marked_at: Set(marked_at),
-                    recorded_by: Set(recorder.clone()),
-                    updated_at: Set(now),
-                });
-                changes.push(audit::Change {
-                    entity: "enrolment",
-                    entity_id: m.enrolment_id,
-                    action: "attendance",
-                    before: Some(serde_json::json!({"day": old.day, "status": old.status, "marked_at": old.marked_at})),
-                    after: Some(serde_json::json!({"day": m.day, "status": m.status, "marked_at": marked_at})),
-                });
-                outcome.applied += 1;
-            }
-            None => {
-                inserts.push(attendance::ActiveModel {
-                    enrolment_id: Set(m.enrolment_id),
-                    day: Set(m.day),
-                    status: Set(m.status),
-                    marked_at: Set(marked_at),
-                    recorded_by: Set(recorder.clone()),
-                    updated_at: Set(now),
-                });
-                changes.push(audit::Change {
-                    entity: "enrolment",
-                    entity_id: m.enrolment_id,
-                    action: "attendance",
-                    before: None,
-                    after: Some(serde_json::json!({"day": m.day, "status": m.status, "marked_at": marked_at})),
-                });
-                outcome.applied += 1;
-            }
+            });
+            continue;
         }
+        let same_status = old.is_some_and(|old| old.status == m.status);
+        // The same status again: a re-confirmation made later still stores its time, so that
+        // the newest `marked_at` wins whether or not the status changed, and a mark made in
+        // between and synced late cannot replace it. Only a change is audited and counted.
+        if !same_status || old.is_some_and(|old| old.marked_at < marked_at) {
+            inserts.push(attendance::ActiveModel {
+                enrolment_id: Set(m.enrolment_id),
+                day: Set(m.day),
+                status: Set(m.status),
+                marked_at: Set(marked_at),
+                recorded_by: Set(recorder.clone()),
+                updated_at: Set(now),
+            });
+        }
+        if same_status {
+            outcome.unchanged += 1;
+            continue;
+        }
+        changes.push(audit::Change {
+            entity: "enrolment",
+            entity_id: m.enrolment_id,
+            action: "attendance",
+            before: old.map(|old| serde_json::json!({"day": old.day, "status": old.status, "marked_at": old.marked_at})),
+            after: Some(serde_json::json!({"day": m.day, "status": m.status, "marked_at": marked_at})),
+        });
+        outcome.applied += 1;
     }
     // New and changed marks go in as one upsert per 100 rows (a round trip per mark made a
     // register of 175 marks slow on PostgreSQL).
