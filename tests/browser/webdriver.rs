@@ -1,6 +1,6 @@
-//! A small WebDriver client (W3C protocol plus chromedriver's DevTools passthrough) over
-//! reqwest, and the chromedriver process it talks to. Chromium runs headless with the flags
-//! this machine needs and a fresh profile per test.
+//! The chromedriver process and the browsers it drives, through `fantoccini` (the WebDriver
+//! client), plus chromedriver's DevTools passthrough (`/goog/cdp/execute`) as one custom command.
+//! Chromium runs headless with the flags this machine needs and a fresh profile per test.
 
 use std::{
     io::{Read, Write},
@@ -11,10 +11,8 @@ use std::{
     time::{Duration, Instant},
 };
 
-use base64::Engine;
+use fantoccini::{Client, ClientBuilder, Locator, wd::WebDriverCompatibleCommand};
 use serde_json::{Value, json};
-
-const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
 const INSTALL: &str = "apt-get install -y chromium chromium-driver";
 
 /// Where Debian puts the browser and its driver.
@@ -29,7 +27,6 @@ pub struct Driver {
     child: Child,
     port: u16,
     base: String,
-    http: reqwest::Client,
     sessions: Mutex<Vec<String>>,
     folders: Mutex<Vec<PathBuf>>,
 }
@@ -75,7 +72,6 @@ impl Driver {
             child,
             port,
             base,
-            http,
             sessions: Mutex::default(),
             folders: Mutex::default(),
         }
@@ -100,7 +96,7 @@ impl Driver {
         .map(|a| a.to_string())
         .chain([format!("--user-data-dir={}", profile.display())])
         .collect::<Vec<_>>();
-        let capabilities = json!({"capabilities": {"alwaysMatch": {
+        let capabilities = json!({
             "browserName": "chrome",
             "goog:chromeOptions": {
                 "binary": binary,
@@ -110,30 +106,28 @@ impl Driver {
                     "download.prompt_for_download": false,
                 },
             },
-        }}});
-        let resp: Value = self
-            .http
-            .post(format!("{}/session", self.base))
-            .json(&capabilities)
-            .send()
+        });
+        let Value::Object(capabilities) = capabilities else {
+            unreachable!()
+        };
+        // chromedriver listens on localhost over plain HTTP: no TLS connector.
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        let client = ClientBuilder::new(connector)
+            .capabilities(capabilities)
+            .connect(&self.base)
             .await
-            .expect("chromedriver answers")
-            .json()
+            .unwrap_or_else(|e| panic!("no browser session: {e}"));
+        let session = client
+            .session_id()
             .await
-            .unwrap();
-        let session = resp["value"]["sessionId"]
-            .as_str()
-            .unwrap_or_else(|| panic!("no browser session: {resp}"))
-            .to_owned();
-        self.sessions.lock().unwrap().push(session.clone());
+            .unwrap()
+            .expect("a W3C session has an id");
+        self.sessions.lock().unwrap().push(session);
         self.folders
             .lock()
             .unwrap()
             .extend([profile.to_owned(), downloads.to_owned()]);
-        let browser = Browser {
-            http: self.http.clone(),
-            session: format!("{}/session/{session}", self.base),
-        };
+        let browser = Browser { client };
         browser
             .cdp(
                 "Emulation.setDeviceMetricsOverride",
@@ -171,43 +165,55 @@ impl Drop for Driver {
     }
 }
 
+/// chromedriver's DevTools passthrough, which WebDriver itself does not have.
+#[derive(Debug)]
+struct DevTools {
+    cmd: String,
+    params: Value,
+}
+
+impl WebDriverCompatibleCommand for DevTools {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        let body = json!({"cmd": self.cmd, "params": self.params});
+        (http::Method::POST, Some(body.to_string()))
+    }
+}
+
 /// One browser session.
 pub struct Browser {
-    http: reqwest::Client,
-    session: String,
+    client: Client,
 }
 
 impl Browser {
-    async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
-        let mut req = self.http.request(method, format!("{}{path}", self.session));
-        if let Some(body) = body {
-            req = req.json(&body);
-        }
-        let resp: Value = req.send().await.unwrap().json().await.unwrap();
-        resp
-    }
-
-    async fn post(&self, path: &str, body: Value) -> Value {
-        let resp = self.call(reqwest::Method::POST, path, Some(body)).await;
-        if let Some(error) = resp["value"].get("error") {
-            panic!("WebDriver {path}: {error}: {}", resp["value"]["message"]);
-        }
-        resp["value"].clone()
-    }
-
     /// Runs a DevTools command in the page.
     pub async fn cdp(&self, cmd: &str, params: Value) -> Value {
-        self.post("/goog/cdp/execute", json!({"cmd": cmd, "params": params}))
+        self.client
+            .issue_cmd(DevTools {
+                cmd: cmd.to_owned(),
+                params,
+            })
             .await
+            .unwrap_or_else(|e| panic!("DevTools {cmd}: {e}"))
     }
 
     async fn cdp_try(&self, cmd: &str, params: Value) {
         let _ = self
-            .call(
-                reqwest::Method::POST,
-                "/goog/cdp/execute",
-                Some(json!({"cmd": cmd, "params": params})),
-            )
+            .client
+            .issue_cmd(DevTools {
+                cmd: cmd.to_owned(),
+                params,
+            })
             .await;
     }
 
@@ -233,83 +239,67 @@ impl Browser {
     }
 
     pub async fn goto(&self, url: &str) {
-        self.post("/url", json!({"url": url})).await;
+        self.client
+            .goto(url)
+            .await
+            .unwrap_or_else(|e| panic!("open {url}: {e}"));
     }
 
     pub async fn url(&self) -> String {
-        self.call(reqwest::Method::GET, "/url", None).await["value"]
-            .as_str()
-            .unwrap()
-            .to_owned()
+        self.client.current_url().await.unwrap().to_string()
     }
 
-    async fn element(&self, css: &str) -> String {
-        let found = self
-            .post("/element", json!({"using": "css selector", "value": css}))
-            .await;
-        found[ELEMENT_KEY]
-            .as_str()
-            .unwrap_or_else(|| panic!("no {css}: {found}"))
-            .to_owned()
+    async fn element(&self, css: &str) -> fantoccini::elements::Element {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no {css}: {e}"))
     }
 
     /// Waits (up to 20 s) for an element to exist, returning its text.
     pub async fn wait_for(&self, css: &str) -> String {
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
-            let found = self
-                .call(
-                    reqwest::Method::POST,
-                    "/element",
-                    Some(json!({"using": "css selector", "value": css})),
-                )
-                .await;
-            if let Some(id) = found["value"][ELEMENT_KEY].as_str() {
-                return self.text_of(id).await;
+            if let Ok(found) = self.client.find(Locator::Css(css)).await {
+                return found.text().await.unwrap_or_default();
             }
             if Instant::now() > deadline {
-                let source = self.call(reqwest::Method::GET, "/source", None).await;
-                panic!("no {css} on {}: {found} {source}", self.url().await);
+                let source = self.client.source().await.unwrap_or_default();
+                panic!("no {css} on {}: {source}", self.url().await);
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
 
-    async fn text_of(&self, element: &str) -> String {
-        self.call(
-            reqwest::Method::GET,
-            &format!("/element/{element}/text"),
-            None,
-        )
-        .await["value"]
-            .as_str()
-            .unwrap_or("")
-            .to_owned()
-    }
-
     pub async fn text(&self, css: &str) -> String {
-        let id = self.element(css).await;
-        self.text_of(&id).await
+        self.element(css).await.text().await.unwrap()
     }
 
     pub async fn click(&self, css: &str) {
-        let id = self.element(css).await;
-        self.post(&format!("/element/{id}/click"), json!({})).await;
+        self.element(css)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click {css}: {e}"));
     }
 
     pub async fn type_into(&self, css: &str, text: &str) {
-        let id = self.element(css).await;
-        self.post(&format!("/element/{id}/value"), json!({"text": text}))
-            .await;
+        self.element(css)
+            .await
+            .send_keys(text)
+            .await
+            .unwrap_or_else(|e| panic!("type into {css}: {e}"));
     }
 
     /// Runs a script in the page and returns its value (a promise is awaited).
     pub async fn run(&self, script: &str) -> Value {
-        self.post(
-            "/execute/async",
-            json!({"script": format!("const done = arguments[arguments.length - 1]; Promise.resolve((async () => {{ {script} }})()).then(done, (e) => done('error: ' + e));"), "args": []}),
-        )
-        .await
+        let wrapped = format!(
+            "const done = arguments[arguments.length - 1]; Promise.resolve((async () => {{ {script} }})()).then(done, (e) => done('error: ' + e));"
+        );
+        self.client
+            .execute_async(&wrapped, Vec::new())
+            .await
+            .unwrap_or_else(|e| panic!("script failed: {e}"))
     }
 
     /// Polls `check` (a script returning true when done) for up to 20 s.
@@ -326,15 +316,12 @@ impl Browser {
 
     /// Saves a PNG of what the screen shows.
     pub async fn screenshot(&self, path: &Path) {
-        let shot = self.call(reqwest::Method::GET, "/screenshot", None).await;
-        let png = base64::engine::general_purpose::STANDARD
-            .decode(shot["value"].as_str().unwrap())
-            .unwrap();
+        let png = self.client.screenshot().await.unwrap();
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, png).unwrap();
     }
 
     pub async fn close(self) {
-        let _ = self.call(reqwest::Method::DELETE, "", None).await;
+        let _ = self.client.close().await;
     }
 }
