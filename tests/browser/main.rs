@@ -3,7 +3,8 @@
 //!
 //! Run with `cargo test --features browser-tests --test browser`. They need `chromium` and
 //! `chromium-driver` (`apt-get install -y chromium chromium-driver`) and fail, saying so,
-//! without them. They also save the README's screenshots (360×740) in `docs/screenshots/`.
+//! without them. They also take the README's screenshots (360×740): into the target directory
+//! (`target/tmp/screenshots/`), and into `docs/screenshots/` with `UPDATE_SCREENSHOTS=1`.
 
 mod a11y;
 mod admin;
@@ -31,10 +32,16 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
+/// Where a screenshot goes: the target directory on every run (look at them there), the
+/// README's `docs/screenshots/` only when asked for with `UPDATE_SCREENSHOTS=1`, so that a test
+/// run never changes the committed pictures by itself.
 fn screenshot_path(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("docs/screenshots")
-        .join(format!("{name}.png"))
+    let dir = if std::env::var_os("UPDATE_SCREENSHOTS").is_some_and(|v| v == "1") {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots")
+    } else {
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots")
+    };
+    dir.join(format!("{name}.png"))
 }
 
 async fn start_browser(name: &str) -> (Driver, Browser, PathBuf) {
