@@ -327,14 +327,7 @@ pub async fn issue_for_workshop(
     let year = crate::domain::schedule::local_today().year();
     let first = next_number(db, &course_code, year).await?;
     let early = plan(db, &renderer, settings, &workshop, first, &mut codes).await?;
-    let early_data: Vec<CertificateData> = early.drafts.iter().map(|d| d.data.clone()).collect();
-    let early_pdfs = render_all(renderer.clone(), early_data.clone()).await?;
-    let mut rendered: HashMap<i64, (CertificateData, _)> = early
-        .drafts
-        .iter()
-        .map(|d| d.enrolment_id)
-        .zip(early_data.into_iter().zip(early_pdfs))
-        .collect();
+    let mut rendered = render_drafts(&renderer, &early.drafts, Rendered::new()).await?;
 
     // The write: the same plan, locked, with its numbers reserved.
     let mut write = WorkshopWrite::begin(db, actor, workshop_id).await?;
@@ -349,47 +342,9 @@ pub async fn issue_for_workshop(
         &mut codes,
     )
     .await?;
-    if let Some(draft) = plan.drafts.first() {
-        let year = draft.data.issued_on.year();
-        let reserved = reserve_numbers(
-            write.txn(),
-            &plan.course.code,
-            year,
-            plan.drafts.len() as i64,
-        )
-        .await?;
-        // Another issue run of the course may have taken the numbers meanwhile (PostgreSQL).
-        for (i, d) in plan.drafts.iter_mut().enumerate() {
-            d.data.number = certificate_number(&plan.course.code, year, reserved + i as i64);
-        }
-    }
+    reserve_plan_numbers(write.txn(), &mut plan).await?;
     // What changed since the early rendering is rendered again (rare: a concurrent issue run).
-    let stale: Vec<CertificateData> = plan
-        .drafts
-        .iter()
-        .filter(|d| {
-            rendered
-                .get(&d.enrolment_id)
-                .is_none_or(|(data, _)| *data != d.data)
-        })
-        .map(|d| d.data.clone())
-        .collect();
-    let stale_ids: Vec<i64> = plan
-        .drafts
-        .iter()
-        .filter(|d| {
-            rendered
-                .get(&d.enrolment_id)
-                .is_none_or(|(data, _)| *data != d.data)
-        })
-        .map(|d| d.enrolment_id)
-        .collect();
-    if !stale.is_empty() {
-        let again = render_all(renderer.clone(), stale.clone()).await?;
-        for ((id, data), pdf) in stale_ids.into_iter().zip(stale).zip(again) {
-            rendered.insert(id, (data, pdf));
-        }
-    }
+    rendered = render_drafts(&renderer, &plan.drafts, rendered).await?;
     let Plan {
         skipped,
         drafts,
@@ -459,6 +414,47 @@ pub async fn issue_for_workshop(
         emails_queued,
         emails_skipped,
     })
+}
+
+/// PDFs rendered for a plan's drafts, by enrolment, with the data they were rendered from.
+type Rendered = HashMap<i64, (CertificateData, std::result::Result<Vec<u8>, RenderError>)>;
+
+/// Renders the drafts that `done` holds no PDF of, or holds one rendered from other data, off the
+/// async runtime; returns `done` with them added.
+async fn render_drafts(
+    renderer: &Arc<CertificateRenderer>,
+    drafts: &[Draft],
+    mut done: Rendered,
+) -> Result<Rendered> {
+    let (ids, data): (Vec<i64>, Vec<CertificateData>) = drafts
+        .iter()
+        .filter(|d| {
+            done.get(&d.enrolment_id)
+                .is_none_or(|(data, _)| *data != d.data)
+        })
+        .map(|d| (d.enrolment_id, d.data.clone()))
+        .unzip();
+    if data.is_empty() {
+        return Ok(done);
+    }
+    let pdfs = render_all(renderer.clone(), data.clone()).await?;
+    done.extend(ids.into_iter().zip(data.into_iter().zip(pdfs)));
+    Ok(done)
+}
+
+/// Reserves the plan's certificate numbers in the write and prints them on its drafts: another
+/// issue run of the course may have taken the planned ones meanwhile (PostgreSQL).
+async fn reserve_plan_numbers(txn: &DatabaseTransaction, plan: &mut Plan) -> Result<()> {
+    let Some(draft) = plan.drafts.first() else {
+        return Ok(());
+    };
+    let year = draft.data.issued_on.year();
+    let count = plan.drafts.len() as i64;
+    let reserved = reserve_numbers(txn, &plan.course.code, year, count).await?;
+    for (i, d) in plan.drafts.iter_mut().enumerate() {
+        d.data.number = certificate_number(&plan.course.code, year, reserved + i as i64);
+    }
+    Ok(())
 }
 
 /// A rendering failure as the API reports it: an unprintable character names its field.

@@ -105,6 +105,86 @@ pub async fn reissue_workshop(
     reissue_in_workshop(db, actor, with, workshop_id, None, &reason).await
 }
 
+/// What a reissue prints besides the number and code: the workshop as it is now, its course,
+/// organisation and lead trainer, and each holder's current name.
+struct Printed {
+    workshop: entity::workshop::Model,
+    course: entity::course::Model,
+    organisation_name: Option<String>,
+    lead_trainer: Option<String>,
+    holders: HashMap<i64, participant::Model>,
+}
+
+impl Printed {
+    async fn read(
+        txn: &sea_orm::DatabaseTransaction,
+        workshop: entity::workshop::Model,
+        olds: &[certificate::Model],
+    ) -> Result<Self> {
+        let course = entity::course::Entity::find_by_id(workshop.course_id)
+            .one(txn)
+            .await?
+            .ok_or_else(|| Error::internal_message("the workshop's course is missing"))?;
+        let organisation_name = match workshop.organisation_id {
+            Some(id) => organisation::Entity::find_by_id(id)
+                .one(txn)
+                .await?
+                .map(|o| o.name),
+            None => None,
+        };
+        let lead_trainer = credentials::lead_trainer(txn, workshop.id).await?;
+        let holders = participant::Entity::find()
+            .filter(participant::Column::Id.is_in(olds.iter().map(|c| c.participant_id)))
+            .all(txn)
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p))
+            .collect();
+        Ok(Self {
+            workshop,
+            course,
+            organisation_name,
+            lead_trainer,
+            holders,
+        })
+    }
+
+    /// The new certificate replacing `old`: a fresh verification code and what it prints.
+    fn draft(
+        &self,
+        old: &certificate::Model,
+        number: String,
+        issued_on: chrono::NaiveDate,
+        settings: &IssueSettings,
+    ) -> (String, CertificateData) {
+        let (workshop, course) = (&self.workshop, &self.course);
+        let code = verification_code();
+        let holder_name = self
+            .holders
+            .get(&old.participant_id)
+            .map_or_else(|| old.holder_name.clone(), |p| p.full_name.clone());
+        let data = CertificateData {
+            holder_name,
+            course_code: course.code.clone(),
+            course_title: course.title.clone(),
+            level: workshop.level,
+            start_date: workshop.start_date,
+            end_date: workshop.end_date,
+            venue: workshop.venue.clone(),
+            organisation: self.organisation_name.clone(),
+            number,
+            issued_on,
+            verification_url: verification_url(&settings.public_url, &code),
+            signatory_name: settings.signatory_name.clone(),
+            signatory_title: settings.signatory_title.clone(),
+            duration_days: course.duration_days.max(1) as u32,
+            topics: course.topic_list(),
+            lead_trainer: self.lead_trainer.clone(),
+        };
+        (code, data)
+    }
+}
+
 /// Reissues certificate `only` of the workshop, or all its valid ones, in one unit of work.
 async fn reissue_in_workshop(
     db: &DatabaseConnection,
@@ -136,56 +216,24 @@ async fn reissue_in_workshop(
         });
     }
 
-    let workshop = write.workshop().clone();
-    let course = entity::course::Entity::find_by_id(workshop.course_id)
-        .one(write.txn())
-        .await?
-        .ok_or_else(|| Error::internal_message("the workshop's course is missing"))?;
-    let organisation_name = match workshop.organisation_id {
-        Some(id) => organisation::Entity::find_by_id(id)
-            .one(write.txn())
-            .await?
-            .map(|o| o.name),
-        None => None,
-    };
-    let lead_trainer = credentials::lead_trainer(write.txn(), workshop_id).await?;
-    let holders: HashMap<i64, participant::Model> = participant::Entity::find()
-        .filter(participant::Column::Id.is_in(olds.iter().map(|c| c.participant_id)))
-        .all(write.txn())
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p))
-        .collect();
-
+    let printed = Printed::read(write.txn(), write.workshop().clone(), &olds).await?;
+    let Printed {
+        ref course,
+        ref holders,
+        ref lead_trainer,
+        ..
+    } = printed;
     let issued_on = crate::domain::schedule::local_today();
     let year = issued_on.year();
     let first = reserve_numbers(write.txn(), &course.code, year, olds.len() as i64).await?;
-    let mut drafts = Vec::with_capacity(olds.len());
-    for (i, old) in olds.iter().enumerate() {
-        let code = verification_code();
-        let holder_name = holders
-            .get(&old.participant_id)
-            .map_or_else(|| old.holder_name.clone(), |p| p.full_name.clone());
-        let data = CertificateData {
-            holder_name,
-            course_code: course.code.clone(),
-            course_title: course.title.clone(),
-            level: workshop.level,
-            start_date: workshop.start_date,
-            end_date: workshop.end_date,
-            venue: workshop.venue.clone(),
-            organisation: organisation_name.clone(),
-            number: certificate_number(&course.code, year, first + i as i64),
-            issued_on,
-            verification_url: verification_url(&with.settings.public_url, &code),
-            signatory_name: with.settings.signatory_name.clone(),
-            signatory_title: with.settings.signatory_title.clone(),
-            duration_days: course.duration_days.max(1) as u32,
-            topics: course.topic_list(),
-            lead_trainer: lead_trainer.clone(),
-        };
-        drafts.push((code, data));
-    }
+    let drafts: Vec<(String, CertificateData)> = olds
+        .iter()
+        .enumerate()
+        .map(|(i, old)| {
+            let number = certificate_number(&course.code, year, first + i as i64);
+            printed.draft(old, number, issued_on, with.settings)
+        })
+        .collect();
     let pdfs = render_all(
         with.renderer.clone(),
         drafts.iter().map(|(_, d)| d.clone()).collect(),
@@ -233,8 +281,6 @@ async fn reissue_in_workshop(
         {
             emails_queued += 1;
         }
-        // WEBHOOK: `certificate.reissued` is queued here, inside the reissue transaction, with
-        // `data` = the new certificate as the API returns it (its `supersedes` names `old`).
     }
     write.commit().await?;
     metrics::counter!("cssd_certificates_issued_total").increment(fresh.len() as u64);
