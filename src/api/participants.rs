@@ -251,8 +251,10 @@ impl Payload for CsvBody {
         content_type.starts_with("text/csv") || content_type.starts_with("text/plain")
     }
 
+    /// A file's bytes (`format: binary`): what generators send as a file's content (the
+    /// server reads them as UTF-8 and says so when they are not).
     fn schema_ref() -> MetaSchemaRef {
-        MetaSchemaRef::Inline(Box::new(MetaSchema::new("string")))
+        MetaSchemaRef::Inline(Box::new(MetaSchema::new_with_format("string", "binary")))
     }
 }
 
