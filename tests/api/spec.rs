@@ -289,10 +289,10 @@ async fn the_first_media_type_listed_is_what_the_server_sends_by_default() {
 async fn every_instant_in_a_response_ends_in_z() {
     fn instants(value: &serde_json::Value, path: &str, found: &mut Vec<(String, String)>) {
         match value {
-            serde_json::Value::String(text) => {
-                if chrono::DateTime::parse_from_rfc3339(text).is_ok() {
-                    found.push((path.to_owned(), text.clone()));
-                }
+            serde_json::Value::String(text)
+                if chrono::DateTime::parse_from_rfc3339(text).is_ok() =>
+            {
+                found.push((path.to_owned(), text.clone()));
             }
             serde_json::Value::Array(items) => {
                 for (i, item) in items.iter().enumerate() {
