@@ -1,6 +1,7 @@
 //! API keys for other systems (administrators).
 
-use chrono::{DateTime, Utc};
+use crate::api::timestamp::Timestamp;
+
 use entity::api_key;
 use poem::web::Data;
 use poem_openapi::{
@@ -50,9 +51,9 @@ pub struct ApiKey {
     pub scopes: Vec<Scope>,
     /// The first characters of the key, to tell keys apart.
     pub key_prefix: String,
-    pub created_at: DateTime<Utc>,
+    pub created_at: Timestamp,
     /// When it was revoked; a revoked key no longer authenticates.
-    pub revoked_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<Timestamp>,
 }
 
 impl From<api_key::Model> for ApiKey {
@@ -65,8 +66,8 @@ impl From<api_key::Model> for ApiKey {
                 .collect(),
             name: k.name,
             key_prefix: k.key_prefix,
-            created_at: k.created_at,
-            revoked_at: k.revoked_at,
+            created_at: k.created_at.into(),
+            revoked_at: k.revoked_at.map(Timestamp::from),
         }
     }
 }
@@ -81,7 +82,7 @@ pub struct CreatedApiKey {
     /// The key: send it as `Authorization: Bearer <key>`. Shown once; only its hash is kept.
     pub key: String,
     pub key_prefix: String,
-    pub created_at: DateTime<Utc>,
+    pub created_at: Timestamp,
 }
 
 wire_page! {

@@ -1,6 +1,7 @@
 //! Attendance registers, assessment scores and results, recorded by a workshop's trainers.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use crate::api::timestamp::Timestamp;
+use chrono::NaiveDate;
 use entity::{assessment::AssessmentKind as DbKind, attendance::AttendanceStatus as DbStatus};
 use poem::web::Data;
 use poem_openapi::{Object, OpenApi, param::Path, payload::Json};
@@ -57,7 +58,7 @@ pub struct AttendanceRecord {
     /// When the trainer marked it, on their device (default: now). A mark older than the one
     /// stored for the same enrolment and day is left out, so a late offline sync never undoes a
     /// newer correction.
-    pub marked_at: Option<DateTime<Utc>>,
+    pub marked_at: Option<Timestamp>,
 }
 
 /// A batch of attendance marks, applied all or nothing.
@@ -76,7 +77,7 @@ pub struct StaleRecord {
     pub day: i32,
     /// The stored (newer) status, which was kept.
     pub kept_status: AttendanceStatus,
-    pub kept_marked_at: DateTime<Utc>,
+    pub kept_marked_at: Timestamp,
 }
 
 /// What a batch did.
@@ -130,7 +131,7 @@ pub struct RegisterDay {
     pub date: NaiveDate,
     /// None until marked.
     pub status: Option<AttendanceStatus>,
-    pub marked_at: Option<DateTime<Utc>>,
+    pub marked_at: Option<Timestamp>,
 }
 
 /// One row of the register.
@@ -229,7 +230,7 @@ impl AttendanceApi {
                 enrolment_id: r.enrolment_id,
                 day: r.day,
                 status: r.status.into(),
-                marked_at: r.marked_at,
+                marked_at: r.marked_at.map(Into::into),
             })
             .collect();
         let outcome = service::mark(&state.db, &auth.0, id.0, marks).await?;
@@ -243,7 +244,7 @@ impl AttendanceApi {
                     enrolment_id: s.enrolment_id,
                     day: s.day,
                     kept_status: s.kept_status.into(),
-                    kept_marked_at: s.kept_marked_at,
+                    kept_marked_at: s.kept_marked_at.into(),
                 })
                 .collect(),
         }))
@@ -283,7 +284,7 @@ impl AttendanceApi {
                             day: i as i32 + 1,
                             date: *date,
                             status: mark.as_ref().map(|m| m.status.into()),
-                            marked_at: mark.map(|m| m.marked_at),
+                            marked_at: mark.map(|m| m.marked_at.into()),
                         })
                         .collect(),
                     days_attended,

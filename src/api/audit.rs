@@ -1,6 +1,7 @@
 //! The audit log (administrators).
 
-use chrono::{DateTime, Utc};
+use crate::api::timestamp::Timestamp;
+
 use entity::audit_log;
 use poem::web::Data;
 use poem_openapi::{Object, OpenApi, param::Query, payload::Json};
@@ -26,7 +27,7 @@ fn without_nulls(value: serde_json::Value) -> serde_json::Value {
 pub struct AuditEntry {
     pub id: i64,
     /// When the change was made.
-    pub at: DateTime<Utc>,
+    pub at: Timestamp,
     /// `user`, `api_key` or `system`.
     pub actor_kind: String,
     /// The user's or key's id.
@@ -49,7 +50,7 @@ impl From<audit_log::Model> for AuditEntry {
     fn from(a: audit_log::Model) -> Self {
         Self {
             id: a.id,
-            at: a.at,
+            at: a.at.into(),
             actor_kind: a.actor_kind,
             actor_id: a.actor_id,
             actor_label: a.actor_label,

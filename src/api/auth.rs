@@ -1,6 +1,7 @@
 //! Logging in and out, and the caller's own account (`/auth/*`, `/me`).
 
-use chrono::{DateTime, Utc};
+use crate::api::timestamp::Timestamp;
+
 use poem::{Request, web::Data};
 use poem_openapi::{ApiResponse, Object, OpenApi, payload::Json};
 
@@ -42,7 +43,7 @@ pub struct LoginResponse {
     /// The session token: send it as `Authorization: Bearer <token>`.
     pub token: String,
     /// When the token stops working.
-    pub expires_at: DateTime<Utc>,
+    pub expires_at: Timestamp,
     /// Who logged in.
     pub user: UserSummary,
 }
@@ -150,7 +151,7 @@ impl AuthApi {
         match login {
             Some(login) => Ok(LoginResult::Ok(Json(LoginResponse {
                 token: login.token,
-                expires_at: login.expires_at,
+                expires_at: login.expires_at.into(),
                 user: UserSummary {
                     id: login.user.id,
                     name: login.user.name,

@@ -1,6 +1,7 @@
 //! Certificates: issuing, downloading, verifying and revoking, and the cascade they build.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use crate::api::timestamp::Timestamp;
+use chrono::NaiveDate;
 use entity::certificate::{self, CertificateStatus as DbStatus};
 use poem::web::Data;
 use poem_openapi::{
@@ -59,9 +60,9 @@ pub struct Certificate {
     pub venue: String,
     pub organisation_name: Option<String>,
     pub issued_on: NaiveDate,
-    pub issued_at: DateTime<Utc>,
+    pub issued_at: Timestamp,
     pub status: CertificateStatus,
-    pub revoked_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<Timestamp>,
     pub revoked_reason: Option<String>,
     /// The id of the certificate this one replaces (a reissue).
     pub supersedes: Option<i64>,
@@ -88,9 +89,9 @@ impl From<certificate::Model> for Certificate {
             venue: c.venue,
             organisation_name: c.organisation_name,
             issued_on: c.issued_on,
-            issued_at: c.issued_at,
+            issued_at: c.issued_at.into(),
             status: c.status.into(),
-            revoked_at: c.revoked_at,
+            revoked_at: c.revoked_at.map(Timestamp::from),
             revoked_reason: c.revoked_reason,
             supersedes: c.supersedes_id,
             superseded_by: c.superseded_by_id,
@@ -218,7 +219,7 @@ pub struct Verification {
     /// The last day of the workshop.
     pub completed_on: NaiveDate,
     /// When it was revoked (`status: revoked`).
-    pub revoked_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<Timestamp>,
     /// Why it was revoked (`status: revoked`).
     pub revocation_reason: Option<String>,
     /// The certificate that replaced it (`status: superseded`).
@@ -804,7 +805,7 @@ impl CertificateApi {
             course_title: c.course_title,
             level: c.level.into(),
             completed_on: c.end_date,
-            revoked_at: c.revoked_at,
+            revoked_at: c.revoked_at.map(Timestamp::from),
             revocation_reason: c.revoked_reason,
             superseded_by: successor.map(|s| Successor {
                 number: s.number,

@@ -1,6 +1,7 @@
 //! Courses: what IWSD teaches, how long it runs, its topics and what it takes to pass.
 
-use chrono::{DateTime, Utc};
+use crate::api::timestamp::Timestamp;
+
 use entity::course;
 use poem::web::Data;
 use poem_openapi::{
@@ -133,12 +134,12 @@ pub struct Course {
     /// Days a participant must attend (present or late) for a certificate.
     pub min_attendance_days: i32,
     /// Months a ToT certificate of this course entitles its holder to train others, from the
-    /// ToT workshop's last day; null: no expiry.
+    /// ToT workshop's last day; left out when it never expires.
     pub trainer_certificate_valid_months: Option<i32>,
     /// When the course was created.
-    pub created_at: DateTime<Utc>,
+    pub created_at: Timestamp,
     /// When it last changed.
-    pub updated_at: DateTime<Utc>,
+    pub updated_at: Timestamp,
 }
 
 impl From<course::Model> for Course {
@@ -154,8 +155,8 @@ impl From<course::Model> for Course {
             pass_mark: m.pass_mark,
             min_attendance_days: m.min_attendance_days,
             trainer_certificate_valid_months: m.trainer_certificate_valid_months,
-            created_at: m.created_at,
-            updated_at: m.updated_at,
+            created_at: m.created_at.into(),
+            updated_at: m.updated_at.into(),
         }
     }
 }

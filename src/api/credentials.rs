@@ -8,7 +8,7 @@ use poem::{
 };
 use poem_openapi::{
     ApiResponse, Object, OpenApi,
-    param::{Header, Path},
+    param::Path,
     payload::{Binary, Json},
     registry::{MetaMediaType, MetaResponse, MetaResponses, Registry},
     types::Type,
@@ -77,6 +77,14 @@ impl ApiResponse for SignedOrJson {
         String::register(registry);
         Value::register(registry);
     }
+}
+
+/// The request's `Accept` header: content negotiation, which OpenAPI describes by the
+/// response's media types (the server's default first), not as a parameter.
+fn accept(req: &poem::Request) -> Option<&str> {
+    req.headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
 }
 
 /// Whether the `Accept` header prefers JSON to a VC-JWT (by q-value; a tie goes to the JWT).
@@ -170,15 +178,13 @@ impl CredentialApi {
         state: Data<&AppState>,
         auth: Caller,
         id: Path<i64>,
-        /// `application/vc+jwt` (the default) or `application/json`.
-        #[oai(name = "Accept")]
-        accept: Header<Option<String>>,
+        req: &poem::Request,
     ) -> Result<SignedOrJson, ApiError> {
         let c = certificates::get(&state.db, id.0).await?;
         ensure_may_read(&auth.0, &c)?;
         let issuer = service::issuer(&state.config.public_url);
         let credential = service::certificate_credential(&state.db, &issuer, &c).await?;
-        if prefers_json(accept.0.as_deref()) {
+        if prefers_json(accept(req)) {
             return Ok(SignedOrJson::Json(credential));
         }
         Ok(SignedOrJson::Jwt(
@@ -251,13 +257,11 @@ impl CredentialApi {
         &self,
         state: Data<&AppState>,
         list_id: Path<i64>,
-        /// `application/vc+jwt` (the default) or `application/json`.
-        #[oai(name = "Accept")]
-        accept: Header<Option<String>>,
+        req: &poem::Request,
     ) -> Result<SignedOrJson, ApiError> {
         let issuer = service::issuer(&state.config.public_url);
         let list = service::status_list_credential(&state.db, &issuer, list_id.0).await?;
-        if prefers_json(accept.0.as_deref()) {
+        if prefers_json(accept(req)) {
             return Ok(SignedOrJson::Json(list));
         }
         Ok(SignedOrJson::Jwt(

@@ -1,6 +1,7 @@
 //! The mail outbox, for administrators: what was sent, what waits, what failed and why.
 
-use chrono::{DateTime, Utc};
+use crate::api::timestamp::Timestamp;
+
 use entity::email_outbox::{self, EmailKind as DbKind, EmailStatus as DbStatus};
 use poem::web::Data;
 use poem_openapi::{Object, OpenApi, param::Query, payload::Json};
@@ -66,11 +67,11 @@ pub struct Email {
     /// Attempts made so far.
     pub attempts: i32,
     /// When the next attempt is due (queued messages).
-    pub next_attempt_at: DateTime<Utc>,
+    pub next_attempt_at: Timestamp,
     /// What went wrong on the last failed attempt.
     pub last_error: Option<String>,
-    pub sent_at: Option<DateTime<Utc>>,
-    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<Timestamp>,
+    pub created_at: Timestamp,
 }
 
 impl From<email_outbox::Model> for Email {
@@ -86,10 +87,10 @@ impl From<email_outbox::Model> for Email {
             certificate_id: m.certificate_id,
             status: m.status.into(),
             attempts: m.attempts,
-            next_attempt_at: m.next_attempt_at,
+            next_attempt_at: m.next_attempt_at.into(),
             last_error: m.last_error,
-            sent_at: m.sent_at,
-            created_at: m.created_at,
+            sent_at: m.sent_at.map(Timestamp::from),
+            created_at: m.created_at.into(),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Enrolment: taking a seat in a workshop under its cap, the waitlist, and withdrawal.
 
-use chrono::{DateTime, Utc};
+use crate::api::timestamp::Timestamp;
+
 use entity::enrolment::EnrolmentStatus as DbStatus;
 use poem::web::Data;
 use poem_openapi::{
@@ -50,7 +51,7 @@ pub struct CreateEnrolment {
 #[derive(Debug, Object)]
 pub struct ConsentRecord {
     /// When it was given (recorded).
-    pub given_at: DateTime<Utc>,
+    pub given_at: Timestamp,
     /// The version of the privacy notice the participant was shown.
     pub text_version: String,
 }
@@ -68,8 +69,8 @@ pub struct Enrolment {
     pub waitlist_position: Option<u64>,
     /// The consent recorded with the enrolment; absent when none was.
     pub consent: Option<ConsentRecord>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
 }
 
 impl From<EnrolmentView> for Enrolment {
@@ -83,12 +84,12 @@ impl From<EnrolmentView> for Enrolment {
             waitlist_position: v.waitlist_position,
             consent: e.consent_given_at.zip(e.consent_text_version).map(
                 |(given_at, text_version)| ConsentRecord {
-                    given_at,
+                    given_at: given_at.into(),
                     text_version,
                 },
             ),
-            created_at: e.created_at,
-            updated_at: e.updated_at,
+            created_at: e.created_at.into(),
+            updated_at: e.updated_at.into(),
         }
     }
 }

@@ -1,9 +1,9 @@
 //! Workshop evaluations: submitted by participants (or typed in from paper forms), read back as
 //! an anonymous summary or a spreadsheet by administrators and the workshop's trainers.
 
+use crate::api::timestamp::Timestamp;
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Utc};
 use poem::web::Data;
 use poem_openapi::{
     ApiResponse, Object, OpenApi,
@@ -64,7 +64,7 @@ pub struct Evaluation {
     pub id: i64,
     pub workshop_id: i64,
     pub participant_id: i64,
-    pub created_at: DateTime<Utc>,
+    pub created_at: Timestamp,
 }
 
 /// How one question was answered.
@@ -169,7 +169,7 @@ impl EvaluationApi {
             id: saved.id,
             workshop_id: saved.workshop_id,
             participant_id: saved.participant_id,
-            created_at: saved.created_at,
+            created_at: saved.created_at.into(),
         })))
     }
 

@@ -1,6 +1,7 @@
 //! Public holidays: the calendar workshop schedules step over.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use crate::api::timestamp::Timestamp;
+use chrono::NaiveDate;
 use entity::public_holiday;
 use poem::web::Data;
 use poem_openapi::{
@@ -36,7 +37,7 @@ pub struct Holiday {
     pub date: NaiveDate,
     pub name: String,
     /// When it was recorded (for the seeded calendar: when the database was created).
-    pub created_at: DateTime<Utc>,
+    pub created_at: Timestamp,
 }
 
 impl From<public_holiday::Model> for Holiday {
@@ -45,7 +46,7 @@ impl From<public_holiday::Model> for Holiday {
             id: m.id,
             date: m.date,
             name: m.name,
-            created_at: m.created_at,
+            created_at: m.created_at.into(),
         }
     }
 }

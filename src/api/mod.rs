@@ -83,6 +83,7 @@ pub mod participants;
 pub mod reports;
 pub mod sign_in_link;
 pub mod spec;
+pub mod timestamp;
 pub mod trainers;
 pub mod users;
 pub mod webhooks;
@@ -231,7 +232,8 @@ pub fn spec_json() -> String {
     let mut spec: serde_json::Value =
         serde_json::from_str(&service().spec()).expect("poem-openapi writes valid JSON");
     spec::refine(&mut spec);
-    let mut text = serde_json::to_string_pretty(&spec).expect("a JSON value serialises");
+    let mut text =
+        serde_json::to_string_pretty(&spec::Ordered(&spec)).expect("a JSON value serialises");
     text.push('\n');
     text
 }

@@ -1,7 +1,8 @@
 //! Organisations: the councils, residents' associations and civic society bodies that
 //! participants come from and workshops are held for.
 
-use chrono::{DateTime, Utc};
+use crate::api::timestamp::Timestamp;
+
 use entity::organisation::{self, OrganisationKind as DbKind, Province as DbProvince};
 use poem::web::Data;
 use poem_openapi::{ApiResponse, Object, OpenApi, param::Path, param::Query, payload::Json};
@@ -79,12 +80,12 @@ pub struct Organisation {
     pub name: String,
     /// What sort of body it is.
     pub kind: OrganisationKind,
-    /// The province it serves; null when not yet recorded.
+    /// The province it serves; left out when not yet recorded.
     pub province: Option<Province>,
     /// The district it serves.
     pub district: Option<String>,
     /// When it was recorded.
-    pub created_at: DateTime<Utc>,
+    pub created_at: Timestamp,
 }
 
 impl From<organisation::Model> for Organisation {
@@ -95,7 +96,7 @@ impl From<organisation::Model> for Organisation {
             kind: m.kind.into(),
             province: m.province.map(Into::into),
             district: m.district,
-            created_at: m.created_at,
+            created_at: m.created_at.into(),
         }
     }
 }

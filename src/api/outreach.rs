@@ -1,7 +1,8 @@
 //! Outreach: the meetings certified community representatives hold with their constituencies —
 //! the last step of the cascade. Headcounts only, no names.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use crate::api::timestamp::Timestamp;
+use chrono::NaiveDate;
 use poem::web::Data;
 use poem_openapi::{
     ApiResponse, Object, OpenApi,
@@ -126,7 +127,7 @@ pub struct Outreach {
     pub age_bands: Option<AgeBands>,
     /// Everyone at the meeting (the attendees' sum).
     pub people_reached: i32,
-    pub created_at: DateTime<Utc>,
+    pub created_at: Timestamp,
 }
 
 impl From<OutreachView> for Outreach {
@@ -143,7 +144,7 @@ impl From<OutreachView> for Outreach {
             attendees: v.attendees.into(),
             age_bands: v.age_bands.map(Into::into),
             people_reached: r.people_reached,
-            created_at: r.created_at,
+            created_at: r.created_at.into(),
         }
     }
 }

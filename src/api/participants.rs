@@ -1,7 +1,8 @@
 //! Participants: council staff, councillors, residents and civic society members who attend
 //! workshops. Names are full Unicode and are kept exactly as given.
 
-use chrono::{DateTime, Utc};
+use crate::api::timestamp::Timestamp;
+
 use entity::participant::{
     self, Difficulty as DbDifficulty, Gender as DbGender, TargetGroup as DbTargetGroup,
 };
@@ -171,8 +172,8 @@ pub struct Participant {
     pub birth_year: Option<i32>,
     /// The Washington Group Short Set's answers, when recorded.
     pub disability: Option<Disability>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
 }
 
 impl Participant {
@@ -206,8 +207,8 @@ impl From<participant::Model> for Participant {
             disability,
             national_id: p.national_id,
             birth_year: p.birth_year,
-            created_at: p.created_at,
-            updated_at: p.updated_at,
+            created_at: p.created_at.into(),
+            updated_at: p.updated_at.into(),
         }
     }
 }
@@ -250,8 +251,10 @@ impl Payload for CsvBody {
         content_type.starts_with("text/csv") || content_type.starts_with("text/plain")
     }
 
+    /// A file's bytes (`format: binary`): what generators send as a file's content (the
+    /// server reads them as UTF-8 and says so when they are not).
     fn schema_ref() -> MetaSchemaRef {
-        MetaSchemaRef::Inline(Box::new(MetaSchema::new("string")))
+        MetaSchemaRef::Inline(Box::new(MetaSchema::new_with_format("string", "binary")))
     }
 }
 

@@ -49,6 +49,8 @@ const DATE_PATTERN: &str = "^(?:(?:20[0-9]{2}|2100)-(?:(?:0[13578]|1[02])-(?:0[1
 /// request schemas the rules every request follows (see [`refine_request_schemas`]).
 pub fn refine(spec: &mut Value) {
     standard_formats(spec);
+    single_ref_all_of(spec);
+    plain_json_media_types(spec);
     add_examples(spec, EXAMPLES);
     let Some(paths) = spec.get_mut("paths").and_then(Value::as_object_mut) else {
         return;
@@ -120,6 +122,110 @@ fn standard_formats(value: &mut Value) {
         }
         Value::Array(items) => items.iter_mut().for_each(standard_formats),
         _ => {}
+    }
+}
+
+/// poem-openapi writes a documented property whose type is a named schema as
+/// `allOf: [{$ref}, {description}]` beside the same `description`. Generators refuse the
+/// description-only member (openapi-python-client: "Cannot take allOf a non-object"), so the
+/// member goes: `allOf: [{$ref}]` with the description beside it, which every generator takes.
+fn single_ref_all_of(value: &mut Value) {
+    match value {
+        Value::Object(object) => {
+            if let Some(Value::Array(members)) = object.get_mut("allOf")
+                && members.first().is_some_and(|m| m.get("$ref").is_some())
+            {
+                let mut descriptions = Vec::new();
+                members.retain(|m| match m.as_object() {
+                    Some(o) if o.keys().all(|k| k == "description") => {
+                        descriptions.extend(o.get("description").cloned());
+                        false
+                    }
+                    _ => true,
+                });
+                if let Some(description) = descriptions.pop() {
+                    object.entry("description").or_insert(description);
+                }
+            }
+            object.values_mut().for_each(single_ref_all_of);
+        }
+        Value::Array(items) => items.iter_mut().for_each(single_ref_all_of),
+        _ => {}
+    }
+}
+
+/// poem-openapi names its JSON payloads `application/json; charset=utf-8`; JSON has no charset
+/// parameter (RFC 8259: it is UTF-8), and generators match the media type `application/json`.
+fn plain_json_media_types(value: &mut Value) {
+    match value {
+        Value::Object(object) => {
+            if let Some(Value::Object(content)) = object.get_mut("content") {
+                let renamed: Vec<String> = content
+                    .keys()
+                    .filter(|k| k.starts_with("application/json;"))
+                    .cloned()
+                    .collect();
+                for key in renamed {
+                    if let Some(media) = content.remove(&key) {
+                        content.insert("application/json".into(), media);
+                    }
+                }
+            }
+            object.values_mut().for_each(plain_json_media_types);
+        }
+        Value::Array(items) => items.iter_mut().for_each(plain_json_media_types),
+        _ => {}
+    }
+}
+
+/// Media types the server answers with when a request states no preference; a response's
+/// `content` lists them first, as content negotiation reads it (the first is the default).
+const SERVER_DEFAULT_MEDIA_TYPES: &[&str] = &["application/vc+jwt"];
+
+/// The spec written out: objects with their keys in order, except a `content` map, which lists
+/// the server's default media type first ([`SERVER_DEFAULT_MEDIA_TYPES`]).
+pub struct Ordered<'a>(pub &'a Value);
+
+impl serde::Serialize for Ordered<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        write_ordered(self.0, false, serializer)
+    }
+}
+
+struct OrderedIn<'a>(&'a Value, bool);
+
+impl serde::Serialize for OrderedIn<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        write_ordered(self.0, self.1, serializer)
+    }
+}
+
+fn write_ordered<S: serde::Serializer>(
+    value: &Value,
+    is_content: bool,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::{SerializeMap, SerializeSeq};
+    match value {
+        Value::Object(object) => {
+            let mut entries: Vec<(&String, &Value)> = object.iter().collect();
+            if is_content {
+                entries.sort_by_key(|(k, _)| !SERVER_DEFAULT_MEDIA_TYPES.contains(&k.as_str()));
+            }
+            let mut map = serializer.serialize_map(Some(entries.len()))?;
+            for (key, value) in entries {
+                map.serialize_entry(key, &OrderedIn(value, key == "content"))?;
+            }
+            map.end()
+        }
+        Value::Array(items) => {
+            let mut seq = serializer.serialize_seq(Some(items.len()))?;
+            for item in items {
+                seq.serialize_element(&OrderedIn(item, false))?;
+            }
+            seq.end()
+        }
+        other => serde::Serialize::serialize(other, serializer),
     }
 }
 

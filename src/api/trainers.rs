@@ -32,7 +32,7 @@ pub struct TrainerCertificateInfo {
     /// The ToT workshop's last day.
     pub completed_on: NaiveDate,
     /// The last day it entitles its holder to lead cascade and community workshops (the
-    /// course's `trainer_certificate_valid_months` after `completed_on`); null: no expiry.
+    /// course's `trainer_certificate_valid_months` after `completed_on`); left out when it never expires.
     pub valid_until: Option<NaiveDate>,
     /// `valid` or `revoked`.
     pub status: CertificateStatus,

@@ -1,6 +1,7 @@
 //! User accounts (administrators).
 
-use chrono::{DateTime, Utc};
+use crate::api::timestamp::Timestamp;
+
 use entity::{app_user, app_user::Role as DbRole};
 use poem::web::Data;
 use poem_openapi::{
@@ -54,12 +55,12 @@ pub struct User {
     pub role: Role,
     /// The linked participant record, if any.
     pub participant_id: Option<i64>,
-    pub created_at: DateTime<Utc>,
+    pub created_at: Timestamp,
     /// Whether the account may log in; a deactivated account has no live sessions.
     pub active: bool,
     /// When the account was deactivated (absent while it is active).
     #[oai(skip_serializing_if_is_none)]
-    pub deactivated_at: Option<DateTime<Utc>>,
+    pub deactivated_at: Option<Timestamp>,
 }
 
 impl From<app_user::Model> for User {
@@ -70,9 +71,9 @@ impl From<app_user::Model> for User {
             email: u.email,
             role: u.role.into(),
             participant_id: u.participant_id,
-            created_at: u.created_at,
+            created_at: u.created_at.into(),
             active: u.deactivated_at.is_none(),
-            deactivated_at: u.deactivated_at,
+            deactivated_at: u.deactivated_at.map(Timestamp::from),
         }
     }
 }

@@ -1,7 +1,8 @@
 //! Webhooks (Standard Webhooks), for administrators: subscriptions, their deliveries, and
 //! retrying a delivery. Third-party systems subscribe instead of polling.
 
-use chrono::{DateTime, Utc};
+use crate::api::timestamp::Timestamp;
+
 use entity::{
     webhook as subscription,
     webhook_delivery::{self, DeliveryStatus as DbDeliveryStatus},
@@ -142,8 +143,8 @@ pub struct Webhook {
     pub active: bool,
     /// Why the server turned it off, when it did.
     pub disabled_reason: Option<String>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
 }
 
 impl From<subscription::Model> for Webhook {
@@ -155,8 +156,8 @@ impl From<subscription::Model> for Webhook {
             description: m.description,
             active: m.active,
             disabled_reason: m.disabled_reason,
-            created_at: m.created_at,
-            updated_at: m.updated_at,
+            created_at: m.created_at.into(),
+            updated_at: m.updated_at.into(),
         }
     }
 }
@@ -173,7 +174,7 @@ pub struct CreatedWebhook {
     /// `whsec_` + base64 of 32 random bytes: the key of the `webhook-signature` HMAC. Keep it;
     /// it is not shown again.
     pub secret: String,
-    pub created_at: DateTime<Utc>,
+    pub created_at: Timestamp,
 }
 
 impl From<subscription::Model> for CreatedWebhook {
@@ -185,7 +186,7 @@ impl From<subscription::Model> for CreatedWebhook {
             description: m.description,
             active: m.active,
             secret: m.secret,
-            created_at: m.created_at,
+            created_at: m.created_at.into(),
         }
     }
 }
@@ -203,14 +204,14 @@ pub struct WebhookDelivery {
     /// Attempts made so far.
     pub attempts: i32,
     /// When the next attempt is due (queued deliveries).
-    pub next_attempt_at: DateTime<Utc>,
+    pub next_attempt_at: Timestamp,
     /// The HTTP status the receiver answered last, when it answered.
     pub last_status_code: Option<i32>,
     /// What went wrong on the last failed attempt.
     pub last_error: Option<String>,
-    pub last_attempt_at: Option<DateTime<Utc>>,
-    pub delivered_at: Option<DateTime<Utc>>,
-    pub created_at: DateTime<Utc>,
+    pub last_attempt_at: Option<Timestamp>,
+    pub delivered_at: Option<Timestamp>,
+    pub created_at: Timestamp,
 }
 
 impl From<webhook_delivery::Model> for WebhookDelivery {
@@ -222,12 +223,12 @@ impl From<webhook_delivery::Model> for WebhookDelivery {
             event_type: m.event_type,
             status: m.status.into(),
             attempts: m.attempts,
-            next_attempt_at: m.next_attempt_at,
+            next_attempt_at: m.next_attempt_at.into(),
             last_status_code: m.last_status_code,
             last_error: m.last_error,
-            last_attempt_at: m.last_attempt_at,
-            delivered_at: m.delivered_at,
-            created_at: m.created_at,
+            last_attempt_at: m.last_attempt_at.map(Timestamp::from),
+            delivered_at: m.delivered_at.map(Timestamp::from),
+            created_at: m.created_at.into(),
         }
     }
 }

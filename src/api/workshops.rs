@@ -1,6 +1,7 @@
 //! Workshops: five-day offerings of a course, their schedules, calendars and status.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use crate::api::timestamp::Timestamp;
+use chrono::NaiveDate;
 use entity::workshop::{Level as DbLevel, Status as DbStatus};
 use poem::web::Data;
 use poem_openapi::{
@@ -131,8 +132,8 @@ pub struct Workshop {
     pub trainer_ids: Vec<i64>,
     /// One entry per course day, on consecutive working days.
     pub days: Vec<WorkshopDay>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
 }
 
 fn wire_days(days: Vec<service::WorkshopDay>) -> Vec<WorkshopDay> {
@@ -167,8 +168,8 @@ impl From<WorkshopView> for Workshop {
             status: w.status.into(),
             trainer_ids: v.trainer_ids,
             days: wire_days(v.days),
-            created_at: w.created_at,
-            updated_at: w.updated_at,
+            created_at: w.created_at.into(),
+            updated_at: w.updated_at.into(),
         }
     }
 }
