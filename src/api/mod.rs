@@ -81,7 +81,9 @@ pub mod organisations;
 pub mod outreach;
 pub mod participants;
 pub mod reports;
+pub mod sign_in_code;
 pub mod sign_in_link;
+pub mod sms;
 pub mod spec;
 pub mod trainers;
 pub mod users;
@@ -117,7 +119,7 @@ pub enum Tag {
     Attendance,
     /// Issuing, downloading, verifying and revoking certificates; the training cascade.
     Certificates,
-    /// The mail outbox.
+    /// The mail and SMS outboxes.
     Emails,
     /// Summary figures and CSV exports for councils and funders.
     Reports,
@@ -182,6 +184,8 @@ api_group!(
         outreach::OutreachApi,
         credentials::CredentialApi,
         webhooks::WebhookApi,
+        sms::SmsApi,
+        sign_in_code::SignInCodeApi,
     )
 );
 
