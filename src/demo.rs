@@ -601,10 +601,15 @@ pub async fn seed_story(state: &AppState) -> domain::Result<()> {
         .await?;
         // Three residents have a phone and no email: they hear by SMS, one in Shona and one
         // in Ndebele (the files appear under the outbox folder's `sms/`).
-        if let Some(language) = [None, Some(Language::Sn), Some(Language::Nd), Some(Language::En)]
-            .get(i)
-            .copied()
-            .flatten()
+        if let Some(language) = [
+            None,
+            Some(Language::Sn),
+            Some(Language::Nd),
+            Some(Language::En),
+        ]
+        .get(i)
+        .copied()
+        .flatten()
         {
             let texted = ParticipantChanges {
                 text: ParticipantText {

@@ -68,7 +68,8 @@ impl Application {
         let mailer = mail::Mailer::from_config(config.smtp_url.as_deref(), &config.outbox_dir)?;
         mail::sender(&config.mail_from)?;
         mail::reply_to(config.mail_reply_to.as_deref())?;
-        let sms = crate::sms::SmsTransport::from_config(config.sms_url.as_deref(), &config.outbox_dir)?;
+        let sms =
+            crate::sms::SmsTransport::from_config(config.sms_url.as_deref(), &config.outbox_dir)?;
         let state = AppState {
             sms,
             mailer,

@@ -64,7 +64,11 @@ impl SignInCodeApi {
     /// (a number that is not a phone number is 422). Throttled like the email link: after a few
     /// requests for one number (or many from one client) further ones get 429 with
     /// `Retry-After` for a while.
-    #[oai(path = "/auth/sms-code", method = "post", operation_id = "request_sms_code")]
+    #[oai(
+        path = "/auth/sms-code",
+        method = "post",
+        operation_id = "request_sms_code"
+    )]
     async fn request_code(
         &self,
         state: Data<&AppState>,

@@ -160,9 +160,18 @@ mod tests {
     #[test]
     fn contact_by_defaults_to_what_the_record_allows() {
         let mut errors = Vec::new();
-        assert_eq!(contact_by(None, None, true, true, &mut errors), ContactBy::Email);
-        assert_eq!(contact_by(None, None, false, true, &mut errors), ContactBy::Sms);
-        assert_eq!(contact_by(None, None, false, false, &mut errors), ContactBy::Email);
+        assert_eq!(
+            contact_by(None, None, true, true, &mut errors),
+            ContactBy::Email
+        );
+        assert_eq!(
+            contact_by(None, None, false, true, &mut errors),
+            ContactBy::Sms
+        );
+        assert_eq!(
+            contact_by(None, None, false, false, &mut errors),
+            ContactBy::Email
+        );
         // The email removed: an SMS participant from now on.
         assert_eq!(
             contact_by(None, Some(ContactBy::Both), false, true, &mut errors),

@@ -56,7 +56,12 @@ mod tests {
 
     #[test]
     fn zimbabwean_numbers_written_nationally_become_e164() {
-        for typed in ["0771234567", "077 123 4567", " 0771-234-567 ", "+263 77 123 4567"] {
+        for typed in [
+            "0771234567",
+            "077 123 4567",
+            " 0771-234-567 ",
+            "+263 77 123 4567",
+        ] {
             assert_eq!(normalise(typed).unwrap(), "+263771234567", "{typed}");
         }
         assert_eq!(normalise("0712345678").unwrap(), "+263712345678");

@@ -452,11 +452,8 @@ pub async fn issue_for_workshop(
         }
     }
     // "Your certificate is ready" by SMS, for holders reached by SMS.
-    let holders = super::participants::get_many(
-        write.txn(),
-        issued.iter().map(|c| c.participant_id),
-    )
-    .await?;
+    let holders =
+        super::participants::get_many(write.txn(), issued.iter().map(|c| c.participant_id)).await?;
     for saved in &issued {
         if let Some(holder) = holders.get(&saved.participant_id) {
             super::participant_sms::certificate_ready(

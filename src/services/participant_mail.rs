@@ -118,16 +118,9 @@ async fn notify_participant(
         return Ok(false);
     }
     // The SMS of the same event, for participants reached by SMS (`contact_by`).
-    let texted = participant_sms::journey(
-        db,
-        kind,
-        enrolment,
-        participant,
-        view,
-        position,
-        public_url,
-    )
-    .await?;
+    let texted =
+        participant_sms::journey(db, kind, enrolment, participant, view, position, public_url)
+            .await?;
     let Some(address) = participant
         .email
         .clone()

@@ -4,7 +4,9 @@
 //! enrolment (the SMS outbox's unique key).
 
 use entity::{
-    certificate, email_outbox::EmailKind, enrolment,
+    certificate,
+    email_outbox::EmailKind,
+    enrolment,
     participant::{self, ContactBy},
     sms_outbox::SmsKind,
 };

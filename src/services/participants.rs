@@ -653,7 +653,9 @@ pub async fn import(
         if let Some(phone) = text.phone.clone().flatten() {
             let shown = crate::domain::phone::display(&phone);
             let clash = if phones_taken.contains(&phone) {
-                Some(format!("a participant with phone number {shown} already exists"))
+                Some(format!(
+                    "a participant with phone number {shown} already exists"
+                ))
             } else {
                 seen_phones
                     .get(&phone)

@@ -18,8 +18,8 @@ use entity::{
 };
 use rand::Rng;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder,
+    ActiveValue::Set,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
     sea_query::{Expr, ExprTrait},
 };
 use sha2::{Digest, Sha256};
@@ -51,7 +51,10 @@ fn matches(stored: &str, code: &str) -> bool {
     let Some((salt, expected)) = stored.split_once('$') else {
         return false;
     };
-    hash(salt, code).as_bytes().ct_eq(expected.as_bytes()).into()
+    hash(salt, code)
+        .as_bytes()
+        .ct_eq(expected.as_bytes())
+        .into()
 }
 
 /// The one participant holding `phone` (E.164), if exactly one does.

@@ -103,14 +103,15 @@ fn percent_decoded(s: &str) -> String {
 
 impl SmsTransport {
     /// Twilio when `sms_url` is given, otherwise the `sms/` folder under `outbox_dir`.
-    pub fn from_config(sms_url: Option<&str>, outbox_dir: &std::path::Path) -> anyhow::Result<Self> {
+    pub fn from_config(
+        sms_url: Option<&str>,
+        outbox_dir: &std::path::Path,
+    ) -> anyhow::Result<Self> {
         match sms_url {
             Some(url) => Ok(Self::Twilio(twilio(url)?)),
-            None => {
-                let dir = outbox_dir.join("sms");
-                std::fs::create_dir_all(&dir)?;
-                Ok(Self::Folder(dir))
-            }
+            // Created with the first SMS, so that the mail folder holds only `.eml` files until
+            // someone is texted.
+            None => Ok(Self::Folder(outbox_dir.join("sms"))),
         }
     }
 
@@ -120,9 +121,10 @@ impl SmsTransport {
             Self::Folder(dir) => {
                 let path = dir.join(format!("{id:08}-{}.txt", to.trim_start_matches('+')));
                 let text = format!("To: {to}\n\n{body}\n");
-                tokio::fs::write(&path, text)
-                    .await
-                    .map_err(|e| SendError::Transient(format!("{}: {e}", path.display())))
+                let failed =
+                    |e: std::io::Error| SendError::Transient(format!("{}: {e}", path.display()));
+                tokio::fs::create_dir_all(dir).await.map_err(failed)?;
+                tokio::fs::write(&path, text).await.map_err(failed)
             }
             Self::Twilio(t) => {
                 let url = format!("{}/2010-04-01/Accounts/{}/Messages.json", t.base, t.sid);

@@ -134,7 +134,11 @@ mod tests {
                 let text = journey(kind, lang, &facts)
                     .unwrap_or_else(|e| panic!("{lang:?} {kind:?}: {e}"));
                 let count = segments::count(&text);
-                assert_eq!(count.encoding, segments::Encoding::Gsm7, "{lang:?} {kind:?}: {text}");
+                assert_eq!(
+                    count.encoding,
+                    segments::Encoding::Gsm7,
+                    "{lang:?} {kind:?}: {text}"
+                );
                 assert!(count.segments <= 2, "{lang:?} {kind:?}: {text}");
                 assert!(!text.contains('{'), "{lang:?} {kind:?}: {text}");
             }
@@ -165,7 +169,10 @@ mod tests {
             ..longest()
         };
         let text = journey(SmsKind::Reminder, Lang::En, &facts).unwrap();
-        assert!(!text.contains("VVV") && text.contains(&facts.name), "{text}");
+        assert!(
+            !text.contains("VVV") && text.contains(&facts.name),
+            "{text}"
+        );
         let facts = Facts {
             name: "N".repeat(300),
             ..longest()

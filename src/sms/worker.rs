@@ -52,10 +52,8 @@ impl Worker {
             chrono::Duration::from_std(self.policy.lease).unwrap_or(chrono::Duration::minutes(5));
         let batch = outbox::claim(&self.db, 10, now, now + lease).await?;
         for sms in &batch {
-            let span = tracing::info_span!(
-                "sms",
-                request_id = sms.request_id.as_deref().unwrap_or("-")
-            );
+            let span =
+                tracing::info_span!("sms", request_id = sms.request_id.as_deref().unwrap_or("-"));
             tracing::Instrument::instrument(self.deliver(sms), span).await?;
         }
         Ok(batch.len())

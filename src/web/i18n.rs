@@ -921,7 +921,11 @@ pub static ADMIN_EN: AdminStrings = AdminStrings {
     languages: [("en", "English"), ("sn", "Shona"), ("nd", "Ndebele")],
     contact_by: "Reach by",
     contact_by_default: "Email if recorded, else SMS",
-    contact_by_choices: [("email", "Email"), ("sms", "SMS"), ("both", "Email and SMS")],
+    contact_by_choices: [
+        ("email", "Email"),
+        ("sms", "SMS"),
+        ("both", "Email and SMS"),
+    ],
     gender: "Gender",
     target_group: "Target group",
     national_id: "National ID number",

@@ -40,7 +40,11 @@ async fn a_phone_that_is_not_a_number_is_refused_naming_the_field_and_nothing_is
             )
             .await;
         resp.assert_problem(422);
-        assert!(resp.field_error("phone").is_some(), "{typed}: {}", resp.text);
+        assert!(
+            resp.field_error("phone").is_some(),
+            "{typed}: {}",
+            resp.text
+        );
     }
     let resp = app
         .post(
@@ -149,7 +153,12 @@ async fn a_csv_import_reads_phones_languages_and_contact_by() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| (e["line"].as_u64().unwrap(), e["field"].as_str().unwrap().to_owned()))
+        .map(|e| {
+            (
+                e["line"].as_u64().unwrap(),
+                e["field"].as_str().unwrap().to_owned(),
+            )
+        })
         .collect();
     assert_eq!(
         errors,
@@ -186,7 +195,11 @@ async fn the_console_shows_zimbabwean_numbers_as_people_write_them_and_saves_lan
     assert!(list.text.contains("077 123 4567"), "{}", list.text);
     let path = format!("/admin/participants/{id}");
     let page = browser.get(&path).await;
-    assert!(page.text.contains("value=\"077 123 4567\""), "{}", page.text);
+    assert!(
+        page.text.contains("value=\"077 123 4567\""),
+        "{}",
+        page.text
+    );
     let refused = browser
         .submit(
             &path,
@@ -199,7 +212,11 @@ async fn the_console_shows_zimbabwean_numbers_as_people_write_them_and_saves_lan
         )
         .await;
     refused.assert_html(422);
-    assert!(refused.text.contains("id=\"phone-error\""), "{}", refused.text);
+    assert!(
+        refused.text.contains("id=\"phone-error\""),
+        "{}",
+        refused.text
+    );
     let saved = browser
         .submit(
             &path,

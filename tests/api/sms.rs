@@ -85,7 +85,10 @@ async fn messages(
         to: form.to,
         body: form.body,
     });
-    (StatusCode::CREATED, r#"{"sid": "SM1", "status": "queued"}"#.into())
+    (
+        StatusCode::CREATED,
+        r#"{"sid": "SM1", "status": "queued"}"#.into(),
+    )
 }
 
 impl Gateway {
@@ -267,7 +270,10 @@ async fn each_kind_of_sms_reaches_a_twilio_shaped_gateway_once() {
         kinds("+263712345678"),
         ["cancellation", "promotion", "reminder", "waitlist"]
     );
-    assert_eq!(kinds("+263772000111"), ["certificate", "evaluation_request"]);
+    assert_eq!(
+        kinds("+263772000111"),
+        ["certificate", "evaluation_request"]
+    );
     assert!(sent.iter().all(|s| s["segments"].as_i64().unwrap() <= 2
         && s["attempts"] == 1
         && s["sent_at"].is_string()));
@@ -288,7 +294,10 @@ async fn each_kind_of_sms_reaches_a_twilio_shaped_gateway_once() {
     assert!(to("+263712345678", "sikhanseliwe"));
     assert!(to(
         "+263772000111",
-        &format!("{}/portal/workshops/{done}/evaluation", url.trim_end_matches('/'))
+        &format!(
+            "{}/portal/workshops/{done}/evaluation",
+            url.trim_end_matches('/')
+        )
     ));
     assert!(to("+263772000111", "/verify/") && to("+263772000111", "/portal"));
     // Nobody had an email address: no mail.
@@ -388,9 +397,7 @@ async fn without_a_gateway_each_sms_is_a_file_in_the_outbox_folder() {
 #[tokio::test]
 async fn only_administrators_list_sms_and_bad_filters_are_refused() {
     let app = spawn_app().await;
-    let trainer = app
-        .user_token("trainer", "trainer@example.org", None)
-        .await;
+    let trainer = app.user_token("trainer", "trainer@example.org", None).await;
     let resp = app.with_token(&trainer).get("/api/v1/sms").await;
     resp.assert_problem(403);
     let resp = app.anonymous().get("/api/v1/sms").await;
@@ -421,7 +428,13 @@ async fn two_instances_send_each_sms_once() {
     let w = app.workshop(course, &future_monday(), 35).await;
     let id = w["id"].as_i64().unwrap();
     for i in 0..12 {
-        let p = texter(&app, &format!("Person {i}"), &format!("07712340{i:02}"), "en").await;
+        let p = texter(
+            &app,
+            &format!("Person {i}"),
+            &format!("07712340{i:02}"),
+            "en",
+        )
+        .await;
         let target = if i % 2 == 0 { &app } else { &other };
         enrol(target, id, p).await;
     }
@@ -565,7 +578,9 @@ async fn an_unknown_phone_gets_the_same_202_and_no_sms() {
     })
     .await;
     assert!(listed(&app, "").await.is_empty());
-    enter(&app, "0779999999", "123456").await.assert_problem(401);
+    enter(&app, "0779999999", "123456")
+        .await
+        .assert_problem(401);
     // Not a phone number at all: 422, naming the field.
     let resp = app
         .anonymous()
@@ -602,7 +617,11 @@ async fn the_portal_signs_in_by_phone_code_without_script_in_the_chosen_language
     let mut browser = crate::browser::Browser::new(&app);
     let portal = browser.get("/portal").await;
     portal.assert_html(200);
-    assert!(portal.text.contains("href=\"/portal/phone\""), "{}", portal.text);
+    assert!(
+        portal.text.contains("href=\"/portal/phone\""),
+        "{}",
+        portal.text
+    );
 
     let form = browser.get("/portal/phone?lang=sn").await;
     form.assert_html(200);
@@ -616,7 +635,11 @@ async fn the_portal_signs_in_by_phone_code_without_script_in_the_chosen_language
         )
         .await;
     refused.assert_html(422);
-    assert!(refused.text.contains("id=\"phone-error\""), "{}", refused.text);
+    assert!(
+        refused.text.contains("id=\"phone-error\""),
+        "{}",
+        refused.text
+    );
 
     let code_form = browser
         .submit(
@@ -626,8 +649,15 @@ async fn the_portal_signs_in_by_phone_code_without_script_in_the_chosen_language
         )
         .await;
     code_form.assert_html(200);
-    assert!(code_form.text.contains("Nyorai kodhi yenyu"), "{}", code_form.text);
-    eventually("the code's SMS", || async { !gateway.accepted().is_empty() }).await;
+    assert!(
+        code_form.text.contains("Nyorai kodhi yenyu"),
+        "{}",
+        code_form.text
+    );
+    eventually("the code's SMS", || async {
+        !gateway.accepted().is_empty()
+    })
+    .await;
     let body = gateway.accepted()[0].body.clone();
     let code: String = body
         .split(|c: char| !c.is_ascii_digit())
@@ -648,7 +678,11 @@ async fn the_portal_signs_in_by_phone_code_without_script_in_the_chosen_language
         )
         .await;
     refused.assert_html(401);
-    assert!(refused.text.contains("id=\"code-error\""), "{}", refused.text);
+    assert!(
+        refused.text.contains("id=\"code-error\""),
+        "{}",
+        refused.text
+    );
     let signed_in = browser
         .post(
             "/portal/phone/code",
@@ -678,10 +712,17 @@ async fn the_console_lists_sms_beside_the_mail_outbox() {
     let mut browser = crate::browser::Browser::admin(&app).await;
     let page = browser.get("/admin/sms").await;
     page.assert_html(200);
-    assert!(page.text.contains("href=\"/admin/sms\""), "in the console's menu");
+    assert!(
+        page.text.contains("href=\"/admin/sms\""),
+        "in the console's menu"
+    );
     assert!(page.text.contains("077 123 4567"), "{}", page.text);
     assert!(page.text.contains("Seat confirmed") && page.text.contains("Sent"));
-    assert!(page.text.contains("your seat at SMC is confirmed"), "{}", page.text);
+    assert!(
+        page.text.contains("your seat at SMC is confirmed"),
+        "{}",
+        page.text
+    );
     let none = browser.get("/admin/sms?kind=certificate").await;
     none.assert_html(200);
     assert!(none.text.contains("No SMS match."), "{}", none.text);
@@ -701,6 +742,12 @@ async fn the_demo_texts_its_community_participants_into_the_outbox_folder() {
         .unwrap()
         .map(|f| std::fs::read_to_string(f.unwrap().path()).unwrap())
         .collect();
-    assert!(texts.iter().any(|t| t.contains("yasimbiswa")), "one in Shona: {texts:?}");
-    assert!(texts.iter().any(|t| t.contains("iqinisekisiwe")), "one in Ndebele");
+    assert!(
+        texts.iter().any(|t| t.contains("yasimbiswa")),
+        "one in Shona: {texts:?}"
+    );
+    assert!(
+        texts.iter().any(|t| t.contains("iqinisekisiwe")),
+        "one in Ndebele"
+    );
 }
