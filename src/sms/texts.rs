@@ -111,12 +111,13 @@ mod tests {
     fn longest() -> Facts {
         let public = "https://training.iwsd.ac.zw";
         Facts {
-            name: "Nokuthula Sibongile Chiwenga-Mpofu Ndlovu Dube Moyo Sibanda X".into(),
+            name: "Nokuthula Sibongile Chiwenga-Mpofu Ndlovu-Dube Moyo Sibandze".into(),
             course: "CSSD-TOT-2".into(),
             date: NaiveDate::from_ymd_opt(2026, 12, 14).unwrap(),
             time: "08:00".into(),
-            venue: "Mkoba Community Hall, Stand 4471 Mkoba 12, Gweru, Midlands Province, Zimbabwe"
-                .into(),
+            venue:
+                "Mkoba Community Hall, Stand 44710, Mkoba Ward 12, Gweru, Midlands Province, ZWE."
+                    .into(),
             position: Some(123),
             evaluation_url: format!("{public}/portal/workshops/123456/evaluation"),
             verify_url: format!("{public}/verify/ABCD-EFGH-JKLM"),
