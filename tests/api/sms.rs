@@ -462,8 +462,7 @@ async fn code_for(app: &TestApp, gateway: &Gateway, phone: &str, e164: &str) -> 
     let text = gateway
         .accepted()
         .into_iter()
-        .filter(|t| t.to == e164)
-        .last()
+        .rfind(|t| t.to == e164)
         .unwrap();
     let code: String = text
         .body
