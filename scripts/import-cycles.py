@@ -156,7 +156,7 @@ def main() -> int:
         ("api", ("web",)),
     ] + [
         (low, ("api", "web", "auth", "startup"))
-        for low in ("domain", "services", "certificate", "credential", "mail", "webhook")
+        for low in ("domain", "services", "certificate", "credential", "mail", "sms", "webhook")
     ]
     broken = []
     for mod in sorted(deps):

@@ -22,6 +22,10 @@ pub struct Config {
     pub outbox_dir: PathBuf,
     /// `CSSD_SMTP_URL`: an SMTP server (`smtp://`, `smtps://`), if mail should really be sent.
     pub smtp_url: Option<String>,
+    /// `CSSD_SMS_URL`: an SMS gateway speaking Twilio's Messages API
+    /// (`twilio://SID:TOKEN@host[:port]?from=+263…[&insecure=true]`); unset, SMS are written as
+    /// files under `CSSD_OUTBOX_DIR/sms/`.
+    pub sms_url: Option<String>,
     /// `CSSD_MAIL_FROM`: the sender of outgoing mail.
     pub mail_from: String,
     /// `CSSD_DB_MAX_CONNECTIONS`: the size of the database pool.
@@ -169,6 +173,7 @@ impl Config {
             admin_password: None,
             outbox_dir: PathBuf::from("outbox"),
             smtp_url: None,
+            sms_url: None,
             mail_from: "IWSD Training <training@iwsd.invalid>".into(),
             db_max_connections: 16,
             signatory_name: "Director of Training".into(),
@@ -231,6 +236,7 @@ impl Config {
             config.outbox_dir = PathBuf::from(dir);
         }
         config.smtp_url = lookup("CSSD_SMTP_URL");
+        config.sms_url = lookup("CSSD_SMS_URL");
         if let Some(from) = lookup("CSSD_MAIL_FROM") {
             config.mail_from = from;
         }
@@ -423,6 +429,7 @@ impl fmt::Debug for Config {
             )
             .field("outbox_dir", &self.outbox_dir)
             .field("smtp_url", &self.smtp_url.as_deref().map(redact_url))
+            .field("sms_url", &self.sms_url.as_deref().map(redact_url))
             .field("mail_from", &self.mail_from)
             .field("db_max_connections", &self.db_max_connections)
             .field("signatory_name", &self.signatory_name)

@@ -165,10 +165,11 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<WriteTxn, DbErr> {
 pub enum Outbox {
     Mail,
     Webhook,
+    Sms,
 }
 
 impl Outbox {
-    const ALL: [Outbox; 2] = [Outbox::Mail, Outbox::Webhook];
+    const ALL: [Outbox; 3] = [Outbox::Mail, Outbox::Webhook, Outbox::Sms];
 
     fn bit(self) -> u8 {
         1 << (self as u8)

@@ -27,7 +27,7 @@ use entity::{
     assessment::AssessmentKind,
     attendance::AttendanceStatus,
     organisation::{OrganisationKind, Province},
-    participant::{Gender, TargetGroup},
+    participant::{ContactBy, Gender, Language, TargetGroup},
     workshop::Level,
 };
 
@@ -382,6 +382,8 @@ async fn person(
         national_id: None,
         birth_year: Some(Some(demo_birth_year(name))),
         disability: Some(demo_disability(name)),
+        language: None,
+        contact_by: None,
     };
     Ok(participants::create(db, actor, changes).await?.id)
 }
@@ -597,6 +599,29 @@ pub async fn seed_story(state: &AppState) -> domain::Result<()> {
             "Ward 3",
         )
         .await?;
+        // Three residents have a phone and no email: they hear by SMS, one in Shona and one
+        // in Ndebele (the files appear under the outbox folder's `sms/`).
+        if let Some(language) = [
+            None,
+            Some(Language::Sn),
+            Some(Language::Nd),
+            Some(Language::En),
+        ]
+        .get(i)
+        .copied()
+        .flatten()
+        {
+            let texted = ParticipantChanges {
+                text: ParticipantText {
+                    phone: Some(Some(format!("077 255 01{i:02}"))),
+                    ..Default::default()
+                },
+                language: Some(language),
+                contact_by: Some(ContactBy::Sms),
+                ..Default::default()
+            };
+            participants::update(db, &actor, p, texted).await?;
+        }
         enrolments::enrol(db, &actor, community, p, state.config.public_url_trimmed()).await?;
     }
     seed_feedback_and_outreach(state, &admin, tot, cascade, &learner).await?;
@@ -749,8 +774,8 @@ async fn last_working_day_until(
 }
 
 /// One person recorded twice: Simbarashe Dube of the cascade workshop, entered again (name in
-/// capitals, phone written another way) when enrolling in the Customer Care workshop. Both
-/// records carry the same phone, so `GET /api/v1/participants/duplicates` pairs them.
+/// capitals, same organisation, without the phone, which only one participant may hold) when
+/// enrolling in the Customer Care workshop, so `GET /api/v1/participants/duplicates` pairs them.
 async fn seed_duplicate(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -771,7 +796,6 @@ async fn seed_duplicate(
     let again = ParticipantChanges {
         text: ParticipantText {
             full_name: Some("SIMBARASHE  DUBE".into()),
-            phone: Some(Some("0775 550 101".into())),
             ..Default::default()
         },
         gender: Some(Some(Gender::Male)),

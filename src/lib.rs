@@ -29,6 +29,7 @@ pub mod security_headers;
 pub mod seed;
 pub mod serve;
 pub mod services;
+pub mod sms;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

@@ -328,6 +328,8 @@ fn new_participant(
         wg_cognition: Set(None),
         wg_self_care: Set(None),
         wg_communication: Set(None),
+        language: Set(participant::Language::En),
+        contact_by: Set(participant::ContactBy::Email),
         created_at: Set(now),
         updated_at: Set(now),
     }

@@ -68,7 +68,10 @@ impl Application {
         let mailer = mail::Mailer::from_config(config.smtp_url.as_deref(), &config.outbox_dir)?;
         mail::sender(&config.mail_from)?;
         mail::reply_to(config.mail_reply_to.as_deref())?;
+        let sms =
+            crate::sms::SmsTransport::from_config(config.sms_url.as_deref(), &config.outbox_dir)?;
         let state = AppState {
+            sms,
             mailer,
             mail_wake: crate::db::outbox_wakes(&db).of(crate::db::Outbox::Mail),
             db,
@@ -126,6 +129,7 @@ impl Application {
             .metrics
             .map(|m| tokio::spawn(m.serve(self.state.clone(), stopped.clone())));
         let mut webhooks = None;
+        let mut texts = None;
         let worker = if self.state.config.mail_worker {
             let worker = self.state.mail_worker().map_err(std::io::Error::other)?;
             let reminders = self
@@ -138,6 +142,7 @@ impl Application {
             tokio::spawn(renewals.run(stopped.clone()));
             let deliveries = self.state.webhook_worker().map_err(std::io::Error::other)?;
             webhooks = Some(tokio::spawn(deliveries.run(stopped.clone())));
+            texts = Some(tokio::spawn(self.state.sms_worker().run(stopped.clone())));
             Some(tokio::spawn(worker.run(stopped.clone())))
         } else {
             None
@@ -180,6 +185,13 @@ impl Application {
                 .is_err()
         {
             tracing::warn!("webhook worker did not stop within 30 s");
+        }
+        if let Some(texts) = texts
+            && tokio::time::timeout(Duration::from_secs(30), texts)
+                .await
+                .is_err()
+        {
+            tracing::warn!("sms worker did not stop within 30 s");
         }
         if let Some(metrics) = metrics {
             let _ = tokio::time::timeout(Duration::from_secs(10), metrics).await;

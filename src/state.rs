@@ -24,6 +24,8 @@ pub struct AppState {
     pub mailer: mail::Mailer,
     /// Wakes the mail worker when a request has queued mail.
     pub mail_wake: Arc<tokio::sync::Notify>,
+    /// Where SMS go (the outbox folder, or a Twilio-shaped gateway).
+    pub sms: crate::sms::SmsTransport,
     /// The keys credentials are signed and verified with.
     pub keyring: Arc<services::credentials::Keyring>,
 }
@@ -85,6 +87,21 @@ impl AppState {
                 batch: 32,
             },
         )
+    }
+
+    /// An SMS worker over this state's database and transport (the mail worker's pacing).
+    pub fn sms_worker(&self) -> crate::sms::worker::Worker {
+        crate::sms::worker::Worker {
+            db: self.db.clone(),
+            transport: self.sms.clone(),
+            policy: mail::worker::RetryPolicy {
+                max_attempts: self.config.mail_max_attempts,
+                retry_base: self.config.mail_retry_base,
+                poll_interval: self.config.mail_poll_interval,
+                lease: Duration::from_secs(120),
+            },
+            wake: crate::db::outbox_wakes(&self.db).of(crate::db::Outbox::Sms),
+        }
     }
 
     /// A mail worker over this state's database and transport.

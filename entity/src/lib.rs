@@ -21,6 +21,8 @@ pub mod public_holiday;
 pub mod session;
 pub mod sign_in_link;
 pub mod signing_key;
+pub mod sms_outbox;
+pub mod sms_sign_in_code;
 pub mod status_list;
 pub mod webhook;
 pub mod webhook_delivery;

@@ -64,6 +64,33 @@ pub enum Difficulty {
     Declined,
 }
 
+/// The language a participant reads their mail, SMS and pages in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, EnumIter, DeriveActiveEnum, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(2))")]
+pub enum Language {
+    #[default]
+    #[sea_orm(string_value = "en")]
+    En,
+    #[sea_orm(string_value = "sn")]
+    Sn,
+    #[sea_orm(string_value = "nd")]
+    Nd,
+}
+
+/// How a participant is told about their enrolments and certificates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(8))")]
+pub enum ContactBy {
+    #[sea_orm(string_value = "email")]
+    Email,
+    #[sea_orm(string_value = "sms")]
+    Sms,
+    #[sea_orm(string_value = "both")]
+    Both,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
 #[sea_orm(table_name = "participant")]
 pub struct Model {
@@ -73,6 +100,7 @@ pub struct Model {
     /// Lower-cased; unique when present.
     #[sea_orm(unique)]
     pub email: Option<String>,
+    /// E.164 (`+263771234567`); unique among participants when present.
     pub phone: Option<String>,
     pub gender: Option<Gender>,
     pub organisation_id: Option<i64>,
@@ -90,6 +118,8 @@ pub struct Model {
     pub wg_cognition: Option<Difficulty>,
     pub wg_self_care: Option<Difficulty>,
     pub wg_communication: Option<Difficulty>,
+    pub language: Language,
+    pub contact_by: ContactBy,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

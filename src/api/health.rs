@@ -23,7 +23,7 @@ pub struct Health {
     pub migrations: Option<String>,
     /// Details only: `present`, or `missing` when no key can sign credentials.
     pub signing_key: Option<String>,
-    /// Details only: each outbox's backlog (`mail`, and later `sms`, `webhook`).
+    /// Details only: each outbox's backlog (`mail`, `sms`, `webhook`).
     pub outbox: Option<Vec<OutboxBacklog>>,
 }
 

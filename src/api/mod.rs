@@ -81,7 +81,9 @@ pub mod organisations;
 pub mod outreach;
 pub mod participants;
 pub mod reports;
+pub mod sign_in_code;
 pub mod sign_in_link;
+pub mod sms;
 pub mod spec;
 pub mod timestamp;
 pub mod trainers;
@@ -118,7 +120,7 @@ pub enum Tag {
     Attendance,
     /// Issuing, downloading, verifying and revoking certificates; the training cascade.
     Certificates,
-    /// The mail outbox.
+    /// The mail and SMS outboxes.
     Emails,
     /// Summary figures and CSV exports for councils and funders.
     Reports,
@@ -183,6 +185,8 @@ api_group!(
         outreach::OutreachApi,
         credentials::CredentialApi,
         webhooks::WebhookApi,
+        sms::SmsApi,
+        sign_in_code::SignInCodeApi,
     )
 );
 

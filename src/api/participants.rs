@@ -4,7 +4,8 @@
 use crate::api::timestamp::Timestamp;
 
 use entity::participant::{
-    self, Difficulty as DbDifficulty, Gender as DbGender, TargetGroup as DbTargetGroup,
+    self, ContactBy as DbContactBy, Difficulty as DbDifficulty, Gender as DbGender,
+    Language as DbLanguage, TargetGroup as DbTargetGroup,
 };
 use poem::{Request, RequestBody, web::Data};
 use poem_openapi::{
@@ -51,6 +52,18 @@ mirror_enum! {
     Difficulty <=> DbDifficulty {
         NoDifficulty, SomeDifficulty, ALotOfDifficulty, CannotDoAtAll, Declined,
     }
+}
+
+mirror_enum! {
+    /// The language a participant reads their SMS, mail and portal pages in: English (`en`),
+    /// Shona (`sn`) or Ndebele (`nd`).
+    Language <=> DbLanguage { En, Sn, Nd }
+}
+
+mirror_enum! {
+    /// How a participant hears about their enrolments and certificates: `email`, `sms` or
+    /// `both`. `sms` needs a phone number, `email` an email address, `both` both.
+    ContactBy <=> DbContactBy { Email, Sms, Both }
 }
 
 /// The Washington Group Short Set on functioning: one answer per domain, all six given. A
@@ -105,9 +118,17 @@ pub struct CreateParticipant {
     /// Email address; certificates are sent here. Unique when given.
     #[oai(validator(max_length = 254))]
     pub email: Option<String>,
-    /// Phone number.
+    /// Mobile phone number, as people write it: `0771 234 567` is read as Zimbabwean, other
+    /// countries start with `+` and their code. Stored and returned in E.164
+    /// (`+263771234567`); unique when given (a number another participant holds is 409). SMS
+    /// and sign-in codes go here.
     #[oai(validator(max_length = 32))]
     pub phone: Option<String>,
+    /// The language of the participant's SMS, mail and portal pages (default `en`).
+    pub language: Option<Language>,
+    /// How the participant is told about enrolments and certificates. Default: `email` when
+    /// an email is given, else `sms` when a phone is.
+    pub contact_by: Option<ContactBy>,
     pub gender: Option<Gender>,
     /// The organisation the participant comes from.
     pub organisation_id: Option<i64>,
@@ -138,8 +159,13 @@ pub struct UpdateParticipant {
     /// Email address; `null` removes it.
     #[oai(validator(max_length = 254))]
     pub email: MaybeUndefined<String>,
+    /// Phone number as people write it (stored in E.164); an empty string clears it.
     #[oai(validator(max_length = 32))]
     pub phone: Option<String>,
+    pub language: Option<Language>,
+    /// Left out: kept while the contact details allow it (removing the email of an `email`
+    /// participant with a phone makes them `sms`).
+    pub contact_by: Option<ContactBy>,
     pub gender: Option<Gender>,
     pub organisation_id: Option<i64>,
     pub target_group: Option<TargetGroup>,
@@ -162,7 +188,10 @@ pub struct Participant {
     pub id: i64,
     pub full_name: String,
     pub email: Option<String>,
+    /// E.164 (`+263771234567`).
     pub phone: Option<String>,
+    pub language: Language,
+    pub contact_by: ContactBy,
     pub gender: Option<Gender>,
     pub organisation_id: Option<i64>,
     pub target_group: TargetGroup,
@@ -200,6 +229,8 @@ impl From<participant::Model> for Participant {
             full_name: p.full_name,
             email: p.email,
             phone: p.phone,
+            language: p.language.into(),
+            contact_by: p.contact_by.into(),
             gender: p.gender.map(Into::into),
             organisation_id: p.organisation_id,
             target_group: p.target_group.into(),
@@ -283,8 +314,9 @@ impl<'a> ApiExtractor<'a> for CsvBody {
         Some(MetaRequest {
             description: Some(
                 "UTF-8 CSV with a header row. Columns: full_name, target_group (required), email, \
-                 phone, gender, organisation_id, ward, national_id, birth_year, and the \
-                 Washington Group answers disability_seeing, disability_hearing, \
+                 phone (read as Zimbabwean unless it starts with +), gender, organisation_id, \
+                 ward, national_id, birth_year, language (en, sn, nd), contact_by (email, sms, \
+                 both), and the Washington Group answers disability_seeing, disability_hearing, \
                  disability_walking, disability_cognition, disability_self_care, \
                  disability_communication (all six or none; values as in `Difficulty`).",
             ),
@@ -383,6 +415,8 @@ impl ParticipantApi {
             national_id: Some(b.national_id),
             birth_year: Some(b.birth_year),
             disability: Some(b.disability.map(Into::into)),
+            language: b.language.map(Into::into),
+            contact_by: b.contact_by.map(Into::into),
         };
         let created = service::create(&state.db, &auth.actor(), changes).await?;
         Ok(Created::Created(Json(created.into())))
@@ -498,6 +532,8 @@ impl ParticipantApi {
             national_id: b.national_id.map(Some),
             birth_year: maybe(b.birth_year),
             disability: maybe(b.disability).map(|d| d.map(Into::into)),
+            language: b.language.map(Into::into),
+            contact_by: b.contact_by.map(Into::into),
         };
         let updated = service::update(&state.db, &auth.actor(), id.0, changes).await?;
         Ok(Json(Participant::from(updated).seen_by(&auth.0)))

@@ -23,6 +23,7 @@ pub mod national_id;
 pub mod organisation;
 pub mod outreach;
 pub mod participant;
+pub mod phone;
 pub mod schedule;
 pub mod sharing;
 pub mod status_list;

@@ -1,5 +1,7 @@
 //! What makes a participant record valid.
 
+use entity::participant::ContactBy;
+
 use super::{FieldError, account::clean_email, account::clean_person_name, clean_text};
 
 /// Proposed values of a participant's text fields; `None` leaves a field as it is (or empty).
@@ -32,19 +34,9 @@ pub fn clean(text: ParticipantText) -> Result<CleanParticipantText, Vec<FieldErr
     let email = text
         .email
         .map(|e| optional(e).map(|e| clean_email("email", &e, &mut errors)));
-    let phone = text.phone.map(|p| {
-        optional(p).inspect(|p| {
-            let ok = p.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c))
-                && (6..=32).contains(&p.chars().count())
-                && p.chars().any(|c| c.is_ascii_digit());
-            if !ok {
-                errors.push(FieldError::new(
-                    "phone",
-                    "must be a phone number of 6–32 digits, spaces, '+', '-' or brackets",
-                ));
-            }
-        })
-    });
+    let phone = text
+        .phone
+        .map(|p| optional(p).map(|p| super::phone::clean("phone", &p, &mut errors)));
     let ward = text
         .ward
         .map(|w| optional(w).map(|w| clean_text("ward", &w, 64, &mut errors)));
@@ -57,6 +49,43 @@ pub fn clean(text: ParticipantText) -> Result<CleanParticipantText, Vec<FieldErr
         })
     } else {
         Err(errors)
+    }
+}
+
+/// How a participant is reached: the value asked for, checked against the contact details the
+/// record will have (`sms` needs a phone, `email` an email, `both` both); when none is asked
+/// for, the current value while the details still allow it, else the default: `email` when an
+/// email is recorded, else `sms` when a phone is, else `email`.
+pub fn contact_by(
+    asked: Option<ContactBy>,
+    current: Option<ContactBy>,
+    has_email: bool,
+    has_phone: bool,
+    errors: &mut Vec<FieldError>,
+) -> ContactBy {
+    let possible = |c: ContactBy| match c {
+        ContactBy::Email => has_email,
+        ContactBy::Sms => has_phone,
+        ContactBy::Both => has_email && has_phone,
+    };
+    if let Some(asked) = asked {
+        if !possible(asked) {
+            errors.push(FieldError::new(
+                "contact_by",
+                match asked {
+                    ContactBy::Email => "is email, but the participant has no email address",
+                    ContactBy::Sms => "is sms, but the participant has no phone number",
+                    ContactBy::Both => "is both, which needs an email address and a phone number",
+                },
+            ));
+        }
+        return asked;
+    }
+    match current {
+        Some(current) if possible(current) => current,
+        _ if has_email => ContactBy::Email,
+        _ if has_phone => ContactBy::Sms,
+        _ => ContactBy::Email,
     }
 }
 
@@ -112,16 +141,49 @@ mod tests {
     }
 
     #[test]
-    fn phones_take_digits_and_punctuation_only() {
+    fn phones_are_normalised_and_words_refused() {
         let ok = ParticipantText {
-            phone: Some(Some("+263 77 123 4567".into())),
+            phone: Some(Some("077 123 4567".into())),
             ..named("A")
         };
-        assert!(clean(ok).is_ok());
+        assert_eq!(
+            clean(ok).unwrap().phone,
+            Some(Some("+263771234567".to_owned()))
+        );
         let bad = ParticipantText {
             phone: Some(Some("call me".into())),
             ..named("A")
         };
         assert_eq!(clean(bad).unwrap_err()[0].field, "phone");
+    }
+
+    #[test]
+    fn contact_by_defaults_to_what_the_record_allows() {
+        let mut errors = Vec::new();
+        assert_eq!(
+            contact_by(None, None, true, true, &mut errors),
+            ContactBy::Email
+        );
+        assert_eq!(
+            contact_by(None, None, false, true, &mut errors),
+            ContactBy::Sms
+        );
+        assert_eq!(
+            contact_by(None, None, false, false, &mut errors),
+            ContactBy::Email
+        );
+        // The email removed: an SMS participant from now on.
+        assert_eq!(
+            contact_by(None, Some(ContactBy::Both), false, true, &mut errors),
+            ContactBy::Sms
+        );
+        assert!(errors.is_empty());
+    }
+
+    #[test]
+    fn contact_by_sms_needs_a_phone() {
+        let mut errors = Vec::new();
+        contact_by(Some(ContactBy::Sms), None, true, false, &mut errors);
+        assert_eq!(errors[0].field, "contact_by");
     }
 }

@@ -406,6 +406,20 @@ pub async fn issue_for_workshop(
             }),
         }
     }
+    // "Your certificate is ready" by SMS, for holders reached by SMS.
+    let holders =
+        super::participants::get_many(write.txn(), issued.iter().map(|c| c.participant_id)).await?;
+    for saved in &issued {
+        if let Some(holder) = holders.get(&saved.participant_id) {
+            super::participant_sms::certificate_ready(
+                write.txn(),
+                saved,
+                holder,
+                &settings.public_url,
+            )
+            .await?;
+        }
+    }
     write.commit().await?;
     metrics::counter!("cssd_certificates_issued_total").increment(issued.len() as u64);
     Ok(IssueOutcome {

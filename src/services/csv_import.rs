@@ -13,7 +13,7 @@ use crate::domain::{Error, FieldError};
 pub const MAX_ROWS: usize = 10_000;
 
 /// The columns an import file may have (in any order, any case; each at most once).
-pub const COLUMNS: [&str; 15] = [
+pub const COLUMNS: [&str; 17] = [
     "full_name",
     "email",
     "phone",
@@ -29,6 +29,8 @@ pub const COLUMNS: [&str; 15] = [
     "disability_cognition",
     "disability_self_care",
     "disability_communication",
+    "language",
+    "contact_by",
 ];
 
 /// Why a file was refused whole.
@@ -74,7 +76,7 @@ pub fn read_blocking(text: &str) -> Result<Vec<ImportRow>, CsvError> {
         return Err(CsvError::Invalid(problems));
     }
     let column = |name: &str| names.iter().position(|n| n == name);
-    let columns: [Option<usize>; 15] = COLUMNS.map(column);
+    let columns: [Option<usize>; 17] = COLUMNS.map(column);
     let mut lines = LineCounter::default();
     let mut rows = Vec::new();
     let mut record = csv::StringRecord::new();
@@ -109,6 +111,8 @@ pub fn read_blocking(text: &str) -> Result<Vec<ImportRow>, CsvError> {
             national_id: get(7),
             birth_year: get(8),
             disability: [get(9), get(10), get(11), get(12), get(13), get(14)],
+            language: get(15),
+            contact_by: get(16),
         });
     }
     Ok(rows)

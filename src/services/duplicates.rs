@@ -329,7 +329,18 @@ pub async fn merge(
     let before = audit::snapshot(&kept);
     let mut model = kept.clone().into_active_model();
     model.email = Set(kept.email.clone().or(removed.email.clone()));
-    model.phone = Set(kept.phone.clone().or(removed.phone.clone()));
+    let phone = kept.phone.clone().or(removed.phone.clone());
+    let email_kept = kept.email.is_some() || removed.email.is_some();
+    // How to reach them: the kept record's choice while it still works, else the default for
+    // the contact details the merged record has. The language is the kept record's.
+    model.contact_by = Set(crate::domain::participant::contact_by(
+        None,
+        Some(kept.contact_by),
+        email_kept,
+        phone.is_some(),
+        &mut Vec::new(),
+    ));
+    model.phone = Set(phone);
     model.national_id = Set(kept.national_id.clone().or(removed.national_id.clone()));
     model.gender = Set(kept.gender.or(removed.gender));
     model.organisation_id = Set(kept.organisation_id.or(removed.organisation_id));

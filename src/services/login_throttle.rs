@@ -38,6 +38,10 @@ pub enum Purpose {
     Password,
     /// A request for a sign-in link by email.
     EmailLink,
+    /// A request for a sign-in code by SMS (keyed by the phone number).
+    SmsCode,
+    /// Entering a sign-in code (keyed by the phone number).
+    SmsCodeEntry,
 }
 
 /// A throttle key: the SHA-256 of what it stands for (purpose, kind, value).

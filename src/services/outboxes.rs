@@ -8,6 +8,7 @@
 use chrono::{DateTime, Utc};
 use entity::{
     email_outbox::{self, EmailStatus},
+    sms_outbox::{self, SmsStatus},
     webhook_delivery::{self, DeliveryStatus},
 };
 use futures_util::future::BoxFuture;
@@ -55,6 +56,10 @@ pub const CHANNELS: &[Channel] = &[
         backlog: mail_backlog,
     },
     Channel {
+        name: "sms",
+        backlog: sms_backlog,
+    },
+    Channel {
         name: "webhook",
         backlog: webhook_backlog,
     },
@@ -77,6 +82,17 @@ pub fn mail_backlog(db: &DatabaseConnection) -> BoxFuture<'_, Result<Backlog, Db
         email_outbox::Column::CreatedAt,
         EmailStatus::Queued,
         EmailStatus::Failed,
+    ))
+}
+
+/// The SMS outbox's backlog: the same reads of `sms_outbox`.
+pub fn sms_backlog(db: &DatabaseConnection) -> BoxFuture<'_, Result<Backlog, DbErr>> {
+    Box::pin(backlog_of::<sms_outbox::Entity, _>(
+        db,
+        sms_outbox::Column::Status,
+        sms_outbox::Column::CreatedAt,
+        SmsStatus::Queued,
+        SmsStatus::Failed,
     ))
 }
 

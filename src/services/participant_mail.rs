@@ -16,6 +16,7 @@ use entity::{
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
 use super::{
+    participant_sms,
     scheduled::Schedule,
     workshop_queries::{self, WorkshopView},
 };
@@ -84,7 +85,10 @@ pub async fn notify(
     let Some(participant) = participant::Entity::find_by_id(enrolment.participant_id)
         .one(db)
         .await?
-        .filter(|p| p.email.as_deref().is_some_and(|a| !a.trim().is_empty()))
+        .filter(|p| {
+            p.email.as_deref().is_some_and(|a| !a.trim().is_empty())
+                || participant_sms::sms_number(p).is_some()
+        })
     else {
         return Ok(false);
     };
@@ -110,12 +114,20 @@ async fn notify_participant(
     position: Option<u64>,
     public_url: &str,
 ) -> Result<bool> {
-    let Some(address) = participant.email.clone().filter(|a| !a.trim().is_empty()) else {
-        return Ok(false);
-    };
     if !journey::worth_sending(kind, view.workshop.start_date, local_today()) {
         return Ok(false);
     }
+    // The SMS of the same event, for participants reached by SMS (`contact_by`).
+    let texted =
+        participant_sms::journey(db, kind, enrolment, participant, view, position, public_url)
+            .await?;
+    let Some(address) = participant
+        .email
+        .clone()
+        .filter(|a| !a.trim().is_empty() && participant_sms::wants_email(participant))
+    else {
+        return Ok(texted);
+    };
     let Some(composed) = journey::compose(kind, &facts(view, participant, position, public_url))
     else {
         return Ok(false);

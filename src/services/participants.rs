@@ -3,7 +3,7 @@
 use chrono::{Datelike, Utc};
 use entity::{
     organisation,
-    participant::{self, Gender, TargetGroup},
+    participant::{self, ContactBy, Gender, Language, TargetGroup},
 };
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
@@ -15,7 +15,7 @@ use crate::domain::{
     Error, FieldError, Result,
     access::Actor,
     demographics::{self, WashingtonGroup},
-    participant::{ParticipantText, clean},
+    participant::{ParticipantText, clean, contact_by},
 };
 
 /// Values for a participant; `None` leaves a field unchanged (for a new participant: empty).
@@ -31,6 +31,11 @@ pub struct ParticipantChanges {
     pub birth_year: Option<Option<i32>>,
     /// The Washington Group Short Set's answers; `Some(None)` clears them.
     pub disability: Option<Option<WashingtonGroup>>,
+    /// The language the participant reads (new participants: English).
+    pub language: Option<Language>,
+    /// How the participant is reached; `None` keeps it while the contact details allow it,
+    /// else the default (email when recorded, else SMS when a phone is).
+    pub contact_by: Option<ContactBy>,
 }
 
 /// Checks a proposed birth year against this year.
@@ -78,6 +83,30 @@ async fn check_national_id_free(
         return Err(Error::Conflict(format!(
             "participant {} already has national ID number {national_id}",
             holder.id
+        )));
+    }
+    Ok(())
+}
+
+/// A phone number already held by another participant is a conflict: a sign-in code goes to
+/// exactly one person.
+async fn check_phone_free(
+    db: &impl ConnectionTrait,
+    phone: Option<&str>,
+    except_id: Option<i64>,
+) -> Result<()> {
+    let Some(phone) = phone else {
+        return Ok(());
+    };
+    let mut query = participant::Entity::find().filter(participant::Column::Phone.eq(phone));
+    if let Some(id) = except_id {
+        query = query.filter(participant::Column::Id.ne(id));
+    }
+    if let Some(holder) = query.one(db).await? {
+        return Err(Error::Conflict(format!(
+            "participant {} already has phone number {}",
+            holder.id,
+            crate::domain::phone::display(phone)
         )));
     }
     Ok(())
@@ -146,24 +175,35 @@ pub async fn create_in(
         errors.append(&mut e);
         Error::Invalid(errors.clone())
     })?;
+    let email = text.email.flatten();
+    let phone = text.phone.flatten();
+    let contact_by = contact_by(
+        changes.contact_by,
+        None,
+        email.is_some(),
+        phone.is_some(),
+        &mut errors,
+    );
     if !errors.is_empty() {
         return Err(Error::Invalid(errors));
     }
-    let email = text.email.flatten();
     let organisation_id = changes.organisation_id.flatten();
     check_references(db, email.as_deref(), organisation_id, None).await?;
+    check_phone_free(db, phone.as_deref(), None).await?;
     check_national_id_free(db, national_id.as_deref(), None).await?;
     let now = Utc::now();
     let mut model = participant::ActiveModel {
         full_name: Set(text.full_name.unwrap_or_default()),
         email: Set(email),
-        phone: Set(text.phone.flatten()),
+        phone: Set(phone),
         gender: Set(changes.gender.flatten()),
         organisation_id: Set(organisation_id),
         target_group: Set(target_group),
         ward: Set(text.ward.flatten()),
         national_id: Set(national_id),
         birth_year: Set(changes.birth_year.flatten()),
+        language: Set(changes.language.unwrap_or_default()),
+        contact_by: Set(contact_by),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
@@ -224,8 +264,23 @@ pub async fn update(
     let txn = write.txn();
     let current = get(txn, id).await?;
     let email = text.email.clone().unwrap_or(current.email.clone());
+    let phone = text.phone.clone().unwrap_or(current.phone.clone());
+    let mut errors = Vec::new();
+    let contact_by = contact_by(
+        changes.contact_by,
+        Some(current.contact_by),
+        email.is_some(),
+        phone.is_some(),
+        &mut errors,
+    );
+    if !errors.is_empty() {
+        return Err(Error::Invalid(errors));
+    }
     let organisation_id = changes.organisation_id.unwrap_or(current.organisation_id);
     check_references(txn, email.as_deref(), organisation_id, Some(id)).await?;
+    if phone != current.phone {
+        check_phone_free(txn, phone.as_deref(), Some(id)).await?;
+    }
     let national_id = national_id.unwrap_or(current.national_id.clone());
     check_national_id_free(txn, national_id.as_deref(), Some(id)).await?;
     let before = audit::snapshot(&current);
@@ -234,8 +289,10 @@ pub async fn update(
         model.full_name = Set(name);
     }
     model.email = Set(email);
-    if let Some(phone) = text.phone {
-        model.phone = Set(phone);
+    model.phone = Set(phone);
+    model.contact_by = Set(contact_by);
+    if let Some(language) = changes.language {
+        model.language = Set(language);
     }
     if let Some(ward) = text.ward {
         model.ward = Set(ward);
@@ -331,6 +388,10 @@ pub struct ImportRow {
     pub birth_year: Option<String>,
     /// The six Washington Group answers, in the order of [`WashingtonGroup::answers`].
     pub disability: [Option<String>; 6],
+    /// `en`, `sn` or `nd` (empty: English).
+    pub language: Option<String>,
+    /// `email`, `sms` or `both` (empty: the default for the row's contact details).
+    pub contact_by: Option<String>,
 }
 
 /// The import columns of the Washington Group answers, in the order of
@@ -488,6 +549,33 @@ pub async fn import(
                 })
                 .ok(),
         };
+        let language = match non_empty(row.language.clone()) {
+            None => Language::En,
+            Some(l) => Language::try_from_value(&l.to_lowercase()).unwrap_or_else(|_| {
+                row_errors.push(FieldError::new("language", "must be one of: en, sn, nd"));
+                Language::En
+            }),
+        };
+        let asked_contact = match non_empty(row.contact_by.clone()) {
+            None => None,
+            Some(c) => ContactBy::try_from_value(&c.to_lowercase())
+                .map_err(|_| {
+                    row_errors.push(FieldError::new(
+                        "contact_by",
+                        "must be one of: email, sms, both",
+                    ))
+                })
+                .ok(),
+        };
+        let contact = cleaned.as_ref().map(|text| {
+            contact_by(
+                asked_contact,
+                None,
+                text.email.clone().flatten().is_some(),
+                text.phone.clone().flatten().is_some(),
+                &mut row_errors,
+            )
+        });
         match (cleaned, target_group, row_errors.is_empty()) {
             (Some(text), Some(target_group), true) => valid.push((
                 line,
@@ -497,6 +585,7 @@ pub async fn import(
                 target_group,
                 national_id,
                 demographics,
+                (language, contact.unwrap_or(ContactBy::Email)),
             )),
             _ => errors.extend(row_errors.into_iter().map(|e| RowError {
                 line,
@@ -525,6 +614,17 @@ pub async fn import(
         .into_iter()
         .filter_map(|p| p.national_id)
         .collect();
+    let phones: Vec<String> = valid
+        .iter()
+        .filter_map(|(_, t, ..)| t.phone.clone().flatten())
+        .collect();
+    let phones_taken: std::collections::HashSet<String> = participant::Entity::find()
+        .filter(participant::Column::Phone.is_in(phones))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|p| p.phone)
+        .collect();
     let org_ids: Vec<i64> = valid.iter().filter_map(|(_, _, _, o, ..)| *o).collect();
     let known_orgs: std::collections::HashSet<i64> = organisation::Entity::find()
         .filter(organisation::Column::Id.is_in(org_ids))
@@ -536,11 +636,40 @@ pub async fn import(
 
     let mut seen_emails = std::collections::HashMap::new();
     let mut seen_national_ids = std::collections::HashMap::new();
+    let mut seen_phones = std::collections::HashMap::new();
     let now = Utc::now();
     let mut to_insert = Vec::new();
-    for (line, text, gender, organisation_id, target_group, national_id, (birth_year, answers)) in
-        valid
+    for (
+        line,
+        text,
+        gender,
+        organisation_id,
+        target_group,
+        national_id,
+        (birth_year, answers),
+        (language, contact_by),
+    ) in valid
     {
+        if let Some(phone) = text.phone.clone().flatten() {
+            let shown = crate::domain::phone::display(&phone);
+            let clash = if phones_taken.contains(&phone) {
+                Some(format!(
+                    "a participant with phone number {shown} already exists"
+                ))
+            } else {
+                seen_phones
+                    .get(&phone)
+                    .map(|first| format!("{shown} is also on line {first}"))
+            };
+            if let Some(message) = clash {
+                errors.push(RowError {
+                    line,
+                    field: "phone".into(),
+                    message,
+                });
+                continue;
+            }
+        }
         if let Some(id) = &national_id {
             let clash = if national_ids_taken.contains(id) {
                 Some(format!(
@@ -591,18 +720,23 @@ pub async fn import(
         let mut model = participant::ActiveModel {
             full_name: Set(text.full_name.unwrap_or_default()),
             email: Set(email),
-            phone: Set(text.phone.flatten()),
+            phone: Set(text.phone.clone().flatten()),
             gender: Set(gender),
             organisation_id: Set(organisation_id),
             target_group: Set(target_group),
             ward: Set(text.ward.flatten()),
             national_id: Set(national_id.clone()),
             birth_year: Set(birth_year),
+            language: Set(language),
+            contact_by: Set(contact_by),
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()
         };
         set_disability(&mut model, answers);
+        if let Some(phone) = text.phone.clone().flatten() {
+            seen_phones.entry(phone).or_insert(line);
+        }
         to_insert.push(model);
         if let Some(id) = national_id {
             seen_national_ids.entry(id).or_insert(line);

@@ -36,6 +36,9 @@ pub const MAX_EMAIL_CHARS: usize = 254;
 /// wait their turn before being answered.
 const LINK_JOBS: usize = 32;
 
+/// What now is, for sign-in codes (a test moves it).
+pub type Now = Arc<dyn Fn() -> chrono::DateTime<chrono::Utc> + Send + Sync>;
+
 /// What asking for a sign-in link came to, as the caller may learn it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LinkRequest {
@@ -46,12 +49,23 @@ pub enum LinkRequest {
 
 /// The sign-in machinery of one server: the login throttle, the password-hashing slots, and
 /// the queue of link requests.
-#[derive(Debug)]
 pub struct SignIn {
     pub throttle: LoginThrottle,
     pub hashing: PasswordHashing,
     link_jobs: Arc<Semaphore>,
     links_handled: Arc<AtomicU64>,
+    codes_handled: Arc<AtomicU64>,
+    /// The clock sign-in codes are issued and checked by.
+    now: std::sync::RwLock<Now>,
+}
+
+impl std::fmt::Debug for SignIn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignIn")
+            .field("throttle", &self.throttle)
+            .field("hashing", &self.hashing)
+            .finish_non_exhaustive()
+    }
 }
 
 impl SignIn {
@@ -61,7 +75,80 @@ impl SignIn {
             hashing,
             link_jobs: Arc::new(Semaphore::new(LINK_JOBS)),
             links_handled: Arc::new(AtomicU64::new(0)),
+            codes_handled: Arc::new(AtomicU64::new(0)),
+            now: std::sync::RwLock::new(Arc::new(chrono::Utc::now)),
         }
+    }
+
+    /// Replaces the clock of sign-in codes (tests move it instead of waiting ten minutes).
+    pub fn set_clock(&self, now: Now) {
+        *self.now.write().unwrap_or_else(|e| e.into_inner()) = now;
+    }
+
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        (self.now.read().unwrap_or_else(|e| e.into_inner()))()
+    }
+
+    /// How many code requests have been handled to the end (SMS queued, or nothing to do).
+    pub fn codes_handled(&self) -> u64 {
+        self.codes_handled.load(Ordering::Acquire)
+    }
+
+    /// Asks for a sign-in code for `phone` from `from`: the number is checked and normalised,
+    /// the request counted on the phone and the address (as link requests are), then the
+    /// lookup and the SMS run after the answer, which is the same for unknown numbers.
+    pub async fn sms_code(
+        &self,
+        db: &DatabaseConnection,
+        phone: &str,
+        from: Option<&str>,
+    ) -> Result<LinkRequest> {
+        let phone = sign_in_phone(phone)?;
+        self.throttle
+            .begin_for(Purpose::SmsCode, &phone, from, Instant::now())
+            .map_err(|retry_after| Error::TooManyAttempts { retry_after })?
+            .failed();
+        let permit = self
+            .link_jobs
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|e| Error::internal("the sign-in queue is closed", e))?;
+        let (db, handled, now) = (db.clone(), self.codes_handled.clone(), self.now());
+        tokio::spawn(crate::request_context::carry(async move {
+            if let Err(err) = super::sign_in_codes::send(&db, &phone, now).await {
+                tracing::error!(error = %err, "could not send a sign-in code");
+            }
+            handled.fetch_add(1, Ordering::Release);
+            drop(permit);
+        }));
+        Ok(LinkRequest::Accepted)
+    }
+
+    /// Enters a sign-in code for `phone` from `from`: throttled per number and address like a
+    /// password (a wrong code counts as a failure), then checked ([`super::sign_in_codes::verify`]).
+    /// `Ok(None)`: wrong, used, expired or out of tries, or an unknown number.
+    pub async fn verify_sms_code(
+        &self,
+        db: &DatabaseConnection,
+        phone: &str,
+        code: &str,
+        from: Option<&str>,
+    ) -> Result<Option<Login>> {
+        let Ok(phone) = sign_in_phone(phone) else {
+            return Ok(None);
+        };
+        let attempt = self
+            .throttle
+            .begin_for(Purpose::SmsCodeEntry, &phone, from, Instant::now())
+            .map_err(|retry_after| Error::TooManyAttempts { retry_after })?;
+        let checked = super::sign_in_codes::verify(db, &phone, code, self.now()).await;
+        match &checked {
+            Ok(Some(_)) => attempt.succeeded(),
+            Ok(None) => attempt.failed(),
+            Err(_) => attempt.released(),
+        }
+        checked
     }
 
     /// How many link requests have been handled to the end (mail queued, or nothing to do).
@@ -202,6 +289,16 @@ pub fn sign_in_email(raw: &str) -> Result<String> {
         return Err(refused());
     }
     Ok(email)
+}
+
+/// The phone number of a code request, in E.164, or why it is not one (checked by length
+/// first, before it is parsed).
+pub fn sign_in_phone(raw: &str) -> Result<String> {
+    let refused = |message: String| Error::Invalid(vec![FieldError::new("phone", message)]);
+    if raw.len() > 64 {
+        return Err(refused("must be a phone number".into()));
+    }
+    crate::domain::phone::normalise(raw).map_err(refused)
 }
 
 /// The email of a link request: as [`sign_in_email`], and deliverable (links are mailed).

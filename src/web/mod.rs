@@ -18,6 +18,7 @@ pub mod errors;
 pub mod i18n;
 pub mod page;
 pub mod portal;
+pub mod portal_phone;
 pub mod register;
 pub mod session;
 pub mod verify;
@@ -37,6 +38,11 @@ pub fn mount(route: Route) -> Route {
         .at("/portal", get(portal::home))
         .at("/portal/sign-in", post(portal::request_link))
         .at("/portal/link/:token", get(portal::open_link))
+        .at(
+            "/portal/phone",
+            get(portal_phone::phone_form).post(portal_phone::send_code),
+        )
+        .at("/portal/phone/code", post(portal_phone::enter_code))
         .at("/portal/certificates/:id/pdf", get(portal::certificate_pdf))
         .at("/portal/workshops/:id/calendar.ics", get(portal::calendar))
         .at("/register", get(register::home))

@@ -32,6 +32,8 @@ use crate::{
 #[template(path = "portal_sign_in.html")]
 struct SignInPage {
     layout: page::Layout,
+    /// The portal's second way in: "Sign in with your phone number".
+    phone_link: String,
 }
 
 #[derive(Template)]
@@ -114,7 +116,18 @@ pub async fn home(req: &Request, state: Data<&AppState>) -> Response {
     };
     let Some(who) = who else {
         let layout = page::Layout::new(t, t.portal_title, &token.value);
-        return page::html(StatusCode::OK, &SignInPage { layout }, &cookies);
+        let phone_link = crate::l10n::text(
+            crate::domain::language::Lang::negotiate(
+                None,
+                None,
+                req.headers()
+                    .get(header::ACCEPT_LANGUAGE)
+                    .and_then(|v| v.to_str().ok()),
+            ),
+            "portal-phone-link",
+        );
+        let view = SignInPage { layout, phone_link };
+        return page::html(StatusCode::OK, &view, &cookies);
     };
     let mut layout = page::Layout::new(t, t.portal_title, &token.value);
     layout.signed_in = Some(who.name());

@@ -55,7 +55,8 @@ const CERTIFIERS: &[Who] = &[Admin, KeyCertificates, KeyAdmin];
 /// The role table, per operation.
 fn rule(operation_id: &str) -> Option<Rule> {
     Some(match operation_id {
-        "get_health" | "login" | "request_email_link" | "get_privacy_notice" => Rule::Public,
+        "get_health" | "login" | "request_email_link" | "get_privacy_notice"
+        | "request_sms_code" | "verify_sms_code" => Rule::Public,
         "logout" | "get_me" | "list_my_enrolments" | "list_holidays" => Rule::AnyCaller,
         "list_courses"
         | "get_course"
@@ -101,7 +102,7 @@ fn rule(operation_id: &str) -> Option<Rule> {
         | "reissue_workshop_certificates"
         | "get_workshop_certificates_zip"
         | "email_certificate" => Rule::Only(CERTIFIERS),
-        "list_emails" => Rule::Only(ADMINS),
+        "list_emails" | "list_sms" => Rule::Only(ADMINS),
         "create_evaluation" => Rule::Only(&[Admin, Participant, KeyAdmin]),
         "get_evaluation_summary" | "get_evaluations_csv" => Rule::Only(&[Admin, Trainer, KeyAdmin]),
         "create_outreach" => Rule::Only(&[Admin, Trainer, Participant, KeyAdmin]),

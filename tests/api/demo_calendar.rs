@@ -84,7 +84,7 @@ async fn the_demo_shows_a_holiday_skipped_provinces_expiring_certificates_and_a_
         .iter()
         .map(|r| r["reason"].clone())
         .collect();
-    assert_eq!(reasons, [json!("phone"), json!("name_and_organisation")]);
+    assert_eq!(reasons, [json!("name_and_organisation")]);
     let resp = app
         .post(
             &format!("/api/v1/participants/{}/merge", pair[1]),

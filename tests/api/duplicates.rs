@@ -110,11 +110,27 @@ async fn likely_duplicates_are_grouped_with_their_reasons() {
         .as_i64()
         .unwrap();
     let a = create(&app, json!({"full_name": "Tendai Moyo", "target_group": "ratepayer", "phone": "+263 77 123 4567"})).await;
+    // A phone is unique now; records from before that rule may share one.
+    let resp = app
+        .post(
+            "/api/v1/participants",
+            json!({"full_name": "Tendayi Moyo", "target_group": "ratepayer", "phone": "077-123-4567"}),
+        )
+        .await;
+    resp.assert_problem(409);
     let b = create(
         &app,
-        json!({"full_name": "Tendayi Moyo", "target_group": "ratepayer", "phone": "077-123-4567"}),
+        json!({"full_name": "Tendayi Moyo", "target_group": "ratepayer", "phone": "0779999999"}),
     )
     .await;
+    use sea_orm::ConnectionTrait;
+    app.state
+        .db
+        .execute_unprepared(&format!(
+            "UPDATE participant SET phone = '077-123-4567' WHERE id = {b}"
+        ))
+        .await
+        .unwrap();
     let c = create(&app, json!({"full_name": "Chipo Mutasa-Zvobgo", "target_group": "councillor", "organisation_id": org})).await;
     let d = create(&app, json!({"full_name": "chipo  mutasa zvobgo", "target_group": "councillor", "organisation_id": org})).await;
     // The same name elsewhere, and someone else entirely, are not duplicates.

@@ -73,6 +73,8 @@ async fn the_metrics_address_serves_the_named_series_by_route_template() {
         r#"cssd_outbox_failed_total{channel="mail"}"#,
         r#"cssd_outbox_oldest_pending_seconds{channel="mail"}"#,
         r#"cssd_outbox_pending{channel="webhook"}"#,
+        r#"cssd_outbox_pending{channel="sms"}"#,
+        r#"cssd_outbox_failed_total{channel="sms"}"#,
         r#"cssd_outbox_failed_total{channel="webhook"}"#,
         r#"cssd_db_pool_connections{state="idle"}"#,
         r#"cssd_db_pool_connections{state="in_use"}"#,

@@ -18,6 +18,7 @@ pub mod outbox;
 pub mod participants;
 pub mod reports;
 pub mod sign_in;
+pub mod sms;
 pub mod users;
 pub mod webhooks;
 pub mod workshop;
@@ -38,7 +39,7 @@ use crate::{
 };
 
 /// Every page of the console that a `GET` opens (without ids), for tests and the benchmark.
-pub const PAGES: [&str; 11] = [
+pub const PAGES: [&str; 12] = [
     "/admin",
     "/admin/workshops",
     "/admin/workshops/new",
@@ -47,6 +48,7 @@ pub const PAGES: [&str; 11] = [
     "/admin/certificates",
     "/admin/reports",
     "/admin/outbox",
+    "/admin/sms",
     "/admin/audit",
     "/admin/users",
     "/admin/webhooks",
@@ -98,6 +100,7 @@ pub fn mount(route: Route) -> Route {
         .at("/admin/reports", get(reports::summary))
         .at("/admin/reports/months.csv", get(reports::months_csv_file))
         .at("/admin/outbox", get(outbox::list))
+        .at("/admin/sms", get(sms::list))
         .at("/admin/outbox/:id/resend", post(outbox::resend))
         .at("/admin/audit", get(audit::list))
         .at("/admin/users", get(users::list).post(users::create_user))

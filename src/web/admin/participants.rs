@@ -2,7 +2,7 @@
 //! the line it came from, and the rows that were kept.
 
 use askama::Template;
-use entity::participant::{self, Difficulty, Gender, TargetGroup};
+use entity::participant::{self, ContactBy, Difficulty, Gender, Language, TargetGroup};
 use poem::{
     Request, Response, handler,
     http::StatusCode,
@@ -45,7 +45,11 @@ fn row(p: participant::Model) -> PersonRow {
         target_group: target_group_words(p.target_group),
         name: p.full_name,
         email: p.email.unwrap_or_default(),
-        phone: p.phone.unwrap_or_default(),
+        phone: p
+            .phone
+            .as_deref()
+            .map(crate::domain::phone::display)
+            .unwrap_or_default(),
     }
 }
 
@@ -328,6 +332,8 @@ pub struct PersonForm {
     full_name: Option<String>,
     email: Option<String>,
     phone: Option<String>,
+    language: Option<String>,
+    contact_by: Option<String>,
     gender: Option<String>,
     organisation_id: Option<String>,
     target_group: Option<String>,
@@ -359,7 +365,9 @@ impl PersonForm {
         Self {
             full_name: Some(p.full_name.clone()),
             email: p.email.clone(),
-            phone: p.phone.clone(),
+            phone: p.phone.as_deref().map(crate::domain::phone::display),
+            language: Some(p.language.to_value()),
+            contact_by: Some(p.contact_by.to_value()),
             gender: p.gender.map(|g| g.to_value()),
             organisation_id: p.organisation_id.map(|o| o.to_string()),
             target_group: Some(p.target_group.to_value()),
@@ -405,6 +413,8 @@ struct PersonPage {
     birth_year: String,
     questions: Vec<DisabilityQuestion>,
     genders: Vec<Choice>,
+    languages: Vec<Choice>,
+    contact_choices: Vec<Choice>,
     target_groups: Vec<Choice>,
     organisations: Vec<Choice>,
     enrolments: Vec<EnrolmentLine>,
@@ -481,6 +491,11 @@ async fn person_page(
                     .collect(),
             })
             .collect(),
+        languages: choices(&a.languages, form.language.as_deref().unwrap_or("en")),
+        contact_choices: choices(
+            &a.contact_by_choices,
+            form.contact_by.as_deref().unwrap_or_default(),
+        ),
         genders: Gender::iter()
             .map(|g| {
                 let key = g.to_value();
@@ -530,6 +545,18 @@ async fn person_page(
     })
 }
 
+/// Select options from (value, words) pairs, `selected` chosen.
+fn choices(pairs: &[(&'static str, &'static str)], selected: &str) -> Vec<Choice> {
+    pairs
+        .iter()
+        .map(|(value, label)| Choice {
+            selected: *value == selected,
+            value: (*value).to_owned(),
+            label: (*label).to_owned(),
+        })
+        .collect()
+}
+
 /// The form in the service's terms: every field given (blank clears an optional one).
 fn changes_of(form: &PersonForm, errors: &mut FieldErrors) -> ParticipantChanges {
     let blank = |v: &Option<String>| {
@@ -576,6 +603,18 @@ fn changes_of(form: &PersonForm, errors: &mut FieldErrors) -> ParticipantChanges
             }),
         ),
         disability: Some(disability_of(form, errors)),
+        language: match blank(&form.language) {
+            None => None,
+            Some(l) => Language::try_from_value(&l)
+                .map_err(|_| errors.add("language", words().choose_one))
+                .ok(),
+        },
+        contact_by: match blank(&form.contact_by) {
+            None => None,
+            Some(c) => ContactBy::try_from_value(&c)
+                .map_err(|_| errors.add("contact_by", words().choose_one))
+                .ok(),
+        },
     }
 }
 

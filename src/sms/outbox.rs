@@ -1,0 +1,205 @@
+//! The SMS outbox table: queueing, claiming due messages, and recording what happened. The same
+//! design as the mail outbox ([`crate::mail::outbox`]): leased claims (`FOR UPDATE SKIP LOCKED`
+//! on PostgreSQL, so several instances never take the same message), backoff with jitter, and
+//! a unique `dedupe_key` that lets a journey message go at most once per enrolment and kind.
+
+use chrono::{DateTime, Utc};
+use entity::sms_outbox::{self, SmsKind, SmsStatus};
+use sea_orm::{
+    ActiveEnum, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Statement, TryInsertResult,
+};
+
+use super::segments;
+use crate::db::{Outbox, WriteTxn};
+
+/// An SMS to queue.
+#[derive(Debug, Clone)]
+pub struct NewSms {
+    pub kind: SmsKind,
+    /// E.164.
+    pub recipient: String,
+    pub participant_id: Option<i64>,
+    pub enrolment_id: Option<i64>,
+    pub body: String,
+    /// At most one message per key; `None` for messages that may repeat (sign-in codes).
+    pub dedupe_key: Option<String>,
+}
+
+/// The key that lets a journey SMS go at most once per enrolment and kind.
+pub fn once_per_enrolment(kind: SmsKind, enrolment_id: i64) -> String {
+    format!("{}:enrolment:{enrolment_id}", kind.to_value())
+}
+
+/// Queues an SMS in the transaction of what it announces; `false` when one with the same
+/// `dedupe_key` exists (nothing is written then). The commit wakes the SMS worker.
+pub async fn queue(db: &WriteTxn, sms: NewSms) -> Result<bool, DbErr> {
+    let now = Utc::now();
+    let row = sms_outbox::ActiveModel {
+        kind: Set(sms.kind),
+        recipient: Set(sms.recipient),
+        participant_id: Set(sms.participant_id),
+        enrolment_id: Set(sms.enrolment_id),
+        segments: Set(segments::count(&sms.body).segments as i32),
+        body: Set(sms.body),
+        status: Set(SmsStatus::Queued),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        last_error: Set(None),
+        claimed_until: Set(None),
+        sent_at: Set(None),
+        created_at: Set(now),
+        dedupe_key: Set(sms.dedupe_key),
+        request_id: Set(crate::request_context::current().map(|id| id.to_string())),
+        ..Default::default()
+    };
+    let inserted = sms_outbox::Entity::insert(row)
+        .on_conflict_do_nothing_on([sms_outbox::Column::DedupeKey])
+        .exec_without_returning(db)
+        .await?;
+    let queued = matches!(inserted, TryInsertResult::Inserted(n) if n > 0);
+    if queued {
+        db.queued(Outbox::Sms);
+    }
+    Ok(queued)
+}
+
+/// Takes up to `limit` due messages for one worker until `lease_until` (see the module).
+pub async fn claim(
+    db: &impl ConnectionTrait,
+    limit: u64,
+    now: DateTime<Utc>,
+    lease_until: DateTime<Utc>,
+) -> Result<Vec<sms_outbox::Model>, DbErr> {
+    let backend = db.get_database_backend();
+    let sql = match backend {
+        DbBackend::Postgres => {
+            "UPDATE sms_outbox SET claimed_until = $1 WHERE id IN (\
+               SELECT id FROM sms_outbox WHERE status = 'queued' AND next_attempt_at <= $2 \
+               AND (claimed_until IS NULL OR claimed_until < $2) ORDER BY id LIMIT $3 \
+               FOR UPDATE SKIP LOCKED) RETURNING *"
+        }
+        _ => {
+            "UPDATE sms_outbox SET claimed_until = $1 WHERE id IN (\
+               SELECT id FROM sms_outbox WHERE status = 'queued' AND next_attempt_at <= $2 \
+               AND (claimed_until IS NULL OR claimed_until < $2) ORDER BY id LIMIT $3) RETURNING *"
+        }
+    };
+    let statement = Statement::from_sql_and_values(
+        backend,
+        sql,
+        [lease_until.into(), now.into(), (limit as i64).into()],
+    );
+    let mut claimed = sms_outbox::Entity::find()
+        .from_raw_sql(statement)
+        .all(db)
+        .await?;
+    claimed.sort_by_key(|m| m.id);
+    Ok(claimed)
+}
+
+/// What a sign-in code's message keeps once it is sent: the code itself is forgotten.
+pub fn without_code(body: &str) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut digits = String::new();
+    for c in body.chars().chain(std::iter::once(' ')) {
+        if c.is_ascii_digit() {
+            digits.push(c);
+            continue;
+        }
+        if digits.len() == 6 {
+            out.push_str("******");
+        } else {
+            out.push_str(&digits);
+        }
+        digits.clear();
+        out.push(c);
+    }
+    out.pop();
+    out
+}
+
+/// Records a successful hand-over: the message is never sent again (a sign-in code's body
+/// forgets the code).
+pub async fn mark_sent(db: &impl ConnectionTrait, sms: &sms_outbox::Model) -> Result<(), DbErr> {
+    let mut row = sms_outbox::ActiveModel {
+        id: Set(sms.id),
+        status: Set(SmsStatus::Sent),
+        attempts: Set(sms.attempts + 1),
+        sent_at: Set(Some(Utc::now())),
+        last_error: Set(None),
+        claimed_until: Set(None),
+        ..Default::default()
+    };
+    if sms.kind == SmsKind::SignInCode {
+        row.body = Set(without_code(&sms.body));
+    }
+    sms_outbox::Entity::update(row).exec(db).await.map(|_| ())
+}
+
+/// Records a failed attempt: back to the queue with a later `next_attempt_at` (the mail
+/// outbox's backoff), or `failed` when the error is permanent or the attempts are used up.
+pub async fn mark_failed(
+    db: &impl ConnectionTrait,
+    sms: &sms_outbox::Model,
+    error: &str,
+    permanent: bool,
+    max_attempts: i32,
+    retry_base: std::time::Duration,
+) -> Result<SmsStatus, DbErr> {
+    let attempts = sms.attempts + 1;
+    let status = if permanent || attempts >= max_attempts {
+        SmsStatus::Failed
+    } else {
+        SmsStatus::Queued
+    };
+    let row = sms_outbox::ActiveModel {
+        id: Set(sms.id),
+        status: Set(status),
+        attempts: Set(attempts),
+        next_attempt_at: Set(Utc::now() + crate::mail::outbox::backoff(retry_base, attempts)),
+        last_error: Set(Some(error.chars().take(2000).collect())),
+        claimed_until: Set(None),
+        ..Default::default()
+    };
+    sms_outbox::Entity::update(row).exec(db).await?;
+    Ok(status)
+}
+
+/// Outbox messages, newest first, with the total.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    status: Option<SmsStatus>,
+    kind: Option<SmsKind>,
+    limit: u64,
+    offset: u64,
+) -> Result<(Vec<sms_outbox::Model>, u64), DbErr> {
+    let mut query = sms_outbox::Entity::find();
+    if let Some(status) = status {
+        query = query.filter(sms_outbox::Column::Status.eq(status));
+    }
+    if let Some(kind) = kind {
+        query = query.filter(sms_outbox::Column::Kind.eq(kind));
+    }
+    let total = query.clone().count(db).await?;
+    let items = query
+        .order_by_desc(sms_outbox::Column::Id)
+        .limit(limit)
+        .offset(offset)
+        .all(db)
+        .await?;
+    Ok((items, total))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sent_code_is_forgotten_but_other_numbers_stay() {
+        assert_eq!(
+            without_code("Your CSSD sign-in code is 123456. It expires in 10 minutes."),
+            "Your CSSD sign-in code is ******. It expires in 10 minutes."
+        );
+    }
+}
