@@ -37,7 +37,9 @@ pub struct EvaluationRatings {
     /// The materials handed out.
     #[oai(validator(minimum(value = "1"), maximum(value = "5")))]
     pub materials: i32,
-    /// Every topic of the workshop's course, by its name, rated 1..=5.
+    /// The topics of the workshop's course that were rated, by name, each 1..=5; a topic left
+    /// unrated (a blank on a paper form) is left out.
+    #[oai(default)]
     pub topics: BTreeMap<String, i32>,
 }
 
@@ -135,7 +137,8 @@ impl EvaluationApi {
     /// By the participant themself, or by an administrator typing in a paper form (then with
     /// `participant_id`). The participant held a seat and attended at least one day, and the
     /// workshop's last day has begun (409 otherwise); one evaluation per participant and workshop
-    /// (409 for a second). Every rating is 1..=5 and every topic of the course is rated (422).
+    /// (409 for a second). Every rating given is 1..=5 (422). Topics may be left unrated (a blank
+    /// on a paper form): `ratings.topics` holds the ones rated, each a course topic (422 if not).
     #[oai(
         path = "/workshops/:id/evaluations",
         method = "post",

@@ -134,8 +134,8 @@ fn words(kind: EmailKind, f: &Facts) -> Option<(String, String, bool)> {
             format!(
                 "Thank you for taking part in the {course} {level} workshop. Please rate the \
                  workshop, its trainers, venue, materials and each topic — it takes two minutes \
-                 and helps us improve the training. Submit your evaluation at {url} (or hand a \
-                 paper form to your trainer).",
+                 and helps us improve the training. Fill in the evaluation form at {url} (or \
+                 hand a paper form to your trainer).",
                 level = f.level,
                 url = f.evaluation_url
             ),
@@ -217,7 +217,7 @@ mod tests {
                 topics: vec!["Knowing your customers".into()],
             }],
             waitlist_position: Some(4),
-            evaluation_url: "POST /api/v1/workshops/3/evaluations".into(),
+            evaluation_url: "https://training.iwsd.example/portal/workshops/3/evaluation".into(),
         }
     }
 

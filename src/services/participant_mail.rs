@@ -23,13 +23,27 @@ use crate::{
     calendar,
     db::{WriteTxn, begin_write},
     domain::{
-        Result, eligibility::counts_as_attended, schedule::local_today, workshop::level_name,
+        Result, eligibility::counts_as_attended, language::Lang, schedule::local_today,
+        workshop::level_name,
     },
     mail::{
         journey::{self, Day, Facts},
         outbox::{self, NewMessage},
     },
 };
+
+/// The language a participant asked to read, when recorded (their pages, mail and SMS use it
+/// before `?lang=` and the browser's).
+pub fn preferred_language(participant: &participant::Model) -> Option<Lang> {
+    // TODO(merge): participant.language (h27)
+    let _ = participant;
+    None
+}
+
+/// The language of everything sent to a participant: their own, else English.
+pub fn language_of(participant: &participant::Model) -> Lang {
+    preferred_language(participant).unwrap_or_default()
+}
 
 fn level_words(level: workshop::Level) -> &'static str {
     match level {
@@ -63,12 +77,16 @@ fn facts(
             })
             .collect(),
         waitlist_position: position,
-        evaluation_url: format!(
-            "{}/api/v1/workshops/{}/evaluations",
-            public_url.trim_end_matches('/'),
-            w.id
-        ),
+        evaluation_url: evaluation_page_url(public_url, w.id),
     }
+}
+
+/// The portal's evaluation page of a workshop (where the evaluation request links).
+pub fn evaluation_page_url(public_url: &str, workshop_id: i64) -> String {
+    format!(
+        "{}/portal/workshops/{workshop_id}/evaluation",
+        public_url.trim_end_matches('/')
+    )
 }
 
 /// Queues the message of `kind` about `enrolment` to its participant, unless they have no

@@ -30,6 +30,7 @@ mod organisations;
 mod outreach;
 mod paper;
 mod participants;
+mod portal_languages;
 mod provinces;
 mod renewals;
 mod reports;
