@@ -24,7 +24,6 @@ use crate::{
     db::{WriteTxn, begin_write},
     domain::{
         Result, eligibility::counts_as_attended, language::Lang, schedule::local_today,
-        workshop::level_name,
     },
     mail::{
         journey::{self, Day, Facts},
@@ -45,13 +44,6 @@ pub fn language_of(participant: &participant::Model) -> Lang {
     preferred_language(participant).unwrap_or_default()
 }
 
-fn level_words(level: workshop::Level) -> &'static str {
-    match level {
-        workshop::Level::Tot => "Training of Trainers",
-        _ => level_name(level),
-    }
-}
-
 fn facts(
     view: &WorkshopView,
     participant: &participant::Model,
@@ -63,7 +55,7 @@ fn facts(
         participant_name: participant.full_name.clone(),
         course_title: view.course.title.clone(),
         course_code: view.course.code.clone(),
-        level: level_words(w.level).to_owned(),
+        level: journey::level_in(language_of(participant), w.level),
         venue: w.venue.clone(),
         start_date: w.start_date,
         end_date: w.end_date,
@@ -134,7 +126,11 @@ async fn notify_participant(
     if !journey::worth_sending(kind, view.workshop.start_date, local_today()) {
         return Ok(false);
     }
-    let Some(composed) = journey::compose(kind, &facts(view, participant, position, public_url))
+    let Some(composed) = journey::compose_in(
+        kind,
+        &facts(view, participant, position, public_url),
+        language_of(participant),
+    )
     else {
         return Ok(false);
     };
