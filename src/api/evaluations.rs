@@ -8,7 +8,7 @@ use poem::web::Data;
 use poem_openapi::{
     ApiResponse, Object, OpenApi,
     param::{Header, Path},
-    payload::Json,
+    payload::{Binary, Json},
 };
 
 use super::{JsonBody, Tag, csv_export::CsvFile};
@@ -18,6 +18,7 @@ use crate::{
     error::ApiError,
     services::csv_export::csv_file,
     services::evaluations::{self as service, NewEvaluation},
+    services::paper_evaluation,
     state::AppState,
 };
 
@@ -130,6 +131,17 @@ enum Created {
 
 pub struct EvaluationApi;
 
+/// The printable paper evaluation form.
+#[derive(ApiResponse)]
+enum PaperFormResponse {
+    /// The form as an A4 PDF.
+    #[oai(status = 200, content_type = "application/pdf")]
+    Ok(
+        Binary<Vec<u8>>,
+        #[oai(header = "Content-Disposition")] String,
+    ),
+}
+
 #[OpenApi(prefix_path = "/api/v1", tag = "Tag::Evaluations")]
 impl EvaluationApi {
     /// Submit an evaluation of a workshop
@@ -194,6 +206,31 @@ impl EvaluationApi {
     ) -> Result<Json<EvaluationSummary>, ApiError> {
         let summary = service::summary(&state.db, &auth.0, id.0).await?;
         Ok(Json(EvaluationSummary::new(id.0, summary)))
+    }
+
+    /// The printable paper evaluation form
+    ///
+    /// An A4 PDF (English) with the same questions as the portal's evaluation form: the workshop
+    /// overall, trainers, venue and materials, each course topic (a blank is "not rated") and the
+    /// two comments, each rating as five boxes 1–5, for workshops where participants have no
+    /// phone. Administrators type the filled-in forms in with `POST …/evaluations` (naming the
+    /// participant; a blank topic is left out of `ratings.topics`). Same access as the summary.
+    #[oai(
+        path = "/workshops/:id/evaluation-form.pdf",
+        method = "get",
+        operation_id = "get_evaluation_form_pdf"
+    )]
+    async fn paper_form(
+        &self,
+        state: Data<&AppState>,
+        auth: CanReadEvaluations,
+        id: Path<i64>,
+    ) -> Result<PaperFormResponse, ApiError> {
+        let pdf = paper_evaluation::form_pdf(&state.db, &auth.0, id.0).await?;
+        Ok(PaperFormResponse::Ok(
+            Binary(pdf),
+            format!("inline; filename=\"evaluation-form-{}.pdf\"", id.0),
+        ))
     }
 
     /// A workshop's evaluations as CSV

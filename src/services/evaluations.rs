@@ -240,7 +240,7 @@ pub async fn submit(
 }
 
 /// Refuses anyone but an administrator or a trainer assigned to the workshop.
-async fn ensure_may_read(
+pub(crate) async fn ensure_may_read(
     db: &impl ConnectionTrait,
     who: &Principal,
     workshop_id: i64,

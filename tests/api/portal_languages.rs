@@ -429,3 +429,46 @@ async fn only_a_signed_in_participant_who_attended_their_own_workshop_may_evalua
         0
     );
 }
+
+// --- The paper evaluation form ----------------------------------------------------------------
+
+#[tokio::test]
+async fn the_paper_evaluation_form_prints_every_question_and_topic_for_trainers_and_admins_only() {
+    let app = spawn_app().await;
+    let (w, people, _) = workshop_with_people(&app).await;
+    let path = format!("/api/v1/workshops/{w}/evaluation-form.pdf");
+    let (status, content_type, pdf) = app.bytes(&path).await;
+    assert_eq!(status, 200);
+    assert_eq!(content_type, "application/pdf");
+    assert!(pdf.starts_with(b"%PDF-"));
+    let text = pdf_extract::extract_text_from_mem(&pdf).expect("the PDF parses");
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for expected in [
+        "Workshop evaluation",
+        "Course LNG (LNG)",
+        "Town House, Harare",
+        "The workshop overall",
+        "The trainers",
+        "The venue",
+        "The materials",
+        "Topic: Roles",
+        "Topic: Processes",
+        "Topic: Engagement",
+        "Topic: Trust",
+        "Topic: Champions",
+        "What was most useful to you?",
+        "What should IWSD do better?",
+    ] {
+        assert!(flat.contains(expected), "{expected:?} in {flat}");
+    }
+
+    // A participant may not have it; an unknown workshop is 404.
+    let token = app
+        .user_token("participant", "tendai@example.org", Some(people[0].0))
+        .await;
+    app.with_token(&token).get(&path).await.assert_problem(403);
+    app.get("/api/v1/workshops/999999/evaluation-form.pdf")
+        .await
+        .assert_problem(404);
+    app.anonymous().get(&path).await.assert_problem(401);
+}

@@ -652,7 +652,7 @@ async fn the_portal_shows_dates_venue_schedule_waitlist_place_and_a_calendar() {
     home.assert_html(200);
     for shown in [
         "Course CC",
-        "On the waitlist",
+        // The status sentence, with the place (pages.ftl `portal-status-waitlisted`).
         "Number 1 on the waitlist",
         "Town House, Harare",
         "Day 1",
