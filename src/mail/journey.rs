@@ -156,7 +156,10 @@ fn words(kind: EmailKind, f: &Facts, lang: Lang) -> Option<(String, String, bool
             true,
         ),
         EmailKind::Cancellation => (
-            text("mail-cancellation-subject", &[("date", start.clone().into())]),
+            text(
+                "mail-cancellation-subject",
+                &[("date", start.clone().into())],
+            ),
             text("mail-cancellation-body", &[]),
             false,
         ),
@@ -181,14 +184,21 @@ pub fn compose(kind: EmailKind, f: &Facts) -> Option<Composed> {
 /// `services::participant_mail::language_of`); `None` for certificates.
 pub fn compose_in(kind: EmailKind, f: &Facts, lang: Lang) -> Option<Composed> {
     let (subject, lead, schedule) = words(kind, f, lang)?;
-    let say = |key: &str, args: &[(&'static str, FluentValue<'_>)]| l10n::text_with(lang, key, args);
-    let (start, end) = (long_date_in(lang, f.start_date), long_date_in(lang, f.end_date));
+    let say =
+        |key: &str, args: &[(&'static str, FluentValue<'_>)]| l10n::text_with(lang, key, args);
+    let (start, end) = (
+        long_date_in(lang, f.start_date),
+        long_date_in(lang, f.end_date),
+    );
     let when = say(
         "mail-when",
         &[("start", start.clone().into()), ("end", end.clone().into())],
     );
     let place = say("mail-where", &[("venue", f.venue.clone().into())]);
-    let greeting = say("mail-greeting", &[("name", f.participant_name.clone().into())]);
+    let greeting = say(
+        "mail-greeting",
+        &[("name", f.participant_name.clone().into())],
+    );
     let mut text = format!("{greeting}\n\n{lead}\n\n{when}\n{place}\n");
     let mut html = format!(
         "<!doctype html><html lang=\"{}\"><body style=\"font-family: sans-serif\">\
@@ -333,8 +343,18 @@ mod tests {
     #[test]
     fn every_kind_comes_in_shona_and_ndebele_with_the_facts_filled_in() {
         for (lang, greeting, month, weekday) in [
-            (Lang::Sn, "Mhoro Zoë <Moyo>,", "Zvita", "Muvhuro 7 Zvita 2026"),
-            (Lang::Nd, "Sawubona Zoë <Moyo>,", "uMpalakazi", "uMvulo 7 uMpalakazi 2026"),
+            (
+                Lang::Sn,
+                "Mhoro Zoë <Moyo>,",
+                "Zvita",
+                "Muvhuro 7 Zvita 2026",
+            ),
+            (
+                Lang::Nd,
+                "Sawubona Zoë <Moyo>,",
+                "uMpalakazi",
+                "uMvulo 7 uMpalakazi 2026",
+            ),
         ] {
             let mut subjects = std::collections::HashSet::new();
             for kind in KINDS {
@@ -345,8 +365,16 @@ mod tests {
                 assert!(m.text.starts_with(greeting), "{}", m.text);
                 assert!(m.text.contains(weekday), "{kind:?}: {}", m.text);
                 assert!(m.text.contains("Town House, Harare"));
-                assert!(!m.text.contains("Dear ") && !m.text.contains("When:"), "{}", m.text);
-                assert!(!m.text.contains('{') && !m.text.contains('\u{2068}'), "{}", m.text);
+                assert!(
+                    !m.text.contains("Dear ") && !m.text.contains("When:"),
+                    "{}",
+                    m.text
+                );
+                assert!(
+                    !m.text.contains('{') && !m.text.contains('\u{2068}'),
+                    "{}",
+                    m.text
+                );
                 assert!(m.html.contains(&format!("<html lang=\"{}\">", lang.code())));
                 assert!(m.html.contains("Zoë &lt;Moyo&gt;"), "{}", m.html);
                 assert!(m.html.contains(month));

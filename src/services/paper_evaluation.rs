@@ -210,7 +210,11 @@ pub fn render(view: &WorkshopView) -> Vec<u8> {
         false,
     );
     sheet.gap(2.0);
-    sheet.line("Your name: ______________________________________", 10.5, false);
+    sheet.line(
+        "Your name: ______________________________________",
+        10.5,
+        false,
+    );
     sheet.gap(2.0);
     sheet.line("The workshop", 13.0, true);
     for question in GENERAL_QUESTIONS {

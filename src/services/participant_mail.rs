@@ -22,9 +22,7 @@ use super::{
 use crate::{
     calendar,
     db::{WriteTxn, begin_write},
-    domain::{
-        Result, eligibility::counts_as_attended, language::Lang, schedule::local_today,
-    },
+    domain::{Result, eligibility::counts_as_attended, language::Lang, schedule::local_today},
     mail::{
         journey::{self, Day, Facts},
         outbox::{self, NewMessage},
@@ -130,8 +128,7 @@ async fn notify_participant(
         kind,
         &facts(view, participant, position, public_url),
         language_of(participant),
-    )
-    else {
+    ) else {
         return Ok(false);
     };
     let attachment = matches!(

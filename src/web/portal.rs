@@ -25,8 +25,8 @@ use crate::{
     domain::language::Lang,
     services::{
         PageRequest, attendance, certificates, certificates::CertificateFilter, enrolments,
-        evaluations, participant_mail, participants, sharing, sign_in::LinkRequest,
-        sign_in_links, workshops,
+        evaluations, participant_mail, participants, sharing, sign_in::LinkRequest, sign_in_links,
+        workshops,
     },
     state::AppState,
 };
@@ -121,11 +121,7 @@ pub async fn home(req: &Request, state: Data<&AppState>) -> Response {
     let Some(who) = who else {
         let w = Words::for_request(req, None, "/portal");
         let layout = page::Layout::new(t, w.t("portal-title"), &token.value).with_words(w.clone());
-        return w.mark(page::html(
-            StatusCode::OK,
-            &SignInPage { layout },
-            &cookies,
-        ));
+        return w.mark(page::html(StatusCode::OK, &SignInPage { layout }, &cookies));
     };
     let participant_id = who.principal.participant_id();
     let w = match words_of(req, &state, participant_id).await {
@@ -202,7 +198,10 @@ async fn home_view(
                 match e.waitlist_position {
                     Some(position) => w.t_with(
                         "portal-status-waitlisted",
-                        &[("position", i64::try_from(position).unwrap_or(i64::MAX).into())],
+                        &[(
+                            "position",
+                            i64::try_from(position).unwrap_or(i64::MAX).into(),
+                        )],
                     ),
                     None => w.t("portal-status-waitlisted-unknown"),
                 },
@@ -364,7 +363,10 @@ pub async fn open_link(
 }
 
 /// The signed-in participant's record, or the response to give instead.
-pub(super) async fn participant(req: &Request, state: &AppState) -> Result<(SignedIn, i64), Response> {
+pub(super) async fn participant(
+    req: &Request,
+    state: &AppState,
+) -> Result<(SignedIn, i64), Response> {
     match session::signed_in(req, state).await {
         Ok(Some(who)) => match who.principal.participant_id() {
             Some(id) => Ok((who, id)),

@@ -243,8 +243,8 @@ pub async fn form(req: &Request, state: Data<&AppState>, Path(id): Path<i64>) ->
         Ok(w) => w,
         Err(err) => return errors::from_domain(req, err),
     };
-    let mut layout = page::Layout::new(i18n::strings(), w.t("eval-title"), &token.value)
-        .with_words(w.clone());
+    let mut layout =
+        page::Layout::new(i18n::strings(), w.t("eval-title"), &token.value).with_words(w.clone());
     layout.signed_in = Some(who.name());
     let standing = match evaluations::standing(&state.db, participant_id, id).await {
         Ok(standing) => standing,
@@ -318,8 +318,8 @@ pub async fn submit(
         suggestions: comment("suggestions"),
     };
     let token = csrf::token(req, secure(&state));
-    let mut layout = page::Layout::new(i18n::strings(), w.t("eval-title"), &token.value)
-        .with_words(w.clone());
+    let mut layout =
+        page::Layout::new(i18n::strings(), w.t("eval-title"), &token.value).with_words(w.clone());
     layout.signed_in = Some(who.name());
     match evaluations::submit(&state.db, &who.principal, id, new).await {
         Ok(_) => {

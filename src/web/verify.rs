@@ -85,7 +85,8 @@ pub fn level_words(w: &Words, level: entity::workshop::Level) -> String {
 pub async fn show(req: &Request, state: Data<&AppState>, Path(code): Path<String>) -> Response {
     let w = Words::for_request(req, None, "/portal");
     // A public page with no form: it sets no cookie.
-    let layout = page::Layout::new(super::i18n::strings(), w.t("verify-title"), "").with_words(w.clone());
+    let layout =
+        page::Layout::new(super::i18n::strings(), w.t("verify-title"), "").with_words(w.clone());
     let cookies: Vec<String> = Vec::new();
     let found = if code.len() > 100 {
         Ok(None)

@@ -217,14 +217,19 @@ mod tests {
         let hrefs: Vec<_> = w.switch.iter().map(|l| l.href.as_str()).collect();
         assert_eq!(
             hrefs,
-            ["/verify/abc?x=1&lang=en", "/verify/abc?x=1&lang=sn", "/verify/abc?x=1&lang=nd"]
+            [
+                "/verify/abc?x=1&lang=en",
+                "/verify/abc?x=1&lang=sn",
+                "/verify/abc?x=1&lang=nd"
+            ]
         );
         assert!(w.switch[1].current);
     }
 
     #[test]
     fn plurals_follow_each_languages_rules() {
-        let en = |n: i64| l10n::text_with(Lang::En, "error-too-many-text", &[("seconds", n.into())]);
+        let en =
+            |n: i64| l10n::text_with(Lang::En, "error-too-many-text", &[("seconds", n.into())]);
         assert_eq!(en(1), "Please wait 1 second and try again.");
         assert_eq!(en(30), "Please wait 30 seconds and try again.");
     }

@@ -108,10 +108,23 @@ async fn the_certificate_check_speaks_shona_by_query_and_ndebele_by_browser() {
     let unknown = browser.get("/verify/no-such-code?lang=nd").await;
     unknown.assert_html(404);
     assert_language(&unknown, "nd");
-    assert!(unknown.text.contains("KASITHOLAKALANGA"), "{}", unknown.text);
-    let unknown = get_with(&mut browser, "/verify/no-such-code", &[("accept-language", "sn")]).await;
+    assert!(
+        unknown.text.contains("KASITHOLAKALANGA"),
+        "{}",
+        unknown.text
+    );
+    let unknown = get_with(
+        &mut browser,
+        "/verify/no-such-code",
+        &[("accept-language", "sn")],
+    )
+    .await;
     unknown.assert_html(404);
-    assert!(unknown.text.contains("HACHINA KUWANIKWA"), "{}", unknown.text);
+    assert!(
+        unknown.text.contains("HACHINA KUWANIKWA"),
+        "{}",
+        unknown.text
+    );
 }
 
 #[tokio::test]
@@ -123,14 +136,16 @@ async fn every_participant_page_has_a_switch_to_the_same_address_in_each_languag
     let page = browser.get(&format!("/verify/{code}?lang=nd")).await;
     for lang in ["en", "sn", "nd"] {
         assert!(
-            page.text
-                .contains(&format!("href=\"/verify/{code}?lang={lang}\" hreflang=\"{lang}\"")),
+            page.text.contains(&format!(
+                "href=\"/verify/{code}?lang={lang}\" hreflang=\"{lang}\""
+            )),
             "switch to {lang} in {}",
             page.text
         );
     }
     assert!(
-        page.text.contains("lang=\"nd\" aria-current=\"true\">isiNdebele</a>"),
+        page.text
+            .contains("lang=\"nd\" aria-current=\"true\">isiNdebele</a>"),
         "{}",
         page.text
     );
@@ -142,7 +157,11 @@ async fn every_participant_page_has_a_switch_to_the_same_address_in_each_languag
     portal.assert_html(200);
     assert_language(&portal, "sn");
     assert!(portal.text.contains("Kero yeemail"), "{}", portal.text);
-    assert!(portal.text.contains("href=\"/portal?lang=nd\""), "{}", portal.text);
+    assert!(
+        portal.text.contains("href=\"/portal?lang=nd\""),
+        "{}",
+        portal.text
+    );
     let portal = browser.get("/portal?lang=nd").await;
     assert_language(&portal, "nd");
     assert!(portal.text.contains("Ngithumelele ilinki yokungena"));
@@ -166,10 +185,18 @@ async fn the_portals_sign_in_pages_and_errors_come_in_shona_and_ndebele() {
     let sent = browser.read(resp).await;
     sent.assert_html(200);
     assert_language(&sent, "nd");
-    assert!(sent.text.contains("Khangela i-email yakho"), "{}", sent.text);
+    assert!(
+        sent.text.contains("Khangela i-email yakho"),
+        "{}",
+        sent.text
+    );
     assert!(sent.text.contains("Nxa nobody@example.org kungesomfundi"));
     // The switch of a page answering a form leads to the portal's start.
-    assert!(sent.text.contains("href=\"/portal?lang=sn\""), "{}", sent.text);
+    assert!(
+        sent.text.contains("href=\"/portal?lang=sn\""),
+        "{}",
+        sent.text
+    );
 
     let invalid = get_with(
         &mut browser,
@@ -179,7 +206,11 @@ async fn the_portals_sign_in_pages_and_errors_come_in_shona_and_ndebele() {
     .await;
     invalid.assert_html(410);
     assert_language(&invalid, "sn");
-    assert!(invalid.text.contains("Link iyi haishande"), "{}", invalid.text);
+    assert!(
+        invalid.text.contains("Link iyi haishande"),
+        "{}",
+        invalid.text
+    );
 
     // An error page in the asker's language, and a form without its token.
     let forged = Browser::new(&app)
@@ -203,13 +234,19 @@ async fn the_signed_in_portal_shows_workshops_dates_and_status_in_the_language_a
     sn.assert_html(200);
     assert_language(&sn, "sn");
     assert!(sn.text.contains("Maworkshop angu"), "{}", sn.text);
-    assert!(sn.text.contains("Zuva 1, 2 Kurume 2026: Roles"), "{}", sn.text);
+    assert!(
+        sn.text.contains("Zuva 1, 2 Kurume 2026: Roles"),
+        "{}",
+        sn.text
+    );
     assert!(sn.text.contains("Wapinda: Tendai Moyo"), "{}", sn.text);
     let nd = get_with(&mut browser, "/portal", &[("accept-language", "nd")]).await;
     assert_language(&nd, "nd");
     assert!(nd.text.contains("Izitifiketi zami"), "{}", nd.text);
     assert!(nd.text.contains("Hlola le-workshop"), "{}", nd.text);
-    let missing = browser.get("/portal/workshops/999999/evaluation?lang=nd").await;
+    let missing = browser
+        .get("/portal/workshops/999999/evaluation?lang=nd")
+        .await;
     missing.assert_html(404);
     assert_language(&missing, "nd");
     assert!(missing.text.contains("Akutholakalanga"), "{}", missing.text);
@@ -288,7 +325,11 @@ async fn a_participant_evaluates_from_the_portal_leaving_a_topic_unrated_once() 
     assert!(again.text.contains("already evaluated"), "{}", again.text);
     let again = browser.get(&format!("{path}?lang=sn")).await;
     again.assert_html(409);
-    assert!(again.text.contains("Wakatoongorora workshop iyi"), "{}", again.text);
+    assert!(
+        again.text.contains("Wakatoongorora workshop iyi"),
+        "{}",
+        again.text
+    );
     assert_eq!(evaluations_of(&app, w).await.len(), 1);
     assert_eq!(evaluations_of(&app, w).await[0].overall, 5);
 }
@@ -327,13 +368,19 @@ async fn a_rating_out_of_range_or_missing_is_shown_next_to_its_field_and_saves_n
     high.assert_html(422);
     assert!(high.text.contains("Please check the answers marked below."));
     assert!(
-        high.text.contains("<p class=\"field-error\" id=\"err-overall\">Choose a rating from 1 to 5.</p>"),
+        high.text.contains(
+            "<p class=\"field-error\" id=\"err-overall\">Choose a rating from 1 to 5.</p>"
+        ),
         "{}",
         high.text
     );
     assert!(!high.text.contains("id=\"err-trainers\""));
     // What was entered stays entered.
-    assert!(high.text.contains("name=\"venue\" value=\"3\" checked"), "{}", high.text);
+    assert!(
+        high.text.contains("name=\"venue\" value=\"3\" checked"),
+        "{}",
+        high.text
+    );
     assert!(high.text.contains(">The role plays</textarea>"));
 
     let mut bad_topic = answers(&csrf, "4");
@@ -354,7 +401,11 @@ async fn a_rating_out_of_range_or_missing_is_shown_next_to_its_field_and_saves_n
     hidden[10] = ("most_useful", "hidden\u{202E}text");
     let resp = browser.post(&path, &hidden).await;
     resp.assert_html(422);
-    assert!(resp.text.contains("id=\"err-most_useful\""), "{}", resp.text);
+    assert!(
+        resp.text.contains("id=\"err-most_useful\""),
+        "{}",
+        resp.text
+    );
 
     assert!(evaluations_of(&app, w).await.is_empty());
 }
@@ -388,9 +439,7 @@ async fn only_a_signed_in_participant_who_attended_their_own_workshop_may_evalua
     assert!(evaluations_of(&app, other).await.is_empty());
 
     // A form without this browser's token changes nothing.
-    let forged = Browser::new(&app)
-        .post(&path, &answers(&csrf, "4"))
-        .await;
+    let forged = Browser::new(&app).post(&path, &answers(&csrf, "4")).await;
     forged.assert_html(403);
 
     // A workshop still to come: it opens on its last day.
@@ -413,7 +462,11 @@ async fn only_a_signed_in_participant_who_attended_their_own_workshop_may_evalua
         not_yet.text
     );
     let home = tendai.get("/portal").await;
-    assert!(!home.text.contains(&format!("/portal/workshops/{upcoming}/evaluation")));
+    assert!(
+        !home
+            .text
+            .contains(&format!("/portal/workshops/{upcoming}/evaluation"))
+    );
     tendai
         .post(
             &format!("/portal/workshops/{upcoming}/evaluation"),
