@@ -8,7 +8,7 @@ use poem::web::Data;
 use poem_openapi::{
     ApiResponse, Object, OpenApi,
     param::{Header, Path},
-    payload::Json,
+    payload::{Binary, Json},
 };
 
 use super::{JsonBody, Tag, csv_export::CsvFile};
@@ -18,6 +18,7 @@ use crate::{
     error::ApiError,
     services::csv_export::csv_file,
     services::evaluations::{self as service, NewEvaluation},
+    services::paper_evaluation,
     state::AppState,
 };
 
@@ -37,7 +38,9 @@ pub struct EvaluationRatings {
     /// The materials handed out.
     #[oai(validator(minimum(value = "1"), maximum(value = "5")))]
     pub materials: i32,
-    /// Every topic of the workshop's course, by its name, rated 1..=5.
+    /// The topics of the workshop's course that were rated, by name, each 1..=5; a topic left
+    /// unrated (a blank on a paper form) is left out.
+    #[oai(default)]
     pub topics: BTreeMap<String, i32>,
 }
 
@@ -128,6 +131,17 @@ enum Created {
 
 pub struct EvaluationApi;
 
+/// The printable paper evaluation form.
+#[derive(ApiResponse)]
+enum PaperFormResponse {
+    /// The form as an A4 PDF.
+    #[oai(status = 200, content_type = "application/pdf")]
+    Ok(
+        Binary<Vec<u8>>,
+        #[oai(header = "Content-Disposition")] String,
+    ),
+}
+
 #[OpenApi(prefix_path = "/api/v1", tag = "Tag::Evaluations")]
 impl EvaluationApi {
     /// Submit an evaluation of a workshop
@@ -135,7 +149,8 @@ impl EvaluationApi {
     /// By the participant themself, or by an administrator typing in a paper form (then with
     /// `participant_id`). The participant held a seat and attended at least one day, and the
     /// workshop's last day has begun (409 otherwise); one evaluation per participant and workshop
-    /// (409 for a second). Every rating is 1..=5 and every topic of the course is rated (422).
+    /// (409 for a second). Every rating given is 1..=5 (422). Topics may be left unrated (a blank
+    /// on a paper form): `ratings.topics` holds the ones rated, each a course topic (422 if not).
     #[oai(
         path = "/workshops/:id/evaluations",
         method = "post",
@@ -191,6 +206,31 @@ impl EvaluationApi {
     ) -> Result<Json<EvaluationSummary>, ApiError> {
         let summary = service::summary(&state.db, &auth.0, id.0).await?;
         Ok(Json(EvaluationSummary::new(id.0, summary)))
+    }
+
+    /// The printable paper evaluation form
+    ///
+    /// An A4 PDF (English) with the same questions as the portal's evaluation form: the workshop
+    /// overall, trainers, venue and materials, each course topic (a blank is "not rated") and the
+    /// two comments, each rating as five boxes 1–5, for workshops where participants have no
+    /// phone. Administrators type the filled-in forms in with `POST …/evaluations` (naming the
+    /// participant; a blank topic is left out of `ratings.topics`). Same access as the summary.
+    #[oai(
+        path = "/workshops/:id/evaluation-form.pdf",
+        method = "get",
+        operation_id = "get_evaluation_form_pdf"
+    )]
+    async fn paper_form(
+        &self,
+        state: Data<&AppState>,
+        auth: CanReadEvaluations,
+        id: Path<i64>,
+    ) -> Result<PaperFormResponse, ApiError> {
+        let pdf = paper_evaluation::form_pdf(&state.db, &auth.0, id.0).await?;
+        Ok(PaperFormResponse::Ok(
+            Binary(pdf),
+            format!("inline; filename=\"evaluation-form-{}.pdf\"", id.0),
+        ))
     }
 
     /// A workshop's evaluations as CSV

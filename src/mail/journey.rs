@@ -3,8 +3,10 @@
 //! text and HTML, with the workshop's dates and venue, and the day-by-day schedule where it
 //! helps (confirmation, promotion, reminder).
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use entity::email_outbox::EmailKind;
+
+use crate::l10n::{self, FluentValue, Lang};
 
 /// One day of the workshop as the mail shows it.
 #[derive(Debug, Clone)]
@@ -60,7 +62,7 @@ pub fn worth_sending(kind: EmailKind, start_date: NaiveDate, today: NaiveDate) -
 
 /// "Monday 7 December 2026".
 pub fn long_date(date: NaiveDate) -> String {
-    date.format("%A %-d %B %Y").to_string()
+    long_date_in(Lang::En, date)
 }
 
 fn escape(s: &str) -> String {
@@ -70,10 +72,52 @@ fn escape(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// The subject line and the lead paragraph of each kind; `None` for certificates (composed
-/// with the certificate, see `compose`).
-fn words(kind: EmailKind, f: &Facts) -> Option<(String, String, bool)> {
+/// A date in a mail in `lang`: "Monday 7 December 2026", "Muvhuro 7 Zvita 2026".
+pub fn long_date_in(lang: Lang, date: NaiveDate) -> String {
+    let plain = l10n::text_with(
+        lang,
+        "date-long",
+        &[
+            ("day", date.day().to_string().into()),
+            ("month", i64::from(date.month()).into()),
+            ("year", date.year().to_string().into()),
+        ],
+    );
+    l10n::text_with(
+        lang,
+        "mail-date",
+        &[
+            (
+                "weekday",
+                i64::from(date.weekday().number_from_monday()).into(),
+            ),
+            ("date", plain.into()),
+        ],
+    )
+}
+
+/// The level of a workshop in words for a mail in `lang`.
+pub fn level_in(lang: Lang, level: entity::workshop::Level) -> String {
+    match level {
+        entity::workshop::Level::Tot => l10n::text(lang, "mail-level-tot"),
+        entity::workshop::Level::Cascade => l10n::text(lang, "mail-level-cascade"),
+        entity::workshop::Level::Community => l10n::text(lang, "mail-level-community"),
+    }
+}
+
+/// The subject line and the lead paragraph of each kind in `lang`, and whether the day-by-day
+/// schedule follows; `None` for the kinds composed elsewhere.
+fn words(kind: EmailKind, f: &Facts, lang: Lang) -> Option<(String, String, bool)> {
     let course = format!("{} ({})", f.course_title, f.course_code);
+    let text = |key: &str, args: &[(&'static str, FluentValue<'_>)]| {
+        let mut all: Vec<(&'static str, FluentValue<'_>)> = vec![
+            ("course", course.clone().into()),
+            ("level", f.level.clone().into()),
+        ];
+        all.extend(args.iter().cloned());
+        l10n::text_with(lang, key, &all)
+    };
+    let start = long_date_in(lang, f.start_date);
     let (subject, lead, schedule) = match kind {
         // Composed elsewhere: certificates and renewal reminders with the certificate
         // (`compose`), sign-in links by `mail::sign_in`.
@@ -84,60 +128,46 @@ fn words(kind: EmailKind, f: &Facts) -> Option<(String, String, bool)> {
             return None;
         }
         EmailKind::EnrolmentConfirmation => (
-            format!("Your place is confirmed: {course}"),
-            format!(
-                "Your place in the {course} {level} workshop is confirmed. The dates are in the \
-                 attached calendar file.",
-                level = f.level
-            ),
+            text("mail-confirmation-subject", &[]),
+            text("mail-confirmation-body", &[]),
             true,
         ),
         EmailKind::WaitlistNotice => (
-            format!("You are on the waitlist: {course}"),
-            format!(
-                "The {course} {level} workshop is full, so you are on its waitlist at position \
-                 {position}. If a place comes free you get it in turn, and we will write to you.",
-                level = f.level,
-                position = f.waitlist_position.unwrap_or(0)
+            text("mail-waitlist-subject", &[]),
+            text(
+                "mail-waitlist-body",
+                &[(
+                    "position",
+                    i64::try_from(f.waitlist_position.unwrap_or(0))
+                        .unwrap_or(i64::MAX)
+                        .into(),
+                )],
             ),
             false,
         ),
         EmailKind::Promotion => (
-            format!("A place came free for you: {course}"),
-            format!(
-                "Good news: a place came free in the {course} {level} workshop and it is now \
-                 yours. The dates are in the attached calendar file.",
-                level = f.level
-            ),
+            text("mail-promotion-subject", &[]),
+            text("mail-promotion-body", &[]),
             true,
         ),
         EmailKind::Reminder => (
-            format!("Reminder: {course} starts {}", long_date(f.start_date)),
-            format!(
-                "A reminder that the {course} {level} workshop starts soon. We look forward to \
-                 seeing you.",
-                level = f.level
-            ),
+            text("mail-reminder-subject", &[("date", start.clone().into())]),
+            text("mail-reminder-body", &[]),
             true,
         ),
         EmailKind::Cancellation => (
-            format!("Cancelled: {course} from {}", long_date(f.start_date)),
-            format!(
-                "We are sorry: the {course} {level} workshop has been cancelled. Your place \
-                 lapses; we will let you know of the next workshop.",
-                level = f.level
+            text(
+                "mail-cancellation-subject",
+                &[("date", start.clone().into())],
             ),
+            text("mail-cancellation-body", &[]),
             false,
         ),
         EmailKind::EvaluationRequest => (
-            format!("How was {course}? Please tell us"),
-            format!(
-                "Thank you for taking part in the {course} {level} workshop. Please rate the \
-                 workshop, its trainers, venue, materials and each topic — it takes two minutes \
-                 and helps us improve the training. Submit your evaluation at {url} (or hand a \
-                 paper form to your trainer).",
-                level = f.level,
-                url = f.evaluation_url
+            text("mail-evaluation-subject", &[]),
+            text(
+                "mail-evaluation-body",
+                &[("url", f.evaluation_url.clone().into())],
             ),
             false,
         ),
@@ -145,51 +175,73 @@ fn words(kind: EmailKind, f: &Facts) -> Option<(String, String, bool)> {
     Some((subject, lead, schedule))
 }
 
-/// Composes the message of `kind` (not for certificates: `None`).
+/// Composes the message of `kind` in English (not for certificates: `None`).
 pub fn compose(kind: EmailKind, f: &Facts) -> Option<Composed> {
-    let (subject, lead, schedule) = words(kind, f)?;
-    let when = format!(
-        "When: {} to {}\nWhere: {}",
-        long_date(f.start_date),
-        long_date(f.end_date),
-        f.venue
+    compose_in(kind, f, Lang::En)
+}
+
+/// Composes the message of `kind` in `lang` (the participant's,
+/// `services::participant_mail::language_of`); `None` for certificates.
+pub fn compose_in(kind: EmailKind, f: &Facts, lang: Lang) -> Option<Composed> {
+    let (subject, lead, schedule) = words(kind, f, lang)?;
+    let say =
+        |key: &str, args: &[(&'static str, FluentValue<'_>)]| l10n::text_with(lang, key, args);
+    let (start, end) = (
+        long_date_in(lang, f.start_date),
+        long_date_in(lang, f.end_date),
     );
-    let mut text = format!("Dear {},\n\n{lead}\n\n{when}\n", f.participant_name);
+    let when = say(
+        "mail-when",
+        &[("start", start.clone().into()), ("end", end.clone().into())],
+    );
+    let place = say("mail-where", &[("venue", f.venue.clone().into())]);
+    let greeting = say(
+        "mail-greeting",
+        &[("name", f.participant_name.clone().into())],
+    );
+    let mut text = format!("{greeting}\n\n{lead}\n\n{when}\n{place}\n");
     let mut html = format!(
-        "<!doctype html><html><body style=\"font-family: sans-serif\">\
-         <p>Dear {},</p><p>{}</p>\
-         <p><strong>When:</strong> {} to {}<br><strong>Where:</strong> {}</p>",
-        escape(&f.participant_name),
+        "<!doctype html><html lang=\"{}\"><body style=\"font-family: sans-serif\">\
+         <p>{}</p><p>{}</p><p>{}<br>{}</p>",
+        lang.code(),
+        escape(&greeting),
         escape(&lead),
-        escape(&long_date(f.start_date)),
-        escape(&long_date(f.end_date)),
-        escape(&f.venue),
+        escape(&when),
+        escape(&place),
     );
     if schedule && !f.days.is_empty() {
-        text.push_str("\nDay by day:\n");
-        html.push_str("<p><strong>Day by day</strong></p><ul>");
+        let heading = say("mail-day-by-day", &[]);
+        text.push_str(&format!("\n{heading}:\n"));
+        html.push_str(&format!("<p><strong>{}</strong></p><ul>", escape(&heading)));
         for d in &f.days {
-            let topics = if d.topics.is_empty() {
-                "practice and review".to_owned()
+            let date = long_date_in(lang, d.date);
+            let line = if d.topics.is_empty() {
+                say(
+                    "mail-day-practice",
+                    &[("day", d.day.into()), ("date", date.into())],
+                )
             } else {
-                d.topics.join("; ")
+                say(
+                    "mail-day",
+                    &[
+                        ("day", d.day.into()),
+                        ("date", date.into()),
+                        ("topics", d.topics.join("; ").into()),
+                    ],
+                )
             };
-            text.push_str(&format!(
-                "  Day {}, {}: {topics}\n",
-                d.day,
-                long_date(d.date)
-            ));
-            html.push_str(&format!(
-                "<li>Day {}, {}: {}</li>",
-                d.day,
-                escape(&long_date(d.date)),
-                escape(&topics)
-            ));
+            text.push_str(&format!("  {line}\n"));
+            html.push_str(&format!("<li>{}</li>", escape(&line)));
         }
         html.push_str("</ul>");
     }
-    text.push_str("\nWith best wishes,\nIWSD Training\n");
-    html.push_str("<p>With best wishes,<br>IWSD Training</p></body></html>");
+    let (sign_off, team) = (say("mail-sign-off", &[]), say("mail-team", &[]));
+    text.push_str(&format!("\n{sign_off}\n{team}\n"));
+    html.push_str(&format!(
+        "<p>{}<br>{}</p></body></html>",
+        escape(&sign_off),
+        escape(&team)
+    ));
     Some(Composed {
         subject,
         text,
@@ -217,7 +269,7 @@ mod tests {
                 topics: vec!["Knowing your customers".into()],
             }],
             waitlist_position: Some(4),
-            evaluation_url: "POST /api/v1/workshops/3/evaluations".into(),
+            evaluation_url: "https://training.iwsd.example/portal/workshops/3/evaluation".into(),
         }
     }
 
@@ -277,5 +329,96 @@ mod tests {
             .collect();
         assert_eq!(subjects.len(), kinds.len());
         assert!(compose(EmailKind::Certificate, &facts()).is_none());
+    }
+
+    const KINDS: [EmailKind; 6] = [
+        EmailKind::EnrolmentConfirmation,
+        EmailKind::WaitlistNotice,
+        EmailKind::Promotion,
+        EmailKind::Reminder,
+        EmailKind::Cancellation,
+        EmailKind::EvaluationRequest,
+    ];
+
+    #[test]
+    fn every_kind_comes_in_shona_and_ndebele_with_the_facts_filled_in() {
+        for (lang, greeting, month, weekday) in [
+            (
+                Lang::Sn,
+                "Mhoro Zoë <Moyo>,",
+                "Zvita",
+                "Muvhuro 7 Zvita 2026",
+            ),
+            (
+                Lang::Nd,
+                "Sawubona Zoë <Moyo>,",
+                "uMpalakazi",
+                "uMvulo 7 uMpalakazi 2026",
+            ),
+        ] {
+            let mut subjects = std::collections::HashSet::new();
+            for kind in KINDS {
+                let english = compose(kind, &facts()).unwrap();
+                let m = compose_in(kind, &facts(), lang).unwrap();
+                assert_ne!(m.subject, english.subject, "{kind:?} in {lang:?}");
+                assert!(m.subject.contains("Customer Care (CC)"), "{}", m.subject);
+                assert!(m.text.starts_with(greeting), "{}", m.text);
+                assert!(m.text.contains(weekday), "{kind:?}: {}", m.text);
+                assert!(m.text.contains("Town House, Harare"));
+                assert!(
+                    !m.text.contains("Dear ") && !m.text.contains("When:"),
+                    "{}",
+                    m.text
+                );
+                assert!(
+                    !m.text.contains('{') && !m.text.contains('\u{2068}'),
+                    "{}",
+                    m.text
+                );
+                assert!(m.html.contains(&format!("<html lang=\"{}\">", lang.code())));
+                assert!(m.html.contains("Zoë &lt;Moyo&gt;"), "{}", m.html);
+                assert!(m.html.contains(month));
+                subjects.insert(m.subject);
+            }
+            assert_eq!(subjects.len(), KINDS.len(), "{lang:?}");
+        }
+        let sn = compose_in(EmailKind::WaitlistNotice, &facts(), Lang::Sn).unwrap();
+        assert!(sn.text.contains("panhamba 4"), "{}", sn.text);
+        let nd = compose_in(EmailKind::EvaluationRequest, &facts(), Lang::Nd).unwrap();
+        assert!(
+            nd.text
+                .contains("ku-https://training.iwsd.example/portal/workshops/3/evaluation"),
+            "{}",
+            nd.text
+        );
+        let sn = compose_in(EmailKind::EnrolmentConfirmation, &facts(), Lang::Sn).unwrap();
+        assert!(
+            sn.text
+                .contains("Zuva 1, Muvhuro 7 Zvita 2026: Knowing your customers"),
+            "{}",
+            sn.text
+        );
+    }
+
+    #[test]
+    fn english_mail_reads_as_before() {
+        let m = compose(EmailKind::Reminder, &facts()).unwrap();
+        assert_eq!(
+            m.subject,
+            "Reminder: Customer Care (CC) starts Monday 7 December 2026"
+        );
+        assert!(m.text.starts_with("Dear Zoë <Moyo>,\n\n"), "{}", m.text);
+        assert!(m.text.contains(
+            "When: Monday 7 December 2026 to Friday 11 December 2026\nWhere: Town House, Harare"
+        ));
+        assert!(m.text.ends_with("With best wishes,\nIWSD Training\n"));
+        assert_eq!(
+            level_in(Lang::En, entity::workshop::Level::Tot),
+            "Training of Trainers"
+        );
+        assert_eq!(
+            level_in(Lang::Sn, entity::workshop::Level::Community),
+            "nharaunda"
+        );
     }
 }

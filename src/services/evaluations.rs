@@ -4,9 +4,10 @@
 
 use std::collections::BTreeMap;
 
-use chrono::Utc;
+use chrono::{NaiveDate, Utc};
 use entity::{
-    app_user::Role, attendance, enrolment, enrolment::EnrolmentStatus, evaluation, workshop::Status,
+    app_user::Role, attendance, enrolment, enrolment::EnrolmentStatus, evaluation, workshop,
+    workshop::Status,
 };
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
@@ -69,9 +70,105 @@ pub fn evaluator(who: &Principal, requested: Option<i64>) -> Result<i64> {
     }
 }
 
+/// Where a participant stands with evaluating a workshop: the one rule that the API, the
+/// portal's evaluation page and the portal's "Evaluate this workshop" link share.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Standing {
+    /// They may evaluate it now.
+    Open,
+    /// The workshop was cancelled.
+    Cancelled,
+    /// They held no seat in it (never enrolled, waitlisted or withdrawn).
+    NoSeat,
+    /// Its last day has not begun: it opens on that day.
+    NotYet(NaiveDate),
+    /// They attended no day.
+    NotAttended,
+    /// They already evaluated it (the evaluation's id).
+    Submitted(i64),
+}
+
+impl Standing {
+    /// The API's 409 sentence for anything but [`Standing::Open`].
+    fn conflict(&self, participant_id: i64, workshop_id: i64) -> Option<Error> {
+        let message = match self {
+            Standing::Open => return None,
+            Standing::Cancelled => {
+                format!("workshop {workshop_id} was cancelled; there is nothing to evaluate")
+            }
+            Standing::NoSeat => {
+                format!("participant {participant_id} held no seat in workshop {workshop_id}")
+            }
+            Standing::NotYet(last_day) => {
+                format!("the workshop can be evaluated from its last day, {last_day}")
+            }
+            Standing::NotAttended => {
+                "only participants who attended at least one day can evaluate it".into()
+            }
+            Standing::Submitted(id) => format!(
+                "participant {participant_id} has already evaluated workshop {workshop_id} (evaluation {id})"
+            ),
+        };
+        Some(Error::Conflict(message))
+    }
+}
+
+/// Where `participant_id` stands with evaluating `workshop`, with their seat when they hold one.
+async fn standing_in(
+    db: &impl ConnectionTrait,
+    workshop: &workshop::Model,
+    participant_id: i64,
+) -> Result<(Standing, Option<enrolment::Model>)> {
+    if workshop.status == Status::Cancelled {
+        return Ok((Standing::Cancelled, None));
+    }
+    let Some(seat) = enrolment::Entity::find()
+        .filter(enrolment::Column::WorkshopId.eq(workshop.id))
+        .filter(enrolment::Column::ParticipantId.eq(participant_id))
+        .filter(enrolment::Column::Status.eq(EnrolmentStatus::Enrolled))
+        .one(db)
+        .await?
+    else {
+        return Ok((Standing::NoSeat, None));
+    };
+    let days_attended = attendance::Entity::find()
+        .filter(attendance::Column::EnrolmentId.eq(seat.id))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|a| counts_as_attended(a.status))
+        .count() as u32;
+    let today = local_today();
+    let standing = match may_evaluate(days_attended, workshop.end_date, today) {
+        Err(_) if today < workshop.end_date => Standing::NotYet(workshop.end_date),
+        Err(_) => Standing::NotAttended,
+        Ok(()) => match evaluation::Entity::find()
+            .filter(evaluation::Column::WorkshopId.eq(workshop.id))
+            .filter(evaluation::Column::ParticipantId.eq(participant_id))
+            .one(db)
+            .await?
+        {
+            Some(existing) => Standing::Submitted(existing.id),
+            None => Standing::Open,
+        },
+    };
+    Ok((standing, Some(seat)))
+}
+
+/// Where `participant_id` stands with evaluating workshop `workshop_id` (404 for a workshop
+/// that does not exist).
+pub async fn standing(
+    db: &impl ConnectionTrait,
+    participant_id: i64,
+    workshop_id: i64,
+) -> Result<Standing> {
+    let workshop = workshop_queries::get_model(db, workshop_id).await?;
+    Ok(standing_in(db, &workshop, participant_id).await?.0)
+}
+
 /// Submits an evaluation of a workshop: the participant held a seat and attended at least one
-/// day, the workshop's last day has begun, every rating is 1..=5 and every course topic is
-/// rated; a second evaluation by the same participant is 409.
+/// day, the workshop's last day has begun and every rating given is 1..=5 (topics may be left
+/// unrated, as a blank on a paper form); a second evaluation by the same participant is 409.
 pub async fn submit(
     db: &DatabaseConnection,
     who: &Principal,
@@ -99,41 +196,15 @@ pub async fn submit(
     let mut write = WorkshopWrite::begin(db, &actor, workshop_id).await?;
     let workshop = write.workshop().clone();
     let txn = write.txn();
-    if workshop.status == Status::Cancelled {
-        return Err(Error::Conflict(format!(
-            "workshop {workshop_id} was cancelled; there is nothing to evaluate"
-        )));
+    let (standing, seat) = standing_in(txn, &workshop, participant_id).await?;
+    if let Some(refused) = standing.conflict(participant_id, workshop_id) {
+        return Err(refused);
     }
-    let seat = enrolment::Entity::find()
-        .filter(enrolment::Column::WorkshopId.eq(workshop_id))
-        .filter(enrolment::Column::ParticipantId.eq(participant_id))
-        .filter(enrolment::Column::Status.eq(EnrolmentStatus::Enrolled))
-        .one(txn)
-        .await?
-        .ok_or_else(|| {
-            Error::Conflict(format!(
-                "participant {participant_id} held no seat in workshop {workshop_id}"
-            ))
-        })?;
-    let days_attended = attendance::Entity::find()
-        .filter(attendance::Column::EnrolmentId.eq(seat.id))
-        .all(txn)
-        .await?
-        .into_iter()
-        .filter(|a| counts_as_attended(a.status))
-        .count() as u32;
-    may_evaluate(days_attended, workshop.end_date, local_today()).map_err(Error::Conflict)?;
-    if let Some(existing) = evaluation::Entity::find()
-        .filter(evaluation::Column::WorkshopId.eq(workshop_id))
-        .filter(evaluation::Column::ParticipantId.eq(participant_id))
-        .one(txn)
-        .await?
-    {
+    let Some(seat) = seat else {
         return Err(Error::Conflict(format!(
-            "participant {participant_id} has already evaluated workshop {workshop_id} (evaluation {})",
-            existing.id
+            "participant {participant_id} held no seat in workshop {workshop_id}"
         )));
-    }
+    };
     let row = evaluation::ActiveModel {
         workshop_id: Set(workshop_id),
         participant_id: Set(participant_id),
@@ -169,7 +240,7 @@ pub async fn submit(
 }
 
 /// Refuses anyone but an administrator or a trainer assigned to the workshop.
-async fn ensure_may_read(
+pub(crate) async fn ensure_may_read(
     db: &impl ConnectionTrait,
     who: &Principal,
     workshop_id: i64,

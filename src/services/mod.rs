@@ -22,6 +22,7 @@ pub mod login_throttle;
 pub mod organisations;
 pub mod outboxes;
 pub mod outreach;
+pub mod paper_evaluation;
 pub mod participant_mail;
 pub mod participant_sms;
 pub mod participants;

@@ -23,20 +23,22 @@ use super::{
 use crate::{
     calendar,
     db::{WriteTxn, begin_write},
-    domain::{
-        Result, eligibility::counts_as_attended, schedule::local_today, workshop::level_name,
-    },
+    domain::{Result, eligibility::counts_as_attended, language::Lang, schedule::local_today},
     mail::{
         journey::{self, Day, Facts},
         outbox::{self, NewMessage},
     },
 };
 
-fn level_words(level: workshop::Level) -> &'static str {
-    match level {
-        workshop::Level::Tot => "Training of Trainers",
-        _ => level_name(level),
-    }
+/// The language a participant asked to read, when recorded (their pages, mail and SMS use it
+/// before `?lang=` and the browser's).
+pub fn preferred_language(participant: &participant::Model) -> Option<Lang> {
+    Some(super::participant_sms::lang_of(participant))
+}
+
+/// The language of everything sent to a participant: their own, else English.
+pub fn language_of(participant: &participant::Model) -> Lang {
+    preferred_language(participant).unwrap_or_default()
 }
 
 fn facts(
@@ -50,7 +52,7 @@ fn facts(
         participant_name: participant.full_name.clone(),
         course_title: view.course.title.clone(),
         course_code: view.course.code.clone(),
-        level: level_words(w.level).to_owned(),
+        level: journey::level_in(language_of(participant), w.level),
         venue: w.venue.clone(),
         start_date: w.start_date,
         end_date: w.end_date,
@@ -64,12 +66,16 @@ fn facts(
             })
             .collect(),
         waitlist_position: position,
-        evaluation_url: format!(
-            "{}/api/v1/workshops/{}/evaluations",
-            public_url.trim_end_matches('/'),
-            w.id
-        ),
+        evaluation_url: evaluation_page_url(public_url, w.id),
     }
+}
+
+/// The portal's evaluation page of a workshop (where the evaluation request links).
+pub fn evaluation_page_url(public_url: &str, workshop_id: i64) -> String {
+    format!(
+        "{}/portal/workshops/{workshop_id}/evaluation",
+        public_url.trim_end_matches('/')
+    )
 }
 
 /// Queues the message of `kind` about `enrolment` to its participant, unless they have no
@@ -128,8 +134,11 @@ async fn notify_participant(
     else {
         return Ok(texted);
     };
-    let Some(composed) = journey::compose(kind, &facts(view, participant, position, public_url))
-    else {
+    let Some(composed) = journey::compose_in(
+        kind,
+        &facts(view, participant, position, public_url),
+        language_of(participant),
+    ) else {
         return Ok(false);
     };
     let attachment = matches!(

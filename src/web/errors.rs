@@ -3,7 +3,7 @@
 use askama::Template;
 use poem::{Request, Response, http::StatusCode};
 
-use super::{csrf, i18n, page};
+use super::{csrf, i18n, page, words::Words};
 
 #[derive(Template)]
 #[template(path = "error.html")]
@@ -12,18 +12,45 @@ struct ErrorPage<'a> {
     message: &'a str,
 }
 
+/// The language of an error page: the participant's pages negotiate it (`?lang=`,
+/// `Accept-Language`), the trainer's register and the console are English.
+fn words_for(req: &Request) -> Words {
+    let path = req.uri().path();
+    if path.starts_with("/register") || path.starts_with("/admin") {
+        Words::english()
+    } else {
+        Words::for_request(req, None, "/portal")
+    }
+}
+
 /// An error page with `status`, a title and a sentence.
 pub fn page(req: &Request, status: StatusCode, title: &str, message: &str) -> Response {
+    page_in(req, words_for(req), status, title, message)
+}
+
+/// An error page in the language of `w`.
+pub fn page_in(
+    req: &Request,
+    w: Words,
+    status: StatusCode,
+    title: &str,
+    message: &str,
+) -> Response {
     let t = i18n::strings();
     // `Secure` under https, as on every other page.
     let secure = req
         .data::<crate::state::AppState>()
         .is_some_and(|state| super::cookies::secure(&state.config));
     let token = csrf::token(req, secure);
-    let mut layout = page::Layout::new(t, title, &token.value);
+    let mut layout = page::Layout::new(t, title, &token.value).with_words(w.clone());
     layout.home = home_of(req);
     let cookies: Vec<String> = token.set_cookie.into_iter().collect();
-    page::html(status, &ErrorPage { layout, message }, &cookies)
+    let response = page::html(status, &ErrorPage { layout, message }, &cookies);
+    if w.switch.is_empty() {
+        response
+    } else {
+        w.mark(response)
+    }
 }
 
 /// Where the pages under this request's path start.
@@ -39,41 +66,41 @@ fn home_of(req: &Request) -> &'static str {
 
 /// 404: nothing here, or not the caller's to see (the two look alike on purpose).
 pub fn not_found(req: &Request) -> Response {
-    let t = i18n::strings();
-    page(
-        req,
-        StatusCode::NOT_FOUND,
-        t.not_found_title,
-        t.not_found_text,
-    )
+    let w = words_for(req);
+    let (title, text) = (w.t("error-not-found-title"), w.t("error-not-found-text"));
+    page_in(req, w, StatusCode::NOT_FOUND, &title, &text)
 }
 
 /// 403 with a sentence saying why.
 pub fn forbidden(req: &Request, message: &str) -> Response {
-    let t = i18n::strings();
-    page(req, StatusCode::FORBIDDEN, t.forbidden_title, message)
+    let w = words_for(req);
+    let title = w.t("error-forbidden-title");
+    page_in(req, w, StatusCode::FORBIDDEN, &title, message)
 }
 
 /// 403: a form without a valid CSRF token.
 pub fn form_expired(req: &Request) -> Response {
-    let t = i18n::strings();
-    page(
-        req,
-        StatusCode::FORBIDDEN,
-        t.form_expired_title,
-        t.form_expired_text,
+    let w = words_for(req);
+    let (title, text) = (
+        w.t("error-form-expired-title"),
+        w.t("error-form-expired-text"),
+    );
+    page_in(req, w, StatusCode::FORBIDDEN, &title, &text)
+}
+
+/// "Please wait … seconds and try again" in `w`'s language.
+fn wait_text(w: &Words, seconds: u64) -> String {
+    w.t_with(
+        "error-too-many-text",
+        &[("seconds", i64::try_from(seconds).unwrap_or(i64::MAX).into())],
     )
 }
 
 /// 429 with `Retry-After`.
 pub fn too_many(req: &Request, retry_after_secs: u64) -> Response {
-    let t = i18n::strings();
-    let mut response = page(
-        req,
-        StatusCode::TOO_MANY_REQUESTS,
-        t.too_many_title,
-        &t.too_many_text(retry_after_secs),
-    );
+    let w = words_for(req);
+    let (title, text) = (w.t("error-too-many-title"), wait_text(&w, retry_after_secs));
+    let mut response = page_in(req, w, StatusCode::TOO_MANY_REQUESTS, &title, &text);
     response
         .headers_mut()
         .insert(poem::http::header::RETRY_AFTER, retry_after_secs.into());
@@ -83,40 +110,28 @@ pub fn too_many(req: &Request, retry_after_secs: u64) -> Response {
 /// 500: the cause goes to the log, the person gets a plain sentence.
 pub fn internal(req: &Request, err: impl std::fmt::Display) -> Response {
     tracing::error!(error = %err, path = %req.uri().path(), "a page failed");
-    let t = i18n::strings();
-    page(
-        req,
-        StatusCode::INTERNAL_SERVER_ERROR,
-        t.server_error_title,
-        t.server_error_text,
-    )
+    let w = words_for(req);
+    let (title, text) = (w.t("error-server-title"), w.t("error-server-text"));
+    page_in(req, w, StatusCode::INTERNAL_SERVER_ERROR, &title, &text)
 }
 
 /// 422: what was sent breaks a rule; each problem as a sentence.
 pub fn invalid(req: &Request, problems: &[crate::domain::FieldError]) -> Response {
-    let t = i18n::strings();
+    let w = words_for(req);
+    let title = w.t("error-invalid-title");
     let message = problems
         .iter()
         .map(|p| format!("{}: {}", p.field, p.message))
         .collect::<Vec<_>>()
         .join("; ");
-    page(
-        req,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        t.invalid_title,
-        &message,
-    )
+    page_in(req, w, StatusCode::UNPROCESSABLE_ENTITY, &title, &message)
 }
 
 /// 503 with `Retry-After`: too busy right now.
 pub fn busy(req: &Request, retry_after_secs: u64) -> Response {
-    let t = i18n::strings();
-    let mut response = page(
-        req,
-        StatusCode::SERVICE_UNAVAILABLE,
-        t.busy_title,
-        &t.too_many_text(retry_after_secs),
-    );
+    let w = words_for(req);
+    let (title, text) = (w.t("error-busy-title"), wait_text(&w, retry_after_secs));
+    let mut response = page_in(req, w, StatusCode::SERVICE_UNAVAILABLE, &title, &text);
     response
         .headers_mut()
         .insert(poem::http::header::RETRY_AFTER, retry_after_secs.into());

@@ -19,9 +19,11 @@ pub mod i18n;
 pub mod page;
 pub mod portal;
 pub mod portal_phone;
+pub mod portal_evaluation;
 pub mod register;
 pub mod session;
 pub mod verify;
+pub mod words;
 
 use poem::{
     Request, Response, Route, get, handler, post,
@@ -45,6 +47,10 @@ pub fn mount(route: Route) -> Route {
         .at("/portal/phone/code", post(portal_phone::enter_code))
         .at("/portal/certificates/:id/pdf", get(portal::certificate_pdf))
         .at("/portal/workshops/:id/calendar.ics", get(portal::calendar))
+        .at(
+            "/portal/workshops/:id/evaluation",
+            get(portal_evaluation::form).post(portal_evaluation::submit),
+        )
         .at("/register", get(register::home))
         .at("/register/sign-in", post(register::sign_in))
         .at("/register/workshops/:id", get(register::workshop))

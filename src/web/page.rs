@@ -9,7 +9,7 @@ use poem::{
     http::{HeaderValue, StatusCode, header},
 };
 
-use super::{assets, i18n::Strings};
+use super::{assets, i18n::Strings, words::Words};
 use crate::security_headers::PAGE_POLICY;
 
 /// What the layout (`base.html`) needs besides a page's own content.
@@ -24,6 +24,9 @@ pub struct Layout {
     /// Where "sign out" returns to.
     pub home: &'static str,
     pub css: &'static str,
+    /// The page's language and its switch ([`Words`]): English without a switch unless a
+    /// participant-facing page sets it with [`Layout::with_words`].
+    pub w: Words,
 }
 
 impl Layout {
@@ -35,7 +38,14 @@ impl Layout {
             signed_in: None,
             home: "/portal",
             css: assets::css_url(),
+            w: Words::english(),
         }
+    }
+
+    /// The same layout in the language of `w`, with its language switch.
+    pub fn with_words(mut self, w: Words) -> Self {
+        self.w = w;
+        self
     }
 }
 

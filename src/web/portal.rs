@@ -18,12 +18,15 @@ use serde::Deserialize;
 use super::{
     cookies, csrf, errors, i18n, page,
     session::{self, SignedIn},
-    verify::{date_span, long_date},
+    verify::level_words,
+    words::Words,
 };
 use crate::{
+    domain::language::Lang,
     services::{
         PageRequest, attendance, certificates, certificates::CertificateFilter, enrolments,
-        sharing, sign_in::LinkRequest, sign_in_links, workshops,
+        evaluations, participant_mail, participants, sharing, sign_in::LinkRequest, sign_in_links,
+        workshops,
     },
     state::AppState,
 };
@@ -32,15 +35,14 @@ use crate::{
 #[template(path = "portal_sign_in.html")]
 struct SignInPage {
     layout: page::Layout,
-    /// The portal's second way in: "Sign in with your phone number".
-    phone_link: String,
 }
 
 #[derive(Template)]
 #[template(path = "portal_link_sent.html")]
 struct LinkSentPage {
     layout: page::Layout,
-    email: String,
+    /// "If … belongs to a participant, a link is on its way".
+    text: String,
 }
 
 #[derive(Template)]
@@ -49,26 +51,28 @@ struct LinkInvalidPage {
     layout: page::Layout,
 }
 
-/// One day of a workshop as the schedule shows it.
+/// One day of a workshop as the schedule shows it: "Day 1, 2 March 2026: …".
 struct DayLine {
-    day: i32,
-    date: String,
-    topics: String,
+    line: String,
 }
 
 /// One enrolment as the portal shows it.
 struct EnrolmentCard {
     workshop_id: i64,
     course: String,
-    level: &'static str,
-    status: &'static str,
+    level: String,
+    /// The status in words, with the waitlist place when waitlisted.
+    status: String,
     status_class: &'static str,
-    waitlist_position: Option<u64>,
     /// For a completed workshop: whether a certificate was earned, and why not.
     outcome: Option<String>,
     dates: String,
     venue: String,
     days: Vec<DayLine>,
+    /// The workshop may be evaluated now ("Evaluate this workshop").
+    evaluate: bool,
+    /// The participant has evaluated it.
+    evaluated: bool,
 }
 
 /// One certificate as the portal shows it.
@@ -95,12 +99,12 @@ struct HomePage {
 }
 
 /// The most enrolments and certificates the portal lists.
-const LISTED: PageRequest = PageRequest {
+pub(super) const LISTED: PageRequest = PageRequest {
     limit: 200,
     offset: 0,
 };
 
-fn secure(state: &AppState) -> bool {
+pub(super) fn secure(state: &AppState) -> bool {
     cookies::secure(&state.config)
 }
 
@@ -115,35 +119,44 @@ pub async fn home(req: &Request, state: Data<&AppState>) -> Response {
         Err(err) => return errors::from_domain(req, err),
     };
     let Some(who) = who else {
-        let layout = page::Layout::new(t, t.portal_title, &token.value);
-        let phone_link = crate::l10n::text(
-            crate::domain::language::Lang::negotiate(
-                None,
-                None,
-                req.headers()
-                    .get(header::ACCEPT_LANGUAGE)
-                    .and_then(|v| v.to_str().ok()),
-            ),
-            "portal-phone-link",
-        );
-        let view = SignInPage { layout, phone_link };
-        return page::html(StatusCode::OK, &view, &cookies);
+        let w = Words::for_request(req, None, "/portal");
+        let layout = page::Layout::new(t, w.t("portal-title"), &token.value).with_words(w.clone());
+        return w.mark(page::html(StatusCode::OK, &SignInPage { layout }, &cookies));
     };
-    let mut layout = page::Layout::new(t, t.portal_title, &token.value);
+    let participant_id = who.principal.participant_id();
+    let w = match words_of(req, &state, participant_id).await {
+        Ok(w) => w,
+        Err(err) => return errors::from_domain(req, err),
+    };
+    let mut layout = page::Layout::new(t, w.t("portal-title"), &token.value).with_words(w.clone());
     layout.signed_in = Some(who.name());
-    let Some(participant_id) = who.principal.participant_id() else {
+    let Some(participant_id) = participant_id else {
         let view = HomePage {
             layout,
             has_record: false,
             enrolments: vec![],
             certificates: vec![],
         };
-        return page::html(StatusCode::OK, &view, &cookies);
+        return w.mark(page::html(StatusCode::OK, &view, &cookies));
     };
     match home_view(&state, participant_id, layout).await {
-        Ok(view) => page::html(StatusCode::OK, &view, &cookies),
+        Ok(view) => w.mark(page::html(StatusCode::OK, &view, &cookies)),
         Err(err) => errors::from_domain(req, err),
     }
+}
+
+/// The words of a portal page for the signed-in participant: their own language when recorded,
+/// else the request's (`?lang=`, `Accept-Language`).
+pub async fn words_of(
+    req: &Request,
+    state: &AppState,
+    participant_id: Option<i64>,
+) -> crate::domain::Result<Words> {
+    let own: Option<Lang> = match participant_id {
+        Some(id) => participant_mail::preferred_language(&participants::get(&state.db, id).await?),
+        None => None,
+    };
+    Ok(Words::for_request(req, own, "/portal"))
 }
 
 async fn home_view(
@@ -151,7 +164,7 @@ async fn home_view(
     participant_id: i64,
     layout: page::Layout,
 ) -> crate::domain::Result<HomePage> {
-    let t = layout.t;
+    let w = layout.w.clone();
     let mut cards = Vec::new();
     for e in enrolments::for_participant(&state.db, participant_id, LISTED)
         .await?
@@ -167,43 +180,72 @@ async fn home_view(
                 .find(|r| r.enrolment_id == e.enrolment.id)
                 .map(|r| {
                     if r.verdict.eligible {
-                        t.certificate_earned.to_owned()
+                        w.t("portal-certificate-earned")
                     } else {
-                        format!("{} {}", t.no_certificate, r.verdict.reasons.join(" "))
+                        w.t_with(
+                            "portal-no-certificate",
+                            &[("reasons", r.verdict.reasons.join(" ").into())],
+                        )
                     }
                 })
         } else {
             None
         };
         let (status, status_class) = match e.enrolment.status {
-            EnrolmentStatus::Enrolled if completed => (t.status_completed, "completed"),
-            EnrolmentStatus::Enrolled => (t.status_enrolled, "enrolled"),
-            EnrolmentStatus::Waitlisted => (t.status_waitlisted, "waitlisted"),
-            EnrolmentStatus::Withdrawn => (t.status_withdrawn, "withdrawn"),
+            EnrolmentStatus::Enrolled if completed => (w.t("portal-status-completed"), "completed"),
+            EnrolmentStatus::Enrolled => (w.t("portal-status-enrolled"), "enrolled"),
+            EnrolmentStatus::Waitlisted => (
+                match e.waitlist_position {
+                    Some(position) => w.t_with(
+                        "portal-status-waitlisted",
+                        &[(
+                            "position",
+                            i64::try_from(position).unwrap_or(i64::MAX).into(),
+                        )],
+                    ),
+                    None => w.t("portal-status-waitlisted-unknown"),
+                },
+                "waitlisted",
+            ),
+            EnrolmentStatus::Withdrawn => (w.t("portal-status-withdrawn"), "withdrawn"),
+        };
+        let standing = if e.enrolment.status == EnrolmentStatus::Enrolled {
+            Some(evaluations::standing(&state.db, participant_id, view.workshop.id).await?)
+        } else {
+            None
         };
         cards.push(EnrolmentCard {
             workshop_id: view.workshop.id,
             course: view.course.title.clone(),
-            level: t.level_words(view.workshop.level),
+            level: level_words(&w, view.workshop.level),
             status,
             status_class,
-            waitlist_position: e.waitlist_position,
             outcome,
-            dates: date_span(view.workshop.start_date, view.workshop.end_date),
+            dates: w.date_span(view.workshop.start_date, view.workshop.end_date),
             venue: view.workshop.venue.clone(),
             days: view
                 .days
                 .iter()
                 .map(|d| DayLine {
-                    day: d.day,
-                    date: long_date(d.date),
-                    topics: if d.topics.is_empty() {
-                        t.practice.to_owned()
+                    line: if d.topics.is_empty() {
+                        w.t_with(
+                            "portal-day-practice",
+                            &[("day", d.day.into()), ("date", w.date(d.date).into())],
+                        )
                     } else {
-                        d.topics.join("; ")
+                        w.t_with(
+                            "portal-day",
+                            &[
+                                ("day", d.day.into()),
+                                ("date", w.date(d.date).into()),
+                                ("topics", d.topics.join("; ").into()),
+                            ],
+                        )
                     },
                 })
                 .collect(),
+            evaluate: standing == Some(evaluations::Standing::Open),
+            evaluated: matches!(standing, Some(evaluations::Standing::Submitted(_))),
         });
     }
     let filter = CertificateFilter {
@@ -224,7 +266,7 @@ async fn home_view(
         certificates.push(CertificateCard {
             id: c.id,
             course: c.course_title,
-            dates: date_span(c.start_date, c.end_date),
+            dates: w.date_span(c.start_date, c.end_date),
             revoked: c.status == CertificateStatus::Revoked,
             replaced: c.status == CertificateStatus::Superseded,
             check_url: super::verify::page_path(&c.verification_code),
@@ -274,10 +316,17 @@ pub async fn request_link(
     let t = i18n::strings();
     match outcome {
         Ok(LinkRequest::Accepted) => {
+            let w = Words::for_request(req, None, "/portal");
             let token = csrf::token(req, secure(&state));
-            let layout = page::Layout::new(t, t.link_sent_title, &token.value);
-            let email = form.email.trim().chars().take(254).collect();
-            page::html(StatusCode::OK, &LinkSentPage { layout, email }, &[])
+            let layout = page::Layout::new(t, w.t("portal-link-sent-title"), &token.value)
+                .with_words(w.clone());
+            let email: String = form.email.trim().chars().take(254).collect();
+            let text = w.t_with("portal-link-sent-text", &[("email", email.into())]);
+            w.mark(page::html(
+                StatusCode::OK,
+                &LinkSentPage { layout, text },
+                &[],
+            ))
         }
         Err(err) => errors::from_domain(req, err),
     }
@@ -298,17 +347,26 @@ pub async fn open_link(
         ),
         Ok(None) => {
             let t = i18n::strings();
+            let w = Words::for_request(req, None, "/portal");
             let token = csrf::token(req, secure(&state));
             let cookies: Vec<String> = token.set_cookie.into_iter().collect();
-            let layout = page::Layout::new(t, t.link_invalid_title, &token.value);
-            page::html(StatusCode::GONE, &LinkInvalidPage { layout }, &cookies)
+            let layout = page::Layout::new(t, w.t("portal-link-invalid-title"), &token.value)
+                .with_words(w.clone());
+            w.mark(page::html(
+                StatusCode::GONE,
+                &LinkInvalidPage { layout },
+                &cookies,
+            ))
         }
         Err(err) => errors::from_domain(req, err),
     }
 }
 
 /// The signed-in participant's record, or the response to give instead.
-async fn participant(req: &Request, state: &AppState) -> Result<(SignedIn, i64), Response> {
+pub(super) async fn participant(
+    req: &Request,
+    state: &AppState,
+) -> Result<(SignedIn, i64), Response> {
     match session::signed_in(req, state).await {
         Ok(Some(who)) => match who.principal.participant_id() {
             Some(id) => Ok((who, id)),

@@ -9,7 +9,7 @@ use poem::{
     web::{Data, Path},
 };
 
-use super::{errors, i18n, page};
+use super::{errors, page, words::Words};
 use crate::{
     services::{certificates, sharing},
     state::AppState,
@@ -31,7 +31,7 @@ struct VerifyPage {
     revoked_on: Option<String>,
     holder: String,
     course: String,
-    level: &'static str,
+    level: String,
     dates: String,
     venue: String,
     number: String,
@@ -48,7 +48,8 @@ struct VerifyPage {
 
 /// The certificate that replaced the one shown.
 struct Replacement {
-    number: String,
+    /// "Replaced by certificate …" in the page's language.
+    sentence: String,
     /// Its verification page.
     url: String,
 }
@@ -59,29 +60,33 @@ struct UnknownPage {
     layout: page::Layout,
 }
 
-/// A date as people read it: "2 March 2026".
+/// A date as people read it in English: "2 March 2026" (pages in a participant's language use
+/// [`Words::date`]).
 pub fn long_date(date: chrono::NaiveDate) -> String {
-    date.format("%-d %B %Y").to_string()
+    super::words::long_date(crate::l10n::Lang::En, date)
 }
 
-/// A span of dates: "2 – 6 March 2026", or in full when the months differ.
+/// A span of dates in English: "2 – 6 March 2026", or in full when the months differ.
 pub fn date_span(start: chrono::NaiveDate, end: chrono::NaiveDate) -> String {
-    use chrono::Datelike;
-    if start == end {
-        long_date(start)
-    } else if start.year() == end.year() && start.month() == end.month() {
-        format!("{} – {}", start.day(), long_date(end))
-    } else {
-        format!("{} – {}", long_date(start), long_date(end))
+    super::words::date_span(crate::l10n::Lang::En, start, end)
+}
+
+/// A workshop level in the words of `w`'s language.
+pub fn level_words(w: &Words, level: entity::workshop::Level) -> String {
+    match level {
+        entity::workshop::Level::Tot => w.t("level-tot"),
+        entity::workshop::Level::Cascade => w.t("level-cascade"),
+        entity::workshop::Level::Community => w.t("level-community"),
     }
 }
 
 /// `GET /verify/{code}`.
 #[handler]
 pub async fn show(req: &Request, state: Data<&AppState>, Path(code): Path<String>) -> Response {
-    let t = i18n::strings();
+    let w = Words::for_request(req, None, "/portal");
     // A public page with no form: it sets no cookie.
-    let layout = page::Layout::new(t, t.verify_title, "");
+    let layout =
+        page::Layout::new(super::i18n::strings(), w.t("verify-title"), "").with_words(w.clone());
     let cookies: Vec<String> = Vec::new();
     let found = if code.len() > 100 {
         Ok(None)
@@ -90,13 +95,19 @@ pub async fn show(req: &Request, state: Data<&AppState>, Path(code): Path<String
     };
     let c = match found {
         Ok(Some(c)) => c,
-        Ok(None) => return page::html(StatusCode::NOT_FOUND, &UnknownPage { layout }, &cookies),
+        Ok(None) => {
+            return w.mark(page::html(
+                StatusCode::NOT_FOUND,
+                &UnknownPage { layout },
+                &cookies,
+            ));
+        }
         Err(err) => return errors::from_domain(req, err),
     };
     let replaced_by = match certificates::successor(&state.db, &c).await {
         Ok(s) => s.map(|s| Replacement {
             url: page_path(&s.verification_code),
-            number: s.number,
+            sentence: w.t_with("verify-replaced-by", &[("number", s.number.into())]),
         }),
         Err(err) => return errors::from_domain(req, err),
     };
@@ -117,18 +128,23 @@ pub async fn show(req: &Request, state: Data<&AppState>, Path(code): Path<String
             .filter(|_| c.status == CertificateStatus::Revoked),
         replaced_by,
         linkedin_url,
-        revoked_on: c.revoked_at.map(|at| long_date(at.date_naive())),
+        revoked_on: c.revoked_at.map(|at| {
+            w.t_with(
+                "verify-revoked-on",
+                &[("date", w.date(at.date_naive()).into())],
+            )
+        }),
         holder: c.holder_name,
         course: c.course_title,
-        level: t.level_words(c.level),
-        dates: date_span(c.start_date, c.end_date),
+        level: level_words(&w, c.level),
+        dates: w.date_span(c.start_date, c.end_date),
         venue: c.venue,
         number: c.number,
         signatory: format!("{}, {}", c.signatory_name, c.signatory_title),
-        issued_on: long_date(c.issued_on),
+        issued_on: w.date(c.issued_on),
         machine_url: machine_path(&code),
     };
-    page::html(StatusCode::OK, &view, &cookies)
+    w.mark(page::html(StatusCode::OK, &view, &cookies))
 }
 
 #[cfg(test)]

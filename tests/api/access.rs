@@ -104,7 +104,9 @@ fn rule(operation_id: &str) -> Option<Rule> {
         | "email_certificate" => Rule::Only(CERTIFIERS),
         "list_emails" | "list_sms" => Rule::Only(ADMINS),
         "create_evaluation" => Rule::Only(&[Admin, Participant, KeyAdmin]),
-        "get_evaluation_summary" | "get_evaluations_csv" => Rule::Only(&[Admin, Trainer, KeyAdmin]),
+        "get_evaluation_summary" | "get_evaluations_csv" | "get_evaluation_form_pdf" => {
+            Rule::Only(&[Admin, Trainer, KeyAdmin])
+        }
         "create_outreach" => Rule::Only(&[Admin, Trainer, Participant, KeyAdmin]),
         // Trainers read only what the contract lists for their own workshops; outreach lists
         // are for administrators, readers and the participants themselves.

@@ -412,7 +412,10 @@ async fn completion_asks_only_those_who_attended_to_evaluate() {
     let messages = received(&server);
     assert_eq!(messages.len(), 1);
     let text = messages[0].1.body_text(0).unwrap().into_owned();
-    assert!(text.contains(&format!("/api/v1/workshops/{id}/evaluations")));
+    assert!(
+        text.contains(&format!("/portal/workshops/{id}/evaluation")),
+        "{text}"
+    );
     assert!(text.contains("Civic Centre, Gweru"));
 }
 

@@ -31,6 +31,7 @@ mod outreach;
 mod paper;
 mod participants;
 mod phones;
+mod portal_languages;
 mod provinces;
 mod renewals;
 mod reports;
