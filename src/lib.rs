@@ -31,6 +31,7 @@ pub mod serve;
 pub mod services;
 pub mod startup;
 pub mod state;
+pub mod subject_access;
 pub mod telemetry;
 pub mod testing;
 pub mod web;

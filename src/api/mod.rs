@@ -80,6 +80,7 @@ pub mod json_body;
 pub mod organisations;
 pub mod outreach;
 pub mod participants;
+pub mod personal_data;
 pub mod reports;
 pub mod sign_in_link;
 pub mod spec;
@@ -182,6 +183,7 @@ api_group!(
         outreach::OutreachApi,
         credentials::CredentialApi,
         webhooks::WebhookApi,
+        personal_data::PersonalDataApi,
     )
 );
 

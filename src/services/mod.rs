@@ -24,6 +24,7 @@ pub mod outboxes;
 pub mod outreach;
 pub mod participant_mail;
 pub mod participants;
+pub mod personal_data;
 pub mod password_hashing;
 pub mod reading;
 pub mod reissue;

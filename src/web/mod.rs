@@ -38,6 +38,7 @@ pub fn mount(route: Route) -> Route {
         .at("/portal/sign-in", post(portal::request_link))
         .at("/portal/link/:token", get(portal::open_link))
         .at("/portal/certificates/:id/pdf", get(portal::certificate_pdf))
+        .at("/portal/my-data.json", get(portal::download_my_data))
         .at("/portal/workshops/:id/calendar.ics", get(portal::calendar))
         .at("/register", get(register::home))
         .at("/register/sign-in", post(register::sign_in))

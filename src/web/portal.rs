@@ -23,9 +23,11 @@ use super::{
 use crate::{
     services::{
         PageRequest, attendance, certificates, certificates::CertificateFilter, enrolments,
-        sharing, sign_in::LinkRequest, sign_in_links, workshops,
+        personal_data, sharing, sign_in::LinkRequest, sign_in_links, workshops,
     },
+    l10n::{self, Lang},
     state::AppState,
+    subject_access::PersonalDataExport,
 };
 
 #[derive(Template)]
@@ -88,8 +90,37 @@ struct CertificateCard {
 struct HomePage {
     layout: page::Layout,
     has_record: bool,
+    /// The "My data" section's words, in the page's language.
+    my_data: MyDataWords,
     enrolments: Vec<EnrolmentCard>,
     certificates: Vec<CertificateCard>,
+}
+
+/// The words of the portal's "My data" section (`privacy.ftl`).
+struct MyDataWords {
+    heading: String,
+    note: String,
+    button: String,
+}
+
+impl MyDataWords {
+    fn of(req: &Request) -> Self {
+        let query = req.uri().query().and_then(|q| {
+            q.split('&')
+                .find_map(|pair| pair.strip_prefix("lang="))
+                .map(str::to_owned)
+        });
+        let accept = req
+            .headers()
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok());
+        let lang = Lang::negotiate(None, query.as_deref(), accept);
+        MyDataWords {
+            heading: l10n::text(lang, "privacy-my-data"),
+            note: l10n::text(lang, "privacy-my-data-note"),
+            button: l10n::text(lang, "privacy-download-my-data"),
+        }
+    }
 }
 
 /// The most enrolments and certificates the portal lists.
@@ -122,12 +153,13 @@ pub async fn home(req: &Request, state: Data<&AppState>) -> Response {
         let view = HomePage {
             layout,
             has_record: false,
+            my_data: MyDataWords::of(req),
             enrolments: vec![],
             certificates: vec![],
         };
         return page::html(StatusCode::OK, &view, &cookies);
     };
-    match home_view(&state, participant_id, layout).await {
+    match home_view(&state, participant_id, layout, MyDataWords::of(req)).await {
         Ok(view) => page::html(StatusCode::OK, &view, &cookies),
         Err(err) => errors::from_domain(req, err),
     }
@@ -137,6 +169,7 @@ async fn home_view(
     state: &AppState,
     participant_id: i64,
     layout: page::Layout,
+    my_data: MyDataWords,
 ) -> crate::domain::Result<HomePage> {
     let t = layout.t;
     let mut cards = Vec::new();
@@ -222,6 +255,7 @@ async fn home_view(
     Ok(HomePage {
         layout,
         has_record: true,
+        my_data,
         enrolments: cards,
         certificates,
     })
@@ -329,6 +363,31 @@ pub async fn certificate_pdf(
                 .body(c.pdf),
         ),
         Ok(_) | Err(crate::domain::Error::NotFound { .. }) => errors::not_found(req),
+        Err(err) => errors::from_domain(req, err),
+    }
+}
+
+/// `GET /portal/my-data.json`: everything held about the signed-in participant, as a file to
+/// save (the same document as `GET /api/v1/me/export`).
+#[handler]
+pub async fn download_my_data(req: &Request, state: Data<&AppState>) -> Response {
+    let (_, participant_id) = match participant(req, &state).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    match personal_data::export(&state.db, participant_id).await {
+        Ok(data) => {
+            let document = PersonalDataExport::from(data);
+            page::protect(
+                Response::builder()
+                    .content_type("application/json; charset=utf-8")
+                    .header(
+                        header::CONTENT_DISPOSITION,
+                        format!("attachment; filename=\"{}\"", document.file_name()),
+                    )
+                    .body(document.to_json_text()),
+            )
+        }
         Err(err) => errors::from_domain(req, err),
     }
 }

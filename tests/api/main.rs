@@ -30,6 +30,7 @@ mod organisations;
 mod outreach;
 mod paper;
 mod participants;
+mod personal_data;
 mod provinces;
 mod renewals;
 mod reports;

@@ -40,7 +40,7 @@ async fn two_certificates(app: &TestApp) -> (Vec<Value>, Vec<i64>) {
     (certs, people.iter().map(|p| p.0).collect())
 }
 
-async fn give_email(app: &TestApp, participant: i64, email: &str) {
+pub(crate) async fn give_email(app: &TestApp, participant: i64, email: &str) {
     let resp = app
         .patch(
             &format!("/api/v1/participants/{participant}"),
@@ -100,7 +100,7 @@ async fn ask_for_link(app: &TestApp, email: &str) -> u16 {
 }
 
 /// A participant signed in through their emailed link.
-async fn participant_browser<'a>(app: &'a TestApp, email: &str) -> Browser<'a> {
+pub(crate) async fn participant_browser<'a>(app: &'a TestApp, email: &str) -> Browser<'a> {
     assert_eq!(ask_for_link(app, email).await, 202);
     let link = link_mailed_to(app, email).await.expect("a link was mailed");
     let mut browser = Browser::new(app);
