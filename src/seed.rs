@@ -217,6 +217,7 @@ pub async fn generate(
                     consent_text_version: Set(Some(
                         crate::domain::consent::NOTICE_VERSION.to_owned(),
                     )),
+                    counted_age_band: Set(None),
                     created_at: Set(now),
                     updated_at: Set(now),
                 });
@@ -328,6 +329,9 @@ fn new_participant(
         wg_cognition: Set(None),
         wg_self_care: Set(None),
         wg_communication: Set(None),
+        erased_at: Set(None),
+        counted_gender: Set(None),
+        counted_disability: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     }

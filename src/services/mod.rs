@@ -15,6 +15,7 @@ pub mod csv_export;
 pub mod csv_import;
 pub mod duplicates;
 pub mod enrolments;
+pub mod erasure;
 pub mod evaluations;
 pub mod holidays;
 pub mod idempotency;

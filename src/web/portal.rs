@@ -25,7 +25,7 @@ use crate::{
         PageRequest, attendance, certificates, certificates::CertificateFilter, enrolments,
         personal_data, sharing, sign_in::LinkRequest, sign_in_links, workshops,
     },
-    l10n::{self, Lang},
+    l10n,
     state::AppState,
     subject_access::PersonalDataExport,
 };
@@ -105,16 +105,7 @@ struct MyDataWords {
 
 impl MyDataWords {
     fn of(req: &Request) -> Self {
-        let query = req.uri().query().and_then(|q| {
-            q.split('&')
-                .find_map(|pair| pair.strip_prefix("lang="))
-                .map(str::to_owned)
-        });
-        let accept = req
-            .headers()
-            .get(header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok());
-        let lang = Lang::negotiate(None, query.as_deref(), accept);
+        let lang = super::verify::request_lang(req);
         MyDataWords {
             heading: l10n::text(lang, "privacy-my-data"),
             note: l10n::text(lang, "privacy-my-data-note"),

@@ -27,6 +27,8 @@ pub fn machine_path(code: &str) -> String {
 #[template(path = "verify.html")]
 struct VerifyPage {
     layout: page::Layout,
+    /// For a certificate withdrawn when its holder's data was erased: all the page says.
+    withdrawn: Option<String>,
     valid: bool,
     revoked_on: Option<String>,
     holder: String,
@@ -76,6 +78,20 @@ pub fn date_span(start: chrono::NaiveDate, end: chrono::NaiveDate) -> String {
     }
 }
 
+/// The language a public page speaks: `?lang=`, else `Accept-Language`, else English.
+pub(super) fn request_lang(req: &Request) -> crate::l10n::Lang {
+    let query = req.uri().query().and_then(|q| {
+        q.split('&')
+            .find_map(|pair| pair.strip_prefix("lang="))
+            .map(str::to_owned)
+    });
+    let accept = req
+        .headers()
+        .get(poem::http::header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok());
+    crate::l10n::Lang::negotiate(None, query.as_deref(), accept)
+}
+
 /// `GET /verify/{code}`.
 #[handler]
 pub async fn show(req: &Request, state: Data<&AppState>, Path(code): Path<String>) -> Response {
@@ -108,8 +124,11 @@ pub async fn show(req: &Request, state: Data<&AppState>, Path(code): Path<String
     } else {
         None
     };
+    let withdrawn = (c.status == CertificateStatus::Withdrawn)
+        .then(|| crate::l10n::text(request_lang(req), "privacy-withdrawn"));
     let view = VerifyPage {
         layout,
+        withdrawn,
         valid: c.status == CertificateStatus::Valid,
         revocation_reason: c
             .revoked_reason

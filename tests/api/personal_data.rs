@@ -190,3 +190,195 @@ async fn the_portal_offers_a_download_of_my_data() {
     assert_eq!(anonymous.status, 303);
     assert_eq!(anonymous.header("location"), "/portal");
 }
+
+/// The figures every report gives: the summary (JSON and CSV) and the workshop's cascade.
+async fn figures(app: &TestApp, workshop: i64) -> (Value, Vec<u8>, Value) {
+    let summary = app.get("/api/v1/reports/summary").await;
+    assert_eq!(summary.status, 200, "{}", summary.text);
+    let (status, _, csv) = app.bytes("/api/v1/reports/summary.csv").await;
+    assert_eq!(status.as_u16(), 200);
+    let cascade = app
+        .get(&format!("/api/v1/workshops/{workshop}/cascade"))
+        .await;
+    assert_eq!(cascade.status, 200, "{}", cascade.text);
+    (summary.body, csv, cascade.body)
+}
+
+#[tokio::test]
+async fn erasing_a_participant_removes_their_data_and_leaves_every_report_unchanged() {
+    let app = spawn_app().await;
+    let (w, tendai, _, _) = tendai_certified(&app).await;
+    let token = app
+        .user_token("participant", "tendai.login@example.org", Some(tendai))
+        .await;
+    assert_eq!(app.with_token(&token).get("/api/v1/me").await.status, 200);
+    let certificate = app
+        .get(&format!("/api/v1/certificates?participant_id={tendai}"))
+        .await
+        .body["items"][0]
+        .clone();
+    let code = certificate["verification_code"].as_str().unwrap().to_owned();
+    let before = figures(&app, w).await;
+    assert_eq!(before.0["certified"]["total"], 2);
+
+    let resp = app
+        .post(
+            &format!("/api/v1/participants/{tendai}/erase"),
+            json!({"reason": "Asked in writing on 1 December 2026"}),
+        )
+        .await;
+    assert_eq!(resp.status, 200, "{}", resp.text);
+    let p = &resp.body["participant"];
+    assert_eq!(p["full_name"], format!("Erased participant #{tendai}"));
+    for gone in ["email", "phone", "national_id", "birth_year", "gender", "disability"] {
+        assert!(p.get(gone).is_none_or(Value::is_null), "{gone}: {p}");
+    }
+    assert_eq!(resp.body["certificates_withdrawn"], 1);
+
+    // Every report reads the same, to the last figure.
+    let after = figures(&app, w).await;
+    assert_eq!(before.0, after.0, "the summary");
+    assert_eq!(before.1, after.1, "the summary CSV");
+    assert_eq!(before.2, after.2, "the cascade");
+
+    // Nothing of them is left in what the service holds about them.
+    let export = app
+        .get(&format!("/api/v1/participants/{tendai}/export"))
+        .await;
+    assert_eq!(export.status, 200, "{}", export.text);
+    for erased in ["Tendai", "tendai@example.org", "tendai.login", "63-123456A78", "1990"] {
+        assert!(!export.text.contains(erased), "{erased} in {}", export.text);
+    }
+    assert!(
+        export.body["mail"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m["body_text"] == "" && m["body_html"] == "")
+    );
+    let erase_entry = export.body["audit"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["action"] == "erase")
+        .expect("the erasure is audited")
+        .clone();
+    assert_eq!(erase_entry["after"]["reason"], "Asked in writing on 1 December 2026");
+    assert_eq!(erase_entry["actor_label"], crate::helpers::ADMIN_EMAIL);
+
+    // The certificate is withdrawn, says so and nothing else, and its PDF is gone.
+    let verify = app.anonymous().get(&format!("/api/v1/verify/{code}")).await;
+    assert_eq!(verify.body["status"], "withdrawn");
+    assert_eq!(verify.body["valid"], false);
+    assert!(!verify.text.contains("Tendai"));
+    let page = app.anonymous().get(&format!("/verify/{code}")).await;
+    assert!(page.text.contains("withdrawn at the holder"), "{}", page.text);
+    assert!(!page.text.contains(certificate["number"].as_str().unwrap()));
+    assert!(!page.text.contains("Tendai"));
+    app.get(&format!("/api/v1/certificates/{}/pdf", certificate["id"]))
+        .await
+        .assert_problem(404);
+
+    // Their sessions ended.
+    app.with_token(&token)
+        .get("/api/v1/me")
+        .await
+        .assert_problem(401);
+    // Listings cope: the record is listed under its new name.
+    let listed = app.get("/api/v1/participants?q=Erased").await;
+    assert_eq!(listed.body["total"], 1, "{}", listed.text);
+
+    // Twice is a conflict; the second changes nothing.
+    app.post(
+        &format!("/api/v1/participants/{tendai}/erase"),
+        json!({"reason": "again"}),
+    )
+    .await
+    .assert_problem(409);
+}
+
+#[tokio::test]
+async fn an_erasure_without_a_reason_or_of_nobody_is_refused_and_changes_nothing() {
+    let app = spawn_app().await;
+    let p = app.participant("Tendai Moyo").await;
+    let missing = app
+        .post(&format!("/api/v1/participants/{p}/erase"), json!({}))
+        .await;
+    missing.assert_problem(422);
+    assert!(missing.field_error("reason").is_some(), "{}", missing.text);
+    let blank = app
+        .post(
+            &format!("/api/v1/participants/{p}/erase"),
+            json!({"reason": "   "}),
+        )
+        .await;
+    blank.assert_problem(422);
+    assert_eq!(
+        app.get(&format!("/api/v1/participants/{p}")).await.body["full_name"],
+        "Tendai Moyo"
+    );
+    app.post(
+        "/api/v1/participants/999999/erase",
+        json!({"reason": "asked"}),
+    )
+    .await
+    .assert_problem(404);
+    let trainer = app.user_token("trainer", "t@example.org", None).await;
+    app.with_token(&trainer)
+        .post(
+            &format!("/api/v1/participants/{p}/erase"),
+            json!({"reason": "asked"}),
+        )
+        .await
+        .assert_problem(403);
+    assert_eq!(
+        app.get(&format!("/api/v1/participants/{p}")).await.body["full_name"],
+        "Tendai Moyo"
+    );
+}
+
+#[tokio::test]
+async fn erased_people_are_never_duplicates_and_cannot_be_merged() {
+    let app = spawn_app().await;
+    let a = app.participant("Rudo Dube").await;
+    let b = app.participant("Rudo Dube").await;
+    let c = app.participant("Chipo Banda").await;
+    for p in [a, b] {
+        let resp = app
+            .patch(
+                &format!("/api/v1/participants/{p}"),
+                json!({"phone": "0771234567"}),
+            )
+            .await;
+        assert_eq!(resp.status, 200, "{}", resp.text);
+    }
+    let groups = app.get("/api/v1/participants/duplicates").await;
+    assert_eq!(groups.body["total"], 1, "{}", groups.text);
+    for p in [a, c] {
+        let resp = app
+            .post(
+                &format!("/api/v1/participants/{p}/erase"),
+                json!({"reason": "asked"}),
+            )
+            .await;
+        assert_eq!(resp.status, 200, "{}", resp.text);
+    }
+    let groups = app.get("/api/v1/participants/duplicates").await;
+    assert_eq!(groups.body["total"], 0, "{}", groups.text);
+    app.post(
+        &format!("/api/v1/participants/{b}/merge"),
+        json!({"into_id": a}),
+    )
+    .await
+    .assert_problem(409);
+    app.post(
+        &format!("/api/v1/participants/{a}/merge"),
+        json!({"into_id": b}),
+    )
+    .await
+    .assert_problem(409);
+    assert_eq!(
+        app.get(&format!("/api/v1/participants/{b}")).await.body["full_name"],
+        "Rudo Dube"
+    );
+}
