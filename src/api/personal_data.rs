@@ -6,7 +6,7 @@ use poem_openapi::{ApiResponse, Object, OpenApi, param::Path, payload::Json};
 
 use super::{JsonBody, Tag, participants::Participant};
 use crate::{
-    auth::{CanAdminister, Caller},
+    auth::{Caller, CanAdminister},
     error::ApiError,
     services::{erasure, personal_data},
     state::AppState,

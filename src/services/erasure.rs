@@ -16,8 +16,9 @@
 
 use chrono::{Datelike, Utc};
 use entity::{
-    app_user, audit_log, certificate, certificate::CertificateStatus, certificate_credential, email_outbox,
-    email_outbox::EmailStatus, enrolment, outreach, participant, session, sign_in_link, workshop,
+    app_user, audit_log, certificate, certificate::CertificateStatus, certificate_credential,
+    email_outbox, email_outbox::EmailStatus, enrolment, outreach, participant, session,
+    sign_in_link, workshop,
 };
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, DatabaseConnection, EntityTrait,
@@ -246,15 +247,17 @@ pub async fn erase(
             email_outbox::Column::LastError,
             Expr::value("not sent: the recipient's personal data was erased"),
         )
-        .filter(email_outbox::Column::Id.is_in(
-            email_outbox::Entity::find()
-                .filter(to_them)
-                .filter(email_outbox::Column::Status.eq(EmailStatus::Queued))
-                .all(write.txn())
-                .await?
-                .into_iter()
-                .map(|m| m.id),
-        ))
+        .filter(
+            email_outbox::Column::Id.is_in(
+                email_outbox::Entity::find()
+                    .filter(to_them)
+                    .filter(email_outbox::Column::Status.eq(EmailStatus::Queued))
+                    .all(write.txn())
+                    .await?
+                    .into_iter()
+                    .map(|m| m.id),
+            ),
+        )
         .exec(write.txn())
         .await?;
     // TODO(merge): sms — blank the SMS outbox rows sent to their phone or about their

@@ -483,7 +483,11 @@ mod tests {
         let db = crate::db::connect(&url, 2).await.unwrap();
         let mut columns = Vec::new();
         for population in ["enrolled", "certified"] {
-            columns.extend(split_columns(population, "e").into_iter().map(|(name, _)| name));
+            columns.extend(
+                split_columns(population, "e")
+                    .into_iter()
+                    .map(|(name, _)| name),
+            );
         }
         assert_eq!(
             columns.len(),

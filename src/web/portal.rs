@@ -21,11 +21,11 @@ use super::{
     verify::{date_span, long_date},
 };
 use crate::{
+    l10n,
     services::{
         PageRequest, attendance, certificates, certificates::CertificateFilter, enrolments,
         personal_data, sharing, sign_in::LinkRequest, sign_in_links, workshops,
     },
-    l10n,
     state::AppState,
     subject_access::PersonalDataExport,
 };

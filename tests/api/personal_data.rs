@@ -91,7 +91,10 @@ async fn an_administrator_exports_everything_held_about_a_participant_as_one_doc
     assert_eq!(certificates[0]["status"], "valid");
     let pdf_url = certificates[0]["pdf_url"].as_str().unwrap();
     let (status, content_type, _) = app.bytes(pdf_url).await;
-    assert_eq!((status.as_u16(), content_type.as_str()), (200, "application/pdf"));
+    assert_eq!(
+        (status.as_u16(), content_type.as_str()),
+        (200, "application/pdf")
+    );
 
     assert_eq!(d["outreach"][0]["venue"], "Mbare community hall");
     assert_eq!(d["outreach"][0]["topics"], json!(["Roles"]));
@@ -120,7 +123,9 @@ async fn an_administrator_exports_everything_held_about_a_participant_as_one_doc
     );
     // Nothing of Rudo's.
     assert!(!resp.text.contains("Rudo Dube"), "{}", resp.text);
-    let theirs = app.get(&format!("/api/v1/participants/{rudo}/export")).await;
+    let theirs = app
+        .get(&format!("/api/v1/participants/{rudo}/export"))
+        .await;
     assert_eq!(theirs.body["participant"]["full_name"], "Rudo Dube");
 }
 
@@ -217,7 +222,10 @@ async fn erasing_a_participant_removes_their_data_and_leaves_every_report_unchan
         .await
         .body["items"][0]
         .clone();
-    let code = certificate["verification_code"].as_str().unwrap().to_owned();
+    let code = certificate["verification_code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let before = figures(&app, w).await;
     assert_eq!(before.0["certified"]["total"], 2);
 
@@ -230,7 +238,14 @@ async fn erasing_a_participant_removes_their_data_and_leaves_every_report_unchan
     assert_eq!(resp.status, 200, "{}", resp.text);
     let p = &resp.body["participant"];
     assert_eq!(p["full_name"], format!("Erased participant #{tendai}"));
-    for gone in ["email", "phone", "national_id", "birth_year", "gender", "disability"] {
+    for gone in [
+        "email",
+        "phone",
+        "national_id",
+        "birth_year",
+        "gender",
+        "disability",
+    ] {
         assert!(p.get(gone).is_none_or(Value::is_null), "{gone}: {p}");
     }
     assert_eq!(resp.body["certificates_withdrawn"], 1);
@@ -246,7 +261,13 @@ async fn erasing_a_participant_removes_their_data_and_leaves_every_report_unchan
         .get(&format!("/api/v1/participants/{tendai}/export"))
         .await;
     assert_eq!(export.status, 200, "{}", export.text);
-    for erased in ["Tendai", "tendai@example.org", "tendai.login", "63-123456A78", "1990"] {
+    for erased in [
+        "Tendai",
+        "tendai@example.org",
+        "tendai.login",
+        "63-123456A78",
+        "1990",
+    ] {
         assert!(!export.text.contains(erased), "{erased} in {}", export.text);
     }
     assert!(
@@ -263,7 +284,10 @@ async fn erasing_a_participant_removes_their_data_and_leaves_every_report_unchan
         .find(|a| a["action"] == "erase")
         .expect("the erasure is audited")
         .clone();
-    assert_eq!(erase_entry["after"]["reason"], "Asked in writing on 1 December 2026");
+    assert_eq!(
+        erase_entry["after"]["reason"],
+        "Asked in writing on 1 December 2026"
+    );
     assert_eq!(erase_entry["actor_label"], crate::helpers::ADMIN_EMAIL);
 
     // The certificate is withdrawn, says so and nothing else, and its PDF is gone.
@@ -272,7 +296,11 @@ async fn erasing_a_participant_removes_their_data_and_leaves_every_report_unchan
     assert_eq!(verify.body["valid"], false);
     assert!(!verify.text.contains("Tendai"));
     let page = app.anonymous().get(&format!("/verify/{code}")).await;
-    assert!(page.text.contains("withdrawn at the holder"), "{}", page.text);
+    assert!(
+        page.text.contains("withdrawn at the holder"),
+        "{}",
+        page.text
+    );
     assert!(!page.text.contains(certificate["number"].as_str().unwrap()));
     assert!(!page.text.contains("Tendai"));
     app.get(&format!("/api/v1/certificates/{}/pdf", certificate["id"]))
