@@ -32,6 +32,7 @@ pub mod services;
 pub mod sms;
 pub mod startup;
 pub mod state;
+pub mod subject_access;
 pub mod telemetry;
 pub mod testing;
 pub mod web;

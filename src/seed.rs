@@ -217,6 +217,7 @@ pub async fn generate(
                     consent_text_version: Set(Some(
                         crate::domain::consent::NOTICE_VERSION.to_owned(),
                     )),
+                    counted_age_band: Set(None),
                     created_at: Set(now),
                     updated_at: Set(now),
                 });
@@ -330,6 +331,9 @@ fn new_participant(
         wg_communication: Set(None),
         language: Set(participant::Language::En),
         contact_by: Set(participant::ContactBy::Email),
+        erased_at: Set(None),
+        counted_gender: Set(None),
+        counted_disability: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     }

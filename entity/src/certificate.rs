@@ -17,6 +17,9 @@ pub enum CertificateStatus {
     /// Replaced by a reissued certificate (`superseded_by_id`); what it printed stays as it was.
     #[sea_orm(string_value = "superseded")]
     Superseded,
+    /// Withdrawn at the holder's request, when their personal data was erased.
+    #[sea_orm(string_value = "withdrawn")]
+    Withdrawn,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]

@@ -32,6 +32,8 @@ pub struct Model {
     pub consent_given_at: Option<DateTimeUtc>,
     /// The version of the privacy notice they were shown (`domain::consent::NOTICE_VERSION`).
     pub consent_text_version: Option<String>,
+    /// For an erased participant: the age band the reports count this seat under.
+    pub counted_age_band: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -122,6 +122,12 @@ pub struct Model {
     pub contact_by: ContactBy,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// When the participant's personal data was erased (`None`: not erased).
+    pub erased_at: Option<DateTimeUtc>,
+    /// For an erased participant: the gender key the reports count them under.
+    pub counted_gender: Option<String>,
+    /// For an erased participant: the disability key the reports count them under.
+    pub counted_disability: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

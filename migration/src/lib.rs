@@ -31,6 +31,7 @@ mod m20261203_140002_enrolment_consent;
 mod m20261203_141501_webhooks;
 mod m20261204_160000_participant_phone;
 mod m20261204_160100_sms_outbox;
+mod m20261204_162000_participant_erasure;
 
 /// The ordered list of all migrations.
 pub struct Migrator;
@@ -64,6 +65,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_141501_webhooks::Migration),
             Box::new(m20261204_160000_participant_phone::Migration),
             Box::new(m20261204_160100_sms_outbox::Migration),
+            Box::new(m20261204_162000_participant_erasure::Migration),
         ]
     }
 }

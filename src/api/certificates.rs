@@ -31,6 +31,9 @@ mirror_enum! {
         Revoked,
         /// Replaced by a reissued certificate (see `superseded_by`); it printed what it printed.
         Superseded,
+        /// Withdrawn at the holder's request, when their personal data was erased: its PDF is
+        /// deleted and it no longer names them.
+        Withdrawn,
     }
 }
 
@@ -547,6 +550,12 @@ impl CertificateApi {
     ) -> Result<PdfResponse, ApiError> {
         let c = service::get(&state.db, id.0).await?;
         ensure_may_read(&auth.0, &c)?;
+        if c.pdf.is_empty() {
+            return Err(ApiError::NotFound(format!(
+                "the PDF of certificate {} was deleted when its holder's personal data was erased",
+                c.number
+            )));
+        }
         let disposition = format!("inline; filename=\"certificate-{}.pdf\"", c.number);
         Ok(PdfResponse::Ok(Binary(c.pdf), disposition))
     }

@@ -80,6 +80,7 @@ pub mod json_body;
 pub mod organisations;
 pub mod outreach;
 pub mod participants;
+pub mod personal_data;
 pub mod reports;
 pub mod sign_in_code;
 pub mod sign_in_link;
@@ -187,6 +188,7 @@ api_group!(
         webhooks::WebhookApi,
         sms::SmsApi,
         sign_in_code::SignInCodeApi,
+        personal_data::PersonalDataApi,
     )
 );
 

@@ -57,6 +57,10 @@ pub enum WebhookEvent {
     /// A certificate was replaced (`data`: the new certificate, `supersedes` the old one's id).
     #[oai(rename = "certificate.reissued")]
     CertificateReissued,
+    /// A participant's personal data was erased (`data`: `{id, erased_at}`; nothing else of
+    /// theirs).
+    #[oai(rename = "participant.erased")]
+    ParticipantErased,
 }
 
 impl From<WebhookEvent> for EventType {
@@ -72,6 +76,7 @@ impl From<WebhookEvent> for EventType {
             WebhookEvent::CertificateIssued => Self::CertificateIssued,
             WebhookEvent::CertificateRevoked => Self::CertificateRevoked,
             WebhookEvent::CertificateReissued => Self::CertificateReissued,
+            WebhookEvent::ParticipantErased => Self::ParticipantErased,
         }
     }
 }
@@ -89,6 +94,7 @@ impl From<EventType> for WebhookEvent {
             EventType::CertificateIssued => Self::CertificateIssued,
             EventType::CertificateRevoked => Self::CertificateRevoked,
             EventType::CertificateReissued => Self::CertificateReissued,
+            EventType::ParticipantErased => Self::ParticipantErased,
         }
     }
 }

@@ -77,7 +77,11 @@ pub async fn tree(
         .column(certificate::Column::WorkshopId)
         .column_as(Expr::col(certificate::Column::Id).count(), "certified")
         .filter(certificate::Column::WorkshopId.is_in(ids.clone()))
-        .filter(certificate::Column::Status.eq(CertificateStatus::Valid))
+        .filter(
+            // Withdrawn ones were earned: only their holder's data is gone.
+            certificate::Column::Status
+                .is_in([CertificateStatus::Valid, CertificateStatus::Withdrawn]),
+        )
         .group_by(certificate::Column::WorkshopId)
         .into_tuple::<(i64, i64)>()
         .all(db)

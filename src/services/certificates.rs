@@ -604,6 +604,10 @@ pub(super) async fn ensure_standing(
             "certificate {} is revoked",
             c.number
         ))),
+        CertificateStatus::Withdrawn => Err(Error::Conflict(format!(
+            "certificate {} was withdrawn at the holder's request",
+            c.number
+        ))),
         CertificateStatus::Superseded => {
             let successor = match c.superseded_by_id {
                 Some(id) => Some(get(db, id).await?.number),
@@ -747,6 +751,8 @@ pub async fn workshop_zip(db: &impl ConnectionTrait, workshop_id: i64) -> Result
                 CertificateStatus::Valid => "",
                 CertificateStatus::Revoked => "-REVOKED",
                 CertificateStatus::Superseded => "-REPLACED",
+                // Its PDF was deleted with the holder's personal data.
+                CertificateStatus::Withdrawn => continue,
             };
             writer
                 .start_file(format!("certificate-{}{suffix}.pdf", c.number), options)

@@ -70,6 +70,8 @@ pub async fn list(db: &impl ConnectionTrait, page: PageRequest) -> Result<Page<D
             participant::Column::NationalId,
             participant::Column::OrganisationId,
         ])
+        // Erased people have no name left to compare ("Erased participant #<id>" each).
+        .filter(participant::Column::ErasedAt.is_null())
         .into_tuple()
         .all(db)
         .await?;
@@ -202,6 +204,15 @@ pub async fn merge(
             format!("participant {into_id} does not exist"),
         )]));
     };
+    // An erased record has nothing left to merge, and nothing may be merged into it.
+    for p in [&removed, &kept] {
+        if p.erased_at.is_some() {
+            return Err(Error::Conflict(format!(
+                "participant {} was erased and cannot be merged",
+                p.id
+            )));
+        }
+    }
 
     // One person holds one place per workshop.
     let enrolments = enrolment::Entity::find()

@@ -111,6 +111,10 @@ impl Covering<'_> {
     }
 }
 
+/// The certificates counted as certified (over `x`): the valid ones and those withdrawn when
+/// their holder's personal data was erased (the training happened; only the person is gone).
+pub const CERTIFIED: &str = "x.status IN ('valid', 'withdrawn')";
+
 /// The days attended by the seated (`FROM … WHERE …`, over `e`, to be narrowed to workshops).
 const DAYS_ATTENDED: &str = "FROM attendance a JOIN enrolment e ON e.id = a.enrolment_id \
      WHERE a.status IN ('present', 'late') AND e.status = 'enrolled'";
@@ -124,8 +128,10 @@ const GAINS: &str = "FROM enrolment e \
      JOIN assessment post ON post.enrolment_id = e.id AND post.kind = 'post_test' \
      WHERE e.status = 'enrolled'";
 
-/// Per-participant split columns of one population, as conditional counts over `p`.
-fn split_columns(population: &str) -> Vec<(String, String)> {
+/// Per-participant split columns of one population, as conditional counts over `p` (the
+/// participant), `wa` (the workshop) and `seat` (the alias of the enrolment counted, whose
+/// `counted_age_band` holds an erased participant's age band).
+fn split_columns(population: &str, seat: &str) -> Vec<(String, String)> {
     let mut columns = Vec::new();
     for group in target_groups() {
         columns.push((
@@ -133,12 +139,10 @@ fn split_columns(population: &str) -> Vec<(String, String)> {
             format!("SUM(CASE WHEN p.target_group = '{group}' THEN 1 ELSE 0 END)"),
         ));
     }
+    // An erased participant is counted as frozen at erasure (`counted_*`,
+    // `services::erasure`): their gender, age bands and disability answers are gone.
     for gender in genders() {
-        let test = if gender == UNRECORDED {
-            "p.gender IS NULL".to_string()
-        } else {
-            format!("p.gender = '{gender}'")
-        };
+        let test = format!("COALESCE(p.counted_gender, p.gender, '{UNRECORDED}') = '{gender}'");
         columns.push((
             gender_column(population, &gender),
             format!("SUM(CASE WHEN {test} THEN 1 ELSE 0 END)"),
@@ -161,6 +165,9 @@ fn split_columns(population: &str) -> Vec<(String, String)> {
                 test
             }
         };
+        let test = format!(
+            "({seat}.counted_age_band = '{band}' OR ({seat}.counted_age_band IS NULL AND {test}))"
+        );
         columns.push((
             age_band_column(population, &band),
             format!("SUM(CASE WHEN {test} THEN 1 ELSE 0 END)"),
@@ -192,14 +199,18 @@ fn split_columns(population: &str) -> Vec<(String, String)> {
             }
             _ => format!("CASE WHEN {with} THEN 0 WHEN {answered} THEN 0 ELSE 1 END"),
         };
+        let case = format!(
+            "CASE WHEN p.counted_disability IS NOT NULL THEN \
+             (CASE WHEN p.counted_disability = '{key}' THEN 1 ELSE 0 END) ELSE {case} END"
+        );
         columns.push((disability_column(population, key), format!("SUM({case})")));
     }
     columns
 }
 
 fn stats_sql(scope: Covering<'_>) -> [String; 2] {
-    let enrolled = split_columns("enrolled");
-    let certified = split_columns("certified");
+    let enrolled = split_columns("enrolled", "e");
+    let certified = split_columns("certified", "xe");
     let mut columns = vec![
         "workshop_id".to_string(),
         "enrolled".into(),
@@ -242,7 +253,8 @@ fn stats_sql(scope: Covering<'_>) -> [String; 2] {
          LEFT JOIN (SELECT x.workshop_id, COUNT(*) AS n, {certified_splits} \
            FROM certificate x JOIN participant p ON p.id = x.participant_id \
            JOIN workshop wa ON wa.id = x.workshop_id \
-           WHERE x.status = 'valid' AND {of_certificate} GROUP BY x.workshop_id) ce ON ce.workshop_id = w.id \
+           LEFT JOIN enrolment xe ON xe.id = x.enrolment_id \
+           WHERE {CERTIFIED} AND {of_certificate} GROUP BY x.workshop_id) ce ON ce.workshop_id = w.id \
          LEFT JOIN (SELECT e.workshop_id, COUNT(*) AS n {DAYS_ATTENDED} AND {of_enrolment} \
            GROUP BY e.workshop_id) da ON da.workshop_id = w.id \
          LEFT JOIN (SELECT e.workshop_id, {GAIN} AS s, COUNT(*) AS n {GAINS} AND {of_enrolment} \
@@ -273,7 +285,7 @@ fn organisation_sql(scope: Covering<'_>) -> [String; 2] {
            UNION ALL \
            SELECT x.workshop_id, p.organisation_id, 0 AS en, 1 AS ce \
              FROM certificate x JOIN participant p ON p.id = x.participant_id \
-             WHERE x.status = 'valid' AND {of_certificate} \
+             WHERE {CERTIFIED} AND {of_certificate} \
          ) t GROUP BY t.workshop_id, t.organisation_id"
     );
     let delete = format!(
@@ -471,7 +483,11 @@ mod tests {
         let db = crate::db::connect(&url, 2).await.unwrap();
         let mut columns = Vec::new();
         for population in ["enrolled", "certified"] {
-            columns.extend(split_columns(population).into_iter().map(|(name, _)| name));
+            columns.extend(
+                split_columns(population, "e")
+                    .into_iter()
+                    .map(|(name, _)| name),
+            );
         }
         assert_eq!(
             columns.len(),

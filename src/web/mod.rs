@@ -46,6 +46,7 @@ pub fn mount(route: Route) -> Route {
         )
         .at("/portal/phone/code", post(portal_phone::enter_code))
         .at("/portal/certificates/:id/pdf", get(portal::certificate_pdf))
+        .at("/portal/my-data.json", get(portal::download_my_data))
         .at("/portal/workshops/:id/calendar.ics", get(portal::calendar))
         .at(
             "/portal/workshops/:id/evaluation",

@@ -25,10 +25,11 @@ use crate::{
     domain::language::Lang,
     services::{
         PageRequest, attendance, certificates, certificates::CertificateFilter, enrolments,
-        evaluations, participant_mail, participants, sharing, sign_in::LinkRequest, sign_in_links,
-        workshops,
+        evaluations, participant_mail, participants, personal_data, sharing, sign_in::LinkRequest,
+        sign_in_links, workshops,
     },
     state::AppState,
+    subject_access::PersonalDataExport,
 };
 
 #[derive(Template)]
@@ -94,8 +95,27 @@ struct CertificateCard {
 struct HomePage {
     layout: page::Layout,
     has_record: bool,
+    /// The "My data" section's words, in the page's language.
+    my_data: MyDataWords,
     enrolments: Vec<EnrolmentCard>,
     certificates: Vec<CertificateCard>,
+}
+
+/// The words of the portal's "My data" section (`privacy.ftl`).
+struct MyDataWords {
+    heading: String,
+    note: String,
+    button: String,
+}
+
+impl MyDataWords {
+    fn of(w: &Words) -> Self {
+        MyDataWords {
+            heading: w.t("privacy-my-data"),
+            note: w.t("privacy-my-data-note"),
+            button: w.t("privacy-download-my-data"),
+        }
+    }
 }
 
 /// The most enrolments and certificates the portal lists.
@@ -134,12 +154,13 @@ pub async fn home(req: &Request, state: Data<&AppState>) -> Response {
         let view = HomePage {
             layout,
             has_record: false,
+            my_data: MyDataWords::of(&w),
             enrolments: vec![],
             certificates: vec![],
         };
         return w.mark(page::html(StatusCode::OK, &view, &cookies));
     };
-    match home_view(&state, participant_id, layout).await {
+    match home_view(&state, participant_id, layout, MyDataWords::of(&w)).await {
         Ok(view) => w.mark(page::html(StatusCode::OK, &view, &cookies)),
         Err(err) => errors::from_domain(req, err),
     }
@@ -163,6 +184,7 @@ async fn home_view(
     state: &AppState,
     participant_id: i64,
     layout: page::Layout,
+    my_data: MyDataWords,
 ) -> crate::domain::Result<HomePage> {
     let w = layout.w.clone();
     let mut cards = Vec::new();
@@ -277,6 +299,7 @@ async fn home_view(
     Ok(HomePage {
         layout,
         has_record: true,
+        my_data,
         enrolments: cards,
         certificates,
     })
@@ -400,6 +423,31 @@ pub async fn certificate_pdf(
                 .body(c.pdf),
         ),
         Ok(_) | Err(crate::domain::Error::NotFound { .. }) => errors::not_found(req),
+        Err(err) => errors::from_domain(req, err),
+    }
+}
+
+/// `GET /portal/my-data.json`: everything held about the signed-in participant, as a file to
+/// save (the same document as `GET /api/v1/me/export`).
+#[handler]
+pub async fn download_my_data(req: &Request, state: Data<&AppState>) -> Response {
+    let (_, participant_id) = match participant(req, &state).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    match personal_data::export(&state.db, participant_id).await {
+        Ok(data) => {
+            let document = PersonalDataExport::from(data);
+            page::protect(
+                Response::builder()
+                    .content_type("application/json; charset=utf-8")
+                    .header(
+                        header::CONTENT_DISPOSITION,
+                        format!("attachment; filename=\"{}\"", document.file_name()),
+                    )
+                    .body(document.to_json_text()),
+            )
+        }
         Err(err) => errors::from_domain(req, err),
     }
 }

@@ -27,6 +27,8 @@ pub fn machine_path(code: &str) -> String {
 #[template(path = "verify.html")]
 struct VerifyPage {
     layout: page::Layout,
+    /// For a certificate withdrawn when its holder's data was erased: all the page says.
+    withdrawn: Option<String>,
     valid: bool,
     revoked_on: Option<String>,
     holder: String,
@@ -119,8 +121,11 @@ pub async fn show(req: &Request, state: Data<&AppState>, Path(code): Path<String
     } else {
         None
     };
+    let withdrawn = (c.status == CertificateStatus::Withdrawn)
+        .then(|| w.t("privacy-withdrawn"));
     let view = VerifyPage {
         layout,
+        withdrawn,
         valid: c.status == CertificateStatus::Valid,
         revocation_reason: c
             .revoked_reason

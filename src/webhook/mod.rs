@@ -68,6 +68,8 @@ event_types! {
     CertificateRevoked = "certificate.revoked",
     /// A certificate was replaced by a new one.
     CertificateReissued = "certificate.reissued",
+    /// A participant's personal data was erased (at their request).
+    ParticipantErased = "participant.erased",
 }
 
 /// One event to announce: its type and the resource it concerns.

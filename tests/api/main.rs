@@ -32,6 +32,7 @@ mod paper;
 mod participants;
 mod phones;
 mod portal_languages;
+mod personal_data;
 mod provinces;
 mod renewals;
 mod reports;
