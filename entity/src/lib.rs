@@ -27,3 +27,4 @@ pub mod webhook_delivery;
 pub mod workshop;
 pub mod workshop_outreach_stats;
 pub mod workshop_trainer;
+pub mod workshop_application;

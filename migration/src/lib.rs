@@ -29,6 +29,7 @@ mod m20261203_140001_outbox_request_id;
 mod m20261203_140001_participant_age_and_disability;
 mod m20261203_140002_enrolment_consent;
 mod m20261203_141501_webhooks;
+mod m20261204_164000_open_workshops;
 
 /// The ordered list of all migrations.
 pub struct Migrator;
@@ -60,6 +61,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_140001_participant_age_and_disability::Migration),
             Box::new(m20261203_140002_enrolment_consent::Migration),
             Box::new(m20261203_141501_webhooks::Migration),
+            Box::new(m20261204_164000_open_workshops::Migration),
         ]
     }
 }

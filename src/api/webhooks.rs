@@ -56,6 +56,16 @@ pub enum WebhookEvent {
     /// A certificate was replaced (`data`: the new certificate, `supersedes` the old one's id).
     #[oai(rename = "certificate.reissued")]
     CertificateReissued,
+    /// A confirmed application for a public workshop arrived (`data`: the application, without
+    /// its contact details).
+    #[oai(rename = "application.received")]
+    ApplicationReceived,
+    /// An application was accepted (`data`: the application and its `enrolment`).
+    #[oai(rename = "application.accepted")]
+    ApplicationAccepted,
+    /// An application was declined (`data`: the application and the reason).
+    #[oai(rename = "application.declined")]
+    ApplicationDeclined,
 }
 
 impl From<WebhookEvent> for EventType {
@@ -71,6 +81,9 @@ impl From<WebhookEvent> for EventType {
             WebhookEvent::CertificateIssued => Self::CertificateIssued,
             WebhookEvent::CertificateRevoked => Self::CertificateRevoked,
             WebhookEvent::CertificateReissued => Self::CertificateReissued,
+            WebhookEvent::ApplicationReceived => Self::ApplicationReceived,
+            WebhookEvent::ApplicationAccepted => Self::ApplicationAccepted,
+            WebhookEvent::ApplicationDeclined => Self::ApplicationDeclined,
         }
     }
 }
@@ -88,6 +101,9 @@ impl From<EventType> for WebhookEvent {
             EventType::CertificateIssued => Self::CertificateIssued,
             EventType::CertificateRevoked => Self::CertificateRevoked,
             EventType::CertificateReissued => Self::CertificateReissued,
+            EventType::ApplicationReceived => Self::ApplicationReceived,
+            EventType::ApplicationAccepted => Self::ApplicationAccepted,
+            EventType::ApplicationDeclined => Self::ApplicationDeclined,
         }
     }
 }

@@ -49,7 +49,10 @@ pub fn worth_sending(kind: EmailKind, start_date: NaiveDate, today: NaiveDate) -
         | EmailKind::Certificate
         | EmailKind::SignInLink
         | EmailKind::RenewalReminder
-        | EmailKind::WebhookDisabled => true,
+        | EmailKind::WebhookDisabled
+        | EmailKind::ApplicationConfirmation
+        | EmailKind::ApplicationAccepted
+        | EmailKind::ApplicationDeclined => true,
         EmailKind::EnrolmentConfirmation
         | EmailKind::WaitlistNotice
         | EmailKind::Promotion
@@ -80,7 +83,10 @@ fn words(kind: EmailKind, f: &Facts) -> Option<(String, String, bool)> {
         EmailKind::Certificate
         | EmailKind::SignInLink
         | EmailKind::RenewalReminder
-        | EmailKind::WebhookDisabled => {
+        | EmailKind::WebhookDisabled
+        | EmailKind::ApplicationConfirmation
+        | EmailKind::ApplicationAccepted
+        | EmailKind::ApplicationDeclined => {
             return None;
         }
         EmailKind::EnrolmentConfirmation => (

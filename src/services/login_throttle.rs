@@ -38,6 +38,8 @@ pub enum Purpose {
     Password,
     /// A request for a sign-in link by email.
     EmailLink,
+    /// An application for a place in a public workshop (per contact and per address).
+    Application,
 }
 
 /// A throttle key: the SHA-256 of what it stands for (purpose, kind, value).

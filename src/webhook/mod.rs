@@ -68,6 +68,12 @@ event_types! {
     CertificateRevoked = "certificate.revoked",
     /// A certificate was replaced by a new one.
     CertificateReissued = "certificate.reissued",
+    /// A confirmed application for a public workshop arrived (it waits for an administrator).
+    ApplicationReceived = "application.received",
+    /// An application was accepted (a seat or a waitlist place).
+    ApplicationAccepted = "application.accepted",
+    /// An application was declined.
+    ApplicationDeclined = "application.declined",
 }
 
 /// One event to announce: its type and the resource it concerns.
