@@ -454,6 +454,8 @@ pub struct AdminStrings {
     pub trainers: &'static str,
     pub no_trainers: &'static str,
     pub capacity: &'static str,
+    /// The schedule form's box that lists a workshop in the public catalogue.
+    pub public_listing: &'static str,
     pub start_date: &'static str,
     pub starting_from: &'static str,
     pub starting_until: &'static str,
@@ -796,6 +798,7 @@ pub static ADMIN_EN: AdminStrings = AdminStrings {
     trainers: "Trainers",
     no_trainers: "There are no trainer accounts yet.",
     capacity: "Seats (1–35)",
+    public_listing: "List in the public catalogue, where people can apply for a place",
     start_date: "First day",
     starting_from: "Starting from",
     starting_until: "Starting until",
