@@ -2,6 +2,7 @@
 //! Runs on SQLite; set `TEST_DATABASE_URL=postgres://…` to run it on PostgreSQL.
 
 mod access;
+mod applications;
 mod attendance;
 mod auth;
 mod backups;
