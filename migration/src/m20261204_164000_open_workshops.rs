@@ -80,7 +80,9 @@ impl MigrationTrait for Migration {
                     .col(timestamp_with_time_zone_null(
                         WorkshopApplication::ConfirmedAt,
                     ))
-                    .col(timestamp_with_time_zone_null(WorkshopApplication::DecidedAt))
+                    .col(timestamp_with_time_zone_null(
+                        WorkshopApplication::DecidedAt,
+                    ))
                     .col(text_null(WorkshopApplication::DeclineReason))
                     .col(big_integer_null(WorkshopApplication::ParticipantId))
                     .col(big_integer_null(WorkshopApplication::EnrolmentId))
@@ -89,10 +91,7 @@ impl MigrationTrait for Migration {
                     .foreign_key(
                         ForeignKey::create()
                             .name("fk_workshop_application_workshop")
-                            .from(
-                                WorkshopApplication::Table,
-                                WorkshopApplication::WorkshopId,
-                            )
+                            .from(WorkshopApplication::Table, WorkshopApplication::WorkshopId)
                             .to(Workshop::Table, Workshop::Id)
                             .on_delete(ForeignKeyAction::Cascade),
                     )
@@ -113,11 +112,7 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager
-            .drop_table(
-                Table::drop()
-                    .table(WorkshopApplication::Table)
-                    .to_owned(),
-            )
+            .drop_table(Table::drop().table(WorkshopApplication::Table).to_owned())
             .await?;
         manager
             .alter_table(

@@ -14,7 +14,6 @@ use poem_openapi::{
     payload::Json,
     types::ToJSON,
 };
-use sha2::{Digest, Sha256};
 
 use super::{
     JsonBody, Tag,
@@ -30,35 +29,15 @@ use crate::{
     domain::{application::ApplicationText, language::Lang, schedule::local_today},
     error::ApiError,
     services::{
-        applications::{self as service, ApplicationFilter, CatalogueFilter, NewApplication},
+        applications::{
+            self as service, ApplicationFilter, CatalogueFilter, NewApplication,
+            catalogue_cache_control, etag_of, matches_etag,
+        },
         enrolments::EnrolmentView,
         workshop_queries::days_of,
     },
     state::AppState,
 };
-
-/// How long a catalogue answer may be kept by browsers and caches (seconds).
-pub const CATALOGUE_MAX_AGE: u32 = 60;
-
-/// The `Cache-Control` of the catalogue's answers.
-pub fn catalogue_cache_control() -> String {
-    format!("public, max-age={CATALOGUE_MAX_AGE}")
-}
-
-/// A strong `ETag` for a body.
-pub fn etag_of(body: &[u8]) -> String {
-    let digest = Sha256::digest(body);
-    format!("\"{}\"", hex::encode(&digest[..16]))
-}
-
-/// Whether an `If-None-Match` header names `etag` (or `*`); weak tags compare by their value.
-pub fn matches_etag(if_none_match: Option<&str>, etag: &str) -> bool {
-    if_none_match.is_some_and(|header| {
-        header.split(',').map(str::trim).any(|tag| {
-            tag == "*" || tag.strip_prefix("W/").unwrap_or(tag) == etag
-        })
-    })
-}
 
 mirror_enum! {
     /// Where an application stands: `unconfirmed` (the applicant has not yet opened the link or
@@ -244,7 +223,10 @@ pub struct Application {
     pub candidates: Vec<DuplicateCandidate>,
 }
 
-fn wire(a: workshop_application::Model, candidates: Vec<service::DuplicateCandidate>) -> Application {
+fn wire(
+    a: workshop_application::Model,
+    candidates: Vec<service::DuplicateCandidate>,
+) -> Application {
     Application {
         id: a.id,
         reference: a.reference,
@@ -322,7 +304,11 @@ impl PublicApi {
     /// dates, days, venue, province, seats left and whether the waitlist is open — nothing
     /// about people. No credentials. Cacheable for a minute; send the `ETag` back in
     /// `If-None-Match` for a 304 when nothing changed.
-    #[oai(path = "/workshops", method = "get", operation_id = "list_public_workshops")]
+    #[oai(
+        path = "/workshops",
+        method = "get",
+        operation_id = "list_public_workshops"
+    )]
     async fn catalogue(
         &self,
         state: Data<&AppState>,
@@ -356,9 +342,16 @@ impl PublicApi {
                 .as_bytes(),
         );
         if matches_etag(if_none_match.0.as_deref(), &etag) {
-            return Ok(CatalogueAnswer::NotModified(etag, catalogue_cache_control()));
+            return Ok(CatalogueAnswer::NotModified(
+                etag,
+                catalogue_cache_control(),
+            ));
         }
-        Ok(CatalogueAnswer::Ok(Json(body), etag, catalogue_cache_control()))
+        Ok(CatalogueAnswer::Ok(
+            Json(body),
+            etag,
+            catalogue_cache_control(),
+        ))
     }
 
     /// Apply for a place
@@ -476,12 +469,14 @@ fn answer_confirmation(
             reference: c.application.reference,
             status: c.application.status.into(),
         })),
-        None => Err(crate::domain::Error::Invalid(vec![crate::domain::FieldError::new(
-            field,
-            "is not right, was already used, or has expired (an application lapses 24 hours \
+        None => Err(
+            crate::domain::Error::Invalid(vec![crate::domain::FieldError::new(
+                field,
+                "is not right, was already used, or has expired (an application lapses 24 hours \
              after it is made)",
-        )])
-        .into()),
+            )])
+            .into(),
+        ),
     }
 }
 
@@ -531,7 +526,11 @@ impl ApplicationApi {
     /// participant already has its email: link them instead): a seat while there is one, else
     /// the waitlist, under the same cap as every enrolment. The applicant is told by mail in
     /// the language they applied in. Answers with the enrolment.
-    #[oai(path = "/:id/accept", method = "post", operation_id = "accept_application")]
+    #[oai(
+        path = "/:id/accept",
+        method = "post",
+        operation_id = "accept_application"
+    )]
     async fn accept(
         &self,
         state: Data<&AppState>,
@@ -560,7 +559,11 @@ impl ApplicationApi {
     ///
     /// Only a `pending` one (409 otherwise). The applicant is told the reason by mail, in the
     /// language they applied in.
-    #[oai(path = "/:id/decline", method = "post", operation_id = "decline_application")]
+    #[oai(
+        path = "/:id/decline",
+        method = "post",
+        operation_id = "decline_application"
+    )]
     async fn decline(
         &self,
         state: Data<&AppState>,

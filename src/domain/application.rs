@@ -4,9 +4,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::{
-    FieldError, account::clean_email, account::clean_person_name, clean_name, clean_text,
-};
+use super::{FieldError, account::clean_email, account::clean_person_name, clean_name, clean_text};
 
 /// How long an applicant has to confirm by link or code before the application lapses.
 pub const CONFIRM_WITHIN: Duration = Duration::hours(24);
@@ -59,8 +57,8 @@ pub fn clean(text: ApplicationText) -> Result<CleanApplication, Vec<FieldError>>
             None
         }
     });
-    let organisation_name =
-        given(text.organisation_name).map(|o| clean_name("organisation_name", &o, 200, &mut errors));
+    let organisation_name = given(text.organisation_name)
+        .map(|o| clean_name("organisation_name", &o, 200, &mut errors));
     if email.is_none() && phone.is_none() && !errors.iter().any(|e| e.field == "phone") {
         errors.push(FieldError::new(
             "email",
@@ -88,13 +86,12 @@ pub fn clean(text: ApplicationText) -> Result<CleanApplication, Vec<FieldError>>
 /// A phone number in E.164 (`+263771234567`): numbers without a country code are read as
 /// Zimbabwean. Refuses what is not a valid number.
 pub fn normalise_phone(phone: &str) -> Result<String, &'static str> {
-    const MESSAGE: &str =
-        "must be a valid phone number, such as 077 123 4567 or +263 77 123 4567";
+    const MESSAGE: &str = "must be a valid phone number, such as 077 123 4567 or +263 77 123 4567";
     if super::text::forbidden_char(phone, false).is_some() || phone.chars().count() > 32 {
         return Err(MESSAGE);
     }
-    let parsed = phonenumber::parse(Some(phonenumber::country::Id::ZW), phone)
-        .map_err(|_| MESSAGE)?;
+    let parsed =
+        phonenumber::parse(Some(phonenumber::country::Id::ZW), phone).map_err(|_| MESSAGE)?;
     if !phonenumber::is_valid(&parsed) {
         return Err(MESSAGE);
     }
@@ -145,8 +142,17 @@ mod tests {
 
     #[test]
     fn zimbabwean_numbers_are_written_in_e164_however_typed() {
-        for typed in ["077 123 4567", "0771234567", "+263 77 123 4567", "+263-77-123-4567"] {
-            assert_eq!(normalise_phone(typed).as_deref(), Ok("+263771234567"), "{typed}");
+        for typed in [
+            "077 123 4567",
+            "0771234567",
+            "+263 77 123 4567",
+            "+263-77-123-4567",
+        ] {
+            assert_eq!(
+                normalise_phone(typed).as_deref(),
+                Ok("+263771234567"),
+                "{typed}"
+            );
         }
         assert_eq!(
             normalise_phone("+27 82 123 4567").as_deref(),
@@ -163,7 +169,10 @@ mod tests {
 
     #[test]
     fn an_application_needs_a_way_to_reach_the_person() {
-        assert_eq!(fields(clean(text("Chipo", None, None)).unwrap_err()), ["email"]);
+        assert_eq!(
+            fields(clean(text("Chipo", None, None)).unwrap_err()),
+            ["email"]
+        );
         assert!(clean(text("Chipo", Some("c@example.org"), None)).is_ok());
         assert!(clean(text("Chipo", None, Some("0771234567"))).is_ok());
     }

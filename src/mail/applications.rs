@@ -20,7 +20,12 @@ fn escape(s: &str) -> String {
 }
 
 /// A mail of whole paragraphs: (subject, text, HTML).
-fn compose(lang: Lang, subject: String, name: &str, paragraphs: &[String]) -> (String, String, String) {
+fn compose(
+    lang: Lang,
+    subject: String,
+    name: &str,
+    paragraphs: &[String],
+) -> (String, String, String) {
     let greeting = text_with(lang, "greeting", &[("name", name.to_owned().into())]);
     let sign_off = text(lang, "mail-sign-off");
     let mut body = format!("{greeting}\n\n");
@@ -136,14 +141,18 @@ mod tests {
         let (subject, body, html) =
             confirm_email(Lang::Sn, "Chipo", &about(), "A-ABC", "https://x.org/c/t");
         assert!(subject.contains("Customer Care"), "{subject}");
-        assert!(body.contains("https://x.org/c/t") && body.contains("A-ABC"), "{body}");
+        assert!(
+            body.contains("https://x.org/c/t") && body.contains("A-ABC"),
+            "{body}"
+        );
         assert!(body.starts_with("Mhoro Chipo"), "{body}");
         assert!(html.contains("Mutare &lt;Civic&gt; Centre"), "{html}");
     }
 
     #[test]
     fn the_decline_mail_gives_the_reason() {
-        let (_, body, _) = declined_email(Lang::En, "Chipo", &about(), "A-ABC", "Only council staff.");
+        let (_, body, _) =
+            declined_email(Lang::En, "Chipo", &about(), "A-ABC", "Only council staff.");
         assert!(body.contains("Only council staff."), "{body}");
     }
 }

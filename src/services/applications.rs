@@ -38,7 +38,7 @@ use super::{
     login_throttle::{LoginThrottle, Purpose},
     participants::{self, ParticipantChanges},
     workshop_queries,
-    workshop_write::{Write, WorkshopWrite},
+    workshop_write::{WorkshopWrite, Write},
 };
 use crate::{
     db::WriteTxn,
@@ -122,10 +122,7 @@ fn open_for_applications(w: &workshop::Model, today: NaiveDate) -> Result<()> {
         )));
     }
     match w.status {
-        Status::Cancelled => Err(Error::Conflict(format!(
-            "workshop {} was cancelled",
-            w.id
-        ))),
+        Status::Cancelled => Err(Error::Conflict(format!("workshop {} was cancelled", w.id))),
         Status::Scheduled if w.start_date > today => Ok(()),
         _ => Err(Error::Conflict(format!(
             "workshop {} has started: it no longer takes applications",
@@ -220,6 +217,30 @@ pub async fn public_workshop(
     ))
 }
 
+/// How long a catalogue answer (the API's list, the pages) may be kept, in seconds.
+pub const CATALOGUE_MAX_AGE: u32 = 60;
+
+/// The `Cache-Control` of the public catalogue's answers.
+pub fn catalogue_cache_control() -> String {
+    format!("public, max-age={CATALOGUE_MAX_AGE}")
+}
+
+/// A strong entity tag (`"…"`) for a catalogue answer's bytes.
+pub fn etag_of(body: &[u8]) -> String {
+    let digest = Sha256::digest(body);
+    format!("\"{}\"", hex::encode(&digest[..16]))
+}
+
+/// Whether an `If-None-Match` value names `etag` (or `*`); weak tags compare by their value.
+pub fn matches_etag(if_none_match: Option<&str>, etag: &str) -> bool {
+    if_none_match.is_some_and(|header| {
+        header
+            .split(',')
+            .map(str::trim)
+            .any(|tag| tag == "*" || tag.strip_prefix("W/").unwrap_or(tag) == etag)
+    })
+}
+
 // ---------------------------------------------------------------------------------------------
 // Applying and confirming
 
@@ -311,7 +332,13 @@ fn announced(a: &workshop_application::Model) -> Value {
 }
 
 /// Sends the code that confirms an application to the applicant's phone.
-async fn send_code_sms(_txn: &WriteTxn, phone: &str, lang: Lang, reference: &str, code: &str) -> Result<()> {
+async fn send_code_sms(
+    _txn: &WriteTxn,
+    phone: &str,
+    lang: Lang,
+    reference: &str,
+    code: &str,
+) -> Result<()> {
     let body = compose::code_sms(lang, reference, code);
     // TODO(merge): queue through the SMS outbox (h27)
     let _ = (phone, body);
@@ -341,7 +368,12 @@ pub async fn apply(
         .or_else(|| clean.phone.clone())
         .unwrap_or_default();
     throttle
-        .begin_for(Purpose::Application, &contact, from, std::time::Instant::now())
+        .begin_for(
+            Purpose::Application,
+            &contact,
+            from,
+            std::time::Instant::now(),
+        )
         .map_err(|retry_after| Error::TooManyAttempts { retry_after })?
         .failed();
     let mut write = Write::begin(db, &Actor::system("applicant")).await?;
@@ -623,7 +655,10 @@ async fn candidates_for(
         }
         map
     };
-    let emails: Vec<String> = applications.iter().filter_map(|a| a.email.clone()).collect();
+    let emails: Vec<String> = applications
+        .iter()
+        .filter_map(|a| a.email.clone())
+        .collect();
     let org_ids: Vec<i64> = orgs_by_name.values().flatten().copied().collect();
     let any_phone = applications.iter().any(|a| a.phone.is_some());
     let mut condition = Condition::any()

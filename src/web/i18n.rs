@@ -1242,6 +1242,22 @@ mod tests {
             "admin_webhooks",
             include_str!("../../assets/web/templates/admin_webhooks.html"),
         ),
+        (
+            "catalogue_base",
+            include_str!("../../assets/web/templates/catalogue_base.html"),
+        ),
+        (
+            "catalogue_list",
+            include_str!("../../assets/web/templates/catalogue_list.html"),
+        ),
+        (
+            "catalogue_workshop",
+            include_str!("../../assets/web/templates/catalogue_workshop.html"),
+        ),
+        (
+            "catalogue_message",
+            include_str!("../../assets/web/templates/catalogue_message.html"),
+        ),
     ];
 
     /// Removes everything between `open` and `close`.

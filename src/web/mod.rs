@@ -12,6 +12,7 @@
 pub mod admin;
 pub mod api_session;
 pub mod assets;
+pub mod catalogue;
 pub mod cookies;
 pub mod csrf;
 pub mod errors;
@@ -39,6 +40,11 @@ pub fn mount(route: Route) -> Route {
         .at("/portal/link/:token", get(portal::open_link))
         .at("/portal/certificates/:id/pdf", get(portal::certificate_pdf))
         .at("/portal/workshops/:id/calendar.ics", get(portal::calendar))
+        .at("/catalogue", get(catalogue::list))
+        .at("/catalogue/:id", get(catalogue::workshop))
+        .at("/catalogue/:id/apply", post(catalogue::apply))
+        .at("/catalogue/confirm/:token", get(catalogue::confirm_link))
+        .at("/catalogue/code", post(catalogue::confirm_code))
         .at("/register", get(register::home))
         .at("/register/sign-in", post(register::sign_in))
         .at("/register/workshops/:id", get(register::workshop))

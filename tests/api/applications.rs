@@ -59,7 +59,10 @@ async fn link_token(app: &TestApp, email: &str) -> String {
     let mails = mails_to(app, email, EmailKind::ApplicationConfirmation).await;
     assert_eq!(mails.len(), 1, "one confirmation mail to {email}");
     let body = &mails[0].body_text;
-    let at = body.find("/catalogue/confirm/").expect("the link is in the mail") + 19;
+    let at = body
+        .find("/catalogue/confirm/")
+        .expect("the link is in the mail")
+        + 19;
     body[at..at + 64].to_owned()
 }
 
@@ -112,20 +115,38 @@ async fn a_private_workshop_never_appears_in_the_catalogue_and_takes_no_applicat
     assert_eq!(items.len(), 1, "{}", resp.text);
     let listed = &items[0];
     assert_eq!(listed["id"], open["id"]);
-    let mut fields: Vec<&str> = listed.as_object().unwrap().keys().map(|k| k.as_str()).collect();
+    let mut fields: Vec<&str> = listed
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(|k| k.as_str())
+        .collect();
     fields.sort_unstable();
     assert_eq!(
         fields,
         [
-            "course_code", "course_title", "days", "end_date", "id", "level", "seats_left",
-            "start_date", "venue", "waitlist_open",
+            "course_code",
+            "course_title",
+            "days",
+            "end_date",
+            "id",
+            "level",
+            "seats_left",
+            "start_date",
+            "venue",
+            "waitlist_open",
         ],
         "nothing about people (province is left out: the workshop has no organisation)"
     );
     assert_eq!(listed["seats_left"], 35);
     assert_eq!(listed["days"].as_array().unwrap().len(), 5);
 
-    let refused = apply(&app, private["id"].as_i64().unwrap(), application("Chipo Moyo", "chipo@example.org")).await;
+    let refused = apply(
+        &app,
+        private["id"].as_i64().unwrap(),
+        application("Chipo Moyo", "chipo@example.org"),
+    )
+    .await;
     refused.assert_problem(409);
     assert_eq!(stored_applications(&app).await, 0);
 
@@ -139,7 +160,10 @@ async fn a_private_workshop_never_appears_in_the_catalogue_and_takes_no_applicat
     assert_eq!(resp.body["total"], 2);
     app.patch(&format!("/api/v1/workshops/{id}"), json!({"public": false}))
         .await;
-    let resp = app.anonymous().get("/api/v1/public/workshops?course=cc").await;
+    let resp = app
+        .anonymous()
+        .get("/api/v1/public/workshops?course=cc")
+        .await;
     assert_eq!(resp.body["total"], 0, "{}", resp.text);
 }
 
@@ -216,10 +240,7 @@ async fn the_catalogue_is_cacheable_and_answers_304_until_it_changes() {
     let app = spawn_app().await;
     let workshop = public_workshop(&app, "CSSD", 2).await;
     let first = app.anonymous().get("/api/v1/public/workshops").await;
-    assert_eq!(
-        first.headers[header::CACHE_CONTROL],
-        "public, max-age=60"
-    );
+    assert_eq!(first.headers[header::CACHE_CONTROL], "public, max-age=60");
     let etag = first.headers[header::ETAG].to_str().unwrap().to_owned();
     let again = app
         .client
@@ -262,7 +283,10 @@ async fn bad_applications_are_422_against_their_field_and_store_nothing() {
         (json!({"consent": false}), "consent"),
         (json!({"consent": null}), "consent"),
         (json!({"full_name": "Chipo\u{0007}Moyo"}), "full_name"),
-        (json!({"organisation_name": "Mutare\u{001b}[31m"}), "organisation_name"),
+        (
+            json!({"organisation_name": "Mutare\u{001b}[31m"}),
+            "organisation_name",
+        ),
         (json!({"email": "not an address"}), "email"),
         (json!({"email": null, "phone": "call me maybe"}), "phone"),
     ];
@@ -317,7 +341,10 @@ async fn an_unconfirmed_application_lapses_after_a_day_and_never_reaches_the_adm
     let token = link_token(&app, "chipo@example.org").await;
     let resp = app
         .anonymous()
-        .post("/api/v1/public/applications/confirm", json!({"token": token}))
+        .post(
+            "/api/v1/public/applications/confirm",
+            json!({"token": token}),
+        )
         .await;
     resp.assert_problem(422);
     let pending = app.get("/api/v1/applications?status=pending").await;
@@ -343,18 +370,26 @@ async fn a_confirmed_application_shows_the_participants_it_may_be() {
     let token = link_token(&app, "chipo@example.org").await;
     let resp = app
         .anonymous()
-        .post("/api/v1/public/applications/confirm", json!({"token": token}))
+        .post(
+            "/api/v1/public/applications/confirm",
+            json!({"token": token}),
+        )
         .await;
     assert_eq!(resp.status, 200, "{}", resp.text);
     // The link works once.
     let again = app
         .anonymous()
-        .post("/api/v1/public/applications/confirm", json!({"token": token}))
+        .post(
+            "/api/v1/public/applications/confirm",
+            json!({"token": token}),
+        )
         .await;
     again.assert_problem(422);
 
     let listed = app
-        .get(&format!("/api/v1/applications?workshop_id={id}&status=pending"))
+        .get(&format!(
+            "/api/v1/applications?workshop_id={id}&status=pending"
+        ))
         .await;
     let a = &listed.body["items"][0];
     assert_eq!(a["phone"], "+263771234567", "stored in E.164");
@@ -373,7 +408,10 @@ async fn a_confirmed_application_shows_the_participants_it_may_be() {
         .iter()
         .map(|e| e["action"].as_str().unwrap())
         .collect();
-    assert!(actions.contains(&"create") && actions.contains(&"confirm"), "{actions:?}");
+    assert!(
+        actions.contains(&"create") && actions.contains(&"confirm"),
+        "{actions:?}"
+    );
 }
 
 #[tokio::test]
@@ -435,7 +473,9 @@ async fn the_last_seat_goes_to_one_of_two_applications_accepted_at_once_and_the_
     // Each applicant is told, by mail.
     for email in ["chipo@example.org", "rudo@example.org"] {
         assert_eq!(
-            mails_to(&app, email, EmailKind::ApplicationAccepted).await.len(),
+            mails_to(&app, email, EmailKind::ApplicationAccepted)
+                .await
+                .len(),
             1,
             "{email}"
         );
@@ -476,7 +516,10 @@ async fn accepting_links_an_existing_participant_instead_of_creating_one() {
     assert_eq!(accepted.status, 200, "{}", accepted.text);
     assert_eq!(accepted.body["participant_id"], known.body["id"]);
     assert_eq!(accepted.body["status"], "enrolled");
-    assert!(accepted.body["consent"]["given_at"].is_string(), "the applicant's consent carries over");
+    assert!(
+        accepted.body["consent"]["given_at"].is_string(),
+        "the applicant's consent carries over"
+    );
     let people = app.get("/api/v1/participants").await;
     assert_eq!(people.body["total"], 1, "nobody new");
 }
@@ -494,11 +537,23 @@ async fn declining_mails_the_reason_in_the_language_the_applicant_used() {
         )
         .await;
     assert_eq!(resp.status, 202, "{}", resp.text);
-    let confirm = mails_to(&app, "chipo@example.org", EmailKind::ApplicationConfirmation).await;
-    assert!(confirm[0].body_text.starts_with("Mhoro Chipo Moyo"), "{}", confirm[0].body_text);
+    let confirm = mails_to(
+        &app,
+        "chipo@example.org",
+        EmailKind::ApplicationConfirmation,
+    )
+    .await;
+    assert!(
+        confirm[0].body_text.starts_with("Mhoro Chipo Moyo"),
+        "{}",
+        confirm[0].body_text
+    );
     let token = link_token(&app, "chipo@example.org").await;
     app.anonymous()
-        .post("/api/v1/public/applications/confirm", json!({"token": token}))
+        .post(
+            "/api/v1/public/applications/confirm",
+            json!({"token": token}),
+        )
         .await;
     let listed = app.get("/api/v1/applications?status=pending").await;
     let application = listed.body["items"][0]["id"].as_i64().unwrap();
@@ -522,11 +577,17 @@ async fn declining_mails_the_reason_in_the_language_the_applicant_used() {
     let mails = mails_to(&app, "chipo@example.org", EmailKind::ApplicationDeclined).await;
     assert_eq!(mails.len(), 1);
     assert!(
-        mails[0].body_text.contains("This workshop is for council staff only."),
+        mails[0]
+            .body_text
+            .contains("This workshop is for council staff only."),
         "{}",
         mails[0].body_text
     );
-    assert!(mails[0].body_text.contains("Tine urombo"), "in Shona: {}", mails[0].body_text);
+    assert!(
+        mails[0].body_text.contains("Tine urombo"),
+        "in Shona: {}",
+        mails[0].body_text
+    );
     let again = app
         .post(
             &format!("/api/v1/applications/{application}/accept"),
@@ -567,13 +628,164 @@ async fn applications_are_throttled_per_contact_and_per_client_address() {
     let refused = apply(&app, id, application("Chipo Moyo", "chipo@example.org")).await;
     refused.assert_problem(429);
     assert!(refused.headers.contains_key(header::RETRY_AFTER));
-    assert_eq!(stored_applications(&app).await, 5, "the refused one is not stored");
+    assert_eq!(
+        stored_applications(&app).await,
+        5,
+        "the refused one is not stored"
+    );
 
     // From one address, twenty applications at most, whatever the contact.
     for n in 0..15 {
-        let resp = apply(&app, id, application("Someone", &format!("p{n}@example.org"))).await;
+        let resp = apply(
+            &app,
+            id,
+            application("Someone", &format!("p{n}@example.org")),
+        )
+        .await;
         assert_eq!(resp.status, 202, "{n}: {}", resp.text);
     }
     let refused = apply(&app, id, application("Someone", "another@example.org")).await;
     refused.assert_problem(429);
+}
+
+#[tokio::test]
+async fn the_catalogue_pages_list_public_workshops_in_the_chosen_language_and_take_applications() {
+    use crate::browser::Browser;
+    let app = spawn_app().await;
+    let open = public_workshop(&app, "CSSD", 35).await;
+    let course = app.course("CC", 5).await;
+    let private = app.workshop(course, &future_monday(), 35).await;
+    let id = open["id"].as_i64().unwrap();
+    let mut browser = Browser::new(&app);
+
+    let list = browser.get("/catalogue?lang=sn").await;
+    assert_eq!(list.status, 200, "{}", list.text);
+    assert!(list.header("content-type").starts_with("text/html"));
+    assert!(
+        list.header("content-security-policy")
+            .contains("script-src 'self'")
+    );
+    assert!(list.text.contains("<html lang=\"sn\">"), "{}", list.text);
+    assert!(list.text.contains("Zvidzidzo zvakavhurika"));
+    assert!(list.text.contains("CSSD hall, Mutare"));
+    assert!(
+        !list.text.contains(&format!("/catalogue/{}", private["id"])),
+        "a private workshop never appears"
+    );
+    for code in ["en", "sn", "nd"] {
+        assert!(list.text.contains(&format!("hreflang=\"{code}\"")) || code == "sn");
+    }
+    assert_eq!(list.header("cache-control"), "public, max-age=60");
+    let etag = list.header("etag").to_owned();
+    let again = app
+        .client
+        .get(format!("{}/catalogue?lang=sn", app.base))
+        .header(header::IF_NONE_MATCH, &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 304);
+    let english = browser.get("/catalogue").await;
+    assert!(english.text.contains("<html lang=\"en\">") && english.text.contains("Open workshops"));
+
+    // The private workshop's page does not exist for the public.
+    let hidden = browser.get(&format!("/catalogue/{}", private["id"])).await;
+    hidden.assert_html(404);
+
+    let page = browser.get(&format!("/catalogue/{id}?lang=en")).await;
+    assert_eq!(page.status, 200, "{}", page.text);
+    assert!(page.text.contains("Day 5"), "the schedule day by day");
+    assert!(
+        page.text.contains("the controller of this data"),
+        "the privacy notice"
+    );
+    assert!(page.header("cache-control").starts_with("private"));
+    let csrf = page.csrf();
+    let path = format!("/catalogue/{id}/apply?lang=en");
+
+    // No consent: the form again, with the refusal next to the field, nothing stored.
+    let refused = browser
+        .post(
+            &path,
+            &[
+                ("csrf", &csrf),
+                ("full_name", "Chipo Moyo"),
+                ("email", "chipo@example.org"),
+                ("target_group", "revenue"),
+            ],
+        )
+        .await;
+    refused.assert_html(422);
+    assert!(refused.text.contains("field-error"), "{}", refused.text);
+    assert!(
+        refused.text.contains("value=\"chipo@example.org\""),
+        "what was typed stays"
+    );
+    assert_eq!(stored_applications(&app).await, 0);
+
+    // A bot that fills in the honeypot is told nothing different, and nothing is stored.
+    let bot = browser
+        .post(
+            &path,
+            &[
+                ("csrf", &csrf),
+                ("full_name", "Bot"),
+                ("email", "bot@example.org"),
+                ("target_group", "revenue"),
+                ("consent", "yes"),
+                ("website", "http://spam.example"),
+            ],
+        )
+        .await;
+    bot.assert_html(200);
+    assert_eq!(stored_applications(&app).await, 0);
+    assert!(
+        mails_to(&app, "bot@example.org", EmailKind::ApplicationConfirmation)
+            .await
+            .is_empty()
+    );
+
+    // Without the form token: refused.
+    let forged = browser
+        .post(
+            &path,
+            &[
+                ("full_name", "Chipo Moyo"),
+                ("email", "chipo@example.org"),
+                ("target_group", "revenue"),
+                ("consent", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(forged.status, 403);
+    assert_eq!(stored_applications(&app).await, 0);
+
+    let sent = browser
+        .post(
+            &path,
+            &[
+                ("csrf", &csrf),
+                ("full_name", "Chipo Moyo"),
+                ("email", "chipo@example.org"),
+                ("phone", ""),
+                ("organisation_name", ""),
+                ("target_group", "revenue"),
+                ("gender", ""),
+                ("consent", "yes"),
+                ("website", ""),
+            ],
+        )
+        .await;
+    sent.assert_html(202);
+    assert!(sent.text.contains("chipo@example.org"), "{}", sent.text);
+    let token = link_token(&app, "chipo@example.org").await;
+    let done = browser.get(&format!("/catalogue/confirm/{token}")).await;
+    done.assert_html(200);
+    assert!(done.text.contains("Application confirmed"), "{}", done.text);
+    let used = browser.get(&format!("/catalogue/confirm/{token}")).await;
+    used.assert_html(404);
+    let pending = app.get("/api/v1/applications?status=pending").await;
+    assert_eq!(pending.body["total"], 1);
+    assert_eq!(pending.body["items"][0]["target_group"], "revenue");
+    assert_eq!(pending.body["items"][0]["language"], "en");
 }
