@@ -58,9 +58,12 @@ use crate::{
     webhook::EventType,
 };
 
+/// A source of the current time.
+pub type Now = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+
 /// The time as applications see it: the wall clock, unless a test sets another.
 #[derive(Clone)]
-pub struct ApplicationClock(Arc<RwLock<Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>>>);
+pub struct ApplicationClock(Arc<RwLock<Now>>);
 
 impl Default for ApplicationClock {
     fn default() -> Self {
@@ -76,7 +79,7 @@ impl ApplicationClock {
     }
 
     /// Replaces the clock (tests move time with it).
-    pub fn set(&self, clock: Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>) {
+    pub fn set(&self, clock: Now) {
         *self.0.write().unwrap_or_else(|e| e.into_inner()) = clock;
     }
 }

@@ -1116,7 +1116,7 @@ pub static ADMIN_EN: AdminStrings = AdminStrings {
 #[cfg(test)]
 mod tests {
     /// Every template, as compiled in.
-    const TEMPLATES: [(&str, &str); 32] = [
+    const TEMPLATES: [(&str, &str); 36] = [
         ("base", include_str!("../../assets/web/templates/base.html")),
         (
             "error",
