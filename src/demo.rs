@@ -523,6 +523,7 @@ pub async fn seed_story(state: &AppState) -> domain::Result<()> {
             start_date: working_day_from(db, monday(12)).await?,
             capacity: Some(35),
             trainer_ids: facilitator.iter().map(|f| f.id).collect(),
+            public: false,
         },
     )
     .await?
@@ -558,6 +559,7 @@ pub async fn seed_story(state: &AppState) -> domain::Result<()> {
             start_date: working_day_from(db, monday(6)).await?,
             capacity: Some(35),
             trainer_ids: trainer.iter().map(|t| t.id).collect(),
+            public: false,
         },
     )
     .await?
@@ -584,6 +586,7 @@ pub async fn seed_story(state: &AppState) -> domain::Result<()> {
             start_date: working_day_from(db, monday(-3)).await?,
             capacity: Some(10),
             trainer_ids: trainer.iter().map(|t| t.id).collect(),
+            public: false,
         },
     )
     .await?
@@ -688,6 +691,7 @@ async fn seed_holiday_workshop(
             start_date: start,
             capacity: Some(35),
             trainer_ids: vec![],
+            public: false,
         },
     )
     .await?;
@@ -724,6 +728,7 @@ async fn seed_workshop_in_progress(
             start_date: start,
             capacity: Some(35),
             trainer_ids: trainer.iter().map(|t| t.id).collect(),
+            public: false,
         },
     )
     .await?

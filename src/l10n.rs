@@ -101,6 +101,19 @@ mod tests {
     }
 
     #[test]
+    fn no_message_is_defined_in_two_files_of_a_language() {
+        // One bundle per language holds every file: a second definition would fail to load.
+        for lang in Lang::ALL {
+            let mut seen = std::collections::BTreeMap::new();
+            for (file, key) in keys_of(lang) {
+                if let Some(first) = seen.insert(key.clone(), file.clone()) {
+                    panic!("{}: `{key}` is in both {first} and {file}", lang.code());
+                }
+            }
+        }
+    }
+
+    #[test]
     fn translations_say_in_their_header_that_they_await_review() {
         for lang in [Lang::Sn, Lang::Nd] {
             for path in files_of(lang) {

@@ -184,6 +184,7 @@ pub async fn generate(
                 } else {
                     Status::Scheduled
                 }),
+                public: Set(false),
                 created_at: Set(now),
                 updated_at: Set(now),
             });

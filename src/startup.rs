@@ -80,6 +80,7 @@ impl Application {
             sign_in,
             renderer: Arc::new(renderer),
             keyring: Arc::new(keyring),
+            application_clock: Default::default(),
         };
         Self::with_state(state, listener)
     }

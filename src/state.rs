@@ -28,6 +28,8 @@ pub struct AppState {
     pub sms: crate::sms::SmsTransport,
     /// The keys credentials are signed and verified with.
     pub keyring: Arc<services::credentials::Keyring>,
+    /// The time applications for public workshops see (lapsing after 24 h); tests move it.
+    pub application_clock: services::applications::ApplicationClock,
 }
 
 impl AppState {

@@ -53,6 +53,15 @@ pub enum EmailKind {
     /// To administrators: a webhook was turned off because its deliveries kept failing.
     #[sea_orm(string_value = "webhook_disabled")]
     WebhookDisabled,
+    /// To an applicant for a public workshop: the link that confirms the application.
+    #[sea_orm(string_value = "application_confirmation")]
+    ApplicationConfirmation,
+    /// To an applicant: accepted, with a seat or a waitlist place.
+    #[sea_orm(string_value = "application_accepted")]
+    ApplicationAccepted,
+    /// To an applicant: declined, with the reason.
+    #[sea_orm(string_value = "application_declined")]
+    ApplicationDeclined,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]

@@ -27,5 +27,6 @@ pub mod status_list;
 pub mod webhook;
 pub mod webhook_delivery;
 pub mod workshop;
+pub mod workshop_application;
 pub mod workshop_outreach_stats;
 pub mod workshop_trainer;

@@ -60,6 +60,8 @@ pub struct Model {
     pub seats_taken: i32,
     pub waitlist_count: i32,
     pub status: Status,
+    /// Listed in the public catalogue, where people can apply for a place.
+    pub public: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

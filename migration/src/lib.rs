@@ -32,6 +32,7 @@ mod m20261203_141501_webhooks;
 mod m20261204_160000_participant_phone;
 mod m20261204_160100_sms_outbox;
 mod m20261204_162000_participant_erasure;
+mod m20261204_164000_open_workshops;
 
 /// The ordered list of all migrations.
 pub struct Migrator;
@@ -66,6 +67,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_160000_participant_phone::Migration),
             Box::new(m20261204_160100_sms_outbox::Migration),
             Box::new(m20261204_162000_participant_erasure::Migration),
+            Box::new(m20261204_164000_open_workshops::Migration),
         ]
     }
 }

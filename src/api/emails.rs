@@ -44,6 +44,12 @@ mirror_enum! {
         RenewalReminder,
         /// To administrators: a webhook was turned off because its deliveries kept failing.
         WebhookDisabled,
+        /// To an applicant for a public workshop: the link that confirms the application.
+        ApplicationConfirmation,
+        /// To an applicant: accepted, with a seat or a waitlist place.
+        ApplicationAccepted,
+        /// To an applicant: declined, with the reason.
+        ApplicationDeclined,
     }
 }
 

@@ -63,6 +63,7 @@ macro_rules! wire_page {
 }
 
 pub mod api_keys;
+pub mod applications;
 pub mod attendance;
 pub mod audit;
 pub mod auth;
@@ -139,6 +140,8 @@ pub enum Tag {
     /// Subscriptions that deliver events to other systems (Standard Webhooks), and their
     /// deliveries.
     Webhooks,
+    /// Open workshops: the public catalogue, applications for a place and their review.
+    Applications,
 }
 
 /// Declares a group of APIs once, as a type and as the value of that type.
@@ -189,6 +192,8 @@ api_group!(
         sms::SmsApi,
         sign_in_code::SignInCodeApi,
         personal_data::PersonalDataApi,
+        applications::PublicApi,
+        applications::ApplicationApi,
     )
 );
 
@@ -313,5 +318,9 @@ mod spelling {
         spelled_alike::<participant::TargetGroup, super::participants::TargetGroup>();
         spelled_alike::<workshop::Level, super::workshops::Level>();
         spelled_alike::<workshop::Status, super::workshops::WorkshopStatus>();
+        spelled_alike::<
+            workshop_application::ApplicationStatus,
+            super::applications::ApplicationStatus,
+        >();
     }
 }

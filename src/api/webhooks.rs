@@ -61,6 +61,16 @@ pub enum WebhookEvent {
     /// theirs).
     #[oai(rename = "participant.erased")]
     ParticipantErased,
+    /// A confirmed application for a public workshop arrived (`data`: the application, without
+    /// its contact details).
+    #[oai(rename = "application.received")]
+    ApplicationReceived,
+    /// An application was accepted (`data`: the application and its `enrolment`).
+    #[oai(rename = "application.accepted")]
+    ApplicationAccepted,
+    /// An application was declined (`data`: the application and the reason).
+    #[oai(rename = "application.declined")]
+    ApplicationDeclined,
 }
 
 impl From<WebhookEvent> for EventType {
@@ -77,6 +87,9 @@ impl From<WebhookEvent> for EventType {
             WebhookEvent::CertificateRevoked => Self::CertificateRevoked,
             WebhookEvent::CertificateReissued => Self::CertificateReissued,
             WebhookEvent::ParticipantErased => Self::ParticipantErased,
+            WebhookEvent::ApplicationReceived => Self::ApplicationReceived,
+            WebhookEvent::ApplicationAccepted => Self::ApplicationAccepted,
+            WebhookEvent::ApplicationDeclined => Self::ApplicationDeclined,
         }
     }
 }
@@ -95,6 +108,9 @@ impl From<EventType> for WebhookEvent {
             EventType::CertificateRevoked => Self::CertificateRevoked,
             EventType::CertificateReissued => Self::CertificateReissued,
             EventType::ParticipantErased => Self::ParticipantErased,
+            EventType::ApplicationReceived => Self::ApplicationReceived,
+            EventType::ApplicationAccepted => Self::ApplicationAccepted,
+            EventType::ApplicationDeclined => Self::ApplicationDeclined,
         }
     }
 }

@@ -71,6 +71,9 @@ pub struct CreateWorkshop {
     /// The users (role `trainer`) who run it.
     #[oai(default, validator(max_items = 20))]
     pub trainer_ids: Vec<i64>,
+    /// Listed in the public catalogue, where people can apply for a place (default false).
+    #[oai(default)]
+    pub public: bool,
 }
 
 /// Changes to a workshop that has not finished; fields left out keep their value.
@@ -91,6 +94,8 @@ pub struct UpdateWorkshop {
     /// The new list of trainers, replacing the old one.
     #[oai(validator(max_items = 20))]
     pub trainer_ids: Option<Vec<i64>>,
+    /// List the workshop in the public catalogue (`true`) or take it out (`false`).
+    pub public: Option<bool>,
 }
 
 /// One day of a workshop.
@@ -128,6 +133,8 @@ pub struct Workshop {
     /// Participants waiting for a seat.
     pub waitlist_count: i32,
     pub status: WorkshopStatus,
+    /// Listed in the public catalogue (`GET /api/v1/public/workshops`), where people apply.
+    pub public: bool,
     /// The users who run it.
     pub trainer_ids: Vec<i64>,
     /// One entry per course day, on consecutive working days.
@@ -166,6 +173,7 @@ impl From<WorkshopView> for Workshop {
             seats_left: (w.capacity - w.seats_taken).max(0),
             waitlist_count: w.waitlist_count,
             status: w.status.into(),
+            public: w.public,
             trainer_ids: v.trainer_ids,
             days: wire_days(v.days),
             created_at: w.created_at.into(),
@@ -238,6 +246,7 @@ impl WorkshopApi {
             start_date: b.start_date,
             capacity: b.capacity,
             trainer_ids: b.trainer_ids,
+            public: b.public,
         };
         let view = service::create(&state.db, &auth.actor(), new).await?;
         Ok(Created::Created(Json(view.into())))
@@ -316,6 +325,7 @@ impl WorkshopApi {
             start_date: b.start_date,
             capacity: b.capacity,
             trainer_ids: b.trainer_ids,
+            public: b.public,
         };
         Ok(Json(
             service::update(

@@ -6,6 +6,7 @@
 pub mod access;
 pub mod account;
 pub mod agenda;
+pub mod application;
 pub mod cascade;
 pub mod certification;
 pub mod consent;

@@ -51,7 +51,10 @@ pub fn worth_sending(kind: EmailKind, start_date: NaiveDate, today: NaiveDate) -
         | EmailKind::Certificate
         | EmailKind::SignInLink
         | EmailKind::RenewalReminder
-        | EmailKind::WebhookDisabled => true,
+        | EmailKind::WebhookDisabled
+        | EmailKind::ApplicationConfirmation
+        | EmailKind::ApplicationAccepted
+        | EmailKind::ApplicationDeclined => true,
         EmailKind::EnrolmentConfirmation
         | EmailKind::WaitlistNotice
         | EmailKind::Promotion
@@ -124,7 +127,10 @@ fn words(kind: EmailKind, f: &Facts, lang: Lang) -> Option<(String, String, bool
         EmailKind::Certificate
         | EmailKind::SignInLink
         | EmailKind::RenewalReminder
-        | EmailKind::WebhookDisabled => {
+        | EmailKind::WebhookDisabled
+        | EmailKind::ApplicationConfirmation
+        | EmailKind::ApplicationAccepted
+        | EmailKind::ApplicationDeclined => {
             return None;
         }
         EmailKind::EnrolmentConfirmation => (

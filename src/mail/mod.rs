@@ -4,6 +4,7 @@
 //! Nothing here imports poem. Mail is never sent from a request: requests queue messages in
 //! the same transaction as what they announce, and the worker delivers them with retries.
 
+pub mod applications;
 pub mod compose;
 pub mod journey;
 pub mod outbox;

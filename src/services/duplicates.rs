@@ -37,6 +37,7 @@ pub const MOVED_WITH_MERGE: &[(&str, &str)] = &[
     ("certificate", "participant_id"),
     ("evaluation", "participant_id"),
     ("outreach", "participant_id"),
+    ("workshop_application", "participant_id"),
 ];
 
 /// Tables whose rows hang off the enrolments and so move with them (counted, not updated).

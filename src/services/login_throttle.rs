@@ -42,6 +42,8 @@ pub enum Purpose {
     SmsCode,
     /// Entering a sign-in code (keyed by the phone number).
     SmsCodeEntry,
+    /// An application for a place in a public workshop (per contact and per address).
+    Application,
 }
 
 /// A throttle key: the SHA-256 of what it stands for (purpose, kind, value).

@@ -3,6 +3,7 @@
 //! Nothing here imports poem; failures are [`crate::domain::Error`].
 
 pub mod accounts;
+pub mod applications;
 pub mod attendance;
 pub mod audit;
 pub mod backup;

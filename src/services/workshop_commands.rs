@@ -42,6 +42,8 @@ pub struct NewWorkshop {
     pub start_date: NaiveDate,
     pub capacity: Option<i32>,
     pub trainer_ids: Vec<i64>,
+    /// Listed in the public catalogue (people can apply).
+    pub public: bool,
 }
 
 /// Changes to a workshop; `None` leaves a field as it is.
@@ -53,6 +55,8 @@ pub struct WorkshopChanges {
     pub start_date: Option<NaiveDate>,
     pub capacity: Option<i32>,
     pub trainer_ids: Option<Vec<i64>>,
+    /// Listed in the public catalogue, or no longer.
+    pub public: Option<bool>,
 }
 
 async fn check_organisation(
@@ -270,6 +274,7 @@ pub async fn create(
         day_dates: Set(workshop::Model::encode_dates(&dates)),
         capacity: Set(capacity),
         status: Set(Status::Scheduled),
+        public: Set(new.public),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
@@ -405,6 +410,9 @@ pub async fn update(
             }
             if let Some(capacity) = changes.capacity {
                 model.capacity = Set(capacity);
+            }
+            if let Some(public) = changes.public {
+                model.public = Set(public);
             }
         })
         .await?;

@@ -720,6 +720,7 @@ mod tests {
                 start_date: start.parse().unwrap(),
                 capacity,
                 trainer_ids: vec![],
+                public: false,
             },
         )
         .await

@@ -456,6 +456,8 @@ pub struct AdminStrings {
     pub trainers: &'static str,
     pub no_trainers: &'static str,
     pub capacity: &'static str,
+    /// The schedule form's box that lists a workshop in the public catalogue.
+    pub public_listing: &'static str,
     pub start_date: &'static str,
     pub starting_from: &'static str,
     pub starting_until: &'static str,
@@ -812,6 +814,7 @@ pub static ADMIN_EN: AdminStrings = AdminStrings {
     trainers: "Trainers",
     no_trainers: "There are no trainer accounts yet.",
     capacity: "Seats (1–35)",
+    public_listing: "List in the public catalogue, where people can apply for a place",
     start_date: "First day",
     starting_from: "Starting from",
     starting_until: "Starting until",
@@ -1154,7 +1157,7 @@ pub static ADMIN_EN: AdminStrings = AdminStrings {
 #[cfg(test)]
 mod tests {
     /// Every template, as compiled in.
-    const TEMPLATES: [(&str, &str); 32] = [
+    const TEMPLATES: [(&str, &str); 36] = [
         ("base", include_str!("../../assets/web/templates/base.html")),
         (
             "error",
@@ -1279,6 +1282,22 @@ mod tests {
         (
             "admin_webhooks",
             include_str!("../../assets/web/templates/admin_webhooks.html"),
+        ),
+        (
+            "catalogue_base",
+            include_str!("../../assets/web/templates/catalogue_base.html"),
+        ),
+        (
+            "catalogue_list",
+            include_str!("../../assets/web/templates/catalogue_list.html"),
+        ),
+        (
+            "catalogue_workshop",
+            include_str!("../../assets/web/templates/catalogue_workshop.html"),
+        ),
+        (
+            "catalogue_message",
+            include_str!("../../assets/web/templates/catalogue_message.html"),
         ),
     ];
 

@@ -12,14 +12,15 @@
 pub mod admin;
 pub mod api_session;
 pub mod assets;
+pub mod catalogue;
 pub mod cookies;
 pub mod csrf;
 pub mod errors;
 pub mod i18n;
 pub mod page;
 pub mod portal;
-pub mod portal_phone;
 pub mod portal_evaluation;
+pub mod portal_phone;
 pub mod register;
 pub mod session;
 pub mod verify;
@@ -52,6 +53,11 @@ pub fn mount(route: Route) -> Route {
             "/portal/workshops/:id/evaluation",
             get(portal_evaluation::form).post(portal_evaluation::submit),
         )
+        .at("/catalogue", get(catalogue::list))
+        .at("/catalogue/:id", get(catalogue::workshop))
+        .at("/catalogue/:id/apply", post(catalogue::apply))
+        .at("/catalogue/confirm/:token", get(catalogue::confirm_link))
+        .at("/catalogue/code", post(catalogue::confirm_code))
         .at("/register", get(register::home))
         .at("/register/sign-in", post(register::sign_in))
         .at("/register/workshops/:id", get(register::workshop))

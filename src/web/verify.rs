@@ -121,8 +121,7 @@ pub async fn show(req: &Request, state: Data<&AppState>, Path(code): Path<String
     } else {
         None
     };
-    let withdrawn = (c.status == CertificateStatus::Withdrawn)
-        .then(|| w.t("privacy-withdrawn"));
+    let withdrawn = (c.status == CertificateStatus::Withdrawn).then(|| w.t("privacy-withdrawn"));
     let view = VerifyPage {
         layout,
         withdrawn,

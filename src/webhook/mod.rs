@@ -70,6 +70,12 @@ event_types! {
     CertificateReissued = "certificate.reissued",
     /// A participant's personal data was erased (at their request).
     ParticipantErased = "participant.erased",
+    /// A confirmed application for a public workshop arrived (it waits for an administrator).
+    ApplicationReceived = "application.received",
+    /// An application was accepted (a seat or a waitlist place).
+    ApplicationAccepted = "application.accepted",
+    /// An application was declined.
+    ApplicationDeclined = "application.declined",
 }
 
 /// One event to announce: its type and the resource it concerns.

@@ -254,6 +254,7 @@ async fn a_merge_moves_enrolments_marks_scores_and_certificates_and_the_summary_
             ("certificate".to_owned(), 1),
             ("evaluation".to_owned(), 0),
             ("outreach".to_owned(), 0),
+            ("workshop_application".to_owned(), 0),
             ("attendance".to_owned(), 5),
             ("assessment".to_owned(), 1),
         ]

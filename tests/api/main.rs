@@ -2,6 +2,7 @@
 //! Runs on SQLite; set `TEST_DATABASE_URL=postgres://…` to run it on PostgreSQL.
 
 mod access;
+mod applications;
 mod attendance;
 mod auth;
 mod backups;
@@ -30,9 +31,9 @@ mod organisations;
 mod outreach;
 mod paper;
 mod participants;
+mod personal_data;
 mod phones;
 mod portal_languages;
-mod personal_data;
 mod provinces;
 mod renewals;
 mod reports;

@@ -200,6 +200,8 @@ pub struct ScheduleForm {
     /// The chosen trainers' ids, comma-joined by the form handler below.
     #[serde(default)]
     trainer_ids: Vec<String>,
+    /// The box "list in the public catalogue" (sent only when ticked).
+    public: Option<String>,
 }
 
 /// A day of the previewed schedule.
@@ -225,6 +227,7 @@ struct SchedulePage {
     ward: String,
     start_date: String,
     capacity: String,
+    public: bool,
     days: Vec<DayLine>,
     previewed: bool,
 }
@@ -279,6 +282,7 @@ async fn schedule_page(
             .capacity
             .clone()
             .unwrap_or_else(|| crate::domain::workshop::MAX_CAPACITY.to_string()),
+        public: form.public.is_some(),
         days,
         previewed,
     };
@@ -354,6 +358,7 @@ fn read_form(form: &ScheduleForm, errors: &mut FieldErrors) -> Option<NewWorksho
         start_date: start_date?,
         capacity,
         trainer_ids,
+        public: form.public.is_some(),
     })
 }
 
@@ -391,6 +396,7 @@ fn read_leniently(form: &ScheduleForm) -> Option<(NewWorkshop, bool)> {
             .iter()
             .filter_map(|t| t.trim().parse().ok())
             .collect(),
+        public: form.public.is_some(),
     };
     Some((new, level.is_some()))
 }
@@ -454,6 +460,7 @@ fn gather(pairs: Vec<(String, String)>) -> ScheduleForm {
             "ward" => &mut form.ward,
             "start_date" => &mut form.start_date,
             "capacity" => &mut form.capacity,
+            "public" => &mut form.public,
             "trainer_ids" => {
                 form.trainer_ids.push(value);
                 continue;
