@@ -6,7 +6,9 @@
 //! Values that the API spells as enums elsewhere (gender, statuses, kinds) are given here as
 //! the same snake_case words.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
+
+use crate::api::timestamp::Timestamp;
 use poem_openapi::{Object, types::ToJSON};
 use sea_orm::ActiveEnum;
 
@@ -16,7 +18,7 @@ use crate::{domain::demographics::WashingtonGroup, services::personal_data::Pers
 #[derive(Debug, Object)]
 pub struct PersonalDataExport {
     /// When this document was made.
-    pub exported_at: DateTime<Utc>,
+    pub exported_at: Timestamp,
     /// Who holds the data and why (the controller and the purpose).
     pub controller: String,
     /// The participant record.
@@ -54,8 +56,8 @@ pub struct HeldRecord {
     pub birth_year: Option<i32>,
     /// The Washington Group Short Set's answers, when recorded.
     pub disability: Option<HeldDisability>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
 }
 
 /// The Washington Group Short Set's answers (`no_difficulty`, `some_difficulty`,
@@ -73,7 +75,7 @@ pub struct HeldDisability {
 /// Consent recorded with an enrolment.
 #[derive(Debug, Object)]
 pub struct HeldConsent {
-    pub given_at: DateTime<Utc>,
+    pub given_at: Timestamp,
     /// The version of the privacy notice shown.
     pub text_version: String,
 }
@@ -93,8 +95,8 @@ pub struct HeldEnrolment {
     /// `enrolled`, `waitlisted` or `withdrawn`.
     pub status: String,
     pub consent: Option<HeldConsent>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
     pub attendance: Vec<HeldMark>,
     pub assessments: Vec<HeldScore>,
 }
@@ -105,7 +107,7 @@ pub struct HeldMark {
     pub day: i32,
     /// `present`, `absent`, `late` or `excused`.
     pub status: String,
-    pub marked_at: DateTime<Utc>,
+    pub marked_at: Timestamp,
     /// Who recorded it.
     pub recorded_by: String,
 }
@@ -135,10 +137,10 @@ pub struct HeldCertificate {
     pub start_date: NaiveDate,
     pub end_date: NaiveDate,
     pub venue: String,
-    pub issued_at: DateTime<Utc>,
+    pub issued_at: Timestamp,
     /// `valid`, `revoked`, `superseded` or `withdrawn`.
     pub status: String,
-    pub revoked_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<Timestamp>,
     pub revoked_reason: Option<String>,
     /// Where its PDF can be downloaded, while one is stored.
     pub pdf_url: Option<String>,
@@ -156,7 +158,7 @@ pub struct HeldOutreach {
     /// The course topics the meeting covered.
     pub topics: Vec<String>,
     pub people_reached: i32,
-    pub created_at: DateTime<Utc>,
+    pub created_at: Timestamp,
 }
 
 /// A message of the mail outbox addressed to them.
@@ -174,8 +176,8 @@ pub struct HeldMail {
     pub body_html: String,
     /// The name of the file attached, if any.
     pub attachment_name: Option<String>,
-    pub created_at: DateTime<Utc>,
-    pub sent_at: Option<DateTime<Utc>>,
+    pub created_at: Timestamp,
+    pub sent_at: Option<Timestamp>,
 }
 
 /// A message of the SMS outbox addressed to them.
@@ -190,8 +192,8 @@ pub struct HeldSms {
     /// `queued`, `sent` or `failed`.
     pub status: String,
     pub body: String,
-    pub created_at: DateTime<Utc>,
-    pub sent_at: Option<DateTime<Utc>>,
+    pub created_at: Timestamp,
+    pub sent_at: Option<Timestamp>,
 }
 
 /// One audit entry about them.
@@ -199,7 +201,7 @@ pub struct HeldSms {
 #[oai(skip_serializing_if_is_none)]
 pub struct HeldAuditEntry {
     pub id: i64,
-    pub at: DateTime<Utc>,
+    pub at: Timestamp,
     /// The user's email or the key's name at the time.
     pub actor_label: String,
     /// What kind of record changed: `participant`, `enrolment`, `certificate`, `outreach`.
@@ -246,8 +248,8 @@ impl From<PersonalData> for PersonalDataExport {
             national_id: p.national_id,
             birth_year: p.birth_year,
             disability,
-            created_at: p.created_at,
-            updated_at: p.updated_at,
+            created_at: p.created_at.into(),
+            updated_at: p.updated_at.into(),
         };
         let enrolments = d
             .enrolments
@@ -266,18 +268,18 @@ impl From<PersonalData> for PersonalDataExport {
                     .consent_given_at
                     .zip(e.enrolment.consent_text_version)
                     .map(|(given_at, text_version)| HeldConsent {
-                        given_at,
+                        given_at: given_at.into(),
                         text_version,
                     }),
-                created_at: e.enrolment.created_at,
-                updated_at: e.enrolment.updated_at,
+                created_at: e.enrolment.created_at.into(),
+                updated_at: e.enrolment.updated_at.into(),
                 attendance: e
                     .attendance
                     .into_iter()
                     .map(|m| HeldMark {
                         day: m.day,
                         status: word(&m.status),
-                        marked_at: m.marked_at,
+                        marked_at: m.marked_at.into(),
                         recorded_by: m.recorded_by,
                     })
                     .collect(),
@@ -312,9 +314,9 @@ impl From<PersonalData> for PersonalDataExport {
                     start_date: c.start_date,
                     end_date: c.end_date,
                     venue: c.venue,
-                    issued_at: c.issued_at,
+                    issued_at: c.issued_at.into(),
                     status: word(&c.status),
-                    revoked_at: c.revoked_at,
+                    revoked_at: c.revoked_at.map(Timestamp::from),
                     revoked_reason: c.revoked_reason,
                 }
             })
@@ -330,7 +332,7 @@ impl From<PersonalData> for PersonalDataExport {
                 ward: o.ward,
                 topics: serde_json::from_str(&o.topics).unwrap_or_default(),
                 people_reached: o.people_reached,
-                created_at: o.created_at,
+                created_at: o.created_at.into(),
             })
             .collect();
         let mail = d
@@ -345,8 +347,8 @@ impl From<PersonalData> for PersonalDataExport {
                 body_text: m.body_text,
                 body_html: m.body_html,
                 attachment_name: m.attachment_name,
-                created_at: m.created_at,
-                sent_at: m.sent_at,
+                created_at: m.created_at.into(),
+                sent_at: m.sent_at.map(Timestamp::from),
             })
             .collect();
         let sms = d
@@ -358,8 +360,8 @@ impl From<PersonalData> for PersonalDataExport {
                 kind: word(&m.kind),
                 status: word(&m.status),
                 body: m.body,
-                created_at: m.created_at,
-                sent_at: m.sent_at,
+                created_at: m.created_at.into(),
+                sent_at: m.sent_at.map(Timestamp::from),
             })
             .collect();
         let audit = d
@@ -367,17 +369,17 @@ impl From<PersonalData> for PersonalDataExport {
             .into_iter()
             .map(|a| HeldAuditEntry {
                 id: a.id,
-                at: a.at,
+                at: a.at.into(),
                 actor_label: a.actor_label,
                 entity: a.entity,
                 entity_id: a.entity_id,
                 action: a.action,
-                before: a.before,
-                after: a.after,
+                before: a.before.map(crate::api::audit::without_nulls),
+                after: a.after.map(crate::api::audit::without_nulls),
             })
             .collect();
         PersonalDataExport {
-            exported_at: d.exported_at,
+            exported_at: d.exported_at.into(),
             controller: CONTROLLER.to_owned(),
             participant,
             enrolments,

@@ -10,7 +10,7 @@ use super::{Tag, page};
 use crate::{auth::CanAdminister, error::ApiError, services::audit, state::AppState};
 
 /// A record snapshot as the API shows it: fields without a value are left out, as everywhere.
-fn without_nulls(value: serde_json::Value) -> serde_json::Value {
+pub(crate) fn without_nulls(value: serde_json::Value) -> serde_json::Value {
     match value {
         serde_json::Value::Object(map) => map
             .into_iter()

@@ -55,8 +55,16 @@ const CERTIFIERS: &[Who] = &[Admin, KeyCertificates, KeyAdmin];
 /// The role table, per operation.
 fn rule(operation_id: &str) -> Option<Rule> {
     Some(match operation_id {
-        "get_health" | "login" | "request_email_link" | "get_privacy_notice"
-        | "request_sms_code" | "verify_sms_code" => Rule::Public,
+        "get_health"
+        | "login"
+        | "request_email_link"
+        | "get_privacy_notice"
+        | "request_sms_code"
+        | "verify_sms_code"
+        | "list_public_workshops"
+        | "apply_for_workshop"
+        | "confirm_application_by_link"
+        | "confirm_application_by_code" => Rule::Public,
         "logout" | "get_me" | "list_my_enrolments" | "list_holidays" => Rule::AnyCaller,
         "list_courses"
         | "get_course"
@@ -103,6 +111,12 @@ fn rule(operation_id: &str) -> Option<Rule> {
         | "get_workshop_certificates_zip"
         | "email_certificate" => Rule::Only(CERTIFIERS),
         "list_emails" | "list_sms" => Rule::Only(ADMINS),
+        "list_applications"
+        | "accept_application"
+        | "decline_application"
+        | "export_participant"
+        | "erase_participant" => Rule::Only(ADMINS),
+        "export_me" => Rule::AnyCaller,
         "create_evaluation" => Rule::Only(&[Admin, Participant, KeyAdmin]),
         "get_evaluation_summary" | "get_evaluations_csv" | "get_evaluation_form_pdf" => {
             Rule::Only(&[Admin, Trainer, KeyAdmin])
