@@ -261,7 +261,7 @@ async fn reissue_in_workshop(
                     .and_then(|p| p.email.clone()),
                 topics: course.topic_list(),
                 duration_days: course.duration_days,
-                criteria: credentials::criteria_in_words(&course),
+                criteria: credentials::criteria_in_words(course),
                 lead_trainer_name: lead_trainer.clone(),
             },
         ));
