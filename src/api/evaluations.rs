@@ -39,9 +39,8 @@ pub struct EvaluationRatings {
     #[oai(validator(minimum(value = "1"), maximum(value = "5")))]
     pub materials: i32,
     /// The topics of the workshop's course that were rated, by name, each 1..=5; a topic left
-    /// unrated (a blank on a paper form) is left out.
-    #[oai(default)]
-    pub topics: BTreeMap<String, i32>,
+    /// unrated (a blank on a paper form) is left out, and with none rated so may `topics`.
+    pub topics: Option<BTreeMap<String, i32>>,
 }
 
 /// An evaluation as submitted.
@@ -174,7 +173,7 @@ impl EvaluationApi {
                 trainers: b.ratings.trainers,
                 venue: b.ratings.venue,
                 materials: b.ratings.materials,
-                topics: b.ratings.topics,
+                topics: b.ratings.topics.unwrap_or_default(),
             },
             most_useful: b.most_useful,
             suggestions: b.suggestions,
