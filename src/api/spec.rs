@@ -8,12 +8,12 @@
 //! | status | documented when |
 //! |---|---|
 //! | 400 | the operation reads a body or parameters (malformed JSON, an id that is not a number) |
-//! | 401, 403 | the operation needs credentials (and 401 on logging in) |
-//! | 404 | the path names a record |
+//! | 401, 403 | the operation needs credentials (and 401 on logging in or entering an SMS code) |
+//! | 404 | the path names a record (and one's own export, for an account with no record) |
 //! | 409 | the operation changes something (except logging in and out), or shares a certificate |
 //! | 413, 415 | the operation reads a body |
 //! | 422 | the operation reads a body or parameters |
-//! | 429 | logging in (and asking for a sign-in link): throttled |
+//! | 429 | logging in, asking for a sign-in link or SMS code, entering a code, applying: throttled |
 //! | 500, 503 | always (an unexpected failure; the database unavailable) |
 
 use serde_json::{Value, json};
@@ -21,17 +21,43 @@ use serde_json::{Value, json};
 use crate::error::PROBLEM_JSON;
 
 /// Writing operations that never clash with existing records (no 409).
-const NEVER_CONFLICT: &[&str] = &["login", "logout", "request_email_link", "verify_credential"];
+const NEVER_CONFLICT: &[&str] = &[
+    "login",
+    "logout",
+    "request_email_link",
+    "verify_credential",
+    "request_sms_code",
+    "verify_sms_code",
+];
 
 /// Reads that answer 409: sharing a certificate, or its badge, once it was replaced or revoked
 /// (the answer names the certificate to use instead).
 const READS_THAT_CONFLICT: &[&str] = &["share_certificate", "get_certificate_badge"];
 
-/// Public operations that still answer 401 (wrong credentials in the body).
-const CHECKS_CREDENTIALS: &[&str] = &["login"];
+/// Public operations that still answer 401 (wrong credentials in the body), and what it means.
+const CHECKS_CREDENTIALS: &[(&str, &str)] = &[
+    ("login", "The email or password is wrong"),
+    (
+        "verify_sms_code",
+        "The phone number or code is wrong, used or expired",
+    ),
+];
 
 /// Operations that answer 429 when a caller tries too often.
-const THROTTLED: &[&str] = &["login", "request_email_link", "change_my_password"];
+const THROTTLED: &[&str] = &[
+    "login",
+    "request_email_link",
+    "change_my_password",
+    "request_sms_code",
+    "verify_sms_code",
+    "apply_for_workshop",
+];
+
+/// Operations without a path parameter that still answer 404, and what it means.
+const NOT_FOUND_WITHOUT_PATH: &[(&str, &str)] = &[(
+    "export_me",
+    "This account is not linked to a participant record",
+)];
 
 /// The characters no text may hold (`domain::text`), as a pattern: control characters,
 /// bidirectional overrides and isolates, zero-width and invisible characters, line and
@@ -420,8 +446,17 @@ fn refine_operation(path: &str, method: &str, op: &mut Value) {
         add("401", "Missing, unknown, expired or revoked credentials");
         add("403", "The caller may not do this");
     }
-    if op_id_in(CHECKS_CREDENTIALS) {
-        add("401", "The email or password is wrong");
+    if let Some((_, meaning)) = CHECKS_CREDENTIALS
+        .iter()
+        .find(|(id, _)| *id == operation_id)
+    {
+        add("401", meaning);
+    }
+    if let Some((_, meaning)) = NOT_FOUND_WITHOUT_PATH
+        .iter()
+        .find(|(id, _)| *id == operation_id)
+    {
+        add("404", meaning);
     }
     if has_body || has_params {
         add("400", "Malformed request");
