@@ -1,7 +1,7 @@
 //! Participant sign-in by a code sent by SMS: asking for a code, and entering it.
 //!
 //! As with the emailed link (`sign_in_links`), asking always looks the same from outside:
-//! `services::sign_in` checks the number, throttles the request and answers before [`send`]
+//! The sign-in flow checks the number, throttles the request and answers before [`send`]
 //! runs. When the number belongs to exactly one participant who may sign in this way, a
 //! random 6-digit code valid for [`CODE_MINUTES`] is stored (only a salted SHA-256 of it) and
 //! its SMS queued in the same transaction; an earlier unused code for that number stops
@@ -99,7 +99,7 @@ fn placeholder_email(person: &participant::Model) -> String {
 
 /// Stores a code for the participant with this (E.164) phone and queues its SMS, when the
 /// number belongs to exactly one participant who may sign in; `Ok(true)` when an SMS was
-/// queued. Callers go through `services::sign_in`, which checks and throttles first.
+/// queued. Callers go through the sign-in flow, which checks and throttles first.
 pub async fn send(db: &DatabaseConnection, phone: &str, now: DateTime<Utc>) -> Result<bool> {
     let txn = begin_write(db).await?;
     let Some(person) = holder(&txn, phone).await? else {

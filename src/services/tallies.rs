@@ -140,7 +140,7 @@ fn split_columns(population: &str, seat: &str) -> Vec<(String, String)> {
         ));
     }
     // An erased participant is counted as frozen at erasure (`counted_*`,
-    // `services::erasure`): their gender, age bands and disability answers are gone.
+    // written when a person is erased): their gender, age bands and disability answers are gone.
     for gender in genders() {
         let test = format!("COALESCE(p.counted_gender, p.gender, '{UNRECORDED}') = '{gender}'");
         columns.push((
