@@ -23,6 +23,7 @@ pub mod idempotency;
 pub mod l10n;
 pub mod limits;
 pub mod mail;
+pub mod outbox;
 pub mod request_context;
 pub mod revocation;
 pub mod security_headers;

@@ -81,10 +81,12 @@ impl AppState {
             self.db.clone(),
             self.webhook_rules(),
             crate::webhook::worker::DeliveryPolicy {
-                max_attempts: self.config.webhook_max_attempts,
-                retry_base: self.config.webhook_retry_base,
-                poll_interval: self.config.mail_poll_interval,
-                lease: Duration::from_secs(120),
+                retry: crate::outbox::RetryPolicy {
+                    max_attempts: self.config.webhook_max_attempts,
+                    retry_base: self.config.webhook_retry_base,
+                    poll_interval: self.config.mail_poll_interval,
+                    lease: Duration::from_secs(120),
+                },
                 timeout: Duration::from_secs(15),
                 batch: 32,
             },
@@ -96,7 +98,7 @@ impl AppState {
         crate::sms::worker::Worker {
             db: self.db.clone(),
             transport: self.sms.clone(),
-            policy: mail::worker::RetryPolicy {
+            policy: crate::outbox::RetryPolicy {
                 max_attempts: self.config.mail_max_attempts,
                 retry_base: self.config.mail_retry_base,
                 poll_interval: self.config.mail_poll_interval,
@@ -113,7 +115,7 @@ impl AppState {
             mailer: self.mailer.clone(),
             from: mail::sender(&self.config.mail_from)?,
             reply_to: mail::reply_to(self.config.mail_reply_to.as_deref())?,
-            policy: mail::worker::RetryPolicy {
+            policy: crate::outbox::RetryPolicy {
                 max_attempts: self.config.mail_max_attempts,
                 retry_base: self.config.mail_retry_base,
                 poll_interval: self.config.mail_poll_interval,

@@ -288,12 +288,6 @@ pub struct DeclineApplication {
     pub reason: String,
 }
 
-fn client_address(req: &Request) -> Option<String> {
-    req.remote_addr()
-        .as_socket_addr()
-        .map(|a| a.ip().to_string())
-}
-
 /// The public catalogue and applications (no credentials).
 pub struct PublicApi;
 
@@ -396,7 +390,7 @@ impl PublicApi {
             gender: b.gender.map(DbGender::from),
             lang,
         };
-        let address = client_address(req);
+        let address = crate::forwarded::client_ip(req);
         let applied = service::apply(
             &state.db,
             &state.sign_in.throttle,

@@ -135,10 +135,7 @@ impl AuthApi {
         req: &Request,
         body: JsonBody<LoginRequest>,
     ) -> Result<LoginResult, ApiError> {
-        let address = req
-            .remote_addr()
-            .as_socket_addr()
-            .map(|a| a.ip().to_string());
+        let address = crate::forwarded::client_ip(req);
         let login = state
             .sign_in
             .with_password(
@@ -218,10 +215,7 @@ impl AuthApi {
         let Principal::User { id, email, .. } = &auth.0 else {
             return Err(ApiError::Forbidden("an API key has no password".into()));
         };
-        let address = req
-            .remote_addr()
-            .as_socket_addr()
-            .map(|a| a.ip().to_string());
+        let address = crate::forwarded::client_ip(req);
         let token = bearer_token(req);
         let b = body.0;
         state

@@ -46,12 +46,6 @@ enum SmsCodeResult {
     Ok(Json<LoginResponse>),
 }
 
-fn client_address(req: &Request) -> Option<String> {
-    req.remote_addr()
-        .as_socket_addr()
-        .map(|a| a.ip().to_string())
-}
-
 pub struct SignInCodeApi;
 
 #[OpenApi(prefix_path = "/api/v1", tag = "Tag::Auth")]
@@ -75,7 +69,7 @@ impl SignInCodeApi {
         req: &Request,
         body: JsonBody<SmsCodeRequest>,
     ) -> Result<SmsCodeAccepted, ApiError> {
-        let address = client_address(req);
+        let address = crate::forwarded::client_ip(req);
         match state
             .sign_in
             .sms_code(&state.db, &body.0.phone, address.as_deref())
@@ -102,7 +96,7 @@ impl SignInCodeApi {
         req: &Request,
         body: JsonBody<SmsCodeEntry>,
     ) -> Result<SmsCodeResult, ApiError> {
-        let address = client_address(req);
+        let address = crate::forwarded::client_ip(req);
         let login = state
             .sign_in
             .verify_sms_code(&state.db, &body.0.phone, &body.0.code, address.as_deref())

@@ -46,10 +46,7 @@ impl SignInLinkApi {
         req: &Request,
         body: JsonBody<EmailLinkRequest>,
     ) -> Result<EmailLinkAccepted, ApiError> {
-        let address = req
-            .remote_addr()
-            .as_socket_addr()
-            .map(|a| a.ip().to_string());
+        let address = crate::forwarded::client_ip(req);
         // Only the shape of the address is checked before answering: whether it is known is
         // never told, and the lookup runs after the answer.
         match state

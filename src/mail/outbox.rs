@@ -1,18 +1,21 @@
 //! The outbox table: queueing, claiming due messages, and recording what happened.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::Utc;
 use entity::{
     certificate,
     email_outbox::{self, EmailKind, EmailStatus},
 };
-use rand::{Rng, RngCore};
+use rand::RngCore;
 use sea_orm::{
-    ActiveEnum, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Statement, TryInsertResult,
+    ActiveEnum, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, TryInsertResult,
 };
 
 use super::compose;
-use crate::db::{Outbox, WriteTxn};
+use crate::{
+    db::{Outbox, WriteTxn},
+    outbox::RetryPolicy,
+};
 
 /// A message to queue.
 #[derive(Debug, Clone)]
@@ -161,41 +164,12 @@ pub async fn queue_certificate(
     Ok(queued)
 }
 
-/// Takes up to `limit` due messages for one worker until `lease_until`. On PostgreSQL rows
-/// locked by another worker are skipped (`FOR UPDATE SKIP LOCKED`), so several server instances
-/// never take the same message; SQLite runs the one statement atomically.
-pub async fn claim(
-    db: &impl ConnectionTrait,
-    limit: u64,
-    now: DateTime<Utc>,
-    lease_until: DateTime<Utc>,
-) -> Result<Vec<email_outbox::Model>, DbErr> {
-    let backend = db.get_database_backend();
-    let sql = match backend {
-        DbBackend::Postgres => {
-            "UPDATE email_outbox SET claimed_until = $1 WHERE id IN (\
-               SELECT id FROM email_outbox WHERE status = 'queued' AND next_attempt_at <= $2 \
-               AND (claimed_until IS NULL OR claimed_until < $2) ORDER BY id LIMIT $3 \
-               FOR UPDATE SKIP LOCKED) RETURNING *"
-        }
-        _ => {
-            "UPDATE email_outbox SET claimed_until = $1 WHERE id IN (\
-               SELECT id FROM email_outbox WHERE status = 'queued' AND next_attempt_at <= $2 \
-               AND (claimed_until IS NULL OR claimed_until < $2) ORDER BY id LIMIT $3) RETURNING *"
-        }
-    };
-    let statement = Statement::from_sql_and_values(
-        backend,
-        sql,
-        [lease_until.into(), now.into(), (limit as i64).into()],
-    );
-    let mut claimed = email_outbox::Entity::find()
-        .from_raw_sql(statement)
-        .all(db)
-        .await?;
-    claimed.sort_by_key(|m| m.id);
-    Ok(claimed)
-}
+/// The mail outbox as the shared claim sees it ([`crate::outbox::claim`]).
+pub const QUEUE: crate::outbox::Queue<email_outbox::Model> = crate::outbox::Queue {
+    table: "email_outbox",
+    only: None,
+    id: |m| m.id,
+};
 
 /// Records a successful hand-over: the message is never sent again.
 pub async fn mark_sent(
@@ -215,17 +189,6 @@ pub async fn mark_sent(
     email_outbox::Entity::update(row).exec(db).await.map(|_| ())
 }
 
-/// How long to wait before attempt `attempt + 1`: `base · 3^(attempt-1)`, at most 12 h, with
-/// ±20 % jitter so that messages failed together do not retry together.
-pub fn backoff(base: std::time::Duration, attempt: i32) -> Duration {
-    let factor = 3u32.saturating_pow(attempt.clamp(1, 20) as u32 - 1);
-    let delay = base
-        .saturating_mul(factor)
-        .min(std::time::Duration::from_secs(12 * 3600));
-    let jitter = rand::rng().random_range(0.8..1.2);
-    Duration::from_std(delay.mul_f64(jitter)).unwrap_or(Duration::hours(12))
-}
-
 /// Records a failed attempt: back to the queue with a later `next_attempt_at`, or `failed`
 /// when the error is permanent or the attempts are used up.
 pub async fn mark_failed(
@@ -233,11 +196,10 @@ pub async fn mark_failed(
     message: &email_outbox::Model,
     error: &str,
     permanent: bool,
-    max_attempts: i32,
-    retry_base: std::time::Duration,
+    policy: &RetryPolicy,
 ) -> Result<EmailStatus, DbErr> {
     let attempts = message.attempts + 1;
-    let status = if permanent || attempts >= max_attempts {
+    let status = if policy.gives_up(attempts, permanent) {
         EmailStatus::Failed
     } else {
         EmailStatus::Queued
@@ -246,7 +208,7 @@ pub async fn mark_failed(
         id: Set(message.id),
         status: Set(status),
         attempts: Set(attempts),
-        next_attempt_at: Set(Utc::now() + backoff(retry_base, attempts)),
+        next_attempt_at: Set(policy.next_attempt(attempts)),
         last_error: Set(Some(error.chars().take(2000).collect())),
         claimed_until: Set(None),
         ..Default::default()
@@ -282,22 +244,4 @@ pub async fn list(
         .all(db)
         .await?;
     Ok((items, total))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn backoff_triples_from_the_base_with_jitter_and_a_cap() {
-        let base = std::time::Duration::from_secs(60);
-        for (attempt, expected) in [(1, 60.0), (2, 180.0), (3, 540.0)] {
-            let d = backoff(base, attempt).num_milliseconds() as f64 / 1000.0;
-            assert!(
-                d >= expected * 0.8 && d <= expected * 1.2,
-                "attempt {attempt}: {d}"
-            );
-        }
-        assert!(backoff(base, 20) <= Duration::hours(12) + Duration::hours(3));
-    }
 }

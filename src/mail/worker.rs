@@ -6,7 +6,7 @@
 //! a send; the `Message-ID` stays the same, so the receiving side can recognise it.) On
 //! shutdown the worker finishes the message in hand and stops.
 
-use std::{sync::Arc, time::Duration};
+use std::sync::Arc;
 
 use chrono::Utc;
 use entity::{certificate, email_outbox};
@@ -18,19 +18,7 @@ use sea_orm::{DatabaseConnection, EntityTrait};
 use tokio::sync::{Notify, watch};
 
 use super::{Mailer, SendError, compose, outbox};
-
-/// How the worker retries and paces itself.
-#[derive(Debug, Clone)]
-pub struct RetryPolicy {
-    /// Attempts before a message is given up as `failed`.
-    pub max_attempts: i32,
-    /// The first retry waits this long; each later one three times longer (at most 12 h).
-    pub retry_base: Duration,
-    /// How often to look for due messages when nobody says there is new mail.
-    pub poll_interval: Duration,
-    /// How long a claimed message stays with this worker.
-    pub lease: Duration,
-}
+use crate::outbox::RetryPolicy;
 
 /// Why a message could not be put together.
 #[derive(Debug)]
@@ -74,34 +62,24 @@ pub struct Worker {
 
 impl Worker {
     /// Runs until `shutdown` turns true.
-    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
-        tracing::info!("mail worker started");
-        while !*shutdown.borrow() {
-            let sent_any = match self.drain_once().await {
-                Ok(n) => n > 0,
-                Err(err) => {
-                    tracing::warn!(error = %err, "mail worker: outbox unavailable");
-                    false
-                }
-            };
-            if sent_any {
-                continue;
-            }
-            tokio::select! {
-                () = self.wake.notified() => {}
-                () = tokio::time::sleep(self.policy.poll_interval) => {}
-                _ = shutdown.changed() => {}
-            }
-        }
-        tracing::info!("mail worker stopped");
+    pub async fn run(self, shutdown: watch::Receiver<bool>) {
+        let wake = self.wake.clone();
+        let poll = self.policy.poll_interval;
+        crate::outbox::run("mail", wake, poll, shutdown, || self.drain_once()).await;
     }
 
     /// Claims and delivers one batch of due messages; returns how many it tried.
     pub async fn drain_once(&self) -> Result<usize, sea_orm::DbErr> {
         let now = Utc::now();
-        let lease =
-            chrono::Duration::from_std(self.policy.lease).unwrap_or(chrono::Duration::minutes(5));
-        let batch = outbox::claim(&self.db, 10, now, now + lease).await?;
+        let lease_until = crate::outbox::lease_until(now, self.policy.lease);
+        let batch = crate::outbox::claim::<email_outbox::Entity>(
+            &self.db,
+            &outbox::QUEUE,
+            10,
+            now,
+            lease_until,
+        )
+        .await?;
         for message in &batch {
             self.deliver(message).await?;
         }
@@ -137,8 +115,7 @@ impl Worker {
                     message,
                     &err.to_string(),
                     permanent,
-                    self.policy.max_attempts,
-                    self.policy.retry_base,
+                    &self.policy,
                 )
                 .await?;
                 tracing::warn!(id = message.id, error = %err, ?status, "mail not sent");

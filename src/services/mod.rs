@@ -25,6 +25,7 @@ pub mod organisations;
 pub mod outboxes;
 pub mod outreach;
 pub mod paper_evaluation;
+pub mod participant_accounts;
 pub mod participant_mail;
 pub mod participant_sms;
 pub mod participants;

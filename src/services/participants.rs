@@ -1,5 +1,7 @@
 //! Participants: the people who attend workshops.
 
+use std::collections::{HashMap, HashSet};
+
 use chrono::{Datelike, Utc};
 use entity::{
     organisation,
@@ -15,7 +17,7 @@ use crate::domain::{
     Error, FieldError, Result,
     access::Actor,
     demographics::{self, WashingtonGroup},
-    participant::{ParticipantText, clean, contact_by},
+    participant::{CleanParticipantText, ParticipantText, clean, contact_by},
 };
 
 /// Values for a participant; `None` leaves a field unchanged (for a new participant: empty).
@@ -485,6 +487,292 @@ fn non_empty(value: Option<String>) -> Option<String> {
     value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
 }
 
+/// A row that passed the checks of its own fields, before the checks against other rows and
+/// the database.
+struct CheckedRow {
+    line: u64,
+    text: CleanParticipantText,
+    gender: Option<Gender>,
+    organisation_id: Option<i64>,
+    target_group: TargetGroup,
+    national_id: Option<String>,
+    demographics: (Option<i32>, Option<WashingtonGroup>),
+    language: Language,
+    contact_by: ContactBy,
+}
+
+impl CheckedRow {
+    fn email(&self) -> Option<String> {
+        self.text.email.clone().flatten()
+    }
+
+    fn phone(&self) -> Option<String> {
+        self.text.phone.clone().flatten()
+    }
+
+    fn into_model(self, now: chrono::DateTime<Utc>) -> participant::ActiveModel {
+        let (birth_year, answers) = self.demographics;
+        let mut model = participant::ActiveModel {
+            email: Set(self.email()),
+            phone: Set(self.phone()),
+            full_name: Set(self.text.full_name.unwrap_or_default()),
+            gender: Set(self.gender),
+            organisation_id: Set(self.organisation_id),
+            target_group: Set(self.target_group),
+            ward: Set(self.text.ward.flatten()),
+            national_id: Set(self.national_id),
+            birth_year: Set(birth_year),
+            language: Set(self.language),
+            contact_by: Set(self.contact_by),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        };
+        set_disability(&mut model, answers);
+        model
+    }
+}
+
+/// An optional enumerated column: blank is `None`, a value outside `allowed` an error on
+/// `field`.
+fn import_choice<T: sea_orm::ActiveEnum<Value = String>>(
+    value: &Option<String>,
+    field: &str,
+    allowed: &str,
+    errors: &mut Vec<FieldError>,
+) -> Option<T> {
+    let value = non_empty(value.clone())?;
+    T::try_from_value(&value)
+        .map_err(|_| errors.push(FieldError::new(field, format!("must be one of: {allowed}"))))
+        .ok()
+}
+
+/// Checks one row's own fields: the row ready to store, or every error on it.
+fn check_import_row(
+    row: ImportRow,
+    this_year: i32,
+) -> std::result::Result<CheckedRow, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let demographics = import_demographics(&row, this_year, &mut errors);
+    let text = ParticipantText {
+        full_name: Some(row.full_name.clone().unwrap_or_default()),
+        email: Some(non_empty(row.email.clone())),
+        phone: Some(non_empty(row.phone.clone())),
+        ward: Some(non_empty(row.ward.clone())),
+    };
+    let cleaned = clean(text).map_err(|e| errors.extend(e)).ok();
+    let national_id =
+        crate::domain::national_id::clean("national_id", row.national_id.as_deref(), &mut errors);
+    let gender = import_choice(
+        &row.gender,
+        "gender",
+        "female, male, other, undisclosed",
+        &mut errors,
+    );
+    let target_group = match non_empty(row.target_group.clone()) {
+        None => {
+            errors.push(FieldError::new("target_group", "is required"));
+            None
+        }
+        Some(t) => sea_orm::ActiveEnum::try_from_value(&t)
+            .map_err(|_| {
+                errors.push(FieldError::new(
+                    "target_group",
+                    format!("{t:?} is not a target group"),
+                ))
+            })
+            .ok(),
+    };
+    let organisation_id = non_empty(row.organisation_id.clone()).and_then(|o| {
+        o.parse::<i64>()
+            .map_err(|_| errors.push(FieldError::new("organisation_id", "must be a whole number")))
+            .ok()
+    });
+    let lowercase = |v: &Option<String>| v.as_ref().map(|v| v.to_lowercase());
+    let language = import_choice(
+        &lowercase(&row.language),
+        "language",
+        "en, sn, nd",
+        &mut errors,
+    )
+    .unwrap_or(Language::En);
+    let asked_contact = import_choice(
+        &lowercase(&row.contact_by),
+        "contact_by",
+        "email, sms, both",
+        &mut errors,
+    );
+    let (Some(text), Some(target_group)) = (cleaned, target_group) else {
+        return Err(errors);
+    };
+    let contact_by = contact_by(
+        asked_contact,
+        None,
+        text.email.clone().flatten().is_some(),
+        text.phone.clone().flatten().is_some(),
+        &mut errors,
+    );
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(CheckedRow {
+        line: row.line,
+        text,
+        gender,
+        organisation_id,
+        target_group,
+        national_id,
+        demographics,
+        language,
+        contact_by,
+    })
+}
+
+/// What the database already holds of the values an import must not repeat.
+struct Existing {
+    emails: HashSet<String>,
+    national_ids: HashSet<String>,
+    phones: HashSet<String>,
+    organisations: HashSet<i64>,
+}
+
+impl Existing {
+    /// One query per column for all the rows.
+    async fn load(db: &impl ConnectionTrait, rows: &[CheckedRow]) -> Result<Self> {
+        let find = |column: participant::Column, values: Vec<String>| {
+            participant::Entity::find()
+                .filter(column.is_in(values))
+                .all(db)
+        };
+        let people = find(
+            participant::Column::Email,
+            rows.iter().filter_map(CheckedRow::email).collect(),
+        )
+        .await?;
+        let emails = people.into_iter().filter_map(|p| p.email).collect();
+        let ids = rows.iter().filter_map(|r| r.national_id.clone()).collect();
+        let people = find(participant::Column::NationalId, ids).await?;
+        let national_ids = people.into_iter().filter_map(|p| p.national_id).collect();
+        let people = find(
+            participant::Column::Phone,
+            rows.iter().filter_map(CheckedRow::phone).collect(),
+        )
+        .await?;
+        let phones = people.into_iter().filter_map(|p| p.phone).collect();
+        let organisations = organisation::Entity::find()
+            .filter(organisation::Column::Id.is_in(rows.iter().filter_map(|r| r.organisation_id)))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|o| o.id)
+            .collect();
+        Ok(Self {
+            emails,
+            national_ids,
+            phones,
+            organisations,
+        })
+    }
+}
+
+/// The unique values of the rows accepted so far, with the line each was first on.
+#[derive(Default)]
+struct Seen {
+    emails: HashMap<String, u64>,
+    national_ids: HashMap<String, u64>,
+    phones: HashMap<String, u64>,
+}
+
+/// The error when `value` of `field` is held already, or is on an earlier line of the file.
+fn clash(
+    line: u64,
+    field: &str,
+    (value, shown): (&str, &str),
+    existing: &HashSet<String>,
+    seen: &HashMap<String, u64>,
+    what: &str,
+) -> Option<RowError> {
+    let message = if existing.contains(value) {
+        format!("a participant with {what} {shown} already exists")
+    } else {
+        format!("{shown} is also on line {}", seen.get(value)?)
+    };
+    Some(RowError {
+        line,
+        field: field.into(),
+        message,
+    })
+}
+
+impl Seen {
+    /// The first clash of `row` with the database or an earlier row (phone, national ID, email,
+    /// organisation, in that order); else the row is remembered and accepted.
+    fn admit(&mut self, row: &CheckedRow, existing: &Existing) -> Option<RowError> {
+        let line = row.line;
+        let phone = row.phone();
+        let email = row.email();
+        let found = phone
+            .as_deref()
+            .and_then(|p| {
+                let shown = crate::domain::phone::display(p);
+                clash(
+                    line,
+                    "phone",
+                    (p, &shown),
+                    &existing.phones,
+                    &self.phones,
+                    "phone number",
+                )
+            })
+            .or_else(|| {
+                let id = row.national_id.as_deref()?;
+                clash(
+                    line,
+                    "national_id",
+                    (id, id),
+                    &existing.national_ids,
+                    &self.national_ids,
+                    "national ID number",
+                )
+            })
+            .or_else(|| {
+                let e = email.as_deref()?;
+                clash(
+                    line,
+                    "email",
+                    (e, e),
+                    &existing.emails,
+                    &self.emails,
+                    "email",
+                )
+            })
+            .or_else(|| {
+                let org = row
+                    .organisation_id
+                    .filter(|o| !existing.organisations.contains(o))?;
+                let message = format!("organisation {org} does not exist");
+                Some(RowError {
+                    line,
+                    field: "organisation_id".into(),
+                    message,
+                })
+            });
+        if found.is_none() {
+            let values = [
+                (phone, &mut self.phones),
+                (row.national_id.clone(), &mut self.national_ids),
+                (email, &mut self.emails),
+            ];
+            for (value, seen) in values {
+                if let Some(value) = value {
+                    seen.entry(value).or_insert(line);
+                }
+            }
+        }
+        found
+    }
+}
+
 /// Creates every valid row in one transaction and reports every invalid one with its line.
 /// Checks run in bulk (one query for all emails, one for all organisations), so a thousand
 /// rows import in a few dozen statements.
@@ -493,260 +781,44 @@ pub async fn import(
     actor: &Actor,
     rows: Vec<ImportRow>,
 ) -> Result<ImportOutcome> {
-    use sea_orm::ActiveEnum;
     let mut errors = Vec::new();
     let mut valid = Vec::new();
     let this_year = Utc::now().year();
     for row in rows {
         let line = row.line;
-        let mut row_errors = Vec::new();
-        let demographics = import_demographics(&row, this_year, &mut row_errors);
-        let text = ParticipantText {
-            full_name: Some(row.full_name.clone().unwrap_or_default()),
-            email: Some(non_empty(row.email.clone())),
-            phone: Some(non_empty(row.phone.clone())),
-            ward: Some(non_empty(row.ward.clone())),
-        };
-        let cleaned = clean(text).map_err(|e| row_errors.extend(e)).ok();
-        let national_id = crate::domain::national_id::clean(
-            "national_id",
-            row.national_id.as_deref(),
-            &mut row_errors,
-        );
-        let gender = match non_empty(row.gender.clone()) {
-            None => None,
-            Some(g) => match Gender::try_from_value(&g) {
-                Ok(g) => Some(g),
-                Err(_) => {
-                    row_errors.push(FieldError::new(
-                        "gender",
-                        "must be one of: female, male, other, undisclosed",
-                    ));
-                    None
-                }
-            },
-        };
-        let target_group = match non_empty(row.target_group.clone()) {
-            None => {
-                row_errors.push(FieldError::new("target_group", "is required"));
-                None
-            }
-            Some(t) => TargetGroup::try_from_value(&t)
-                .map_err(|_| {
-                    row_errors.push(FieldError::new(
-                        "target_group",
-                        format!("{t:?} is not a target group"),
-                    ))
-                })
-                .ok(),
-        };
-        let organisation_id = match non_empty(row.organisation_id.clone()) {
-            None => None,
-            Some(o) => o
-                .parse::<i64>()
-                .map_err(|_| {
-                    row_errors.push(FieldError::new("organisation_id", "must be a whole number"))
-                })
-                .ok(),
-        };
-        let language = match non_empty(row.language.clone()) {
-            None => Language::En,
-            Some(l) => Language::try_from_value(&l.to_lowercase()).unwrap_or_else(|_| {
-                row_errors.push(FieldError::new("language", "must be one of: en, sn, nd"));
-                Language::En
-            }),
-        };
-        let asked_contact = match non_empty(row.contact_by.clone()) {
-            None => None,
-            Some(c) => ContactBy::try_from_value(&c.to_lowercase())
-                .map_err(|_| {
-                    row_errors.push(FieldError::new(
-                        "contact_by",
-                        "must be one of: email, sms, both",
-                    ))
-                })
-                .ok(),
-        };
-        let contact = cleaned.as_ref().map(|text| {
-            contact_by(
-                asked_contact,
-                None,
-                text.email.clone().flatten().is_some(),
-                text.phone.clone().flatten().is_some(),
-                &mut row_errors,
-            )
-        });
-        match (cleaned, target_group, row_errors.is_empty()) {
-            (Some(text), Some(target_group), true) => valid.push((
-                line,
-                text,
-                gender,
-                organisation_id,
-                target_group,
-                national_id,
-                demographics,
-                (language, contact.unwrap_or(ContactBy::Email)),
-            )),
-            _ => errors.extend(row_errors.into_iter().map(|e| RowError {
+        match check_import_row(row, this_year) {
+            Ok(row) => valid.push(row),
+            Err(row_errors) => errors.extend(row_errors.into_iter().map(|e| RowError {
                 line,
                 field: e.field,
                 message: e.message,
             })),
         }
     }
-
-    let emails: Vec<String> = valid
-        .iter()
-        .filter_map(|(_, t, ..)| t.email.clone().flatten())
-        .collect();
-    let taken: std::collections::HashSet<String> = participant::Entity::find()
-        .filter(participant::Column::Email.is_in(emails))
-        .all(db)
-        .await?
-        .into_iter()
-        .filter_map(|p| p.email)
-        .collect();
-    let national_ids: Vec<String> = valid.iter().filter_map(|v| v.5.clone()).collect();
-    let national_ids_taken: std::collections::HashSet<String> = participant::Entity::find()
-        .filter(participant::Column::NationalId.is_in(national_ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .filter_map(|p| p.national_id)
-        .collect();
-    let phones: Vec<String> = valid
-        .iter()
-        .filter_map(|(_, t, ..)| t.phone.clone().flatten())
-        .collect();
-    let phones_taken: std::collections::HashSet<String> = participant::Entity::find()
-        .filter(participant::Column::Phone.is_in(phones))
-        .all(db)
-        .await?
-        .into_iter()
-        .filter_map(|p| p.phone)
-        .collect();
-    let org_ids: Vec<i64> = valid.iter().filter_map(|(_, _, _, o, ..)| *o).collect();
-    let known_orgs: std::collections::HashSet<i64> = organisation::Entity::find()
-        .filter(organisation::Column::Id.is_in(org_ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|o| o.id)
-        .collect();
-
-    let mut seen_emails = std::collections::HashMap::new();
-    let mut seen_national_ids = std::collections::HashMap::new();
-    let mut seen_phones = std::collections::HashMap::new();
+    let existing = Existing::load(db, &valid).await?;
+    let mut seen = Seen::default();
     let now = Utc::now();
     let mut to_insert = Vec::new();
-    for (
-        line,
-        text,
-        gender,
-        organisation_id,
-        target_group,
-        national_id,
-        (birth_year, answers),
-        (language, contact_by),
-    ) in valid
-    {
-        if let Some(phone) = text.phone.clone().flatten() {
-            let shown = crate::domain::phone::display(&phone);
-            let clash = if phones_taken.contains(&phone) {
-                Some(format!(
-                    "a participant with phone number {shown} already exists"
-                ))
-            } else {
-                seen_phones
-                    .get(&phone)
-                    .map(|first| format!("{shown} is also on line {first}"))
-            };
-            if let Some(message) = clash {
-                errors.push(RowError {
-                    line,
-                    field: "phone".into(),
-                    message,
-                });
-                continue;
-            }
-        }
-        if let Some(id) = &national_id {
-            let clash = if national_ids_taken.contains(id) {
-                Some(format!(
-                    "a participant with national ID number {id} already exists"
-                ))
-            } else {
-                seen_national_ids
-                    .get(id)
-                    .map(|first| format!("{id} is also on line {first}"))
-            };
-            if let Some(message) = clash {
-                errors.push(RowError {
-                    line,
-                    field: "national_id".into(),
-                    message,
-                });
-                continue;
-            }
-        }
-        let email = text.email.flatten();
-        if let Some(e) = &email {
-            if taken.contains(e) {
-                errors.push(RowError {
-                    line,
-                    field: "email".into(),
-                    message: format!("a participant with email {e} already exists"),
-                });
-                continue;
-            }
-            if let Some(first) = seen_emails.insert(e.clone(), line) {
-                seen_emails.insert(e.clone(), first);
-                errors.push(RowError {
-                    line,
-                    field: "email".into(),
-                    message: format!("{e} is also on line {first}"),
-                });
-                continue;
-            }
-        }
-        if let Some(org) = organisation_id.filter(|o| !known_orgs.contains(o)) {
-            errors.push(RowError {
-                line,
-                field: "organisation_id".into(),
-                message: format!("organisation {org} does not exist"),
-            });
-            continue;
-        }
-        let mut model = participant::ActiveModel {
-            full_name: Set(text.full_name.unwrap_or_default()),
-            email: Set(email),
-            phone: Set(text.phone.clone().flatten()),
-            gender: Set(gender),
-            organisation_id: Set(organisation_id),
-            target_group: Set(target_group),
-            ward: Set(text.ward.flatten()),
-            national_id: Set(national_id.clone()),
-            birth_year: Set(birth_year),
-            language: Set(language),
-            contact_by: Set(contact_by),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        };
-        set_disability(&mut model, answers);
-        if let Some(phone) = text.phone.clone().flatten() {
-            seen_phones.entry(phone).or_insert(line);
-        }
-        to_insert.push(model);
-        if let Some(id) = national_id {
-            seen_national_ids.entry(id).or_insert(line);
+    for row in valid {
+        match seen.admit(&row, &existing) {
+            Some(error) => errors.push(error),
+            None => to_insert.push(row.into_model(now)),
         }
     }
     errors.sort_by_key(|e| e.line);
+    let created = insert_imported(db, actor, to_insert).await?;
+    Ok(ImportOutcome { created, errors })
+}
 
+/// Stores the accepted rows, a hundred a statement, and audits each, in one transaction.
+async fn insert_imported(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    rows: Vec<participant::ActiveModel>,
+) -> Result<Vec<participant::Model>> {
     let txn = crate::db::begin_write(db).await?;
-    let mut created = Vec::with_capacity(to_insert.len());
-    let mut pending = to_insert.into_iter().peekable();
+    let mut created = Vec::with_capacity(rows.len());
+    let mut pending = rows.into_iter().peekable();
     while pending.peek().is_some() {
         let chunk: Vec<_> = pending.by_ref().take(100).collect();
         created.extend(
@@ -767,5 +839,5 @@ pub async fn import(
         .collect();
     audit::record_many(&txn, actor, changes).await?;
     txn.commit().await?;
-    Ok(ImportOutcome { created, errors })
+    Ok(created)
 }

@@ -10,12 +10,7 @@
 //! use, and opens an ordinary participant session.
 
 use chrono::{DateTime, Utc};
-use entity::{
-    app_user::{self, Role},
-    participant,
-    sms_outbox::SmsKind,
-    sms_sign_in_code,
-};
+use entity::{participant, sms_outbox::SmsKind, sms_sign_in_code};
 use rand::Rng;
 use sea_orm::{
     ActiveValue::Set,
@@ -24,10 +19,10 @@ use sea_orm::{
 };
 use sha2::{Digest, Sha256};
 
-use super::{accounts, audit, participant_sms};
+use super::{accounts, participant_accounts, participant_sms};
 use crate::{
     db::begin_write,
-    domain::{Result, access::Actor},
+    domain::Result,
     sms::{outbox, texts},
 };
 
@@ -66,37 +61,6 @@ async fn holder(db: &impl ConnectionTrait, phone: &str) -> Result<Option<partici
     Ok((found.len() == 1).then(|| found.remove(0)))
 }
 
-/// The participant's own account (`Ok(None)`: none yet), or `Err(())` when they cannot sign in
-/// by code: their linked account is staff or deactivated, or their email is another account's.
-async fn account_for(
-    db: &impl ConnectionTrait,
-    person: &participant::Model,
-) -> Result<std::result::Result<Option<app_user::Model>, ()>> {
-    let linked = app_user::Entity::find()
-        .filter(app_user::Column::ParticipantId.eq(person.id))
-        .one(db)
-        .await?;
-    if let Some(user) = linked {
-        return Ok(
-            if user.role == Role::Participant && user.deactivated_at.is_none() {
-                Ok(Some(user))
-            } else {
-                Err(())
-            },
-        );
-    }
-    Ok(match &person.email {
-        Some(email) if accounts::find_user_by_email(db, email).await?.is_some() => Err(()),
-        _ => Ok(None),
-    })
-}
-
-/// The sign-in address of an account made for a participant without email: unique per
-/// participant and never deliverable (`.invalid`), so no mail is ever sent to it.
-fn placeholder_email(person: &participant::Model) -> String {
-    format!("participant-{}@sms.cssd.invalid", person.id)
-}
-
 /// Stores a code for the participant with this (E.164) phone and queues its SMS, when the
 /// number belongs to exactly one participant who may sign in; `Ok(true)` when an SMS was
 /// queued. Callers go through the sign-in flow, which checks and throttles first.
@@ -105,7 +69,7 @@ pub async fn send(db: &DatabaseConnection, phone: &str, now: DateTime<Utc>) -> R
     let Some(person) = holder(&txn, phone).await? else {
         return Ok(false);
     };
-    if account_for(&txn, &person).await?.is_err() {
+    if !participant_accounts::may_sign_in(&txn, &person).await? {
         return Ok(false);
     }
     // One code at a time: an earlier one stops working.
@@ -196,44 +160,9 @@ pub async fn verify(
         txn.commit().await?;
         return Ok(None);
     };
-    let user = match account_for(&txn, &person).await? {
-        Err(()) => {
-            txn.commit().await?;
-            return Ok(None);
-        }
-        Ok(Some(user)) => user,
-        Ok(None) => {
-            let row = app_user::ActiveModel {
-                name: Set(person.full_name.chars().take(120).collect()),
-                email: Set(person
-                    .email
-                    .clone()
-                    .unwrap_or_else(|| placeholder_email(&person))),
-                role: Set(Role::Participant),
-                password_hash: Set(accounts::NO_PASSWORD.to_owned()),
-                participant_id: Set(Some(person.id)),
-                created_at: Set(now),
-                ..Default::default()
-            };
-            let user = app_user::Entity::insert(row)
-                .exec_with_returning(&txn)
-                .await?;
-            audit::record(
-                &txn,
-                &Actor::system("sign-in code"),
-                "user",
-                user.id,
-                "create",
-                None,
-                audit::snapshot(&user),
-            )
-            .await?;
-            user
-        }
-    };
-    let login = accounts::start_session(&*txn, user).await?;
+    let login = participant_accounts::open_session(&*txn, &person, "sign-in code").await?;
     txn.commit().await?;
-    Ok(Some(login))
+    Ok(login)
 }
 
 #[cfg(test)]

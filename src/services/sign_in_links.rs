@@ -11,21 +11,13 @@
 //! participant record: a link must not be a way around their password.
 
 use chrono::Utc;
-use entity::{
-    app_user::{self, Role},
-    participant, sign_in_link,
-};
+use entity::{participant, sign_in_link};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    sea_query::Expr,
+    ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, sea_query::Expr,
 };
 
-use super::{accounts, audit};
-use crate::{
-    db::begin_write,
-    domain::{Result, access::Actor},
-    mail,
-};
+use super::{accounts, participant_accounts};
+use crate::{db::begin_write, domain::Result, mail};
 
 pub use crate::mail::sign_in::LINK_MINUTES;
 
@@ -46,7 +38,7 @@ pub async fn send(db: &DatabaseConnection, email: &str, public_url: &str) -> Res
     let Some(person) = super::participants::find_by_email(&txn, email).await? else {
         return Ok(false);
     };
-    if account_for(&txn, &person).await?.is_err() {
+    if !participant_accounts::may_sign_in(&txn, &person).await? {
         return Ok(false);
     }
     let token = accounts::new_token(LINK_PREFIX);
@@ -64,35 +56,6 @@ pub async fn send(db: &DatabaseConnection, email: &str, public_url: &str) -> Res
     mail::sign_in::queue_sign_in_link(&txn, email, &person.full_name, &url).await?;
     txn.commit().await?;
     Ok(true)
-}
-
-/// The participant's own account, if they have one (`Ok(None)`: none yet), or `Err(())` when
-/// this person cannot sign in by link: their linked account is staff or deactivated, or their
-/// address is taken by another account.
-async fn account_for(
-    db: &impl ConnectionTrait,
-    person: &participant::Model,
-) -> Result<Result<Option<app_user::Model>, ()>> {
-    let linked = app_user::Entity::find()
-        .filter(app_user::Column::ParticipantId.eq(person.id))
-        .one(db)
-        .await?;
-    if let Some(user) = linked {
-        return Ok(
-            if user.role == Role::Participant && user.deactivated_at.is_none() {
-                Ok(Some(user))
-            } else {
-                Err(())
-            },
-        );
-    }
-    let Some(email) = &person.email else {
-        return Ok(Err(()));
-    };
-    Ok(match accounts::find_user_by_email(db, email).await? {
-        Some(_) => Err(()),
-        None => Ok(None),
-    })
 }
 
 /// Opens a link: uses it up and signs its participant in (creating their account on first
@@ -130,39 +93,12 @@ pub async fn redeem(db: &DatabaseConnection, token: &str) -> Result<Option<accou
     else {
         return Ok(None);
     };
-    let user = match account_for(&txn, &person).await? {
-        Err(()) => {
-            txn.commit().await?;
-            return Ok(None);
-        }
-        Ok(Some(user)) => user,
-        Ok(None) => {
-            let row = app_user::ActiveModel {
-                name: Set(person.full_name.chars().take(120).collect()),
-                email: Set(person.email.clone().unwrap_or_default()),
-                role: Set(Role::Participant),
-                password_hash: Set(accounts::NO_PASSWORD.to_owned()),
-                participant_id: Set(Some(person.id)),
-                created_at: Set(now),
-                ..Default::default()
-            };
-            let user = app_user::Entity::insert(row)
-                .exec_with_returning(&txn)
-                .await?;
-            audit::record(
-                &txn,
-                &Actor::system("sign-in link"),
-                "user",
-                user.id,
-                "create",
-                None,
-                audit::snapshot(&user),
-            )
-            .await?;
-            user
-        }
-    };
-    let login = accounts::start_session(&*txn, user).await?;
+    // A link is mailed: a person whose address is gone since cannot use it.
+    if person.email.is_none() {
+        txn.commit().await?;
+        return Ok(None);
+    }
+    let login = participant_accounts::open_session(&*txn, &person, "sign-in link").await?;
     txn.commit().await?;
-    Ok(Some(login))
+    Ok(login)
 }

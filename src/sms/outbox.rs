@@ -3,15 +3,18 @@
 //! on PostgreSQL, so several instances never take the same message), backoff with jitter, and
 //! a unique `dedupe_key` that lets a journey message go at most once per enrolment and kind.
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use entity::sms_outbox::{self, SmsKind, SmsStatus};
 use sea_orm::{
-    ActiveEnum, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Statement, TryInsertResult,
+    ActiveEnum, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, TryInsertResult,
 };
 
 use super::segments;
-use crate::db::{Outbox, WriteTxn};
+use crate::{
+    db::{Outbox, WriteTxn},
+    outbox::RetryPolicy,
+};
 
 /// An SMS to queue.
 #[derive(Debug, Clone)]
@@ -64,39 +67,12 @@ pub async fn queue(db: &WriteTxn, sms: NewSms) -> Result<bool, DbErr> {
     Ok(queued)
 }
 
-/// Takes up to `limit` due messages for one worker until `lease_until` (see the module).
-pub async fn claim(
-    db: &impl ConnectionTrait,
-    limit: u64,
-    now: DateTime<Utc>,
-    lease_until: DateTime<Utc>,
-) -> Result<Vec<sms_outbox::Model>, DbErr> {
-    let backend = db.get_database_backend();
-    let sql = match backend {
-        DbBackend::Postgres => {
-            "UPDATE sms_outbox SET claimed_until = $1 WHERE id IN (\
-               SELECT id FROM sms_outbox WHERE status = 'queued' AND next_attempt_at <= $2 \
-               AND (claimed_until IS NULL OR claimed_until < $2) ORDER BY id LIMIT $3 \
-               FOR UPDATE SKIP LOCKED) RETURNING *"
-        }
-        _ => {
-            "UPDATE sms_outbox SET claimed_until = $1 WHERE id IN (\
-               SELECT id FROM sms_outbox WHERE status = 'queued' AND next_attempt_at <= $2 \
-               AND (claimed_until IS NULL OR claimed_until < $2) ORDER BY id LIMIT $3) RETURNING *"
-        }
-    };
-    let statement = Statement::from_sql_and_values(
-        backend,
-        sql,
-        [lease_until.into(), now.into(), (limit as i64).into()],
-    );
-    let mut claimed = sms_outbox::Entity::find()
-        .from_raw_sql(statement)
-        .all(db)
-        .await?;
-    claimed.sort_by_key(|m| m.id);
-    Ok(claimed)
-}
+/// The SMS outbox as the shared claim sees it ([`crate::outbox::claim`]).
+pub const QUEUE: crate::outbox::Queue<sms_outbox::Model> = crate::outbox::Queue {
+    table: "sms_outbox",
+    only: None,
+    id: |m| m.id,
+};
 
 /// What a sign-in code's message keeps once it is sent: the code itself is forgotten.
 pub fn without_code(body: &str) -> String {
@@ -137,18 +113,17 @@ pub async fn mark_sent(db: &impl ConnectionTrait, sms: &sms_outbox::Model) -> Re
     sms_outbox::Entity::update(row).exec(db).await.map(|_| ())
 }
 
-/// Records a failed attempt: back to the queue with a later `next_attempt_at` (the mail
-/// outbox's backoff), or `failed` when the error is permanent or the attempts are used up.
+/// Records a failed attempt: back to the queue with a later `next_attempt_at`, or `failed`
+/// when the error is permanent or the attempts are used up.
 pub async fn mark_failed(
     db: &impl ConnectionTrait,
     sms: &sms_outbox::Model,
     error: &str,
     permanent: bool,
-    max_attempts: i32,
-    retry_base: std::time::Duration,
+    policy: &RetryPolicy,
 ) -> Result<SmsStatus, DbErr> {
     let attempts = sms.attempts + 1;
-    let status = if permanent || attempts >= max_attempts {
+    let status = if policy.gives_up(attempts, permanent) {
         SmsStatus::Failed
     } else {
         SmsStatus::Queued
@@ -157,7 +132,7 @@ pub async fn mark_failed(
         id: Set(sms.id),
         status: Set(status),
         attempts: Set(attempts),
-        next_attempt_at: Set(Utc::now() + crate::mail::outbox::backoff(retry_base, attempts)),
+        next_attempt_at: Set(policy.next_attempt(attempts)),
         last_error: Set(Some(error.chars().take(2000).collect())),
         claimed_until: Set(None),
         ..Default::default()

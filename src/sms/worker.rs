@@ -10,7 +10,7 @@ use sea_orm::DatabaseConnection;
 use tokio::sync::{Notify, watch};
 
 use super::{SendError, SmsTransport, outbox};
-pub use crate::mail::worker::RetryPolicy;
+use crate::outbox::RetryPolicy;
 
 /// Drains the SMS outbox.
 pub struct Worker {
@@ -23,34 +23,24 @@ pub struct Worker {
 
 impl Worker {
     /// Runs until `shutdown` turns true.
-    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
-        tracing::info!("sms worker started");
-        while !*shutdown.borrow() {
-            let sent_any = match self.drain_once().await {
-                Ok(n) => n > 0,
-                Err(err) => {
-                    tracing::warn!(error = %err, "sms worker: outbox unavailable");
-                    false
-                }
-            };
-            if sent_any {
-                continue;
-            }
-            tokio::select! {
-                () = self.wake.notified() => {}
-                () = tokio::time::sleep(self.policy.poll_interval) => {}
-                _ = shutdown.changed() => {}
-            }
-        }
-        tracing::info!("sms worker stopped");
+    pub async fn run(self, shutdown: watch::Receiver<bool>) {
+        let wake = self.wake.clone();
+        let poll = self.policy.poll_interval;
+        crate::outbox::run("sms", wake, poll, shutdown, || self.drain_once()).await;
     }
 
     /// Claims and delivers one batch of due messages; returns how many it tried.
     pub async fn drain_once(&self) -> Result<usize, sea_orm::DbErr> {
         let now = Utc::now();
-        let lease =
-            chrono::Duration::from_std(self.policy.lease).unwrap_or(chrono::Duration::minutes(5));
-        let batch = outbox::claim(&self.db, 10, now, now + lease).await?;
+        let lease_until = crate::outbox::lease_until(now, self.policy.lease);
+        let batch = crate::outbox::claim::<sms_outbox::Entity>(
+            &self.db,
+            &outbox::QUEUE,
+            10,
+            now,
+            lease_until,
+        )
+        .await?;
         for sms in &batch {
             let span =
                 tracing::info_span!("sms", request_id = sms.request_id.as_deref().unwrap_or("-"));
@@ -67,15 +57,9 @@ impl Worker {
             }
             Err(err) => {
                 let permanent = matches!(err, SendError::Permanent(_));
-                let status = outbox::mark_failed(
-                    &self.db,
-                    sms,
-                    &err.to_string(),
-                    permanent,
-                    self.policy.max_attempts,
-                    self.policy.retry_base,
-                )
-                .await?;
+                let status =
+                    outbox::mark_failed(&self.db, sms, &err.to_string(), permanent, &self.policy)
+                        .await?;
                 tracing::warn!(id = sms.id, error = %err, ?status, "sms not sent");
             }
         }

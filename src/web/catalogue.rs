@@ -558,10 +558,7 @@ pub async fn apply(
         gender,
         lang,
     };
-    let address = req
-        .remote_addr()
-        .as_socket_addr()
-        .map(|a| a.ip().to_string());
+    let address = crate::forwarded::client_ip(req);
     let outcome = service::apply(
         &state.db,
         &state.sign_in.throttle,

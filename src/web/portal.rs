@@ -323,10 +323,7 @@ pub async fn request_link(
     if !csrf::verify(req, form.csrf.as_deref(), &state.config.public_url) {
         return errors::form_expired(req);
     }
-    let address = req
-        .remote_addr()
-        .as_socket_addr()
-        .map(|a| a.ip().to_string());
+    let address = crate::forwarded::client_ip(req);
     let outcome = state
         .sign_in
         .email_link(

@@ -148,12 +148,6 @@ pub struct PhoneForm {
     phone: String,
 }
 
-fn client_address(req: &Request) -> Option<String> {
-    req.remote_addr()
-        .as_socket_addr()
-        .map(|a| a.ip().to_string())
-}
-
 /// `POST /portal/phone`: asks for a code (the same service and throttle as
 /// `POST /api/v1/auth/sms-code`), then shows the code form.
 #[handler]
@@ -166,7 +160,7 @@ pub async fn send_code(
         return errors::form_expired(req);
     }
     let lang = language(req, form.lang.as_deref());
-    let address = client_address(req);
+    let address = crate::forwarded::client_ip(req);
     let phone: String = form.phone.trim().chars().take(32).collect();
     match state
         .sign_in
@@ -206,7 +200,7 @@ pub async fn enter_code(
         return errors::form_expired(req);
     }
     let lang = language(req, form.lang.as_deref());
-    let address = client_address(req);
+    let address = crate::forwarded::client_ip(req);
     let phone: String = form.phone.trim().chars().take(32).collect();
     match state
         .sign_in

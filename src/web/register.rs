@@ -18,7 +18,7 @@ use poem::{
     http::{HeaderValue, StatusCode},
     web::{Data, Form, Path},
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::{
     assets, cookies, csrf, errors, i18n, page,
@@ -27,7 +27,6 @@ use super::{
 };
 use crate::{
     domain::{
-        Error,
         access::WorkshopReading,
         agenda::{self, When},
         schedule::local_today,
@@ -248,45 +247,17 @@ pub async fn home(req: &Request, state: Data<&AppState>) -> Response {
     response
 }
 
-/// The sign-in form's fields.
-#[derive(Debug, Deserialize)]
-pub struct SignInForm {
-    csrf: Option<String>,
-    email: String,
-    password: String,
-}
-
 /// `POST /register/sign-in`: a password sign-in, throttled exactly like `POST /api/v1/auth/login`.
 #[handler]
 pub async fn sign_in(
     req: &Request,
     state: Data<&AppState>,
-    Form(form): Form<SignInForm>,
+    Form(form): Form<session::PasswordForm>,
 ) -> Response {
-    if !csrf::verify(req, form.csrf.as_deref(), &state.config.public_url) {
-        return errors::form_expired(req);
-    }
-    let address = req
-        .remote_addr()
-        .as_socket_addr()
-        .map(|a| a.ip().to_string());
-    let outcome = state
-        .sign_in
-        .with_password(&state.db, &form.email, address.as_deref(), &form.password)
-        .await;
-    // Shown back in the form: never more than an address can be.
-    let email: String = form.email.trim().chars().take(254).collect();
-    match outcome {
-        Ok(Some(login)) => page::see_other(
-            "/register",
-            &[session::cookie_for(&login.token, secure(&state))],
-        ),
-        Ok(None) => sign_in_page(req, &state, StatusCode::UNAUTHORIZED, true, email),
-        Err(Error::Invalid(_)) => {
-            sign_in_page(req, &state, StatusCode::UNPROCESSABLE_ENTITY, true, email)
-        }
-        Err(err) => errors::from_domain(req, err),
-    }
+    session::password_sign_in(req, &state, form, "/register", |status, email| {
+        sign_in_page(req, &state, status, true, email)
+    })
+    .await
 }
 
 /// `GET /register/workshops/{id}`: the register of one of one's workshops.

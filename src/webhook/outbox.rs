@@ -2,7 +2,7 @@
 //! transaction of the change), claiming due deliveries with a lease, and recording what
 //! happened; a delivery out of attempts turns its webhook off and tells the administrators.
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{SecondsFormat, Utc};
 use entity::{
     app_user,
     email_outbox::EmailKind,
@@ -10,13 +10,13 @@ use entity::{
     webhook_delivery::{self, DeliveryStatus},
 };
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr,
-    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Statement,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde_json::json;
 
 use super::{Event, EventType, new_message_id};
-use crate::mail;
+use crate::{mail, outbox::RetryPolicy};
 
 /// The event types a subscription lists (unknown names, from a newer version, are skipped).
 pub fn subscribed(w: &webhook::Model) -> Vec<EventType> {
@@ -91,45 +91,16 @@ pub async fn queue(db: &crate::db::WriteTxn, events: &[Event]) -> Result<usize, 
     Ok(queued)
 }
 
-/// Takes up to `limit` due deliveries of active webhooks for one worker until `lease_until`.
-/// On PostgreSQL rows locked by another worker are skipped (`FOR UPDATE SKIP LOCKED`), so
-/// several server instances never take the same delivery; SQLite runs the one statement
-/// atomically.
-pub async fn claim(
-    db: &impl ConnectionTrait,
-    limit: u64,
-    now: DateTime<Utc>,
-    lease_until: DateTime<Utc>,
-) -> Result<Vec<webhook_delivery::Model>, DbErr> {
-    let backend = db.get_database_backend();
-    let lock = match backend {
-        DbBackend::Postgres => " FOR UPDATE SKIP LOCKED",
-        _ => "",
-    };
-    let sql = format!(
-        "UPDATE webhook_delivery SET claimed_until = $1 WHERE id IN (\
-           SELECT id FROM webhook_delivery WHERE status = 'queued' AND next_attempt_at <= $2 \
-           AND (claimed_until IS NULL OR claimed_until < $2) \
-           AND webhook_id IN (SELECT id FROM webhook WHERE active = $4) \
-           ORDER BY id LIMIT $3{lock}) RETURNING *"
-    );
-    let statement = Statement::from_sql_and_values(
-        backend,
-        sql,
-        [
-            lease_until.into(),
-            now.into(),
-            (limit as i64).into(),
-            true.into(),
-        ],
-    );
-    let mut claimed = webhook_delivery::Entity::find()
-        .from_raw_sql(statement)
-        .all(db)
-        .await?;
-    claimed.sort_by_key(|d| d.id);
-    Ok(claimed)
-}
+/// The delivery outbox as the shared claim sees it ([`crate::outbox::claim`]): deliveries of
+/// a webhook that is turned off wait until it is turned on again.
+pub const QUEUE: crate::outbox::Queue<webhook_delivery::Model> = crate::outbox::Queue {
+    table: "webhook_delivery",
+    only: Some((
+        "AND webhook_id IN (SELECT id FROM webhook WHERE active = $4)",
+        || true.into(),
+    )),
+    id: |d| d.id,
+};
 
 /// Records a delivery the receiver accepted: it is never sent again (unless retried by hand).
 pub async fn mark_delivered(
@@ -172,12 +143,11 @@ pub async fn mark_failed(
     d: &webhook_delivery::Model,
     status_code: Option<u16>,
     error: &str,
-    max_attempts: i32,
-    retry_base: std::time::Duration,
+    policy: &RetryPolicy,
 ) -> Result<AfterFailure, DbErr> {
     let attempts = d.attempts + 1;
     let now = Utc::now();
-    let gave_up = attempts >= max_attempts;
+    let gave_up = policy.gives_up(attempts, false);
     let row = webhook_delivery::ActiveModel {
         id: Set(d.id),
         status: Set(if gave_up {
@@ -186,7 +156,7 @@ pub async fn mark_failed(
             DeliveryStatus::Queued
         }),
         attempts: Set(attempts),
-        next_attempt_at: Set(now + mail::outbox::backoff(retry_base, attempts)),
+        next_attempt_at: Set(policy.next_attempt(attempts)),
         last_status_code: Set(status_code.map(i32::from)),
         last_error: Set(Some(error.chars().take(2000).collect())),
         last_attempt_at: Set(Some(now)),

@@ -19,18 +19,13 @@ use super::{
     outbox::{self, AfterFailure},
     sign,
 };
+use crate::outbox::RetryPolicy;
 
 /// How the worker retries and paces itself.
 #[derive(Debug, Clone)]
 pub struct DeliveryPolicy {
-    /// Attempts before a delivery fails for good and its webhook is turned off (default 8).
-    pub max_attempts: i32,
-    /// The first retry waits about this long; each later one three times longer.
-    pub retry_base: Duration,
-    /// How often to look for due deliveries when nothing wakes the worker.
-    pub poll_interval: Duration,
-    /// How long a claimed delivery stays with this worker.
-    pub lease: Duration,
+    /// Attempts (default 8: after the last the webhook is turned off), backoff, poll and lease.
+    pub retry: RetryPolicy,
     /// How long a receiver has to answer.
     pub timeout: Duration,
     /// Deliveries claimed (and posted concurrently) at a time.
@@ -79,34 +74,24 @@ impl Worker {
     }
 
     /// Runs until `shutdown` turns true.
-    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
-        tracing::info!("webhook worker started");
-        while !*shutdown.borrow() {
-            let tried_any = match self.drain_once().await {
-                Ok(n) => n > 0,
-                Err(err) => {
-                    tracing::warn!(error = %err, "webhook worker: outbox unavailable");
-                    false
-                }
-            };
-            if tried_any {
-                continue;
-            }
-            tokio::select! {
-                () = self.wake.notified() => {}
-                () = tokio::time::sleep(self.policy.poll_interval) => {}
-                _ = shutdown.changed() => {}
-            }
-        }
-        tracing::info!("webhook worker stopped");
+    pub async fn run(self, shutdown: watch::Receiver<bool>) {
+        let wake = self.wake.clone();
+        let poll = self.policy.retry.poll_interval;
+        crate::outbox::run("webhook", wake, poll, shutdown, || self.drain_once()).await;
     }
 
     /// Claims and delivers one batch of due deliveries; returns how many it tried.
     pub async fn drain_once(&self) -> Result<usize, DbErr> {
         let now = Utc::now();
-        let lease =
-            chrono::Duration::from_std(self.policy.lease).unwrap_or(chrono::Duration::minutes(2));
-        let batch = outbox::claim(&self.db, self.policy.batch, now, now + lease).await?;
+        let lease_until = crate::outbox::lease_until(now, self.policy.retry.lease);
+        let batch = crate::outbox::claim::<webhook_delivery::Entity>(
+            &self.db,
+            &outbox::QUEUE,
+            self.policy.batch,
+            now,
+            lease_until,
+        )
+        .await?;
         let results = join_all(batch.iter().map(|d| self.deliver(d))).await;
         for result in results {
             result?;
@@ -128,15 +113,8 @@ impl Worker {
                 tracing::debug!(id = d.id, webhook = d.webhook_id, "webhook delivered");
             }
             Attempt::Refused(code, error) => {
-                let after = outbox::mark_failed(
-                    &self.db,
-                    d,
-                    code,
-                    &error,
-                    self.policy.max_attempts,
-                    self.policy.retry_base,
-                )
-                .await?;
+                let after =
+                    outbox::mark_failed(&self.db, d, code, &error, &self.policy.retry).await?;
                 if after == AfterFailure::GaveUp {
                     tracing::warn!(webhook = d.webhook_id, %error, "webhook turned off");
                 } else {

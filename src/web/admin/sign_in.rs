@@ -8,7 +8,6 @@ use poem::{
     http::StatusCode,
     web::{Data, Form},
 };
-use serde::Deserialize;
 
 use super::words;
 use crate::{
@@ -63,47 +62,16 @@ pub async fn show(req: &Request, state: Data<&AppState>) -> Response {
     }
 }
 
-/// The sign-in form's fields.
-#[derive(Debug, Deserialize)]
-pub struct SignInForm {
-    csrf: Option<String>,
-    email: String,
-    password: String,
-}
-
 /// `POST /admin/sign-in`: a password sign-in; then the dashboard (which tells anyone but an
 /// administrator that it is not theirs).
 #[handler]
 pub async fn submit(
     req: &Request,
     state: Data<&AppState>,
-    Form(form): Form<SignInForm>,
+    Form(form): Form<session::PasswordForm>,
 ) -> Response {
-    if !csrf::verify(req, form.csrf.as_deref(), &state.config.public_url) {
-        return errors::form_expired(req);
-    }
-    let address = req
-        .remote_addr()
-        .as_socket_addr()
-        .map(|a| a.ip().to_string());
-    let outcome = state
-        .sign_in
-        .with_password(&state.db, &form.email, address.as_deref(), &form.password)
-        .await;
-    // Shown back in the form: never more than an address can be.
-    let email: String = form.email.trim().chars().take(254).collect();
-    match outcome {
-        Ok(Some(login)) => page::see_other(
-            "/admin",
-            &[session::cookie_for(
-                &login.token,
-                cookies::secure(&state.config),
-            )],
-        ),
-        Ok(None) => sign_in_page(req, &state, StatusCode::UNAUTHORIZED, true, email),
-        Err(crate::domain::Error::Invalid(_)) => {
-            sign_in_page(req, &state, StatusCode::UNPROCESSABLE_ENTITY, true, email)
-        }
-        Err(err) => errors::from_domain(req, err),
-    }
+    session::password_sign_in(req, &state, form, "/admin", |status, email| {
+        sign_in_page(req, &state, status, true, email)
+    })
+    .await
 }
