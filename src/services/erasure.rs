@@ -14,7 +14,7 @@
 //! - audit entries about them are scrubbed of the erased values (who, when, what and why stay);
 //! - the `participant.erased` webhook is queued.
 
-use chrono::{Datelike, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use entity::{
     app_user, audit_log, certificate, certificate::CertificateStatus, certificate_credential,
     email_outbox, email_outbox::EmailStatus, enrolment, outreach, participant, session,
@@ -28,6 +28,7 @@ use serde_json::{Value, json};
 
 use super::{credentials, workshop_lock, workshop_write::Write};
 use crate::{
+    db::WriteTxn,
     domain::{
         Error, Result,
         access::Actor,
@@ -87,263 +88,24 @@ pub async fn erase(
         return Err(Error::Invalid(errors));
     }
     let mut write = Write::begin(db, actor).await?;
-    // Every workshop they are counted in, locked in id order (as any other write of those
-    // workshops would): no certificate is issued or seat moved under the erasure.
-    let mut workshops = super::tallies::workshops_of_participant(write.txn(), id).await?;
-    workshops.sort_unstable();
-    workshops.dedup();
-    let before = super::participants::get(write.txn(), id).await?;
-    for &w in &workshops {
-        workshop_lock::lock(write.txn(), w).await?;
-    }
-    // Read again under the locks: a concurrent erasure has committed or waits.
-    let before = participant::Entity::find_by_id(id)
-        .one(write.txn())
-        .await?
-        .unwrap_or(before);
-    if before.erased_at.is_some() {
-        return Err(Error::Conflict(format!(
-            "participant {id} was already erased"
-        )));
-    }
+    let before = lock_and_read(&write, id).await?;
     let now = Utc::now();
     let name = erased_name(id);
-
-    // Freeze the age band of every seat, on its workshop's start date.
-    let seats = enrolment::Entity::find()
-        .filter(enrolment::Column::ParticipantId.eq(id))
-        .all(write.txn())
-        .await?;
-    for seat in &seats {
-        let start = workshop::Entity::find_by_id(seat.workshop_id)
-            .one(write.txn())
-            .await?
-            .map(|w| w.start_date.year());
-        let band = start.map_or(demographics::UNRECORDED, |year| {
-            demographics::age_band(before.birth_year, year)
-        });
-        let mut row = seat.clone().into_active_model();
-        row.counted_age_band = Set(Some(band.to_owned()));
-        row.update(write.txn()).await?;
-    }
-    let counted_gender = before
-        .gender
-        .map(|g| sea_orm::ActiveEnum::to_value(&g))
-        .unwrap_or_else(|| super::tallies::UNRECORDED.to_owned());
-    let counted_disability = WashingtonGroup::of(&before)
-        .map(|wg| wg.status())
-        .map_or(demographics::UNRECORDED, |s| s.key())
-        .to_owned();
-
-    let mut row = before.clone().into_active_model();
-    row.full_name = Set(name.clone());
-    row.email = Set(None);
-    row.phone = Set(None);
-    row.national_id = Set(None);
-    row.gender = Set(None);
-    row.birth_year = Set(None);
-    row.wg_seeing = Set(None);
-    row.wg_hearing = Set(None);
-    row.wg_walking = Set(None);
-    row.wg_cognition = Set(None);
-    row.wg_self_care = Set(None);
-    row.wg_communication = Set(None);
-    row.erased_at = Set(Some(now));
-    row.counted_gender = Set(Some(counted_gender));
-    row.counted_disability = Set(Some(counted_disability));
-    row.updated_at = Set(now);
-    // Through the unit of work: their workshops are recounted at commit, from the frozen values.
-    let erased = write.update_participant(&before, row).await?;
-    write.recount_workshops_of(id).await?;
-
-    // Sign-in links, and any account linked to the record.
-    sign_in_link::Entity::delete_many()
-        .filter(sign_in_link::Column::ParticipantId.eq(id))
-        .exec(write.txn())
-        .await?;
-    let accounts = app_user::Entity::find()
-        .filter(app_user::Column::ParticipantId.eq(id))
-        .all(write.txn())
-        .await?;
-    let account_ids: Vec<i64> = accounts.iter().map(|u| u.id).collect();
-    let account_emails: Vec<String> = accounts.iter().map(|u| u.email.clone()).collect();
-    for user in accounts {
-        let user_id = user.id;
-        let mut row = user.into_active_model();
-        row.name = Set(name.clone());
-        row.email = Set(format!("erased-user-{user_id}@erased.invalid"));
-        row.password_hash = Set(String::new());
-        row.deactivated_at = Set(Some(now));
-        row.update(write.txn()).await?;
-        session::Entity::update_many()
-            .col_expr(session::Column::RevokedAt, Expr::value(now))
-            .filter(session::Column::UserId.eq(user_id))
-            .filter(session::Column::RevokedAt.is_null())
-            .exec(write.txn())
-            .await?;
-        revocation::announce(write.txn(), &Revocation::User(user_id)).await?;
-    }
-
-    // Certificates: withdrawn, nameless, without PDF; their credentials' status bits set.
-    let certificates = certificate::Entity::find()
-        .filter(certificate::Column::ParticipantId.eq(id))
-        .all(write.txn())
-        .await?;
-    let certificate_ids: Vec<i64> = certificates.iter().map(|c| c.id).collect();
-    let mut certificates_withdrawn = 0;
-    for c in certificates {
-        let certificate_id = c.id;
-        let mut row = c.clone().into_active_model();
-        if c.status == CertificateStatus::Valid {
-            row.status = Set(CertificateStatus::Withdrawn);
-            row.revoked_at = Set(Some(now));
-            certificates_withdrawn += 1;
-        }
-        row.holder_name = Set(name.clone());
-        row.pdf = Set(Vec::new());
-        row.update(write.txn()).await?;
-        credentials::mark_revoked(write.txn(), certificate_id).await?;
-    }
-
-    // The credentials' personal part: the hash of the email they were issued to.
-    certificate_credential::Entity::update_many()
-        .col_expr(
-            certificate_credential::Column::RecipientEmailHash,
-            Expr::value(Option::<String>::None),
-        )
-        .filter(certificate_credential::Column::CertificateId.is_in(certificate_ids.clone()))
-        .exec(write.txn())
-        .await?;
-
-    // Mail held for them: blanked and never sent.
+    let seats = freeze_age_bands(&write, &before).await?;
+    let erased = erase_record(&mut write, &before, &name, now).await?;
+    let accounts = end_accounts(write.txn(), id, &name, now).await?;
+    let (certificate_ids, certificates_withdrawn) =
+        withdraw_certificates(write.txn(), id, &name, now).await?;
     let enrolment_ids: Vec<i64> = seats.iter().map(|e| e.id).collect();
-    let mut to_them = Condition::any()
-        .add(email_outbox::Column::EnrolmentId.is_in(enrolment_ids.clone()))
-        .add(email_outbox::Column::CertificateId.is_in(certificate_ids.clone()));
-    if let Some(email) = &before.email {
-        to_them = to_them.add(email_outbox::Column::Recipient.eq(email.as_str()));
-    }
-    let mail_blanked = email_outbox::Entity::update_many()
-        .col_expr(email_outbox::Column::Recipient, Expr::value(""))
-        .col_expr(email_outbox::Column::RecipientName, Expr::value(""))
-        .col_expr(email_outbox::Column::BodyText, Expr::value(""))
-        .col_expr(email_outbox::Column::BodyHtml, Expr::value(""))
-        .col_expr(
-            email_outbox::Column::AttachmentData,
-            Expr::value(Option::<Vec<u8>>::None),
-        )
-        .filter(to_them.clone())
-        .exec(write.txn())
-        .await?
-        .rows_affected;
-    email_outbox::Entity::update_many()
-        .col_expr(
-            email_outbox::Column::Status,
-            Expr::value(sea_orm::ActiveEnum::to_value(&EmailStatus::Failed)),
-        )
-        .col_expr(
-            email_outbox::Column::LastError,
-            Expr::value("not sent: the recipient's personal data was erased"),
-        )
-        .filter(
-            email_outbox::Column::Id.is_in(
-                email_outbox::Entity::find()
-                    .filter(to_them)
-                    .filter(email_outbox::Column::Status.eq(EmailStatus::Queued))
-                    .all(write.txn())
-                    .await?
-                    .into_iter()
-                    .map(|m| m.id),
-            ),
-        )
-        .exec(write.txn())
-        .await?;
-    // SMS held for them (to their number, their person or their seats): blanked, and the queued
-    // ones never sent; their sign-in codes end.
-    let mut texted_them = Condition::any()
-        .add(sms_outbox::Column::ParticipantId.eq(id))
-        .add(sms_outbox::Column::EnrolmentId.is_in(enrolment_ids.clone()));
-    if let Some(phone) = &before.phone {
-        texted_them = texted_them.add(sms_outbox::Column::Recipient.eq(phone.as_str()));
-    }
-    let queued_sms: Vec<i64> = sms_outbox::Entity::find()
-        .filter(texted_them.clone())
-        .filter(sms_outbox::Column::Status.eq(SmsStatus::Queued))
-        .all(write.txn())
-        .await?
-        .into_iter()
-        .map(|m| m.id)
-        .collect();
-    sms_outbox::Entity::update_many()
-        .col_expr(
-            sms_outbox::Column::Status,
-            Expr::value(sea_orm::ActiveEnum::to_value(&SmsStatus::Failed)),
-        )
-        .col_expr(
-            sms_outbox::Column::LastError,
-            Expr::value("not sent: the recipient's personal data was erased"),
-        )
-        .filter(sms_outbox::Column::Id.is_in(queued_sms))
-        .exec(write.txn())
-        .await?;
-    sms_outbox::Entity::update_many()
-        .col_expr(sms_outbox::Column::Recipient, Expr::value(""))
-        .col_expr(sms_outbox::Column::Body, Expr::value(""))
-        .filter(texted_them)
-        .exec(write.txn())
-        .await?;
-    sms_sign_in_code::Entity::delete_many()
-        .filter(sms_sign_in_code::Column::ParticipantId.eq(id))
-        .exec(write.txn())
-        .await?;
-
-    // Audit entries about them, and those their own account made: scrubbed of erased values.
-    let outreach_ids: Vec<i64> = outreach::Entity::find()
-        .filter(outreach::Column::ParticipantId.eq(id))
-        .all(write.txn())
-        .await?
-        .into_iter()
-        .map(|o| o.id)
-        .collect();
-    let about = |entity: &str, ids: Vec<i64>| {
-        Condition::all()
-            .add(audit_log::Column::Entity.eq(entity))
-            .add(audit_log::Column::EntityId.is_in(ids))
+    let mail_blanked = blank_mail(write.txn(), &before, &enrolment_ids, &certificate_ids).await?;
+    blank_sms(write.txn(), &before, &enrolment_ids).await?;
+    let theirs = Theirs {
+        enrolments: enrolment_ids,
+        certificates: certificate_ids,
+        accounts: accounts.iter().map(|u| u.id).collect(),
+        account_emails: accounts.into_iter().map(|u| u.email).collect(),
     };
-    let entries = audit_log::Entity::find()
-        .filter(
-            Condition::any()
-                .add(about("participant", vec![id]))
-                .add(about("enrolment", enrolment_ids))
-                .add(about("certificate", certificate_ids))
-                .add(about("outreach", outreach_ids))
-                .add(about("user", account_ids.clone()))
-                .add(
-                    Condition::all()
-                        .add(audit_log::Column::ActorKind.eq("user"))
-                        .add(audit_log::Column::ActorId.is_in(account_ids.clone())),
-                ),
-        )
-        .all(write.txn())
-        .await?;
-    let mut audit_entries_scrubbed = 0;
-    for entry in entries {
-        let mut row = entry.clone().into_active_model();
-        let before_json = entry.before.clone().map(scrub);
-        let after_json = entry.after.clone().map(scrub);
-        let label_is_theirs = account_emails.contains(&entry.actor_label)
-            || before.email.as_deref() == Some(entry.actor_label.as_str());
-        if before_json == entry.before && after_json == entry.after && !label_is_theirs {
-            continue;
-        }
-        row.before = Set(before_json);
-        row.after = Set(after_json);
-        if label_is_theirs {
-            row.actor_label = Set(name.clone());
-        }
-        row.update(write.txn()).await?;
-        audit_entries_scrubbed += 1;
-    }
+    let audit_entries_scrubbed = scrub_audit(write.txn(), &before, &theirs, &name).await?;
 
     let record = json!({
         "id": id,
@@ -362,8 +124,326 @@ pub async fn erase(
         certificates_withdrawn,
         mail_blanked,
         audit_entries_scrubbed,
-        accounts_ended: account_ids,
+        accounts_ended: theirs.accounts,
     })
+}
+
+/// Locks every workshop the participant is counted in, in id order (as any other write of those
+/// workshops would: no certificate is issued or seat moved under the erasure), then reads the
+/// record under the locks. 404 when unknown, 409 when already erased.
+async fn lock_and_read(write: &Write, id: i64) -> Result<participant::Model> {
+    let mut workshops = super::tallies::workshops_of_participant(write.txn(), id).await?;
+    workshops.sort_unstable();
+    workshops.dedup();
+    let before = super::participants::get(write.txn(), id).await?;
+    for &w in &workshops {
+        workshop_lock::lock(write.txn(), w).await?;
+    }
+    // Read again under the locks: a concurrent erasure has committed or waits.
+    let before = participant::Entity::find_by_id(id)
+        .one(write.txn())
+        .await?
+        .unwrap_or(before);
+    if before.erased_at.is_some() {
+        return Err(Error::Conflict(format!(
+            "participant {id} was already erased"
+        )));
+    }
+    Ok(before)
+}
+
+/// Freezes the age band every seat is counted in, on its workshop's start date; returns the
+/// seats.
+async fn freeze_age_bands(
+    write: &Write,
+    before: &participant::Model,
+) -> Result<Vec<enrolment::Model>> {
+    let seats = enrolment::Entity::find()
+        .filter(enrolment::Column::ParticipantId.eq(before.id))
+        .all(write.txn())
+        .await?;
+    for seat in &seats {
+        let start = workshop::Entity::find_by_id(seat.workshop_id)
+            .one(write.txn())
+            .await?
+            .map(|w| w.start_date.year());
+        let band = start.map_or(demographics::UNRECORDED, |year| {
+            demographics::age_band(before.birth_year, year)
+        });
+        let mut row = seat.clone().into_active_model();
+        row.counted_age_band = Set(Some(band.to_owned()));
+        row.update(write.txn()).await?;
+    }
+    Ok(seats)
+}
+
+/// The record without its personal data, with what the reports count it as frozen; through
+/// the unit of work, so their workshops are recounted at commit from the frozen values.
+async fn erase_record(
+    write: &mut Write,
+    before: &participant::Model,
+    name: &str,
+    now: DateTime<Utc>,
+) -> Result<participant::Model> {
+    let counted_gender = before
+        .gender
+        .map(|g| sea_orm::ActiveEnum::to_value(&g))
+        .unwrap_or_else(|| super::tallies::UNRECORDED.to_owned());
+    let counted_disability = WashingtonGroup::of(before)
+        .map(|wg| wg.status())
+        .map_or(demographics::UNRECORDED, |s| s.key())
+        .to_owned();
+    let mut row = before.clone().into_active_model();
+    row.full_name = Set(name.to_owned());
+    row.email = Set(None);
+    row.phone = Set(None);
+    row.national_id = Set(None);
+    row.gender = Set(None);
+    row.birth_year = Set(None);
+    row.wg_seeing = Set(None);
+    row.wg_hearing = Set(None);
+    row.wg_walking = Set(None);
+    row.wg_cognition = Set(None);
+    row.wg_self_care = Set(None);
+    row.wg_communication = Set(None);
+    row.erased_at = Set(Some(now));
+    row.counted_gender = Set(Some(counted_gender));
+    row.counted_disability = Set(Some(counted_disability));
+    row.updated_at = Set(now);
+    let erased = write.update_participant(before, row).await?;
+    write.recount_workshops_of(before.id).await?;
+    Ok(erased)
+}
+
+/// Deletes their sign-in links and ends any account linked to the record: renamed, without
+/// address or password, deactivated, its sessions revoked. Returns the accounts as they were.
+async fn end_accounts(
+    txn: &WriteTxn,
+    id: i64,
+    name: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<app_user::Model>> {
+    sign_in_link::Entity::delete_many()
+        .filter(sign_in_link::Column::ParticipantId.eq(id))
+        .exec(txn)
+        .await?;
+    let accounts = app_user::Entity::find()
+        .filter(app_user::Column::ParticipantId.eq(id))
+        .all(txn)
+        .await?;
+    for user in &accounts {
+        let mut row = user.clone().into_active_model();
+        row.name = Set(name.to_owned());
+        row.email = Set(format!("erased-user-{}@erased.invalid", user.id));
+        row.password_hash = Set(String::new());
+        row.deactivated_at = Set(Some(now));
+        row.update(txn).await?;
+        session::Entity::update_many()
+            .col_expr(session::Column::RevokedAt, Expr::value(now))
+            .filter(session::Column::UserId.eq(user.id))
+            .filter(session::Column::RevokedAt.is_null())
+            .exec(txn)
+            .await?;
+        revocation::announce(txn, &Revocation::User(user.id)).await?;
+    }
+    Ok(accounts)
+}
+
+/// Their certificates: withdrawn, nameless, without PDF; their credentials' status bits set and
+/// their personal part (the hash of the email they were issued to) removed. Returns the
+/// certificates' ids and how many were withdrawn (valid until now).
+async fn withdraw_certificates(
+    txn: &WriteTxn,
+    id: i64,
+    name: &str,
+    now: DateTime<Utc>,
+) -> Result<(Vec<i64>, u64)> {
+    let certificates = certificate::Entity::find()
+        .filter(certificate::Column::ParticipantId.eq(id))
+        .all(txn)
+        .await?;
+    let ids: Vec<i64> = certificates.iter().map(|c| c.id).collect();
+    let mut withdrawn = 0;
+    for c in certificates {
+        let certificate_id = c.id;
+        let mut row = c.clone().into_active_model();
+        if c.status == CertificateStatus::Valid {
+            row.status = Set(CertificateStatus::Withdrawn);
+            row.revoked_at = Set(Some(now));
+            withdrawn += 1;
+        }
+        row.holder_name = Set(name.to_owned());
+        row.pdf = Set(Vec::new());
+        row.update(txn).await?;
+        credentials::mark_revoked(txn, certificate_id).await?;
+    }
+    certificate_credential::Entity::update_many()
+        .col_expr(
+            certificate_credential::Column::RecipientEmailHash,
+            Expr::value(Option::<String>::None),
+        )
+        .filter(certificate_credential::Column::CertificateId.is_in(ids.clone()))
+        .exec(txn)
+        .await?;
+    Ok((ids, withdrawn))
+}
+
+/// Why a message held for an erased person was never sent.
+const NOT_SENT: &str = "not sent: the recipient's personal data was erased";
+
+/// Mail held for them (to their address, their seats or their certificates): blanked (bodies,
+/// attachments, address), and the queued messages never sent. Returns how many were blanked.
+async fn blank_mail(
+    txn: &WriteTxn,
+    before: &participant::Model,
+    enrolment_ids: &[i64],
+    certificate_ids: &[i64],
+) -> Result<u64> {
+    let mut to_them = Condition::any()
+        .add(email_outbox::Column::EnrolmentId.is_in(enrolment_ids.iter().copied()))
+        .add(email_outbox::Column::CertificateId.is_in(certificate_ids.iter().copied()));
+    if let Some(email) = &before.email {
+        to_them = to_them.add(email_outbox::Column::Recipient.eq(email.as_str()));
+    }
+    let queued: Vec<i64> = email_outbox::Entity::find()
+        .filter(to_them.clone())
+        .filter(email_outbox::Column::Status.eq(EmailStatus::Queued))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|m| m.id)
+        .collect();
+    let blanked = email_outbox::Entity::update_many()
+        .col_expr(email_outbox::Column::Recipient, Expr::value(""))
+        .col_expr(email_outbox::Column::RecipientName, Expr::value(""))
+        .col_expr(email_outbox::Column::BodyText, Expr::value(""))
+        .col_expr(email_outbox::Column::BodyHtml, Expr::value(""))
+        .col_expr(
+            email_outbox::Column::AttachmentData,
+            Expr::value(Option::<Vec<u8>>::None),
+        )
+        .filter(to_them)
+        .exec(txn)
+        .await?
+        .rows_affected;
+    email_outbox::Entity::update_many()
+        .col_expr(
+            email_outbox::Column::Status,
+            Expr::value(sea_orm::ActiveEnum::to_value(&EmailStatus::Failed)),
+        )
+        .col_expr(email_outbox::Column::LastError, Expr::value(NOT_SENT))
+        .filter(email_outbox::Column::Id.is_in(queued))
+        .exec(txn)
+        .await?;
+    Ok(blanked)
+}
+
+/// SMS held for them (to their number, their person or their seats): blanked, and the queued
+/// ones never sent; their sign-in codes end.
+async fn blank_sms(
+    txn: &WriteTxn,
+    before: &participant::Model,
+    enrolment_ids: &[i64],
+) -> Result<()> {
+    let mut texted_them = Condition::any()
+        .add(sms_outbox::Column::ParticipantId.eq(before.id))
+        .add(sms_outbox::Column::EnrolmentId.is_in(enrolment_ids.iter().copied()));
+    if let Some(phone) = &before.phone {
+        texted_them = texted_them.add(sms_outbox::Column::Recipient.eq(phone.as_str()));
+    }
+    let queued: Vec<i64> = sms_outbox::Entity::find()
+        .filter(texted_them.clone())
+        .filter(sms_outbox::Column::Status.eq(SmsStatus::Queued))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|m| m.id)
+        .collect();
+    sms_outbox::Entity::update_many()
+        .col_expr(
+            sms_outbox::Column::Status,
+            Expr::value(sea_orm::ActiveEnum::to_value(&SmsStatus::Failed)),
+        )
+        .col_expr(sms_outbox::Column::LastError, Expr::value(NOT_SENT))
+        .filter(sms_outbox::Column::Id.is_in(queued))
+        .exec(txn)
+        .await?;
+    sms_outbox::Entity::update_many()
+        .col_expr(sms_outbox::Column::Recipient, Expr::value(""))
+        .col_expr(sms_outbox::Column::Body, Expr::value(""))
+        .filter(texted_them)
+        .exec(txn)
+        .await?;
+    sms_sign_in_code::Entity::delete_many()
+        .filter(sms_sign_in_code::Column::ParticipantId.eq(before.id))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
+/// The rows tied to an erased person that audit entries may be about.
+struct Theirs {
+    enrolments: Vec<i64>,
+    certificates: Vec<i64>,
+    accounts: Vec<i64>,
+    account_emails: Vec<String>,
+}
+
+/// Audit entries about them, and those their own account made: scrubbed of erased values (who,
+/// when, what and why stay). Returns how many entries changed.
+async fn scrub_audit(
+    txn: &WriteTxn,
+    before: &participant::Model,
+    theirs: &Theirs,
+    name: &str,
+) -> Result<u64> {
+    let outreach_ids: Vec<i64> = outreach::Entity::find()
+        .filter(outreach::Column::ParticipantId.eq(before.id))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|o| o.id)
+        .collect();
+    let about = |entity: &str, ids: &[i64]| {
+        Condition::all()
+            .add(audit_log::Column::Entity.eq(entity))
+            .add(audit_log::Column::EntityId.is_in(ids.iter().copied()))
+    };
+    let entries = audit_log::Entity::find()
+        .filter(
+            Condition::any()
+                .add(about("participant", &[before.id]))
+                .add(about("enrolment", &theirs.enrolments))
+                .add(about("certificate", &theirs.certificates))
+                .add(about("outreach", &outreach_ids))
+                .add(about("user", &theirs.accounts))
+                .add(
+                    Condition::all()
+                        .add(audit_log::Column::ActorKind.eq("user"))
+                        .add(audit_log::Column::ActorId.is_in(theirs.accounts.iter().copied())),
+                ),
+        )
+        .all(txn)
+        .await?;
+    let mut scrubbed = 0;
+    for entry in entries {
+        let before_json = entry.before.clone().map(scrub);
+        let after_json = entry.after.clone().map(scrub);
+        let label_is_theirs = theirs.account_emails.contains(&entry.actor_label)
+            || before.email.as_deref() == Some(entry.actor_label.as_str());
+        if before_json == entry.before && after_json == entry.after && !label_is_theirs {
+            continue;
+        }
+        let mut row = entry.into_active_model();
+        row.before = Set(before_json);
+        row.after = Set(after_json);
+        if label_is_theirs {
+            row.actor_label = Set(name.to_owned());
+        }
+        row.update(txn).await?;
+        scrubbed += 1;
+    }
+    Ok(scrubbed)
 }
 
 /// A snapshot without the erased values (the keys stay, their values become null).
