@@ -20,7 +20,7 @@ use sea_orm::{
 
 use super::{Page, PageRequest, audit, workshop_write::Write};
 use crate::{
-    db::lock_for_update,
+    db::{WriteTxn, lock_for_update},
     domain::{
         Error, FieldError, Result,
         access::Actor,
@@ -187,188 +187,21 @@ pub async fn merge(
         )]));
     }
     let mut write = Write::begin(db, actor).await?;
-    let txn = write.txn();
-    let backend = txn.get_database_backend();
-    let removed = lock_for_update(participant::Entity::find_by_id(id), backend)
-        .one(txn)
-        .await?
-        .ok_or(Error::NotFound {
-            entity: "participant",
-            id,
-        })?;
-    let Some(kept) = lock_for_update(participant::Entity::find_by_id(into_id), backend)
-        .one(txn)
-        .await?
-    else {
-        return Err(Error::Invalid(vec![FieldError::new(
-            "into_id",
-            format!("participant {into_id} does not exist"),
-        )]));
-    };
-    // An erased record has nothing left to merge, and nothing may be merged into it.
-    for p in [&removed, &kept] {
-        if p.erased_at.is_some() {
-            return Err(Error::Conflict(format!(
-                "participant {} was erased and cannot be merged",
-                p.id
-            )));
-        }
-    }
-
-    // One person holds one place per workshop.
-    let enrolments = enrolment::Entity::find()
-        .filter(enrolment::Column::ParticipantId.is_in([id, into_id]))
-        .all(txn)
-        .await?;
-    let kept_places: HashMap<i64, &enrolment::Model> = enrolments
-        .iter()
-        .filter(|e| e.participant_id == into_id)
-        .map(|e| (e.workshop_id, e))
-        .collect();
-    let certified: BTreeSet<i64> = certificate::Entity::find()
-        .filter(certificate::Column::EnrolmentId.is_in(enrolments.iter().map(|e| e.id)))
-        .all(txn)
-        .await?
-        .into_iter()
-        .map(|c| c.enrolment_id)
-        .collect();
-    let mut dropped = Vec::new();
-    for moved in enrolments.iter().filter(|e| e.participant_id == id) {
-        let Some(kept_place) = kept_places.get(&moved.workshop_id) else {
-            continue;
-        };
-        let both_active = moved.status != EnrolmentStatus::Withdrawn
-            && kept_place.status != EnrolmentStatus::Withdrawn;
-        // The withdrawn one of the two goes, unless a certificate was issued on it.
-        let drop = if moved.status == EnrolmentStatus::Withdrawn {
-            moved
-        } else {
-            *kept_place
-        };
-        if both_active || certified.contains(&drop.id) {
-            let w = super::workshop_queries::get(txn, moved.workshop_id).await?;
-            return Err(Error::Conflict(format!(
-                "participants {id} and {into_id} both hold a place in {}; withdraw one of them \
-                 from it before merging",
-                describe(&w.workshop, &w.course.code)
-            )));
-        }
-        dropped.push(drop.id);
-    }
-
-    // The sign-in account, if any, follows the person.
-    let accounts = app_user::Entity::find()
-        .filter(app_user::Column::ParticipantId.is_in([id, into_id]))
-        .all(txn)
-        .await?;
-    if accounts.len() > 1 {
-        return Err(Error::Conflict(format!(
-            "participants {id} and {into_id} both have sign-in accounts ({}); they cannot be \
-             merged into one",
-            accounts
-                .iter()
-                .map(|a| a.email.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )));
-    }
-
+    let (removed, kept) = lock_pair(write.txn(), id, into_id).await?;
+    let dropped = places_to_drop(write.txn(), id, into_id).await?;
+    refuse_two_accounts(write.txn(), id, into_id).await?;
     // The workshops whose tallies move: every one either record is counted in.
     write.recount_workshops_of(id).await?;
     write.recount_workshops_of(into_id).await?;
-    let txn = write.txn();
-
-    if !dropped.is_empty() {
-        let ids: Vec<String> = dropped.iter().map(i64::to_string).collect();
-        let ids = ids.join(", ");
-        for table in CARRIED_BY_ENROLMENTS {
-            execute(
-                txn,
-                format!("DELETE FROM {table} WHERE enrolment_id IN ({ids})"),
-                vec![],
-            )
-            .await?;
-        }
-        execute(
-            txn,
-            format!("DELETE FROM enrolment WHERE id IN ({ids})"),
-            vec![],
-        )
-        .await?;
-    }
-    let mut carried = Vec::new();
-    for table in CARRIED_BY_ENROLMENTS {
-        let n = count(
-            txn,
-            format!(
-                "SELECT COUNT(*) FROM {table} WHERE enrolment_id IN \
-                 (SELECT id FROM enrolment WHERE participant_id = $1)"
-            ),
-            vec![id.into()],
-        )
-        .await?;
-        carried.push((*table, n));
-    }
-    // Derived rows of the removed record; the refresh below recounts the kept one's.
-    execute(
-        txn,
-        "DELETE FROM repeat_seat WHERE participant_id = $1".into(),
-        vec![id.into()],
-    )
-    .await?;
-    let mut moved = Vec::new();
-    for (table, column) in MOVED_WITH_MERGE {
-        let n = execute(
-            txn,
-            format!("UPDATE {table} SET {column} = $1 WHERE {column} = $2"),
-            vec![into_id.into(), id.into()],
-        )
-        .await?;
-        moved.push((*table, n));
-    }
-    moved.extend(carried);
-    app_user::Entity::update_many()
-        .col_expr(
-            app_user::Column::ParticipantId,
-            sea_orm::sea_query::Expr::value(into_id),
-        )
-        .filter(app_user::Column::ParticipantId.eq(id))
-        .exec(txn)
-        .await?;
-
+    let moved = move_rows(write.txn(), id, into_id, &dropped).await?;
     // Delete first: email and national ID are unique, and may pass to the kept record.
-    participant::Entity::delete_by_id(id).exec(txn).await?;
+    participant::Entity::delete_by_id(id)
+        .exec(write.txn())
+        .await?;
     let before = audit::snapshot(&kept);
-    let mut model = kept.clone().into_active_model();
-    model.email = Set(kept.email.clone().or(removed.email.clone()));
-    let phone = kept.phone.clone().or(removed.phone.clone());
-    let email_kept = kept.email.is_some() || removed.email.is_some();
-    // How to reach them: the kept record's choice while it still works, else the default for
-    // the contact details the merged record has. The language is the kept record's.
-    model.contact_by = Set(crate::domain::participant::contact_by(
-        None,
-        Some(kept.contact_by),
-        email_kept,
-        phone.is_some(),
-        &mut Vec::new(),
-    ));
-    model.phone = Set(phone);
-    model.national_id = Set(kept.national_id.clone().or(removed.national_id.clone()));
-    model.gender = Set(kept.gender.or(removed.gender));
-    model.organisation_id = Set(kept.organisation_id.or(removed.organisation_id));
-    model.ward = Set(kept.ward.clone().or(removed.ward.clone()));
-    model.birth_year = Set(kept.birth_year.or(removed.birth_year));
-    // The answers travel as one set: the kept record's, or else the removed one's.
-    if crate::domain::demographics::WashingtonGroup::of(&kept).is_none() {
-        model.wg_seeing = Set(removed.wg_seeing);
-        model.wg_hearing = Set(removed.wg_hearing);
-        model.wg_walking = Set(removed.wg_walking);
-        model.wg_cognition = Set(removed.wg_cognition);
-        model.wg_self_care = Set(removed.wg_self_care);
-        model.wg_communication = Set(removed.wg_communication);
-    }
-    model.updated_at = Set(Utc::now());
-    let updated = participant::Entity::update(model).exec(txn).await?;
+    let updated = participant::Entity::update(merged_record(&kept, &removed))
+        .exec(write.txn())
+        .await?;
 
     let moved_json: serde_json::Map<String, serde_json::Value> = moved
         .iter()
@@ -397,6 +230,193 @@ pub async fn merge(
         moved,
         dropped_enrolment_ids: dropped,
     })
+}
+
+/// Locks both records (the removed one, then the kept one): 404 for an unknown `id`, 422 for an
+/// unknown `into_id`, 409 when either was erased (nothing is left to merge, and nothing may be
+/// merged into it).
+async fn lock_pair(
+    txn: &WriteTxn,
+    id: i64,
+    into_id: i64,
+) -> Result<(participant::Model, participant::Model)> {
+    let backend = txn.get_database_backend();
+    let removed = lock_for_update(participant::Entity::find_by_id(id), backend)
+        .one(txn)
+        .await?
+        .ok_or(Error::NotFound {
+            entity: "participant",
+            id,
+        })?;
+    let Some(kept) = lock_for_update(participant::Entity::find_by_id(into_id), backend)
+        .one(txn)
+        .await?
+    else {
+        return Err(Error::Invalid(vec![FieldError::new(
+            "into_id",
+            format!("participant {into_id} does not exist"),
+        )]));
+    };
+    for p in [&removed, &kept] {
+        if p.erased_at.is_some() {
+            return Err(Error::Conflict(format!(
+                "participant {} was erased and cannot be merged",
+                p.id
+            )));
+        }
+    }
+    Ok((removed, kept))
+}
+
+/// One person holds one place per workshop: where both records hold one, the withdrawn of the
+/// two goes (its ids are returned), unless a certificate was issued on it or neither is
+/// withdrawn (409, naming the workshop).
+async fn places_to_drop(txn: &WriteTxn, id: i64, into_id: i64) -> Result<Vec<i64>> {
+    let enrolments = enrolment::Entity::find()
+        .filter(enrolment::Column::ParticipantId.is_in([id, into_id]))
+        .all(txn)
+        .await?;
+    let kept_places: HashMap<i64, &enrolment::Model> = enrolments
+        .iter()
+        .filter(|e| e.participant_id == into_id)
+        .map(|e| (e.workshop_id, e))
+        .collect();
+    let certified: BTreeSet<i64> = certificate::Entity::find()
+        .filter(certificate::Column::EnrolmentId.is_in(enrolments.iter().map(|e| e.id)))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|c| c.enrolment_id)
+        .collect();
+    let mut dropped = Vec::new();
+    for moved in enrolments.iter().filter(|e| e.participant_id == id) {
+        let Some(kept_place) = kept_places.get(&moved.workshop_id) else {
+            continue;
+        };
+        let both_active = moved.status != EnrolmentStatus::Withdrawn
+            && kept_place.status != EnrolmentStatus::Withdrawn;
+        let drop = if moved.status == EnrolmentStatus::Withdrawn {
+            moved
+        } else {
+            *kept_place
+        };
+        if both_active || certified.contains(&drop.id) {
+            let w = super::workshop_queries::get(txn, moved.workshop_id).await?;
+            return Err(Error::Conflict(format!(
+                "participants {id} and {into_id} both hold a place in {}; withdraw one of them \
+                 from it before merging",
+                describe(&w.workshop, &w.course.code)
+            )));
+        }
+        dropped.push(drop.id);
+    }
+    Ok(dropped)
+}
+
+/// The sign-in account, if any, follows the person: two accounts cannot become one (409).
+async fn refuse_two_accounts(txn: &WriteTxn, id: i64, into_id: i64) -> Result<()> {
+    let accounts = app_user::Entity::find()
+        .filter(app_user::Column::ParticipantId.is_in([id, into_id]))
+        .all(txn)
+        .await?;
+    if accounts.len() > 1 {
+        return Err(Error::Conflict(format!(
+            "participants {id} and {into_id} both have sign-in accounts ({}); they cannot be \
+             merged into one",
+            accounts
+                .iter()
+                .map(|a| a.email.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    Ok(())
+}
+
+/// Deletes the dropped places (with what hangs on them), then moves every row of `id` to
+/// `into_id`, the sign-in account included. Returns how many rows of each table moved.
+async fn move_rows(
+    txn: &WriteTxn,
+    id: i64,
+    into_id: i64,
+    dropped: &[i64],
+) -> Result<Vec<(&'static str, u64)>> {
+    if !dropped.is_empty() {
+        let ids: Vec<String> = dropped.iter().map(i64::to_string).collect();
+        let ids = ids.join(", ");
+        for table in CARRIED_BY_ENROLMENTS {
+            let sql = format!("DELETE FROM {table} WHERE enrolment_id IN ({ids})");
+            execute(txn, sql, vec![]).await?;
+        }
+        let sql = format!("DELETE FROM enrolment WHERE id IN ({ids})");
+        execute(txn, sql, vec![]).await?;
+    }
+    let mut carried = Vec::new();
+    for table in CARRIED_BY_ENROLMENTS {
+        let sql = format!(
+            "SELECT COUNT(*) FROM {table} WHERE enrolment_id IN \
+             (SELECT id FROM enrolment WHERE participant_id = $1)"
+        );
+        carried.push((*table, count(txn, sql, vec![id.into()]).await?));
+    }
+    // Derived rows of the removed record; the refresh at commit recounts the kept one's.
+    let sql = "DELETE FROM repeat_seat WHERE participant_id = $1".into();
+    execute(txn, sql, vec![id.into()]).await?;
+    let mut moved = Vec::new();
+    for (table, column) in MOVED_WITH_MERGE {
+        let sql = format!("UPDATE {table} SET {column} = $1 WHERE {column} = $2");
+        moved.push((
+            *table,
+            execute(txn, sql, vec![into_id.into(), id.into()]).await?,
+        ));
+    }
+    moved.extend(carried);
+    app_user::Entity::update_many()
+        .col_expr(
+            app_user::Column::ParticipantId,
+            sea_orm::sea_query::Expr::value(into_id),
+        )
+        .filter(app_user::Column::ParticipantId.eq(id))
+        .exec(txn)
+        .await?;
+    Ok(moved)
+}
+
+/// The kept record with the details it lacks taken from the removed one.
+fn merged_record(
+    kept: &participant::Model,
+    removed: &participant::Model,
+) -> participant::ActiveModel {
+    let mut model = kept.clone().into_active_model();
+    model.email = Set(kept.email.clone().or(removed.email.clone()));
+    let phone = kept.phone.clone().or(removed.phone.clone());
+    let email_kept = kept.email.is_some() || removed.email.is_some();
+    // How to reach them: the kept record's choice while it still works, else the default for
+    // the contact details the merged record has. The language is the kept record's.
+    model.contact_by = Set(crate::domain::participant::contact_by(
+        None,
+        Some(kept.contact_by),
+        email_kept,
+        phone.is_some(),
+        &mut Vec::new(),
+    ));
+    model.phone = Set(phone);
+    model.national_id = Set(kept.national_id.clone().or(removed.national_id.clone()));
+    model.gender = Set(kept.gender.or(removed.gender));
+    model.organisation_id = Set(kept.organisation_id.or(removed.organisation_id));
+    model.ward = Set(kept.ward.clone().or(removed.ward.clone()));
+    model.birth_year = Set(kept.birth_year.or(removed.birth_year));
+    // The answers travel as one set: the kept record's, or else the removed one's.
+    if crate::domain::demographics::WashingtonGroup::of(kept).is_none() {
+        model.wg_seeing = Set(removed.wg_seeing);
+        model.wg_hearing = Set(removed.wg_hearing);
+        model.wg_walking = Set(removed.wg_walking);
+        model.wg_cognition = Set(removed.wg_cognition);
+        model.wg_self_care = Set(removed.wg_self_care);
+        model.wg_communication = Set(removed.wg_communication);
+    }
+    model.updated_at = Set(Utc::now());
+    model
 }
 
 /// The rows of an import that would duplicate a participant already on record by the

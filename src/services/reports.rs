@@ -251,214 +251,112 @@ impl Breakdown {
     }
 }
 
+/// The summary's statements over the selected workshops.
+struct Statements {
+    grid: String,
+    splits: String,
+    organisations: String,
+    repeats: String,
+    outreach: String,
+}
+
+impl Statements {
+    fn new(q: &Sql, splits: &[(&'static str, &'static str, String, String)]) -> Self {
+        let w = q.on("w");
+        let filtered = !q.values.is_empty();
+        let grid = format!(
+            "SELECT c.code, MIN(c.title), w.level, w.status, COUNT(*), \
+             COALESCE(SUM(s.enrolled), 0), COALESCE(SUM(s.certified), 0), \
+             COALESCE(SUM(s.days_attended), 0), COALESCE(SUM(w.duration_days * s.enrolled), 0), \
+             COALESCE(SUM(s.gain_sum), 0.0), COALESCE(SUM(s.gain_count), 0) \
+             FROM workshop w JOIN course c ON c.id = w.course_id \
+             LEFT JOIN workshop_stats s ON s.workshop_id = w.id \
+             WHERE {w} GROUP BY c.code, w.level, w.status"
+        );
+        let split_sums: Vec<String> = splits
+            .iter()
+            .map(|(_, _, _, column)| format!("COALESCE(SUM(s.{column}), 0)"))
+            .collect();
+        let split_sums = split_sums.join(", ");
+        // Without a filter every tally row counts, and no workshop needs reading.
+        let splits = if filtered {
+            format!(
+                "SELECT {split_sums} FROM workshop w JOIN workshop_stats s ON s.workshop_id = w.id \
+                 WHERE {w}"
+            )
+        } else {
+            format!("SELECT {split_sums} FROM workshop_stats s")
+        };
+        let organisations = format!(
+            "SELECT t.organisation_id, MIN(o.name), SUM(t.enrolled), SUM(t.certified), \
+             MIN(o.province) FROM workshop_organisation_stats t \
+             JOIN workshop w ON w.id = t.workshop_id \
+             LEFT JOIN organisation o ON o.id = t.organisation_id \
+             WHERE {w} GROUP BY t.organisation_id"
+        );
+        // Seats beyond a person's first, among the few people with several seats.
+        let repeats = format!(
+            "SELECT COUNT(*) - COUNT(DISTINCT r.participant_id) FROM repeat_seat r WHERE {}",
+            q.on("r")
+        );
+        // Outreach, from the per-workshop outreach tallies (`services::outreach::recount`).
+        // (PostgreSQL sums BIGINT columns as NUMERIC: cast back.)
+        let outreach_sums = OUTREACH_COLUMNS
+            .map(|c| format!("CAST(COALESCE(SUM(o.{c}), 0) AS BIGINT)"))
+            .join(", ");
+        let outreach = if filtered {
+            format!(
+                "SELECT {outreach_sums} FROM workshop_outreach_stats o \
+                 JOIN workshop w ON w.id = o.workshop_id WHERE {w}"
+            )
+        } else {
+            format!("SELECT {outreach_sums} FROM workshop_outreach_stats o")
+        };
+        Self {
+            grid,
+            splits,
+            organisations,
+            repeats,
+            outreach,
+        }
+    }
+}
+
+/// The outreach tallies' columns, in the order of [`OutreachTotals`].
+const OUTREACH_COLUMNS: [&str; 6] = [
+    "sessions",
+    "people_reached",
+    "female",
+    "male",
+    "other",
+    "undisclosed",
+];
+
 /// Computes the summary report.
 ///
 /// It reads the per-workshop tallies (`services::tallies`), never the enrolment, attendance or
-/// assessment rows themselves, in four independent statements run side by side on the pool:
-/// the selected workshops grouped by course, level and status (summed further here — a few
-/// dozen rows); their target-group and gender columns summed; their organisation rows grouped;
-/// the seats of people who hold more than one, for the count of distinct people; and their
-/// outreach tallies summed.
+/// assessment rows themselves, in independent statements run side by side on the pool: the
+/// selected workshops grouped by course, level and status (summed further here — a few dozen
+/// rows); their target-group, gender, age-band and disability columns summed; their
+/// organisation rows grouped; the seats of people who hold more than one, for the count of
+/// distinct people; and their outreach tallies summed.
 pub async fn summary(db: &impl ConnectionTrait, filter: &ReportFilter) -> Result<Summary> {
     let q = Sql::new(filter);
-    let w = q.on("w");
-    let filtered = !q.values.is_empty();
-    let grid_sql = format!(
-        "SELECT c.code, MIN(c.title), w.level, w.status, COUNT(*), \
-         COALESCE(SUM(s.enrolled), 0), COALESCE(SUM(s.certified), 0), \
-         COALESCE(SUM(s.days_attended), 0), COALESCE(SUM(w.duration_days * s.enrolled), 0), \
-         COALESCE(SUM(s.gain_sum), 0.0), COALESCE(SUM(s.gain_count), 0) \
-         FROM workshop w JOIN course c ON c.id = w.course_id \
-         LEFT JOIN workshop_stats s ON s.workshop_id = w.id \
-         WHERE {w} GROUP BY c.code, w.level, w.status"
-    );
     let splits = split_columns();
-    let split_sums: Vec<String> = splits
-        .iter()
-        .map(|(_, _, _, column)| format!("COALESCE(SUM(s.{column}), 0)"))
-        .collect();
-    // Without a filter every tally row counts, and no workshop needs reading.
-    let splits_sql = if filtered {
-        format!(
-            "SELECT {} FROM workshop w JOIN workshop_stats s ON s.workshop_id = w.id WHERE {w}",
-            split_sums.join(", ")
-        )
-    } else {
-        format!("SELECT {} FROM workshop_stats s", split_sums.join(", "))
-    };
-    let organisations_sql = format!(
-        "SELECT t.organisation_id, MIN(o.name), SUM(t.enrolled), SUM(t.certified), MIN(o.province) \
-         FROM workshop_organisation_stats t JOIN workshop w ON w.id = t.workshop_id \
-         LEFT JOIN organisation o ON o.id = t.organisation_id \
-         WHERE {w} GROUP BY t.organisation_id"
-    );
-    // Seats beyond a person's first, among the few people with several seats.
-    let repeats_sql = format!(
-        "SELECT COUNT(*) - COUNT(DISTINCT r.participant_id) FROM repeat_seat r WHERE {}",
-        q.on("r")
-    );
-    // Outreach, from the per-workshop outreach tallies (`services::outreach::recount`).
-    // (PostgreSQL sums BIGINT columns as NUMERIC: cast back.)
-    let outreach_sums = [
-        "sessions",
-        "people_reached",
-        "female",
-        "male",
-        "other",
-        "undisclosed",
-    ]
-    .map(|c| format!("CAST(COALESCE(SUM(o.{c}), 0) AS BIGINT)"))
-    .join(", ");
-    let outreach_sql = if filtered {
-        format!(
-            "SELECT {outreach_sums} FROM workshop_outreach_stats o \
-             JOIN workshop w ON w.id = o.workshop_id WHERE {w}"
-        )
-    } else {
-        format!("SELECT {outreach_sums} FROM workshop_outreach_stats o")
-    };
+    let sql = Statements::new(&q, &splits);
     let (grid, split_rows, organisations, repeats, outreach) = tokio::try_join!(
-        q.rows(db, grid_sql),
-        q.rows(db, splits_sql),
-        q.rows(db, organisations_sql),
-        q.single(db, repeats_sql),
-        q.rows(db, outreach_sql),
+        q.rows(db, sql.grid),
+        q.rows(db, sql.splits),
+        q.rows(db, sql.organisations),
+        q.single(db, sql.repeats),
+        q.rows(db, sql.outreach),
     )?;
-
     let mut summary = Summary::default();
-    // Per course: (attended, possible) over completed workshops, and (gain sum, count).
-    let mut attendance: BTreeMap<String, (i64, i64)> = BTreeMap::new();
-    let mut gain: BTreeMap<String, (f64, i64)> = BTreeMap::new();
-    for row in grid {
-        let int = |i: usize| row.try_get_by_index::<i64>(i);
-        let g = GridRow {
-            course_code: row.try_get_by_index(0)?,
-            course_title: row.try_get_by_index(1)?,
-            level: row.try_get_by_index(2)?,
-            status: row.try_get_by_index(3)?,
-            workshops: int(4)?,
-            enrolled: int(5)?,
-            certified: int(6)?,
-            days_attended: int(7)?,
-            days_possible: int(8)?,
-            gain_sum: row.try_get_by_index(9)?,
-            gain_count: int(10)?,
-        };
-        summary.workshops_total += g.workshops;
-        add(
-            &mut summary.workshops_by_course,
-            &g.course_code,
-            &g.course_title,
-            g.workshops,
-        );
-        add(
-            &mut summary.workshops_by_level,
-            &g.level,
-            &labels::words(&g.level),
-            g.workshops,
-        );
-        add(
-            &mut summary.workshops_by_status,
-            &g.status,
-            &labels::words(&g.status),
-            g.workshops,
-        );
-        for (population, n) in [
-            (&mut summary.enrolled, g.enrolled),
-            (&mut summary.certified, g.certified),
-        ] {
-            population.total += n;
-            add(
-                &mut population.by_course,
-                &g.course_code,
-                &g.course_title,
-                n,
-            );
-            add(
-                &mut population.by_level,
-                &g.level,
-                &labels::words(&g.level),
-                n,
-            );
-        }
-        if g.status == "completed" {
-            let entry = attendance.entry(g.course_code.clone()).or_default();
-            entry.0 += g.days_attended;
-            entry.1 += g.days_possible;
-        }
-        let entry = gain.entry(g.course_code).or_default();
-        entry.0 += g.gain_sum;
-        entry.1 += g.gain_count;
-    }
+    add_grid(&mut summary, grid)?;
     if let Some(row) = split_rows.first() {
-        for (i, (population, dimension, key, _)) in splits.iter().enumerate() {
-            let n = row.try_get_by_index::<i64>(i)?;
-            let breakdown = if *population == "enrolled" {
-                &mut summary.enrolled
-            } else {
-                &mut summary.certified
-            };
-            let (counts, label) = match *dimension {
-                "target_group" => (&mut breakdown.by_target_group, labels::words(key)),
-                "gender" => (&mut breakdown.by_gender, labels::words(key)),
-                "age_band" => (&mut breakdown.by_age_band, demographics::label(key).into()),
-                _ => (
-                    &mut breakdown.by_disability,
-                    demographics::label(key).into(),
-                ),
-            };
-            add(counts, key, &label, n);
-        }
+        add_splits(&mut summary, row, &splits)?;
     }
-    summary.attendance_rate_by_course = attendance
-        .into_iter()
-        .filter(|(_, (_, possible))| *possible > 0)
-        .map(|(course_code, (attended, possible))| CourseFigure {
-            course_code,
-            value: attended as f64 / possible as f64,
-            basis: possible,
-        })
-        .collect();
-    summary.knowledge_gain_by_course = gain
-        .into_iter()
-        .filter(|(_, (_, count))| *count > 0)
-        .map(|(course_code, (sum, count))| CourseFigure {
-            course_code,
-            value: sum / count as f64,
-            basis: count,
-        })
-        .collect();
-    for row in organisations {
-        let id: Option<i64> = row.try_get_by_index(0)?;
-        let name: Option<String> = row.try_get_by_index(1)?;
-        let province: Option<String> = row.try_get_by_index(4)?;
-        let (province_key, province_label) = province_group(id, province.as_deref());
-        for (breakdown, n) in [
-            (&mut summary.enrolled, row.try_get_by_index::<i64>(2)?),
-            (&mut summary.certified, row.try_get_by_index::<i64>(3)?),
-        ] {
-            add(
-                &mut breakdown.by_province,
-                &province_key,
-                &province_label,
-                n,
-            );
-        }
-        let key = id.map_or_else(|| "none".to_owned(), |id| id.to_string());
-        let label = name.unwrap_or_else(|| "No organisation".to_owned());
-        add(
-            &mut summary.enrolled.by_organisation,
-            &key,
-            &label,
-            row.try_get_by_index(2)?,
-        );
-        add(
-            &mut summary.certified.by_organisation,
-            &key,
-            &label,
-            row.try_get_by_index(3)?,
-        );
-    }
+    add_organisations(&mut summary, organisations)?;
     if let Some(row) = outreach.first() {
         let n = |i: usize| row.try_get_by_index::<i64>(i);
         summary.outreach = OutreachTotals {
@@ -479,4 +377,141 @@ pub async fn summary(db: &impl ConnectionTrait, filter: &ReportFilter) -> Result
     summary.enrolled = summary.enrolled.ordered();
     summary.certified = summary.certified.ordered();
     Ok(summary)
+}
+
+/// Adds the groups of workshops (by course, level and status): the workshop counts, the seats
+/// and certificates by course and level, and the attendance rate and knowledge gain by course.
+fn add_grid(summary: &mut Summary, grid: Vec<QueryResult>) -> Result<()> {
+    // Per course: (attended, possible) over completed workshops, and (gain sum, count).
+    let mut attendance: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+    let mut gain: BTreeMap<String, (f64, i64)> = BTreeMap::new();
+    for row in grid {
+        let int = |i: usize| row.try_get_by_index::<i64>(i);
+        let g = GridRow {
+            course_code: row.try_get_by_index(0)?,
+            course_title: row.try_get_by_index(1)?,
+            level: row.try_get_by_index(2)?,
+            status: row.try_get_by_index(3)?,
+            workshops: int(4)?,
+            enrolled: int(5)?,
+            certified: int(6)?,
+            days_attended: int(7)?,
+            days_possible: int(8)?,
+            gain_sum: row.try_get_by_index(9)?,
+            gain_count: int(10)?,
+        };
+        let level = labels::words(&g.level);
+        summary.workshops_total += g.workshops;
+        add(
+            &mut summary.workshops_by_course,
+            &g.course_code,
+            &g.course_title,
+            g.workshops,
+        );
+        add(
+            &mut summary.workshops_by_level,
+            &g.level,
+            &level,
+            g.workshops,
+        );
+        let status = labels::words(&g.status);
+        add(
+            &mut summary.workshops_by_status,
+            &g.status,
+            &status,
+            g.workshops,
+        );
+        for (population, n) in [
+            (&mut summary.enrolled, g.enrolled),
+            (&mut summary.certified, g.certified),
+        ] {
+            population.total += n;
+            add(
+                &mut population.by_course,
+                &g.course_code,
+                &g.course_title,
+                n,
+            );
+            add(&mut population.by_level, &g.level, &level, n);
+        }
+        if g.status == "completed" {
+            let entry = attendance.entry(g.course_code.clone()).or_default();
+            entry.0 += g.days_attended;
+            entry.1 += g.days_possible;
+        }
+        let entry = gain.entry(g.course_code).or_default();
+        entry.0 += g.gain_sum;
+        entry.1 += g.gain_count;
+    }
+    summary.attendance_rate_by_course = attendance
+        .into_iter()
+        .filter(|(_, (_, possible))| *possible > 0)
+        .map(|(course_code, (attended, possible))| CourseFigure {
+            course_code,
+            value: attended as f64 / possible as f64,
+            basis: possible,
+        })
+        .collect();
+    summary.knowledge_gain_by_course = gain
+        .into_iter()
+        .filter(|(_, (_, count))| *count > 0)
+        .map(|(course_code, (sum, count))| CourseFigure {
+            course_code,
+            value: sum / count as f64,
+            basis: count,
+        })
+        .collect();
+    Ok(())
+}
+
+/// Adds the target-group, gender, age-band and disability sums of the tallies.
+fn add_splits(
+    summary: &mut Summary,
+    row: &QueryResult,
+    splits: &[(&'static str, &'static str, String, String)],
+) -> Result<()> {
+    for (i, (population, dimension, key, _)) in splits.iter().enumerate() {
+        let n = row.try_get_by_index::<i64>(i)?;
+        let breakdown = if *population == "enrolled" {
+            &mut summary.enrolled
+        } else {
+            &mut summary.certified
+        };
+        let (counts, label) = match *dimension {
+            "target_group" => (&mut breakdown.by_target_group, labels::words(key)),
+            "gender" => (&mut breakdown.by_gender, labels::words(key)),
+            "age_band" => (&mut breakdown.by_age_band, demographics::label(key).into()),
+            _ => (
+                &mut breakdown.by_disability,
+                demographics::label(key).into(),
+            ),
+        };
+        add(counts, key, &label, n);
+    }
+    Ok(())
+}
+
+/// Adds the seats and certificates by organisation and by province.
+fn add_organisations(summary: &mut Summary, organisations: Vec<QueryResult>) -> Result<()> {
+    for row in organisations {
+        let id: Option<i64> = row.try_get_by_index(0)?;
+        let name: Option<String> = row.try_get_by_index(1)?;
+        let province: Option<String> = row.try_get_by_index(4)?;
+        let (province_key, province_label) = province_group(id, province.as_deref());
+        let key = id.map_or_else(|| "none".to_owned(), |id| id.to_string());
+        let label = name.unwrap_or_else(|| "No organisation".to_owned());
+        for (breakdown, n) in [
+            (&mut summary.enrolled, row.try_get_by_index::<i64>(2)?),
+            (&mut summary.certified, row.try_get_by_index::<i64>(3)?),
+        ] {
+            add(
+                &mut breakdown.by_province,
+                &province_key,
+                &province_label,
+                n,
+            );
+            add(&mut breakdown.by_organisation, &key, &label, n);
+        }
+    }
+    Ok(())
 }
