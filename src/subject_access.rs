@@ -12,7 +12,12 @@ use crate::api::timestamp::Timestamp;
 use poem_openapi::{Object, types::ToJSON};
 use sea_orm::ActiveEnum;
 
-use crate::{domain::demographics::WashingtonGroup, services::personal_data::PersonalData};
+use entity::{audit_log, email_outbox, outreach, participant, sms_outbox};
+
+use crate::{
+    domain::demographics::WashingtonGroup,
+    services::personal_data::{CertificateHeld, EnrolmentHeld, PersonalData},
+};
 
 /// Everything held about one participant.
 #[derive(Debug, Object)]
@@ -223,9 +228,24 @@ fn word<T: ActiveEnum<Value = String>>(value: &T) -> String {
 
 impl From<PersonalData> for PersonalDataExport {
     fn from(d: PersonalData) -> Self {
-        let p = d.participant;
+        PersonalDataExport {
+            exported_at: d.exported_at.into(),
+            controller: CONTROLLER.to_owned(),
+            participant: HeldRecord::new(d.participant, d.organisation_name),
+            enrolments: d.enrolments.into_iter().map(Into::into).collect(),
+            certificates: d.certificates.into_iter().map(Into::into).collect(),
+            outreach: d.outreach.into_iter().map(Into::into).collect(),
+            mail: d.mail.into_iter().map(Into::into).collect(),
+            sms: d.sms.into_iter().map(Into::into).collect(),
+            audit: d.audit.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+impl HeldRecord {
+    fn new(p: participant::Model, organisation_name: Option<String>) -> Self {
         let disability = WashingtonGroup::of(&p).map(|wg| {
-            let w = |v: entity::participant::Difficulty| v.to_value();
+            let w = |v: participant::Difficulty| v.to_value();
             HeldDisability {
                 seeing: w(wg.seeing),
                 hearing: w(wg.hearing),
@@ -235,14 +255,14 @@ impl From<PersonalData> for PersonalDataExport {
                 communication: w(wg.communication),
             }
         });
-        let participant = HeldRecord {
+        HeldRecord {
             id: p.id,
             full_name: p.full_name,
             email: p.email,
             phone: p.phone,
             gender: p.gender.as_ref().map(word),
             organisation_id: p.organisation_id,
-            organisation_name: d.organisation_name,
+            organisation_name,
             target_group: word(&p.target_group),
             ward: p.ward,
             national_id: p.national_id,
@@ -250,144 +270,136 @@ impl From<PersonalData> for PersonalDataExport {
             disability,
             created_at: p.created_at.into(),
             updated_at: p.updated_at.into(),
-        };
-        let enrolments = d
-            .enrolments
-            .into_iter()
-            .map(|e| HeldEnrolment {
-                id: e.enrolment.id,
-                workshop_id: e.enrolment.workshop_id,
-                course_code: e.course_code,
-                course_title: e.course_title,
-                level: word(&e.level),
-                venue: e.venue,
-                start_date: e.start_date,
-                status: word(&e.enrolment.status),
-                consent: e
-                    .enrolment
-                    .consent_given_at
-                    .zip(e.enrolment.consent_text_version)
-                    .map(|(given_at, text_version)| HeldConsent {
-                        given_at: given_at.into(),
-                        text_version,
-                    }),
-                created_at: e.enrolment.created_at.into(),
-                updated_at: e.enrolment.updated_at.into(),
-                attendance: e
-                    .attendance
-                    .into_iter()
-                    .map(|m| HeldMark {
-                        day: m.day,
-                        status: word(&m.status),
-                        marked_at: m.marked_at.into(),
-                        recorded_by: m.recorded_by,
-                    })
-                    .collect(),
-                assessments: e
-                    .assessments
-                    .into_iter()
-                    .map(|s| HeldScore {
-                        kind: word(&s.kind),
-                        score: s.score,
-                        max_score: s.max_score,
-                    })
-                    .collect(),
-            })
-            .collect();
-        let certificates = d
-            .certificates
-            .into_iter()
-            .map(|h| {
-                let c = h.certificate;
-                HeldCertificate {
-                    pdf_url: h
-                        .pdf_stored
-                        .then(|| format!("/api/v1/certificates/{}/pdf", c.id)),
-                    id: c.id,
-                    number: c.number,
-                    verification_code: c.verification_code,
-                    workshop_id: c.workshop_id,
-                    course_code: c.course_code,
-                    course_title: c.course_title,
-                    level: word(&c.level),
-                    holder_name: c.holder_name,
-                    start_date: c.start_date,
-                    end_date: c.end_date,
-                    venue: c.venue,
-                    issued_at: c.issued_at.into(),
-                    status: word(&c.status),
-                    revoked_at: c.revoked_at.map(Timestamp::from),
-                    revoked_reason: c.revoked_reason,
-                }
-            })
-            .collect();
-        let outreach = d
-            .outreach
-            .into_iter()
-            .map(|o| HeldOutreach {
-                id: o.id,
-                workshop_id: o.workshop_id,
-                held_on: o.held_on,
-                venue: o.venue,
-                ward: o.ward,
-                topics: serde_json::from_str(&o.topics).unwrap_or_default(),
-                people_reached: o.people_reached,
-                created_at: o.created_at.into(),
-            })
-            .collect();
-        let mail = d
-            .mail
-            .into_iter()
-            .map(|m| HeldMail {
-                id: m.id,
-                recipient: m.recipient,
-                subject: m.subject,
-                kind: word(&m.kind),
-                status: word(&m.status),
-                body_text: m.body_text,
-                body_html: m.body_html,
-                attachment_name: m.attachment_name,
-                created_at: m.created_at.into(),
-                sent_at: m.sent_at.map(Timestamp::from),
-            })
-            .collect();
-        let sms = d
-            .sms
-            .into_iter()
-            .map(|m| HeldSms {
-                id: m.id,
-                recipient: m.recipient,
-                kind: word(&m.kind),
-                status: word(&m.status),
-                body: m.body,
-                created_at: m.created_at.into(),
-                sent_at: m.sent_at.map(Timestamp::from),
-            })
-            .collect();
-        let audit = d
-            .audit
-            .into_iter()
-            .map(|a| HeldAuditEntry {
-                id: a.id,
-                at: a.at.into(),
-                actor_label: a.actor_label,
-                entity: a.entity,
-                entity_id: a.entity_id,
-                action: a.action,
-                before: a.before.map(crate::api::audit::without_nulls),
-                after: a.after.map(crate::api::audit::without_nulls),
-            })
-            .collect();
-        PersonalDataExport {
-            exported_at: d.exported_at.into(),
-            controller: CONTROLLER.to_owned(),
-            participant,
-            enrolments,
-            certificates,
-            outreach,
-            mail,
-            sms,
-            audit,
+        }
+    }
+}
+
+impl From<EnrolmentHeld> for HeldEnrolment {
+    fn from(e: EnrolmentHeld) -> Self {
+        let seat = e.enrolment;
+        HeldEnrolment {
+            id: seat.id,
+            workshop_id: seat.workshop_id,
+            course_code: e.course_code,
+            course_title: e.course_title,
+            level: word(&e.level),
+            venue: e.venue,
+            start_date: e.start_date,
+            status: word(&seat.status),
+            consent: seat.consent_given_at.zip(seat.consent_text_version).map(
+                |(given_at, text_version)| HeldConsent {
+                    given_at: given_at.into(),
+                    text_version,
+                },
+            ),
+            created_at: seat.created_at.into(),
+            updated_at: seat.updated_at.into(),
+            attendance: e
+                .attendance
+                .into_iter()
+                .map(|m| HeldMark {
+                    day: m.day,
+                    status: word(&m.status),
+                    marked_at: m.marked_at.into(),
+                    recorded_by: m.recorded_by,
+                })
+                .collect(),
+            assessments: e
+                .assessments
+                .into_iter()
+                .map(|s| HeldScore {
+                    kind: word(&s.kind),
+                    score: s.score,
+                    max_score: s.max_score,
+                })
+                .collect(),
+        }
+    }
+}
+
+impl From<CertificateHeld> for HeldCertificate {
+    fn from(h: CertificateHeld) -> Self {
+        let c = h.certificate;
+        HeldCertificate {
+            pdf_url: h
+                .pdf_stored
+                .then(|| format!("/api/v1/certificates/{}/pdf", c.id)),
+            id: c.id,
+            number: c.number,
+            verification_code: c.verification_code,
+            workshop_id: c.workshop_id,
+            course_code: c.course_code,
+            course_title: c.course_title,
+            level: word(&c.level),
+            holder_name: c.holder_name,
+            start_date: c.start_date,
+            end_date: c.end_date,
+            venue: c.venue,
+            issued_at: c.issued_at.into(),
+            status: word(&c.status),
+            revoked_at: c.revoked_at.map(Timestamp::from),
+            revoked_reason: c.revoked_reason,
+        }
+    }
+}
+
+impl From<outreach::Model> for HeldOutreach {
+    fn from(o: outreach::Model) -> Self {
+        HeldOutreach {
+            id: o.id,
+            workshop_id: o.workshop_id,
+            held_on: o.held_on,
+            venue: o.venue,
+            ward: o.ward,
+            topics: serde_json::from_str(&o.topics).unwrap_or_default(),
+            people_reached: o.people_reached,
+            created_at: o.created_at.into(),
+        }
+    }
+}
+
+impl From<email_outbox::Model> for HeldMail {
+    fn from(m: email_outbox::Model) -> Self {
+        HeldMail {
+            id: m.id,
+            recipient: m.recipient,
+            subject: m.subject,
+            kind: word(&m.kind),
+            status: word(&m.status),
+            body_text: m.body_text,
+            body_html: m.body_html,
+            attachment_name: m.attachment_name,
+            created_at: m.created_at.into(),
+            sent_at: m.sent_at.map(Timestamp::from),
+        }
+    }
+}
+
+impl From<sms_outbox::Model> for HeldSms {
+    fn from(m: sms_outbox::Model) -> Self {
+        HeldSms {
+            id: m.id,
+            recipient: m.recipient,
+            kind: word(&m.kind),
+            status: word(&m.status),
+            body: m.body,
+            created_at: m.created_at.into(),
+            sent_at: m.sent_at.map(Timestamp::from),
+        }
+    }
+}
+
+impl From<audit_log::Model> for HeldAuditEntry {
+    fn from(a: audit_log::Model) -> Self {
+        HeldAuditEntry {
+            id: a.id,
+            at: a.at.into(),
+            actor_label: a.actor_label,
+            entity: a.entity,
+            entity_id: a.entity_id,
+            action: a.action,
+            before: a.before.map(crate::services::audit::without_nulls),
+            after: a.after.map(crate::services::audit::without_nulls),
         }
     }
 }

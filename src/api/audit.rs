@@ -9,18 +9,6 @@ use poem_openapi::{Object, OpenApi, param::Query, payload::Json};
 use super::{Tag, page};
 use crate::{auth::CanAdminister, error::ApiError, services::audit, state::AppState};
 
-/// A record snapshot as the API shows it: fields without a value are left out, as everywhere.
-pub(crate) fn without_nulls(value: serde_json::Value) -> serde_json::Value {
-    match value {
-        serde_json::Value::Object(map) => map
-            .into_iter()
-            .filter(|(_, v)| !v.is_null())
-            .map(|(k, v)| (k, without_nulls(v)))
-            .collect(),
-        serde_json::Value::Array(items) => items.into_iter().map(without_nulls).collect(),
-        other => other,
-    }
-}
 /// One change in the audit log.
 #[derive(Debug, Object)]
 #[oai(skip_serializing_if_is_none)]
@@ -57,8 +45,8 @@ impl From<audit_log::Model> for AuditEntry {
             entity: a.entity,
             entity_id: a.entity_id,
             action: a.action,
-            before: a.before.map(without_nulls),
-            after: a.after.map(without_nulls),
+            before: a.before.map(audit::without_nulls),
+            after: a.after.map(audit::without_nulls),
         }
     }
 }

@@ -121,3 +121,16 @@ pub async fn list(
         .await?;
     Ok(Page { items, total })
 }
+
+/// A record snapshot as the API shows it: fields without a value are left out, as everywhere.
+pub fn without_nulls(value: serde_json::Value) -> serde_json::Value {
+    match value {
+        serde_json::Value::Object(map) => map
+            .into_iter()
+            .filter(|(_, v)| !v.is_null())
+            .map(|(k, v)| (k, without_nulls(v)))
+            .collect(),
+        serde_json::Value::Array(items) => items.into_iter().map(without_nulls).collect(),
+        other => other,
+    }
+}

@@ -26,7 +26,7 @@ use sea_orm::{
 };
 use serde_json::{Value, json};
 
-use super::{credentials, workshop_lock, workshop_write::Write};
+use super::{credentials, personal_data, workshop_lock, workshop_write::Write};
 use crate::{
     db::WriteTxn,
     domain::{
@@ -299,12 +299,7 @@ async fn blank_mail(
     enrolment_ids: &[i64],
     certificate_ids: &[i64],
 ) -> Result<u64> {
-    let mut to_them = Condition::any()
-        .add(email_outbox::Column::EnrolmentId.is_in(enrolment_ids.iter().copied()))
-        .add(email_outbox::Column::CertificateId.is_in(certificate_ids.iter().copied()));
-    if let Some(email) = &before.email {
-        to_them = to_them.add(email_outbox::Column::Recipient.eq(email.as_str()));
-    }
+    let to_them = personal_data::mail_to(before, enrolment_ids, certificate_ids);
     let queued: Vec<i64> = email_outbox::Entity::find()
         .filter(to_them.clone())
         .filter(email_outbox::Column::Status.eq(EmailStatus::Queued))
@@ -345,12 +340,7 @@ async fn blank_sms(
     before: &participant::Model,
     enrolment_ids: &[i64],
 ) -> Result<()> {
-    let mut texted_them = Condition::any()
-        .add(sms_outbox::Column::ParticipantId.eq(before.id))
-        .add(sms_outbox::Column::EnrolmentId.is_in(enrolment_ids.iter().copied()));
-    if let Some(phone) = &before.phone {
-        texted_them = texted_them.add(sms_outbox::Column::Recipient.eq(phone.as_str()));
-    }
+    let texted_them = personal_data::sms_to(before, enrolment_ids);
     let queued: Vec<i64> = sms_outbox::Entity::find()
         .filter(texted_them.clone())
         .filter(sms_outbox::Column::Status.eq(SmsStatus::Queued))
@@ -404,11 +394,7 @@ async fn scrub_audit(
         .into_iter()
         .map(|o| o.id)
         .collect();
-    let about = |entity: &str, ids: &[i64]| {
-        Condition::all()
-            .add(audit_log::Column::Entity.eq(entity))
-            .add(audit_log::Column::EntityId.is_in(ids.iter().copied()))
-    };
+    let about = personal_data::audit_about;
     let entries = audit_log::Entity::find()
         .filter(
             Condition::any()

@@ -68,16 +68,102 @@ async fn gather(db: &impl ConnectionTrait, id: i64) -> Result<PersonalData> {
             .map(|o| o.name),
         None => None,
     };
+    let enrolments = enrolments_held(db, id).await?;
+    let enrolment_ids: Vec<i64> = enrolments.iter().map(|e| e.enrolment.id).collect();
+    let certificates = certificates_held(db, id).await?;
+    let certificate_ids: Vec<i64> = certificates.iter().map(|c| c.certificate.id).collect();
+    let outreach = outreach::Entity::find()
+        .filter(outreach::Column::ParticipantId.eq(id))
+        .order_by_asc(outreach::Column::Id)
+        .all(db)
+        .await?;
+    let outreach_ids: Vec<i64> = outreach.iter().map(|o| o.id).collect();
+    let mail = email_outbox::Entity::find()
+        .filter(mail_to(&participant, &enrolment_ids, &certificate_ids))
+        .order_by_asc(email_outbox::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|mut m| {
+            // The attachment is the certificate PDF, listed under certificates.
+            m.attachment_data = None;
+            m
+        })
+        .collect();
+    let sms = sms_outbox::Entity::find()
+        .filter(sms_to(&participant, &enrolment_ids))
+        .order_by_asc(sms_outbox::Column::Id)
+        .all(db)
+        .await?;
+    let audit = audit_log::Entity::find()
+        .filter(
+            Condition::any()
+                .add(audit_about("participant", &[id]))
+                .add(audit_about("enrolment", &enrolment_ids))
+                .add(audit_about("certificate", &certificate_ids))
+                .add(audit_about("outreach", &outreach_ids)),
+        )
+        .order_by_asc(audit_log::Column::Id)
+        .all(db)
+        .await?;
+    Ok(PersonalData {
+        exported_at: Utc::now(),
+        participant,
+        organisation_name,
+        enrolments,
+        certificates,
+        outreach,
+        mail,
+        sms,
+        audit,
+    })
+}
 
-    let enrolment_rows = enrolment::Entity::find()
+/// Mail held for a person: to their address, or about their enrolments and certificates (sent
+/// to an address they had before).
+pub fn mail_to(
+    person: &participant::Model,
+    enrolment_ids: &[i64],
+    certificate_ids: &[i64],
+) -> Condition {
+    let mut to_them = Condition::any()
+        .add(email_outbox::Column::EnrolmentId.is_in(enrolment_ids.iter().copied()))
+        .add(email_outbox::Column::CertificateId.is_in(certificate_ids.iter().copied()));
+    if let Some(email) = &person.email {
+        to_them = to_them.add(email_outbox::Column::Recipient.eq(email.as_str()));
+    }
+    to_them
+}
+
+/// SMS held for a person: to their number, to their person, or about their seats.
+pub fn sms_to(person: &participant::Model, enrolment_ids: &[i64]) -> Condition {
+    let mut texted_them = Condition::any()
+        .add(sms_outbox::Column::ParticipantId.eq(person.id))
+        .add(sms_outbox::Column::EnrolmentId.is_in(enrolment_ids.iter().copied()));
+    if let Some(phone) = &person.phone {
+        texted_them = texted_them.add(sms_outbox::Column::Recipient.eq(phone.as_str()));
+    }
+    texted_them
+}
+
+/// Audit entries about rows `ids` of `entity`.
+pub fn audit_about(entity: &str, ids: &[i64]) -> Condition {
+    Condition::all()
+        .add(audit_log::Column::Entity.eq(entity))
+        .add(audit_log::Column::EntityId.is_in(ids.iter().copied()))
+}
+
+/// Their enrolments in id order, each with its workshop's course, level, venue and start, and
+/// the marks and scores recorded for it.
+async fn enrolments_held(db: &impl ConnectionTrait, id: i64) -> Result<Vec<EnrolmentHeld>> {
+    let rows = enrolment::Entity::find()
         .filter(enrolment::Column::ParticipantId.eq(id))
         .order_by_asc(enrolment::Column::Id)
         .all(db)
         .await?;
-    let enrolment_ids: Vec<i64> = enrolment_rows.iter().map(|e| e.id).collect();
-    let workshop_ids: Vec<i64> = enrolment_rows.iter().map(|e| e.workshop_id).collect();
+    let ids: Vec<i64> = rows.iter().map(|e| e.id).collect();
     let workshops = workshop::Entity::find()
-        .filter(workshop::Column::Id.is_in(workshop_ids))
+        .filter(workshop::Column::Id.is_in(rows.iter().map(|e| e.workshop_id)))
         .all(db)
         .await?;
     let courses = course::Entity::find()
@@ -85,18 +171,18 @@ async fn gather(db: &impl ConnectionTrait, id: i64) -> Result<PersonalData> {
         .all(db)
         .await?;
     let marks = attendance::Entity::find()
-        .filter(attendance::Column::EnrolmentId.is_in(enrolment_ids.clone()))
+        .filter(attendance::Column::EnrolmentId.is_in(ids.clone()))
         .order_by_asc(attendance::Column::EnrolmentId)
         .order_by_asc(attendance::Column::Day)
         .all(db)
         .await?;
     let scores = assessment::Entity::find()
-        .filter(assessment::Column::EnrolmentId.is_in(enrolment_ids.clone()))
+        .filter(assessment::Column::EnrolmentId.is_in(ids))
         .order_by_asc(assessment::Column::EnrolmentId)
         .all(db)
         .await?;
-    let mut enrolments = Vec::with_capacity(enrolment_rows.len());
-    for e in enrolment_rows {
+    let mut enrolments = Vec::with_capacity(rows.len());
+    for e in rows {
         let Some(w) = workshops.iter().find(|w| w.id == e.workshop_id) else {
             continue;
         };
@@ -120,9 +206,12 @@ async fn gather(db: &impl ConnectionTrait, id: i64) -> Result<PersonalData> {
             enrolment: e,
         });
     }
+    Ok(enrolments)
+}
 
-    // Certificates without their PDF bytes: only whether one is stored.
-    let certificates: Vec<CertificateHeld> = certificate::Entity::find()
+/// Their certificates without the PDF bytes: only whether one is stored.
+async fn certificates_held(db: &impl ConnectionTrait, id: i64) -> Result<Vec<CertificateHeld>> {
+    Ok(certificate::Entity::find()
         .filter(certificate::Column::ParticipantId.eq(id))
         .order_by_asc(certificate::Column::Id)
         .all(db)
@@ -136,86 +225,5 @@ async fn gather(db: &impl ConnectionTrait, id: i64) -> Result<PersonalData> {
                 pdf_stored,
             }
         })
-        .collect();
-    let certificate_ids: Vec<i64> = certificates.iter().map(|c| c.certificate.id).collect();
-
-    let outreach = outreach::Entity::find()
-        .filter(outreach::Column::ParticipantId.eq(id))
-        .order_by_asc(outreach::Column::Id)
-        .all(db)
-        .await?;
-    let outreach_ids: Vec<i64> = outreach.iter().map(|o| o.id).collect();
-
-    // Mail to their address, or about their enrolments and certificates (sent to an address
-    // they had before).
-    let mut to_them = Condition::any()
-        .add(email_outbox::Column::EnrolmentId.is_in(enrolment_ids.clone()))
-        .add(email_outbox::Column::CertificateId.is_in(certificate_ids.clone()));
-    if let Some(email) = &participant.email {
-        to_them = to_them.add(email_outbox::Column::Recipient.eq(email.as_str()));
-    }
-    let mail = email_outbox::Entity::find()
-        .filter(to_them)
-        .order_by_asc(email_outbox::Column::Id)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|mut m| {
-            // The attachment is the certificate PDF, listed under certificates.
-            m.attachment_data = None;
-            m
-        })
-        .collect();
-    // SMS to their number, their person or about their seats.
-    let mut texted_them = Condition::any()
-        .add(sms_outbox::Column::ParticipantId.eq(id))
-        .add(sms_outbox::Column::EnrolmentId.is_in(enrolment_ids.clone()));
-    if let Some(phone) = &participant.phone {
-        texted_them = texted_them.add(sms_outbox::Column::Recipient.eq(phone.as_str()));
-    }
-    let sms = sms_outbox::Entity::find()
-        .filter(texted_them)
-        .order_by_asc(sms_outbox::Column::Id)
-        .all(db)
-        .await?;
-
-    let audit = audit_log::Entity::find()
-        .filter(
-            Condition::any()
-                .add(
-                    Condition::all()
-                        .add(audit_log::Column::Entity.eq("participant"))
-                        .add(audit_log::Column::EntityId.eq(id)),
-                )
-                .add(
-                    Condition::all()
-                        .add(audit_log::Column::Entity.eq("enrolment"))
-                        .add(audit_log::Column::EntityId.is_in(enrolment_ids)),
-                )
-                .add(
-                    Condition::all()
-                        .add(audit_log::Column::Entity.eq("certificate"))
-                        .add(audit_log::Column::EntityId.is_in(certificate_ids)),
-                )
-                .add(
-                    Condition::all()
-                        .add(audit_log::Column::Entity.eq("outreach"))
-                        .add(audit_log::Column::EntityId.is_in(outreach_ids)),
-                ),
-        )
-        .order_by_asc(audit_log::Column::Id)
-        .all(db)
-        .await?;
-
-    Ok(PersonalData {
-        exported_at: Utc::now(),
-        participant,
-        organisation_name,
-        enrolments,
-        certificates,
-        outreach,
-        mail,
-        sms,
-        audit,
-    })
+        .collect())
 }
