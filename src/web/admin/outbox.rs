@@ -8,10 +8,13 @@ use poem::{
     http::StatusCode,
     web::{Data, Path, Query},
 };
-use sea_orm::{ActiveEnum, Iterable};
+use sea_orm::ActiveEnum;
 use serde::Deserialize;
 
-use super::{Admin, AdminForm, Pager, page_of, words, workshops::Choice};
+use super::{
+    Admin, AdminForm, Pager, page_of, words,
+    workshops::{Choice, enum_filter, label_in},
+};
 use crate::{
     mail::outbox,
     services::console,
@@ -52,14 +55,6 @@ pub struct OutboxQuery {
     notice: Option<String>,
 }
 
-fn key_words(key: &str) -> String {
-    words()
-        .mail_words
-        .iter()
-        .find(|(k, _)| *k == key)
-        .map_or_else(|| key.to_owned(), |(_, w)| (*w).to_owned())
-}
-
 /// `GET /admin/outbox`: newest first, by status and kind.
 #[handler]
 pub async fn list(
@@ -82,8 +77,9 @@ async fn render(
     let a = words();
     let status_key = q.status.clone().unwrap_or_default();
     let kind_key = q.kind.clone().unwrap_or_default();
-    let status = EmailStatus::iter().find(|s| s.to_value() == status_key);
-    let kind = EmailKind::iter().find(|k| k.to_value() == kind_key);
+    let (status, statuses) = enum_filter::<EmailStatus>(&status_key, &a.mail_words);
+    let (kind, kinds) = enum_filter::<EmailKind>(&kind_key, &a.mail_words);
+    let key_words = |key: String| label_in(&a.mail_words, &key);
     let (page_number, request) = page_of(q.page);
     let (items, total) =
         match outbox::list(&state.db, status, None, kind, request.limit, request.offset).await {
@@ -95,20 +91,8 @@ async fn render(
         a,
         notice: q.notice.as_deref().and_then(|k| a.notice(k, 0)),
         error,
-        statuses: EmailStatus::iter()
-            .map(|s| Choice {
-                selected: s.to_value() == status_key,
-                label: key_words(&s.to_value()),
-                value: s.to_value(),
-            })
-            .collect(),
-        kinds: EmailKind::iter()
-            .map(|k| Choice {
-                selected: k.to_value() == kind_key,
-                label: key_words(&k.to_value()),
-                value: k.to_value(),
-            })
-            .collect(),
+        statuses,
+        kinds,
         rows: items
             .into_iter()
             .map(|m| MessageRow {
@@ -116,8 +100,8 @@ async fn render(
                 created: m.created_at.format("%Y-%m-%d %H:%M").to_string(),
                 recipient: m.recipient,
                 subject: m.subject,
-                kind: key_words(&m.kind.to_value()),
-                status: key_words(&m.status.to_value()),
+                kind: key_words(m.kind.to_value()),
+                status: key_words(m.status.to_value()),
                 failed: m.status == EmailStatus::Failed,
                 attempts: m.attempts,
                 last_error: m.last_error.unwrap_or_default(),

@@ -8,10 +8,13 @@ use poem::{
     http::StatusCode,
     web::{Data, Query},
 };
-use sea_orm::{ActiveEnum, Iterable};
+use sea_orm::ActiveEnum;
 use serde::Deserialize;
 
-use super::{Admin, Pager, page_of, words, workshops::Choice};
+use super::{
+    Admin, Pager, page_of, words,
+    workshops::{Choice, enum_filter, label_in},
+};
 use crate::{
     domain::phone,
     sms::outbox,
@@ -49,14 +52,6 @@ pub struct SmsQuery {
     page: Option<u64>,
 }
 
-fn key_words(key: &str) -> String {
-    words()
-        .sms_words
-        .iter()
-        .find(|(k, _)| *k == key)
-        .map_or_else(|| key.to_owned(), |(_, w)| (*w).to_owned())
-}
-
 /// `GET /admin/sms`: newest first, by status and kind.
 #[handler]
 pub async fn list(
@@ -68,8 +63,9 @@ pub async fn list(
     let a = words();
     let status_key = q.status.clone().unwrap_or_default();
     let kind_key = q.kind.clone().unwrap_or_default();
-    let status = SmsStatus::iter().find(|s| s.to_value() == status_key);
-    let kind = SmsKind::iter().find(|k| k.to_value() == kind_key);
+    let (status, statuses) = enum_filter::<SmsStatus>(&status_key, &a.sms_words);
+    let (kind, kinds) = enum_filter::<SmsKind>(&kind_key, &a.sms_words);
+    let key_words = |key: String| label_in(&a.sms_words, &key);
     let (page_number, request) = page_of(q.page);
     let (items, total) =
         match outbox::list(&state.db, status, kind, request.limit, request.offset).await {
@@ -80,28 +76,16 @@ pub async fn list(
         layout: admin.layout(a.nav_sms),
         a,
         notice: None,
-        statuses: SmsStatus::iter()
-            .map(|s| Choice {
-                selected: s.to_value() == status_key,
-                label: key_words(&s.to_value()),
-                value: s.to_value(),
-            })
-            .collect(),
-        kinds: SmsKind::iter()
-            .map(|k| Choice {
-                selected: k.to_value() == kind_key,
-                label: key_words(&k.to_value()),
-                value: k.to_value(),
-            })
-            .collect(),
+        statuses,
+        kinds,
         rows: items
             .into_iter()
             .map(|m| SmsRow {
                 created: m.created_at.format("%Y-%m-%d %H:%M").to_string(),
                 to: phone::display(&m.recipient),
                 body: m.body,
-                kind: key_words(&m.kind.to_value()),
-                status: key_words(&m.status.to_value()),
+                kind: key_words(m.kind.to_value()),
+                status: key_words(m.status.to_value()),
                 segments: m.segments,
                 attempts: m.attempts,
                 last_error: m.last_error.unwrap_or_default(),

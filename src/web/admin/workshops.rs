@@ -53,6 +53,28 @@ fn choices<T>(
         .collect()
 }
 
+/// The words for `key` in a table of labels (the key itself when the table has none).
+pub(super) fn label_in(labels: &[(&str, &str)], key: &str) -> String {
+    labels
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map_or_else(|| key.to_owned(), |(_, w)| (*w).to_owned())
+}
+
+/// A filter over an enumerated column: the value `selected` names (none for anything else),
+/// and every value as a choice labelled from `labels`.
+pub(super) fn enum_filter<E>(selected: &str, labels: &[(&str, &str)]) -> (Option<E>, Vec<Choice>)
+where
+    E: sea_orm::ActiveEnum<Value = String> + sea_orm::Iterable,
+{
+    let chosen = E::iter().find(|v| v.to_value() == selected);
+    let all = choices(E::iter(), selected, |v| {
+        let key = v.to_value();
+        (key.clone(), label_in(labels, &key))
+    });
+    (chosen, all)
+}
+
 const LEVELS: [Level; 3] = [Level::Tot, Level::Cascade, Level::Community];
 const STATUSES: [Status; 4] = [
     Status::Scheduled,
