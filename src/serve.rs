@@ -132,6 +132,64 @@ impl<B: hyper::body::Body + Unpin> hyper::body::Body for Tracked<B> {
     }
 }
 
+/// Runs one connection until it ends, it has been idle for `idle_timeout`, or it is idle when
+/// the server asks for room (its slot is needed by a new connection).
+async fn keep_open<E: std::fmt::Display>(
+    connection: impl Future<Output = Result<(), E>>,
+    activity: &Activity,
+    idle_timeout: Duration,
+    mut room_wanted: watch::Receiver<u64>,
+    remote: SocketAddr,
+) {
+    tokio::pin!(connection);
+    // Once the server stops accepting, nobody asks for room any more.
+    let mut accepting = true;
+    loop {
+        let deadline = if activity.idle() {
+            activity.last() + idle_timeout
+        } else {
+            Instant::now() + idle_timeout
+        };
+        tokio::select! {
+            ended = &mut connection => {
+                if let Err(err) = ended {
+                    tracing::debug!(error = %err, "connection ended with an error");
+                }
+                return;
+            }
+            () = tokio::time::sleep_until(deadline) => {
+                if activity.idle() && activity.last() + idle_timeout <= Instant::now() {
+                    tracing::debug!(%remote, "closed an idle connection");
+                    return;
+                }
+            }
+            changed = room_wanted.changed(), if accepting => {
+                if changed.is_err() {
+                    accepting = false;
+                } else if activity.idle() {
+                    tracing::debug!(%remote, "closed an idle connection to make room");
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// HTTP/1.1 with a deadline for the request head, and HTTP/2 with at most 100 streams a
+/// connection.
+fn http_builder(options: &ServeOptions) -> auto::Builder<TokioExecutor> {
+    let mut builder = auto::Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(options.header_read_timeout);
+    builder
+        .http2()
+        .timer(TokioTimer::new())
+        .max_concurrent_streams(100);
+    builder
+}
+
 /// Serves `endpoint` on `listener` until `shutdown` resolves, then waits up to
 /// `options.grace` for the requests in flight.
 pub async fn serve(
@@ -142,15 +200,7 @@ pub async fn serve(
 ) -> io::Result<()> {
     let endpoint = Arc::new(endpoint.map_to_response().boxed());
     let local = LocalAddr(Addr::SocketAddr(listener.local_addr()?));
-    let mut builder = auto::Builder::new(TokioExecutor::new());
-    builder
-        .http1()
-        .timer(TokioTimer::new())
-        .header_read_timeout(options.header_read_timeout);
-    builder
-        .http2()
-        .timer(TokioTimer::new())
-        .max_concurrent_streams(100);
+    let builder = http_builder(&options);
     let max = options.max_connections.max(1);
     let slots = Arc::new(Semaphore::new(max));
     // Room is made when fewer than a tenth of the slots are left.
@@ -221,38 +271,7 @@ pub async fn serve(
         let idle_timeout = options.idle_timeout;
         tokio::spawn(async move {
             let _slot = slot;
-            tokio::pin!(connection);
-            // Once the server stops accepting, nobody asks for room any more.
-            let mut accepting = true;
-            loop {
-                let deadline = if activity.idle() {
-                    activity.last() + idle_timeout
-                } else {
-                    Instant::now() + idle_timeout
-                };
-                tokio::select! {
-                    ended = &mut connection => {
-                        if let Err(err) = ended {
-                            tracing::debug!(error = %err, "connection ended with an error");
-                        }
-                        return;
-                    }
-                    () = tokio::time::sleep_until(deadline) => {
-                        if activity.idle() && activity.last() + idle_timeout <= Instant::now() {
-                            tracing::debug!(%remote, "closed an idle connection");
-                            return;
-                        }
-                    }
-                    changed = room_wanted.changed(), if accepting => {
-                        if changed.is_err() {
-                            accepting = false;
-                        } else if activity.idle() {
-                            tracing::debug!(%remote, "closed an idle connection to make room");
-                            return;
-                        }
-                    }
-                }
-            }
+            keep_open(connection, &activity, idle_timeout, room_wanted, remote).await;
         });
     }
     tokio::select! {

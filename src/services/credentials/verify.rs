@@ -40,6 +40,26 @@ fn time_of(value: &Value) -> Option<DateTime<Utc>> {
         .map(|t| t.with_timezone(&Utc))
 }
 
+/// The checks made so far.
+#[derive(Default)]
+struct Checks(Vec<Check>);
+
+impl Checks {
+    /// Records a check; returns whether it passed.
+    fn pass(&mut self, check: &'static str, ok: bool, detail: String) -> bool {
+        self.0.push(Check { check, ok, detail });
+        ok
+    }
+
+    fn verdict(self, credential_subject: Option<Value>) -> Verdict {
+        Verdict {
+            valid: self.0.iter().all(|c| c.ok),
+            checks: self.0,
+            credential_subject,
+        }
+    }
+}
+
 /// Verifies a VC-JWT the way a third party would, against this issuer's published keys and
 /// status lists: format, algorithm, key (by `kid`), signature, issuer, type, validity period
 /// and revocation status. Stops at the first check that makes the rest meaningless.
@@ -50,93 +70,100 @@ pub async fn verify(
     token: &str,
     now: DateTime<Utc>,
 ) -> Result<Verdict> {
-    let mut checks = Vec::new();
-    let mut pass = |check, ok, detail: String| {
-        checks.push(Check { check, ok, detail });
-        ok
+    let mut checks = Checks::default();
+    let Some(claims) = signed_claims(db, keyring, issuer, token, &mut checks).await? else {
+        return Ok(checks.verdict(None));
     };
-    let verdict = |checks: Vec<Check>, subject| Verdict {
-        valid: checks.iter().all(|c| c.ok),
-        checks,
-        credential_subject: subject,
+    let (ok, detail) = issuer_check(&claims, issuer);
+    checks.pass("issuer", ok, detail);
+    let (ok, detail) = type_check(&claims);
+    checks.pass("type", ok, detail);
+    let (ok, detail) = expiry_check(&claims, now);
+    checks.pass("expiry", ok, detail);
+    let (ok, detail) = match status_entry(&claims) {
+        None => (
+            false,
+            "the credential has no revocation status entry".to_string(),
+        ),
+        Some(entry) => revocation_status(db, issuer, &entry).await?,
     };
+    checks.pass("status", ok, detail);
+    Ok(checks.verdict(Some(claims["credentialSubject"].clone())))
+}
 
+/// The format, algorithm, key and signature checks: the claims when all four pass.
+async fn signed_claims(
+    db: &impl ConnectionTrait,
+    keyring: &Keyring,
+    issuer: &Issuer,
+    token: &str,
+    checks: &mut Checks,
+) -> Result<Option<Value>> {
     let header = match jwt::peek(token) {
-        Ok((header, _)) => {
-            pass(
-                "format",
-                true,
-                "a compact JWS with a JSON header and payload".into(),
-            );
-            header
-        }
+        Ok((header, _)) => header,
         Err(e) => {
-            pass("format", false, e.to_string());
-            return Ok(verdict(checks, None));
+            checks.pass("format", false, e.to_string());
+            return Ok(None);
         }
     };
+    let format = "a compact JWS with a JSON header and payload";
+    checks.pass("format", true, format.into());
     let alg = header["alg"].as_str().unwrap_or("none");
-    if !pass(
-        "algorithm",
-        alg == "RS256",
-        if alg == "RS256" {
-            "RS256".into()
-        } else {
-            format!("{alg} is not an algorithm this issuer signs with (RS256)")
-        },
-    ) {
-        return Ok(verdict(checks, None));
+    if alg != "RS256" {
+        let detail = format!("{alg} is not an algorithm this issuer signs with (RS256)");
+        checks.pass("algorithm", false, detail);
+        return Ok(None);
     }
+    checks.pass("algorithm", true, "RS256".into());
     let Some(kid) = header["kid"].as_str() else {
-        pass("key", false, "the header names no key (kid)".into());
-        return Ok(verdict(checks, None));
+        checks.pass("key", false, "the header names no key (kid)".into());
+        return Ok(None);
     };
     let Some(key) = keyring.public_key(db, kid).await? else {
-        pass(
-            "key",
-            false,
-            format!(
-                "key {kid} is not one of this issuer's published keys (see /.well-known/jwks.json)"
-            ),
+        let detail = format!(
+            "key {kid} is not one of this issuer's published keys (see /.well-known/jwks.json)"
         );
-        return Ok(verdict(checks, None));
+        checks.pass("key", false, detail);
+        return Ok(None);
     };
-    pass(
+    checks.pass(
         "key",
         true,
         format!("key {kid}, published by {}", issuer.name),
     );
-    let claims = match jwt::verify(token, &key) {
+    match jwt::verify(token, &key) {
         Ok(claims) => {
-            pass(
-                "signature",
-                true,
-                "the RS256 signature matches the content".into(),
-            );
-            claims
+            let detail = "the RS256 signature matches the content";
+            checks.pass("signature", true, detail.into());
+            Ok(Some(claims))
         }
         Err(e) => {
-            pass("signature", false, e.to_string());
-            return Ok(verdict(checks, None));
+            checks.pass("signature", false, e.to_string());
+            Ok(None)
         }
-    };
-    let claimed_issuer = claims["issuer"]
+    }
+}
+
+/// Whether the credential names this issuer.
+fn issuer_check(claims: &Value, issuer: &Issuer) -> (bool, String) {
+    let claimed = claims["issuer"]
         .get("id")
         .or(claims.get("issuer"))
         .and_then(Value::as_str)
         .unwrap_or("");
-    pass(
-        "issuer",
-        claimed_issuer == issuer.id,
-        if claimed_issuer == issuer.id {
-            format!("issued by {} ({})", issuer.name, issuer.id)
-        } else {
-            format!(
-                "the credential names {claimed_issuer:?} as issuer, not {}",
-                issuer.id
-            )
-        },
-    );
+    if claimed == issuer.id {
+        (true, format!("issued by {} ({})", issuer.name, issuer.id))
+    } else {
+        let detail = format!(
+            "the credential names {claimed:?} as issuer, not {}",
+            issuer.id
+        );
+        (false, detail)
+    }
+}
+
+/// Whether the credential is an Open Badges 3.0 credential.
+fn type_check(claims: &Value) -> (bool, String) {
     let types: Vec<&str> = match &claims["type"] {
         Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
         Value::String(one) => vec![one.as_str()],
@@ -144,43 +171,36 @@ pub async fn verify(
     };
     let badge = types.contains(&"VerifiableCredential")
         && (types.contains(&"OpenBadgeCredential") || types.contains(&"AchievementCredential"));
-    pass(
-        "type",
-        badge,
-        if badge {
-            "an Open Badges 3.0 OpenBadgeCredential".into()
-        } else {
-            format!("{types:?} is not an Open Badges credential")
-        },
-    );
+    if badge {
+        (true, "an Open Badges 3.0 OpenBadgeCredential".into())
+    } else {
+        (false, format!("{types:?} is not an Open Badges credential"))
+    }
+}
+
+/// Whether `now` lies in the credential's validity period.
+fn expiry_check(claims: &Value, now: DateTime<Utc>) -> (bool, String) {
     let valid_from = time_of(&claims["validFrom"]);
     let valid_until = time_of(&claims["validUntil"]);
-    let (ok, detail) = match (valid_from, valid_until) {
+    match (valid_from, valid_until) {
         (None, _) => (false, "the credential has no validFrom".to_string()),
         (Some(from), _) if from > now => (false, format!("not valid before {from}")),
         (Some(_), Some(until)) if until <= now => (false, format!("expired at {until}")),
         (Some(from), Some(until)) => (true, format!("valid from {from} until {until}")),
         (Some(from), None) => (true, format!("valid from {from}; it does not expire")),
-    };
-    pass("expiry", ok, detail);
+    }
+}
 
-    let entry = match &claims["credentialStatus"] {
+/// The credential's revocation status entry (one of a list, or the only one).
+fn status_entry(claims: &Value) -> Option<Value> {
+    match &claims["credentialStatus"] {
         Value::Array(items) => items
             .iter()
             .find(|e| e["statusPurpose"] == PURPOSE_REVOCATION)
             .cloned(),
         other if other.is_object() => Some(other.clone()),
         _ => None,
-    };
-    let (ok, detail) = match entry {
-        None => (
-            false,
-            "the credential has no revocation status entry".to_string(),
-        ),
-        Some(entry) => revocation_status(db, issuer, &entry).await?,
-    };
-    pass("status", ok, detail);
-    Ok(verdict(checks, Some(claims["credentialSubject"].clone())))
+    }
 }
 
 async fn revocation_status(
