@@ -387,6 +387,15 @@ mod tests {
     }
 
     #[test]
+    fn the_documented_example_mapping_is_a_valid_one() {
+        let example = include_str!("../../docs/dhis2-mapping.example.json");
+        let mapping = Mapping::from_json(example).unwrap();
+        for figure in FIGURES {
+            assert!(mapping.data_element(figure).is_some(), "{figure}");
+        }
+    }
+
+    #[test]
     fn a_bad_mapping_names_the_key_at_fault() {
         let key = |text: &str| Mapping::from_json(text).unwrap_err().key;
         assert_eq!(
