@@ -604,6 +604,15 @@ mod tests {
     }
 
     #[test]
+    fn a_dhis2_url_without_credentials_is_refused_and_its_password_never_printed() {
+        let err = config_from(&[("CSSD_DHIS2_URL", "https://dhis2.example.org")]).unwrap_err();
+        assert_eq!(err.name, "CSSD_DHIS2_URL");
+        let config =
+            config_from(&[("CSSD_DHIS2_URL", "https://admin:s3cret@dhis2.example.org")]).unwrap();
+        assert!(!format!("{config:?}").contains("s3cret"));
+    }
+
+    #[test]
     fn a_bad_bind_address_is_refused_with_its_name() {
         let err = config_from(&[("CSSD_BIND", "eight-oh-eight-oh")]).unwrap_err();
         assert_eq!(err.name, "CSSD_BIND");

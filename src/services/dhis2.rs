@@ -93,6 +93,9 @@ pub async fn data_value_set(
     Ok(assemble(mapping, period, counts, &organisations))
 }
 
+/// What conflicts are summed over: (why, organisation, figure, group).
+type ConflictKey = (ConflictKind, Option<i64>, &'static str, Option<String>);
+
 /// Maps the headcounts to data values, summing those that land on the same element, unit and
 /// combo (groups falling back to the default), and lists what cannot be placed.
 fn assemble(
@@ -102,8 +105,7 @@ fn assemble(
     organisations: &BTreeMap<i64, organisation::Model>,
 ) -> DataValueSet {
     let mut values: BTreeMap<(String, String, String), i64> = BTreeMap::new();
-    let mut conflicts: BTreeMap<(ConflictKind, Option<i64>, &str, Option<String>), i64> =
-        BTreeMap::new();
+    let mut conflicts: BTreeMap<ConflictKey, i64> = BTreeMap::new();
     for ((figure, organisation_id, group), n) in counts {
         let organisation = organisation_id.and_then(|id| organisations.get(&id));
         let unit = organisation.and_then(|o| o.dhis2_org_unit.clone());

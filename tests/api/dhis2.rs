@@ -234,7 +234,7 @@ async fn the_dhis2_document_counts_people_per_org_unit_and_group_and_lists_confl
         .as_array()
         .unwrap()
         .iter()
-        .find(|g| g["key"] == data.harare.to_string())
+        .find(|g| g["key"].as_str().and_then(|k| k.parse().ok()) == Some(data.harare))
         .unwrap()["count"]
         .clone();
     assert_eq!(harare, 3);
