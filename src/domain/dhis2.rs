@@ -67,7 +67,8 @@ impl Period {
         let text = text.trim();
         let refuse = |why: &str| FieldError::new("period", format!("{text:?} {why}"));
         let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-        if text.len() < 4 || !digits(&text[..4]) {
+        // ASCII first: the slicing below is by bytes.
+        if !text.is_ascii() || text.len() < 4 || !digits(&text[..4]) {
             return Err(refuse(&format!("is not {PERIOD_FORMS}")));
         }
         let year: i32 = text[..4].parse().map_err(|_| refuse("has no year"))?;

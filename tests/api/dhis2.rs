@@ -296,7 +296,14 @@ async fn without_a_mapping_the_report_is_409_and_a_period_that_is_not_iso_is_422
     }
 
     let app = app_with_mapping(None).await;
-    for bad in ["2026Q5", "2025W53", "202613", "2026-12", "26"] {
+    for bad in [
+        "2026Q5",
+        "2025W53",
+        "202613",
+        "2026-12",
+        "26",
+        "%EF%BC%92%EF%BC%90%EF%BC%92%EF%BC%96",
+    ] {
         let resp = app
             .get(&format!("/api/v1/reports/dhis2?period={bad}"))
             .await;
