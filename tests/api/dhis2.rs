@@ -602,3 +602,45 @@ async fn a_push_dhis2_refuses_or_fails_is_a_clear_502_and_audited() {
     assert!(detail.contains("credentials"), "{detail}");
     assert!(!detail.contains("wrong"), "{detail}");
 }
+
+#[tokio::test]
+async fn figures_and_groups_the_mapping_does_not_place_are_conflicts_not_values() {
+    // Only `enrolled` has a data element, only one group a combo, and there is no default.
+    let path = mapping_file(&json!({
+        "data_elements": {"enrolled": ENROLLED},
+        "category_option_combos": {"female/15-24": FEMALE_YOUNG},
+    }));
+    let app = spawn_app_with(move |c| c.dhis2_mapping = Some(path)).await;
+    dataset(&app).await;
+    let resp = app.get("/api/v1/reports/dhis2?period=2026Q1").await;
+    assert_eq!(resp.status, 200, "{}", resp.text);
+    let values = resp.body["dataValues"].as_array().unwrap();
+    assert_eq!(values.len(), 1, "{values:?}");
+    assert_eq!(
+        value(&resp.body, ENROLLED, FEMALE_YOUNG).as_deref(),
+        Some("1")
+    );
+    let unmapped: Vec<&Value> = resp.body["conflicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["kind"] == "value_without_mapping")
+        .collect();
+    let group = |figure: &str, group: Option<&str>| {
+        unmapped
+            .iter()
+            .find(|c| c["figure"] == figure && c["group"].as_str() == group)
+            .map(|c| c["value"].as_i64().unwrap())
+    };
+    // Harare's three certified people: no data element for `certified`.
+    assert_eq!(group("certified", None), Some(3));
+    // Two enrolled people in groups without a combo.
+    assert_eq!(group("enrolled", Some("male/25-34")), Some(1));
+    assert_eq!(group("enrolled", Some("female/65+")), Some(1));
+    assert!(
+        unmapped
+            .iter()
+            .all(|c| c["message"].as_str().unwrap().contains("mapping file")),
+        "{unmapped:?}"
+    );
+}
