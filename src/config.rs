@@ -109,6 +109,13 @@ pub struct Config {
     /// `CSSD_WEBHOOK_RETRY_BASE_SECONDS`: the first retry's delay (default 30, with ±20 %
     /// jitter); each later one is 3× longer.
     pub webhook_retry_base: Duration,
+    /// `CSSD_DHIS2_MAPPING`: the JSON file mapping the DHIS2 report's figures and groups to
+    /// data elements and category option combos (see `docs/DHIS2.md`); read and checked at
+    /// start-up. Unset: the DHIS2 report answers 409.
+    pub dhis2_mapping: Option<PathBuf>,
+    /// `CSSD_DHIS2_URL`: the DHIS2 server the report is pushed to,
+    /// `https://user:password@dhis2.example.org` (the credentials are never printed).
+    pub dhis2_url: Option<String>,
 }
 
 /// How log lines are written.
@@ -205,6 +212,8 @@ impl Config {
             webhook_allow_private: false,
             webhook_max_attempts: 8,
             webhook_retry_base: Duration::from_secs(30),
+            dhis2_mapping: None,
+            dhis2_url: None,
         }
     }
 
@@ -379,6 +388,8 @@ impl Config {
             config.trusted_proxies = parse_trusted_proxies(&proxies)?;
         }
         config.health_token = lookup("CSSD_HEALTH_TOKEN");
+        config.dhis2_mapping = lookup("CSSD_DHIS2_MAPPING").map(PathBuf::from);
+        config.dhis2_url = lookup("CSSD_DHIS2_URL");
         config.check()?;
         Ok(config)
     }
@@ -406,6 +417,12 @@ impl Config {
                 message: "CSSD_ADMIN_EMAIL and CSSD_ADMIN_PASSWORD are set together or not at all"
                     .into(),
             });
+        }
+        if let Some(url) = &self.dhis2_url {
+            crate::dhis2::Dhis2Server::from_url(url).map_err(|message| ConfigError {
+                name: "CSSD_DHIS2_URL",
+                message,
+            })?;
         }
         Ok(())
     }
@@ -467,6 +484,8 @@ impl fmt::Debug for Config {
                 "health_token",
                 &self.health_token.as_ref().map(|_| "<redacted>"),
             )
+            .field("dhis2_mapping", &self.dhis2_mapping)
+            .field("dhis2_url", &self.dhis2_url.as_deref().map(redact_url))
             .finish()
     }
 }
@@ -534,6 +553,36 @@ impl From<&Config> for crate::services::credentials::KeySettings {
     }
 }
 
+impl crate::services::dhis2::Dhis2Settings {
+    /// Reads and checks `CSSD_DHIS2_MAPPING`'s file, and `CSSD_DHIS2_URL`: an error names the
+    /// variable, the file and the key at fault.
+    pub fn from_config(config: &Config) -> Result<Self, ConfigError> {
+        let mapping = match &config.dhis2_mapping {
+            None => None,
+            Some(path) => {
+                let failed = |message: String| ConfigError {
+                    name: "CSSD_DHIS2_MAPPING",
+                    message: format!("{}: {message}", path.display()),
+                };
+                let text = std::fs::read_to_string(path).map_err(|e| failed(e.to_string()))?;
+                let mapping = crate::domain::dhis2::Mapping::from_json(&text)
+                    .map_err(|e| failed(e.to_string()))?;
+                Some(std::sync::Arc::new(mapping))
+            }
+        };
+        let server = config
+            .dhis2_url
+            .as_deref()
+            .map(crate::dhis2::Dhis2Server::from_url)
+            .transpose()
+            .map_err(|message| ConfigError {
+                name: "CSSD_DHIS2_URL",
+                message,
+            })?;
+        Ok(Self { mapping, server })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -552,6 +601,15 @@ mod tests {
         let config = config_from(&[]).unwrap();
         assert_eq!(config.database_url, "sqlite://cssd.db?mode=rwc");
         assert_eq!(config.bind.to_string(), "127.0.0.1:8080");
+    }
+
+    #[test]
+    fn a_dhis2_url_without_credentials_is_refused_and_its_password_never_printed() {
+        let err = config_from(&[("CSSD_DHIS2_URL", "https://dhis2.example.org")]).unwrap_err();
+        assert_eq!(err.name, "CSSD_DHIS2_URL");
+        let config =
+            config_from(&[("CSSD_DHIS2_URL", "https://admin:s3cret@dhis2.example.org")]).unwrap();
+        assert!(!format!("{config:?}").contains("s3cret"));
     }
 
     #[test]

@@ -189,6 +189,7 @@ pub async fn seed_catalogue(db: &DatabaseConnection) -> domain::Result<()> {
                     kind,
                     province: Some(province),
                     district: Some(district.into()),
+                    dhis2_org_unit: None,
                 };
                 organisations::create(db, &actor, new).await?;
                 tracing::info!(name, "demo: created organisation");

@@ -16,6 +16,7 @@ pub mod config;
 pub mod credential;
 pub mod db;
 pub mod demo;
+pub mod dhis2;
 pub mod domain;
 pub mod error;
 pub mod forwarded;

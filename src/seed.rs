@@ -111,6 +111,7 @@ pub async fn generate(
                     // Spread over the ten provinces, so that the split by province has work.
                     province: entity::organisation::Province::iter().nth((i - 1) % 10),
                     district: None,
+                    dhis2_org_unit: None,
                 };
                 organisations::create(db, &actor, new).await?
             }

@@ -70,6 +70,7 @@ impl Application {
         mail::reply_to(config.mail_reply_to.as_deref())?;
         let sms =
             crate::sms::SmsTransport::from_config(config.sms_url.as_deref(), &config.outbox_dir)?;
+        let dhis2 = services::dhis2::Dhis2Settings::from_config(&config)?;
         let state = AppState {
             sms,
             mailer,
@@ -81,6 +82,7 @@ impl Application {
             renderer: Arc::new(renderer),
             keyring: Arc::new(keyring),
             application_clock: Default::default(),
+            dhis2,
         };
         Self::with_state(state, listener)
     }

@@ -30,6 +30,8 @@ pub struct AppState {
     pub keyring: Arc<services::credentials::Keyring>,
     /// The time applications for public workshops see (lapsing after 24 h); tests move it.
     pub application_clock: services::applications::ApplicationClock,
+    /// The DHIS2 mapping and server, when configured.
+    pub dhis2: services::dhis2::Dhis2Settings,
 }
 
 impl AppState {

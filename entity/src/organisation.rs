@@ -78,6 +78,8 @@ pub struct Model {
     /// Null for organisations recorded before provinces were.
     pub province: Option<Province>,
     pub district: Option<String>,
+    /// The DHIS2 organisation unit (an 11-character UID) its figures are reported under.
+    pub dhis2_org_unit: Option<String>,
     pub created_at: DateTimeUtc,
 }
 

@@ -33,6 +33,7 @@ mod m20261204_160000_participant_phone;
 mod m20261204_160100_sms_outbox;
 mod m20261204_162000_participant_erasure;
 mod m20261204_164000_open_workshops;
+mod m20261204_190000_organisation_dhis2_org_unit;
 
 /// The ordered list of all migrations.
 pub struct Migrator;
@@ -68,6 +69,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_160100_sms_outbox::Migration),
             Box::new(m20261204_162000_participant_erasure::Migration),
             Box::new(m20261204_164000_open_workshops::Migration),
+            Box::new(m20261204_190000_organisation_dhis2_org_unit::Migration),
         ]
     }
 }

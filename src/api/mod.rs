@@ -71,6 +71,7 @@ pub mod certificates;
 pub mod courses;
 pub mod credentials;
 pub mod csv_export;
+pub mod dhis2;
 pub mod duplicates;
 pub mod emails;
 pub mod enrolments;
@@ -194,6 +195,7 @@ api_group!(
         personal_data::PersonalDataApi,
         applications::PublicApi,
         applications::ApplicationApi,
+        dhis2::Dhis2Api,
     )
 );
 

@@ -56,6 +56,10 @@ pub struct CreateOrganisation {
     /// The district it serves, such as "Mutare".
     #[oai(validator(max_length = 120))]
     pub district: Option<String>,
+    /// The DHIS2 organisation unit its figures are reported under: a UID, 11 characters, a
+    /// letter then 10 letters or digits (such as `DiszpKrYNg8`); anything else is 422.
+    #[oai(validator(max_length = 64))]
+    pub dhis2_org_unit: Option<String>,
 }
 
 /// Changes to an organisation; fields left out keep their value, an empty `district` clears it.
@@ -69,6 +73,9 @@ pub struct UpdateOrganisation {
     pub province: Option<Province>,
     #[oai(validator(max_length = 120))]
     pub district: Option<String>,
+    /// The DHIS2 organisation unit (a UID); an empty string clears it.
+    #[oai(validator(max_length = 64))]
+    pub dhis2_org_unit: Option<String>,
 }
 
 /// An organisation.
@@ -84,6 +91,9 @@ pub struct Organisation {
     pub province: Option<Province>,
     /// The district it serves.
     pub district: Option<String>,
+    /// The DHIS2 organisation unit its figures are reported under; left out when not set
+    /// (the DHIS2 report then lists it among its conflicts).
+    pub dhis2_org_unit: Option<String>,
     /// When it was recorded.
     pub created_at: Timestamp,
 }
@@ -96,6 +106,7 @@ impl From<organisation::Model> for Organisation {
             kind: m.kind.into(),
             province: m.province.map(Into::into),
             district: m.district,
+            dhis2_org_unit: m.dhis2_org_unit,
             created_at: m.created_at.into(),
         }
     }
@@ -138,6 +149,7 @@ impl OrganisationApi {
             kind: body.kind.into(),
             province: body.province.map(Into::into),
             district: body.district,
+            dhis2_org_unit: body.dhis2_org_unit,
         };
         let model = service::create(&state.db, &auth.actor(), new).await?;
         Ok(Created::Created(Json(model.into())))
@@ -145,7 +157,8 @@ impl OrganisationApi {
 
     /// Change an organisation
     ///
-    /// Administrators only: its name (unique), kind, province or district. The reports' split
+    /// Administrators only: its name (unique), kind, province, district or DHIS2 organisation
+    /// unit. The reports' split
     /// by province follows the organisation's province as it is now.
     #[oai(path = "/:id", method = "patch", operation_id = "update_organisation")]
     async fn update(
@@ -161,6 +174,7 @@ impl OrganisationApi {
             kind: body.kind.map(Into::into),
             province: body.province.map(Into::into),
             district: body.district,
+            dhis2_org_unit: body.dhis2_org_unit,
         };
         let model = service::update(&state.db, &auth.actor(), id.0, changes).await?;
         Ok(Json(model.into()))

@@ -13,6 +13,7 @@ pub mod consent;
 pub mod course;
 pub mod dates;
 pub mod demographics;
+pub mod dhis2;
 pub mod duplicates;
 pub mod eligibility;
 pub mod evaluation;

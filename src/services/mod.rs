@@ -14,6 +14,7 @@ pub mod courses;
 pub mod credentials;
 pub mod csv_export;
 pub mod csv_import;
+pub mod dhis2;
 pub mod duplicates;
 pub mod enrolments;
 pub mod erasure;

@@ -11,6 +11,7 @@ use super::{Page, PageRequest, audit};
 use crate::domain::{
     Error, Result,
     access::Actor,
+    dhis2::clean_org_unit,
     organisation::{clean_district, clean_name},
 };
 
@@ -21,15 +22,19 @@ pub struct NewOrganisation {
     pub kind: OrganisationKind,
     pub province: Option<Province>,
     pub district: Option<String>,
+    /// Its DHIS2 organisation unit (a UID).
+    pub dhis2_org_unit: Option<String>,
 }
 
-/// Changes to an organisation; `None` leaves a field as it is (a blank district clears it).
+/// Changes to an organisation; `None` leaves a field as it is (a blank district or DHIS2
+/// organisation unit clears it).
 #[derive(Debug, Clone, Default)]
 pub struct OrganisationChanges {
     pub name: Option<String>,
     pub kind: Option<OrganisationKind>,
     pub province: Option<Province>,
     pub district: Option<String>,
+    pub dhis2_org_unit: Option<String>,
 }
 
 /// Creates an organisation; a name already taken is a conflict.
@@ -40,6 +45,7 @@ pub async fn create(
 ) -> Result<organisation::Model> {
     let name = clean_name(&new.name)?;
     let district = clean_district(new.district.as_deref())?;
+    let dhis2_org_unit = clean_org_unit(new.dhis2_org_unit.as_deref())?;
     let kind = new.kind;
     let txn = crate::db::begin_write(db).await?;
     if find_by_name(&txn, &name).await?.is_some() {
@@ -52,6 +58,7 @@ pub async fn create(
         kind: Set(kind),
         province: Set(new.province),
         district: Set(district),
+        dhis2_org_unit: Set(dhis2_org_unit),
         created_at: Set(Utc::now()),
         ..Default::default()
     };
@@ -87,6 +94,11 @@ pub async fn update(
         .as_deref()
         .map(|d| clean_district(Some(d)))
         .transpose()?;
+    let dhis2_org_unit = changes
+        .dhis2_org_unit
+        .as_deref()
+        .map(|unit| clean_org_unit(Some(unit)))
+        .transpose()?;
     let txn = crate::db::begin_write(db).await?;
     let current = get(&txn, id).await?;
     if let Some(name) = &name
@@ -110,6 +122,9 @@ pub async fn update(
     }
     if let Some(district) = district {
         model.district = Set(district);
+    }
+    if let Some(unit) = dhis2_org_unit {
+        model.dhis2_org_unit = Set(unit);
     }
     let updated = organisation::Entity::update(model).exec(&txn).await?;
     let after = audit::snapshot(&updated);

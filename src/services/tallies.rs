@@ -128,6 +128,12 @@ const GAINS: &str = "FROM enrolment e \
      JOIN assessment post ON post.enrolment_id = e.id AND post.kind = 'post_test' \
      WHERE e.status = 'enrolled'";
 
+/// The gender key a participant (the table aliased `p`) is counted under: as frozen when they
+/// were erased (`counted_gender`), else as recorded, else [`UNRECORDED`].
+pub fn counted_gender(p: &str) -> String {
+    format!("COALESCE({p}.counted_gender, {p}.gender, '{UNRECORDED}')")
+}
+
 /// Per-participant split columns of one population, as conditional counts over `p` (the
 /// participant), `wa` (the workshop) and `seat` (the alias of the enrolment counted, whose
 /// `counted_age_band` holds an erased participant's age band).
@@ -142,7 +148,7 @@ fn split_columns(population: &str, seat: &str) -> Vec<(String, String)> {
     // An erased participant is counted as frozen at erasure (`counted_*`,
     // written when a person is erased): their gender, age bands and disability answers are gone.
     for gender in genders() {
-        let test = format!("COALESCE(p.counted_gender, p.gender, '{UNRECORDED}') = '{gender}'");
+        let test = format!("{} = '{gender}'", counted_gender("p"));
         columns.push((
             gender_column(population, &gender),
             format!("SUM(CASE WHEN {test} THEN 1 ELSE 0 END)"),

@@ -116,6 +116,7 @@ fn rule(operation_id: &str) -> Option<Rule> {
         | "decline_application"
         | "export_participant"
         | "erase_participant" => Rule::Only(ADMINS),
+        "get_dhis2_report" | "push_dhis2_report" => Rule::Only(ADMINS),
         "export_me" => Rule::AnyCaller,
         "create_evaluation" => Rule::Only(&[Admin, Participant, KeyAdmin]),
         "get_evaluation_summary" | "get_evaluations_csv" | "get_evaluation_form_pdf" => {

@@ -13,6 +13,7 @@ mod corrections;
 mod courses;
 mod credentials;
 mod demo_calendar;
+mod dhis2;
 mod disaggregation;
 mod duplicates;
 mod emails;
