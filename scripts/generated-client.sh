@@ -23,8 +23,7 @@ if [ ! -x "$venv/bin/openapi-python-client" ]; then
 fi
 
 work=$(mktemp -d /tmp/cssd-gc.XXXXXX)
-server=""
-trap '[ -n "$server" ] && { kill $server 2>/dev/null; wait $server 2>/dev/null; }; rm -rf "$work"' EXIT
+. scripts/demo-server.sh
 
 echo "generating the Python client from openapi/openapi.json"
 "$venv/bin/openapi-python-client" generate --path openapi/openapi.json --meta none \
@@ -36,20 +35,8 @@ if grep -qiE 'warning|error|unable|cannot|unsupported' "$work/generate.log"; the
   exit 1
 fi
 
-# A free port: bind port 0, read it back, let it go.
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-api="http://127.0.0.1:$port"
-DATABASE_URL="sqlite://$work/cssd.db?mode=rwc" CSSD_BIND="127.0.0.1:$port" \
-  CSSD_PUBLIC_URL="$api" CSSD_OUTBOX_DIR="$work/outbox" RUST_LOG=warn \
-  CSSD_WEBHOOK_ALLOW_HTTP=true CSSD_WEBHOOK_ALLOW_PRIVATE=true \
-  "$bin" --demo >"$work/server.log" 2>&1 &
-server=$!
-for _ in $(seq 1 300); do
-  curl -sf "$api/health" >/dev/null 2>&1 && break
-  kill -0 $server 2>/dev/null || { cat "$work/server.log" >&2; exit 1; }
-  sleep 0.2
-done
-curl -sf "$api/health" >/dev/null || { echo "the server did not start" >&2; cat "$work/server.log" >&2; exit 1; }
+# Webhooks may go to the journey's receiver on this machine.
+start_demo_server CSSD_WEBHOOK_ALLOW_HTTP=true CSSD_WEBHOOK_ALLOW_PRIVATE=true
 
 "$venv/bin/python" scripts/generated_client_journey.py "$api" "$work/client" \
   || { echo "--- server log" >&2; tail -50 "$work/server.log" >&2; exit 1; }

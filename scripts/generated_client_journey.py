@@ -52,6 +52,7 @@ from cssd_client.models import (  # noqa: E402
     AttendanceRecord,
     AttendanceStatus,
     Cascade,
+    Certificate,
     CoursePage,
     CreateEnrolment,
     CreateOrganisation,
@@ -304,7 +305,11 @@ for headers, body in received:
     seen_ids.add(headers["webhook-id"])
     assert event == json.loads(body)
     if event["type"] == "enrolment.created":
-        Enrolment.from_dict(event["data"])
+        data = Enrolment.from_dict(event["data"])
+        assert data.to_dict() == next(e for e in enrolments if e.id == data.id).to_dict(), data
+    else:
+        data = Certificate.from_dict(event["data"])
+        assert data.to_dict() in [c.to_dict() for c in issued.issued], data
     steps.append(f"webhook {event['type']}")
 types = sorted(json.loads(body)["type"] for _, body in received)
 assert types.count("enrolment.created") == len(enrolments), types

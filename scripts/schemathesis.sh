@@ -22,18 +22,8 @@ if [ ! -x "$venv/bin/st" ]; then
 fi
 
 work=$(mktemp -d /tmp/cssd-st.XXXXXX)
-api="http://127.0.0.1:$port"
-DATABASE_URL="sqlite://$work/cssd.db?mode=rwc" CSSD_BIND="127.0.0.1:$port" \
-  CSSD_PUBLIC_URL="$api" CSSD_OUTBOX_DIR="$work/outbox" RUST_LOG=warn \
-  "$bin" --demo >"$work/server.log" 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 1 300); do
-  curl -sf "$api/health" >/dev/null 2>&1 && break
-  kill -0 $server 2>/dev/null || { cat "$work/server.log" >&2; exit 1; }
-  sleep 0.2
-done
-curl -sf "$api/health" >/dev/null || { echo "the server did not start" >&2; cat "$work/server.log" >&2; exit 1; }
+. scripts/demo-server.sh
+start_demo_server
 
 login=$(curl -s -X POST "$api/api/v1/auth/login" -H 'Content-Type: application/json' \
   -d '{"email": "admin@iwsd.demo", "password": "demo-admin-2026"}')

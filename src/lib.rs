@@ -37,6 +37,7 @@ pub mod state;
 pub mod subject_access;
 pub mod telemetry;
 pub mod testing;
+pub mod timestamp;
 pub mod web;
 pub mod webhook;
 

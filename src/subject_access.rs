@@ -8,7 +8,7 @@
 
 use chrono::NaiveDate;
 
-use crate::api::timestamp::Timestamp;
+use crate::timestamp::Timestamp;
 use poem_openapi::{Object, types::ToJSON};
 use sea_orm::ActiveEnum;
 

@@ -854,6 +854,12 @@ impl CertificateApi {
     }
 }
 
+impl crate::webhook::Resource for certificate::Model {
+    fn to_data(&self) -> serde_json::Value {
+        super::webhooks::resource_data(Certificate::from(self.clone()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::prefers_html;

@@ -302,3 +302,18 @@ impl EnrolmentApi {
         Ok(Json(EnrolmentPage::from(found)))
     }
 }
+
+impl crate::webhook::Resource for entity::enrolment::Model {
+    fn to_data(&self) -> serde_json::Value {
+        super::webhooks::resource_data(plain(self.clone()))
+    }
+}
+
+impl crate::webhook::Resource for crate::services::workshop_write::Enrolled {
+    fn to_data(&self) -> serde_json::Value {
+        super::webhooks::resource_data(Enrolment::from(EnrolmentView {
+            enrolment: self.enrolment.clone(),
+            waitlist_position: self.waitlist_position,
+        }))
+    }
+}

@@ -88,7 +88,7 @@ pub mod sign_in_code;
 pub mod sign_in_link;
 pub mod sms;
 pub mod spec;
-pub mod timestamp;
+pub use crate::timestamp;
 pub mod trainers;
 pub mod users;
 pub mod webhooks;

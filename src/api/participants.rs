@@ -539,3 +539,9 @@ impl ParticipantApi {
         Ok(Json(Participant::from(updated).seen_by(&auth.0)))
     }
 }
+
+impl crate::webhook::Resource for participant::Model {
+    fn to_data(&self) -> serde_json::Value {
+        super::webhooks::resource_data(Participant::from(self.clone()))
+    }
+}

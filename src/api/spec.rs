@@ -59,14 +59,6 @@ const NOT_FOUND_WITHOUT_PATH: &[(&str, &str)] = &[(
     "This account is not linked to a participant record",
 )];
 
-/// The characters no text may hold (`domain::text`), as a pattern: control characters,
-/// bidirectional overrides and isolates, zero-width and invisible characters, line and
-/// paragraph separators, the soft hyphen and the byte-order mark.
-const TEXT_PATTERN: &str = "^[^\\u0000-\\u001F\\u007F-\\u009F\\u00AD\\u200B-\\u200F\\u2028-\\u202E\\u2060-\\u2064\\u2066-\\u206F\\uFEFF]*$";
-
-/// The same for fields that hold paragraphs, where tabs and line breaks are allowed.
-const MULTILINE_TEXT_PATTERN: &str = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u00AD\\u200B-\\u200F\\u2028-\\u202E\\u2060-\\u2064\\u2066-\\u206F\\uFEFF]*$";
-
 /// The dates a request may carry (`domain::dates`: 2000-01-01 to 2100-12-31), exactly: a
 /// generated client can check them, and a fuzzer knows which strings are dates.
 const DATE_PATTERN: &str = "^(?:(?:20[0-9]{2}|2100)-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))|20(?:0[048]|[2468][048]|[13579][26])-02-29)$";
@@ -271,7 +263,7 @@ fn body_schema_names(op: &Value) -> Vec<String> {
 /// What every request schema follows, said in the schema so a generated client (and a fuzzer)
 /// knows it:
 /// - a text property (a string without a format, pattern or fixed values) holds none of the
-///   characters `domain::text` refuses ([`TEXT_PATTERN`]);
+///   characters `domain::text` refuses ([`crate::domain::text::text_pattern`]);
 /// - an optional property may be `null`, which means the same as leaving it out (for a
 ///   `PATCH`, where a field can be cleared, the property's description says so).
 ///
@@ -358,11 +350,7 @@ fn add_text_pattern(value: &mut Value, multiline: bool) {
         && value.get("pattern").is_none()
         && value.get("enum").is_none();
     if plain_text && let Some(object) = value.as_object_mut() {
-        let pattern = if multiline {
-            MULTILINE_TEXT_PATTERN
-        } else {
-            TEXT_PATTERN
-        };
+        let pattern = crate::domain::text::text_pattern(multiline);
         object.insert("pattern".into(), Value::String(pattern.into()));
     }
 }
@@ -536,7 +524,8 @@ mod tests {
 
     #[test]
     fn the_text_patterns_refuse_exactly_what_the_domain_refuses() {
-        for (pattern, multiline) in [(TEXT_PATTERN, false), (MULTILINE_TEXT_PATTERN, true)] {
+        for multiline in [false, true] {
+            let pattern = crate::domain::text::text_pattern(multiline);
             let pattern = regex::Regex::new(pattern).expect("a valid pattern");
             for c in (0..=0x10FFFF).filter_map(char::from_u32) {
                 let text = format!("a{c}b");
@@ -628,7 +617,10 @@ mod tests {
             crate::domain::text::name_pattern()
         );
         assert!(props["name"].get("nullable").is_none(), "required");
-        assert_eq!(props["description"]["pattern"], MULTILINE_TEXT_PATTERN);
+        assert_eq!(
+            props["description"]["pattern"],
+            crate::domain::text::text_pattern(true)
+        );
         assert_eq!(props["description"]["nullable"], true);
         assert_eq!(
             props["kind"],

@@ -451,3 +451,9 @@ impl WebhookApi {
         Ok(Retried::Accepted(Json(requeued.into())))
     }
 }
+
+/// An event's `data`: the API's response type of the resource, as a `GET` of it writes it
+/// (the [`crate::webhook::Resource`] impls beside each response type go through here).
+pub(crate) fn resource_data(resource: impl poem_openapi::types::ToJSON) -> serde_json::Value {
+    resource.to_json().unwrap_or(serde_json::Value::Null)
+}

@@ -453,3 +453,9 @@ async fn change_status(
     .await?;
     Ok(Json(workshop.into()))
 }
+
+impl crate::webhook::Resource for WorkshopView {
+    fn to_data(&self) -> serde_json::Value {
+        super::webhooks::resource_data(Workshop::from(self.clone()))
+    }
+}

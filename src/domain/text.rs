@@ -65,38 +65,87 @@ pub fn check_name_chars(field: &str, value: &str) -> Result<(), FieldError> {
 }
 
 /// A regular expression (for the spec) matching exactly the names [`forbidden_name_char`]
-/// accepts among the characters of the Basic Multilingual Plane, built from the same tables:
-/// one negated class of every refused range, written `\uXXXX`, which ECMA-262 (the dialect of
-/// JSON Schema's `pattern`), Rust's `regex` and Python's `re` read alike. Characters beyond
-/// U+FFFF cannot be written in a class without ECMA's `u` flag, so the pattern lets them pass
-/// and the server's rule alone refuses the unassigned and format ones among them.
+/// accepts among the characters of the Basic Multilingual Plane, built from the same tables
+/// (see [`pattern_refusing`]). Characters beyond U+FFFF cannot be written in a class without
+/// ECMA's `u` flag, so the pattern lets them pass and the server's rule alone refuses the
+/// unassigned and format ones among them.
 pub fn name_pattern() -> &'static str {
     static PATTERN: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    PATTERN.get_or_init(|| {
-        let escape = |c: u32| format!("\\u{c:04X}");
-        let refused = |c: u32| {
-            char::from_u32(c).is_some_and(|c| forbidden_name_char(&c.to_string()).is_some())
-        };
-        let mut class = String::new();
-        let mut c = 0u32;
-        while c <= 0xFFFF {
-            if !refused(c) {
-                c += 1;
-                continue;
-            }
-            let start = c;
-            while c < 0xFFFF && refused(c + 1) {
-                c += 1;
-            }
-            class.push_str(&escape(start));
-            if c > start {
-                class.push('-');
-                class.push_str(&escape(c));
-            }
+    PATTERN.get_or_init(|| pattern_refusing(|c| forbidden_name_char(&c.to_string()).is_some()))
+}
+
+/// The same for any other text ([`forbidden_char`]): exact over every code point, since no
+/// character beyond U+FFFF is refused there.
+pub fn text_pattern(multiline: bool) -> &'static str {
+    static PATTERNS: [std::sync::OnceLock<String>; 2] =
+        [std::sync::OnceLock::new(), std::sync::OnceLock::new()];
+    PATTERNS[usize::from(multiline)]
+        .get_or_init(|| pattern_refusing(|c| forbidden_char(&c.to_string(), multiline).is_some()))
+}
+
+/// The characters ECMA-262's `\s` matches: its WhiteSpace (with U+FEFF) and LineTerminator.
+const ECMA_WHITESPACE: &[(u32, u32)] = &[
+    (0x09, 0x0D),
+    (0x20, 0x20),
+    (0xA0, 0xA0),
+    (0x1680, 0x1680),
+    (0x2000, 0x200A),
+    (0x2028, 0x2029),
+    (0x202F, 0x202F),
+    (0x205F, 0x205F),
+    (0x3000, 0x3000),
+    (0xFEFF, 0xFEFF),
+];
+
+/// A pattern matching exactly the strings with no character of the Basic Multilingual Plane
+/// that `refused` names, in the dialect of JSON Schema's `pattern` (ECMA-262), which Rust's
+/// `regex` and Python's `re` read alike: `^(?:[^\s<refused>]|[<allowed spaces>])*$`.
+///
+/// The line and paragraph separators (U+2028, U+2029) are refused through `\s` rather than
+/// written: a generator that prints the pattern as a regex literal (hey-api's zod plugin
+/// writes every `\uXXXX` out as the character itself) would otherwise put a line terminator
+/// inside the literal, which does not compile. The spaces a text may hold come back through
+/// the second class. `\s` differs between the dialects only in U+0085 (Rust, Python) and
+/// U+FEFF (ECMA), both refused here; the other characters are written `\uXXXX` (`\t`, `\n`,
+/// `\r` for those three line-breaking ones).
+pub fn pattern_refusing(refused: impl Fn(char) -> bool) -> String {
+    let refused = |c: u32| char::from_u32(c).is_some_and(&refused);
+    assert!(
+        refused(0x85) && refused(0xFEFF) && refused(0x2028) && refused(0x2029),
+        "the pattern relies on U+0085, U+FEFF and the separators being refused"
+    );
+    let written = |c: u32| refused(c) && !matches!(c, 0x2028 | 0x2029);
+    let spaces = |c: u32| !refused(c) && ECMA_WHITESPACE.iter().any(|&(a, b)| (a..=b).contains(&c));
+    format!("^(?:[^\\s{}]|[{}])*$", class_of(written), class_of(spaces))
+}
+
+/// The ranges of the BMP's code points for which `member` holds, as the inside of a class.
+fn class_of(member: impl Fn(u32) -> bool) -> String {
+    let escape = |c: u32| match c {
+        0x09 => "\\t".to_string(),
+        0x0A => "\\n".to_string(),
+        0x0D => "\\r".to_string(),
+        _ => format!("\\u{c:04X}"),
+    };
+    let mut class = String::new();
+    let mut c = 0u32;
+    while c <= 0xFFFF {
+        if !member(c) {
+            c += 1;
+            continue;
+        }
+        let start = c;
+        while c < 0xFFFF && member(c + 1) {
             c += 1;
         }
-        format!("^[^{class}]*$")
-    })
+        class.push_str(&escape(start));
+        if c > start {
+            class.push('-');
+            class.push_str(&escape(c));
+        }
+        c += 1;
+    }
+    class
 }
 
 /// The character as a person reading an error can identify it: `U+202E (right-to-left override)`.

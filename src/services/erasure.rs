@@ -114,10 +114,7 @@ pub async fn erase(
         "certificates_withdrawn": certificates_withdrawn,
     });
     write.audit("participant", id, "erase", None, Some(record.clone()));
-    write.emit(
-        EventType::ParticipantErased,
-        Some(json!({"id": id, "erased_at": now})),
-    );
+    write.emit_resource(EventType::ParticipantErased, &erased);
     write.commit().await?;
     Ok(Erased {
         participant: erased,

@@ -30,7 +30,7 @@ use sea_orm::{
 };
 use serde_json::Value;
 
-use super::{audit, tallies, workshop_lock};
+use super::{audit, tallies, workshop_lock, workshop_queries};
 use crate::{
     db::{WriteTxn, begin_write},
     domain::{Result, access::Actor, consent::Consent, workshop::seat_available},
@@ -56,7 +56,17 @@ pub struct Write {
     actor: Actor,
     audit: Vec<(DateTime<Utc>, audit::Change)>,
     touched: BTreeMap<i64, Touched>,
-    events: Vec<webhook::Event>,
+    events: Vec<Noted>,
+}
+
+/// An event as a write notes it: its `data` ready, or a workshop's, rendered at commit (when
+/// its trainers, days and status are final), with the status it left when that changed.
+enum Noted {
+    Ready(webhook::Event),
+    Workshop {
+        event: webhook::Event,
+        previous_status: Option<Value>,
+    },
 }
 
 impl Write {
@@ -111,13 +121,49 @@ impl Write {
     /// Announces an event to the webhooks subscribed to it: queued at commit, in the same
     /// transaction as the change, and delivered after it (nothing when the write rolls back).
     pub fn emit(&mut self, kind: EventType, data: Option<Value>) {
-        self.events
-            .push(webhook::Event::new(kind, data.unwrap_or(Value::Null)));
+        self.events.push(Noted::Ready(webhook::Event::new(
+            kind,
+            data.unwrap_or(Value::Null),
+        )));
     }
 
-    /// The events this write announces at commit.
-    pub fn events(&self) -> &[webhook::Event] {
-        &self.events
+    /// Announces an event about one resource: its `data` is the resource as the API returns it.
+    pub fn emit_resource(&mut self, kind: EventType, resource: &impl webhook::Resource) {
+        self.emit(kind, Some(resource.to_data()));
+    }
+
+    /// Announces an event about workshop `id`: its `data` is the workshop as the API returns it
+    /// at commit (with `previous_status` when its status changed).
+    fn emit_workshop(&mut self, kind: EventType, id: i64, previous_status: Option<Value>) {
+        self.events.push(Noted::Workshop {
+            event: webhook::Event::new(kind, Value::from(id)),
+            previous_status,
+        });
+    }
+
+    /// The events of this write with their `data`, the workshops' read in its transaction.
+    async fn rendered_events(&mut self) -> Result<Vec<webhook::Event>> {
+        let mut events = Vec::with_capacity(self.events.len());
+        for noted in std::mem::take(&mut self.events) {
+            events.push(match noted {
+                Noted::Ready(event) => event,
+                Noted::Workshop {
+                    mut event,
+                    previous_status,
+                } => {
+                    let id = event.data.as_i64().unwrap_or_default();
+                    let view = workshop_queries::get(&self.txn, id).await?;
+                    event.data = webhook::Resource::to_data(&view);
+                    if let (Value::Object(fields), Some(before)) =
+                        (&mut event.data, previous_status)
+                    {
+                        fields.insert("previous_status".into(), before);
+                    }
+                    event
+                }
+            });
+        }
+        Ok(events)
     }
 
     fn touch(&mut self, workshop_id: i64, mark: impl FnOnce(&mut Touched)) {
@@ -194,13 +240,12 @@ impl Write {
         };
         let id = write.workshop.id;
         write.touch(id, |t| t.everything = true);
-        let data = audit::snapshot(&write.workshop);
-        write.emit(EventType::WorkshopScheduled, data);
+        write.emit_workshop(EventType::WorkshopScheduled, id, None);
         Ok(write)
     }
 
     /// Recounts what the write moved, writes its audit records and commits.
-    pub async fn commit(self) -> Result<()> {
+    pub async fn commit(mut self) -> Result<()> {
         let everything: Vec<i64> = self
             .touched
             .iter()
@@ -219,8 +264,9 @@ impl Write {
                 tallies::refresh_outreach(&self.txn, id).await?;
             }
         }
+        let events = self.rendered_events().await?;
         audit::record_made(&self.txn, &self.actor, self.audit).await?;
-        webhook::outbox::queue(&self.txn, &self.events).await?;
+        webhook::outbox::queue(&self.txn, &events).await?;
         self.txn.commit().await?;
         Ok(())
     }
@@ -290,13 +336,8 @@ impl WorkshopWrite {
             self.touch(id, |t| t.everything = true);
         }
         if updated.status != self.workshop.status {
-            let mut data = audit::snapshot(&updated);
-            if let (Some(Value::Object(fields)), Some(before)) =
-                (&mut data, audit::snapshot(&self.workshop.status))
-            {
-                fields.insert("previous_status".into(), before);
-            }
-            self.emit(EventType::WorkshopStatusChanged, data);
+            let (id, before) = (self.id(), audit::snapshot(&self.workshop.status));
+            self.emit_workshop(EventType::WorkshopStatusChanged, id, before);
         }
         self.workshop = updated;
         Ok(&self.workshop)
@@ -402,12 +443,13 @@ impl WorkshopWrite {
             before,
             audit::snapshot(&saved),
         );
-        self.emit(EventType::EnrolmentCreated, audit::snapshot(&saved));
-        Ok(Enrolled {
+        let enrolled = Enrolled {
             enrolment: saved,
             seated,
             waitlist_position: (!seated).then_some(waitlist as u64),
-        })
+        };
+        self.emit_resource(EventType::EnrolmentCreated, &enrolled);
+        Ok(enrolled)
     }
 
     /// Withdraws an enrolment of this workshop (enrolled or waitlisted); a freed seat goes to the
@@ -429,7 +471,7 @@ impl WorkshopWrite {
             before,
             audit::snapshot(&withdrawn),
         );
-        self.emit(EventType::EnrolmentWithdrawn, audit::snapshot(&withdrawn));
+        self.emit_resource(EventType::EnrolmentWithdrawn, &withdrawn);
         let (seats, waitlist) = if was_enrolled {
             (self.workshop.seats_taken - 1, self.workshop.waitlist_count)
         } else {
@@ -467,7 +509,7 @@ impl WorkshopWrite {
             before,
             audit::snapshot(&promoted),
         );
-        self.emit(EventType::EnrolmentPromoted, audit::snapshot(&promoted));
+        self.emit_resource(EventType::EnrolmentPromoted, &promoted);
         let (seats, waitlist) = (
             self.workshop.seats_taken + 1,
             self.workshop.waitlist_count - 1,
@@ -576,7 +618,7 @@ impl WorkshopWrite {
             None,
             audit::snapshot(&saved),
         );
-        self.emit(EventType::CertificateIssued, audit::snapshot(&saved));
+        self.emit_resource(EventType::CertificateIssued, &saved);
         let id = self.id();
         self.touch(id, |t| t.everything = true);
         Ok(saved)
@@ -601,7 +643,7 @@ impl WorkshopWrite {
             before,
             audit::snapshot(&revoked),
         );
-        self.emit(EventType::CertificateRevoked, audit::snapshot(&revoked));
+        self.emit_resource(EventType::CertificateRevoked, &revoked);
         let id = self.id();
         self.touch(id, |t| t.everything = true);
         Ok(revoked)
@@ -629,12 +671,11 @@ impl WorkshopWrite {
             );
         }
         self.audit("certificate", superseded.id, "reissue", before, after);
-        let mut data = audit::snapshot(successor);
-        if let Some(Value::Object(fields)) = &mut data {
-            fields.insert("supersedes".into(), superseded.id.into());
+        let mut data = webhook::Resource::to_data(successor);
+        if let Value::Object(fields) = &mut data {
             fields.insert("reason".into(), reason.into());
         }
-        self.emit(EventType::CertificateReissued, data);
+        self.emit(EventType::CertificateReissued, Some(data));
         let id = self.id();
         self.touch(id, |t| t.everything = true);
         Ok(superseded)

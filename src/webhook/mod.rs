@@ -78,6 +78,15 @@ event_types! {
     ApplicationDeclined = "application.declined",
 }
 
+/// The resource an event concerns, as the API returns it (`GET` of that resource): an event's
+/// `data`. The API layer implements it for the services' views (`EnrolmentView`, a certificate,
+/// a participant, `WorkshopView`) with its own response types, so what a subscriber receives
+/// is what a client reads, and this layer never names the API.
+pub trait Resource {
+    /// The resource's JSON as the API writes it.
+    fn to_data(&self) -> Value;
+}
+
 /// One event to announce: its type and the resource it concerns.
 #[derive(Debug, Clone)]
 pub struct Event {

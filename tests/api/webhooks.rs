@@ -520,3 +520,144 @@ async fn a_delivery_goes_out_at_the_commit_without_waiting_for_the_workers_poll(
     })
     .await;
 }
+
+/// The `data` of the `n`th delivery (from 0) of `kind` that `receiver` got, once it came.
+async fn delivered(receiver: &Receiver, kind: &str, n: usize) -> Value {
+    let of_kind = || {
+        receiver
+            .received()
+            .iter()
+            .map(|r| serde_json::from_str::<Value>(&r.body).unwrap())
+            .filter(|b| b["type"] == kind)
+            .collect::<Vec<_>>()
+    };
+    eventually(&format!("{kind} #{n} delivered"), || async {
+        of_kind().len() > n
+    })
+    .await;
+    of_kind()[n]["data"].clone()
+}
+
+/// `data` holds exactly the fields `GET` of the resource returns, with the same values.
+fn same_resource(kind: &str, data: &Value, got: &crate::helpers::TestResponse) {
+    assert_eq!(got.status, 200, "{}", got.text);
+    let (data, resource) = (data.as_object().unwrap(), got.body.as_object().unwrap());
+    for (field, value) in resource {
+        assert_eq!(data.get(field), Some(value), "{kind}: `{field}` differs");
+    }
+    for field in data.keys() {
+        assert!(
+            resource.contains_key(field),
+            "{kind}: `{field}` is not in the resource"
+        );
+    }
+}
+
+#[tokio::test]
+async fn each_events_data_is_the_resource_as_a_get_of_it_returns_it() {
+    let app = app_for_local_receivers(8).await;
+    let receiver = Receiver::start(0, false).await;
+    subscribe(
+        &app,
+        &receiver.url,
+        &[
+            "enrolment.created",
+            "enrolment.withdrawn",
+            "workshop.scheduled",
+            "workshop.status_changed",
+            "certificate.issued",
+            "certificate.revoked",
+            "participant.erased",
+        ],
+    )
+    .await;
+
+    // A workshop scheduled, a participant enrolled and withdrawn.
+    let course = app.course("RES", 5).await;
+    let workshop = app.workshop(course, &future_monday(), 10).await["id"]
+        .as_i64()
+        .unwrap();
+    let scheduled = delivered(&receiver, "workshop.scheduled", 0).await;
+    same_resource(
+        "workshop.scheduled",
+        &scheduled,
+        &app.get(&format!("/api/v1/workshops/{workshop}")).await,
+    );
+    let person = app.participant("Tendai Moyo").await;
+    let enrolled = app
+        .post(
+            &format!("/api/v1/workshops/{workshop}/enrolments"),
+            json!({"participant_id": person, "consent": true}),
+        )
+        .await;
+    assert_eq!(enrolled.status, 201, "{}", enrolled.text);
+    let enrolment = format!(
+        "/api/v1/workshops/{workshop}/enrolments/{}",
+        enrolled.body["id"]
+    );
+    let created = delivered(&receiver, "enrolment.created", 0).await;
+    same_resource("enrolment.created", &created, &app.get(&enrolment).await);
+    assert!(created["consent"].is_object(), "{created}");
+    assert_eq!(app.delete(&enrolment).await.status, 200);
+    let withdrawn = delivered(&receiver, "enrolment.withdrawn", 0).await;
+    same_resource(
+        "enrolment.withdrawn",
+        &withdrawn,
+        &app.get(&enrolment).await,
+    );
+    assert_eq!(withdrawn["status"], "withdrawn");
+
+    // Its status changing: the workshop, with the status it left.
+    let cancelled = app
+        .post(&format!("/api/v1/workshops/{workshop}/cancel"), json!({}))
+        .await;
+    assert_eq!(cancelled.status, 200, "{}", cancelled.text);
+    let mut changed = delivered(&receiver, "workshop.status_changed", 0).await;
+    assert_eq!(changed["previous_status"], "scheduled");
+    changed.as_object_mut().unwrap().remove("previous_status");
+    same_resource(
+        "workshop.status_changed",
+        &changed,
+        &app.get(&format!("/api/v1/workshops/{workshop}")).await,
+    );
+    assert_eq!(changed["status"], "cancelled");
+
+    // A certificate issued, then revoked.
+    let (done, _) = app
+        .completed_workshop(course, "tot", None, &[], &[("Rudo Chikomo", Some(80.0))])
+        .await;
+    let issued = app
+        .post(&format!("/api/v1/workshops/{done}/certificates"), json!({}))
+        .await;
+    assert_eq!(issued.status, 200, "{}", issued.text);
+    let certificate = format!("/api/v1/certificates/{}", issued.body["issued"][0]["id"]);
+    let data = delivered(&receiver, "certificate.issued", 0).await;
+    same_resource("certificate.issued", &data, &app.get(&certificate).await);
+    let revoked = app
+        .post(
+            &format!("{certificate}/revoke"),
+            json!({"reason": "Issued in error"}),
+        )
+        .await;
+    assert_eq!(revoked.status, 200, "{}", revoked.text);
+    let data = delivered(&receiver, "certificate.revoked", 0).await;
+    same_resource("certificate.revoked", &data, &app.get(&certificate).await);
+    assert_eq!(data["revoked_reason"], "Issued in error");
+
+    // A participant erased: the record as it stands after the erasure.
+    let erased = app
+        .post(
+            &format!("/api/v1/participants/{person}/erase"),
+            json!({"reason": "Asked in writing"}),
+        )
+        .await;
+    assert_eq!(erased.status, 200, "{}", erased.text);
+    let data = delivered(&receiver, "participant.erased", 0).await;
+    same_resource(
+        "participant.erased",
+        &data,
+        &app.get(&format!("/api/v1/participants/{person}")).await,
+    );
+    assert_eq!(data["id"], person);
+    assert_ne!(data["full_name"], "Tendai Moyo", "{data}");
+}

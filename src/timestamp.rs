@@ -1,6 +1,6 @@
-//! The API's instants: RFC 3339 in UTC with a `Z` (`2026-12-04T09:30:00Z`), as RFC 3339
-//! clients expect by default (zod's `z.iso.datetime()`, Python's `datetime.fromisoformat`), where
-//! poem-openapi would write chrono's `+00:00`.
+//! Instants as the API and the participant's data export write them: RFC 3339 in UTC with a `Z`
+//! (`2026-12-04T09:30:00Z`), as RFC 3339 clients expect by default (zod's `z.iso.datetime()`,
+//! Python's `datetime.fromisoformat`), where poem-openapi would write chrono's `+00:00`.
 
 use std::borrow::Cow;
 
