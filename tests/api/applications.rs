@@ -987,7 +987,7 @@ async fn declining_in_the_console_needs_a_reason_and_bad_requests_change_nothing
     blank.assert_html(422);
     assert_eq!(
         blank.after(&format!("id=\"reason-{application}-error\"")),
-        "must not be empty"
+        "must say why: the applicant is told"
     );
     // Unknown applications and ids that are not numbers: nothing happens.
     browser
