@@ -1002,6 +1002,16 @@ async fn declining_in_the_console_needs_a_reason_and_bad_requests_change_nothing
         )
         .await;
     bad_id.assert_html(422);
+    assert!(bad_id.text.contains("must be a whole number"), "{}", bad_id.text);
+    let nobody = browser
+        .submit(
+            &from,
+            &format!("/admin/applications/{application}/accept"),
+            &[("participant_id", "9999"), ("confirm", "yes")],
+        )
+        .await;
+    nobody.assert_html(422);
+    assert!(nobody.text.contains("participant 9999 does not exist"), "{}", nobody.text);
     assert_eq!(browser.post(&path, &[("reason", "No."), ("confirm", "yes")]).await.status, 403);
     assert_eq!(application_status(&app, application).await, "pending");
 

@@ -5,6 +5,7 @@
 use serde_json::{Value, json};
 
 use crate::{
+    a11y::check,
     admin::{set_value, sign_in},
     helpers::{future_monday, spawn_app},
     link_from_outbox, screenshot_path, start_browser,
@@ -72,13 +73,24 @@ async fn an_applicant_finds_a_workshop_on_a_phone_applies_confirms_and_is_accept
     let confirmed = browser.wait_for("main h1").await;
     assert!(confirmed.contains("Application confirmed"), "{confirmed}");
 
-    // The administrator sees it awaiting review, and accepts it after being asked.
+    // The catalogue's pages and the console's review pass axe-core at 360 and 1280 px.
+    let mut failures = Vec::new();
+    for path in ["/catalogue".to_owned(), format!("/catalogue/{id}")] {
+        check(&browser, &app.base, &path, &mut failures).await;
+    }
     sign_in(&browser, &app).await;
-    browser
-        .goto(&format!("{}/admin/applications?workshop_id={id}", app.base))
-        .await;
+    let review = format!("/admin/applications?workshop_id={id}");
+    check(&browser, &app.base, &review, &mut failures).await;
+    assert!(failures.is_empty(), "axe-core: {}", failures.join("\n"));
+
+    // The administrator sees it awaiting review, and accepts it after being asked.
+    browser.set_width(360).await;
+    browser.goto(&format!("{}{review}", app.base)).await;
     let card = browser.wait_for("article.application").await;
     assert!(card.contains("Chipo Moyo") && card.contains("Mutare City Council"), "{card}");
+    browser
+        .screenshot(&screenshot_path("admin-applications-360"))
+        .await;
     browser
         .click("article.application form[action$='/accept'] button[type=submit]")
         .await;

@@ -256,10 +256,14 @@ async fn refused(
         Error::Conflict(_) => StatusCode::CONFLICT,
         _ => StatusCode::UNPROCESSABLE_ENTITY,
     };
-    let errors = match FieldErrors::from_error(err) {
+    let mut errors = match FieldErrors::from_error(err) {
         Ok(errors) => errors,
         Err(other) => return errors::from_domain(req, other),
     };
+    // The choice of person has no field of its own on the list: its refusal heads the page.
+    if let Some(message) = errors.of("participant_id") {
+        errors.general.push(message);
+    }
     let refusal = Refusal {
         errors,
         application_id,
