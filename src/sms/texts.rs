@@ -171,8 +171,8 @@ mod tests {
                 .map(|k| (k, &facts))
                 .chain([(SmsKind::ApplicationAccepted, &seated)]);
             for (kind, facts) in kinds {
-                let text = journey(kind, lang, facts)
-                    .unwrap_or_else(|e| panic!("{lang:?} {kind:?}: {e}"));
+                let text =
+                    journey(kind, lang, facts).unwrap_or_else(|e| panic!("{lang:?} {kind:?}: {e}"));
                 let count = segments::count(&text);
                 assert_eq!(
                     count.encoding,

@@ -1270,7 +1270,10 @@ pub static APPLICATION_WORDS: ApplicationWords = ApplicationWords {
         ("national_id", "the same national ID"),
         ("email", "the same email"),
         ("phone", "the same phone"),
-        ("name_and_organisation", "the same name in the same organisation"),
+        (
+            "name_and_organisation",
+            "the same name in the same organisation",
+        ),
     ],
     confirm_accept: |name, workshop, about| {
         format!("Accept {name} into workshop {workshop} ({about})?")

@@ -927,9 +927,10 @@ async fn the_console_lists_an_application_with_the_person_it_may_be_and_accepts_
         .await;
     asked.assert_html(200);
     assert!(
-        asked.text.contains(&format!(
-            "Accept Chipo Moyo into workshop {workshop}"
-        )) && asked.text.contains("linked to Chipo Moyo"),
+        asked
+            .text
+            .contains(&format!("Accept Chipo Moyo into workshop {workshop}"))
+            && asked.text.contains("linked to Chipo Moyo"),
         "{}",
         asked.text
     );
@@ -991,7 +992,11 @@ async fn declining_in_the_console_needs_a_reason_and_bad_requests_change_nothing
     );
     // Unknown applications and ids that are not numbers: nothing happens.
     browser
-        .submit(&from, "/admin/applications/9999/decline", &[("reason", "No.")])
+        .submit(
+            &from,
+            "/admin/applications/9999/decline",
+            &[("reason", "No.")],
+        )
         .await
         .assert_html(404);
     let bad_id = browser
@@ -1002,7 +1007,11 @@ async fn declining_in_the_console_needs_a_reason_and_bad_requests_change_nothing
         )
         .await;
     bad_id.assert_html(422);
-    assert!(bad_id.text.contains("must be a whole number"), "{}", bad_id.text);
+    assert!(
+        bad_id.text.contains("must be a whole number"),
+        "{}",
+        bad_id.text
+    );
     let nobody = browser
         .submit(
             &from,
@@ -1011,25 +1020,45 @@ async fn declining_in_the_console_needs_a_reason_and_bad_requests_change_nothing
         )
         .await;
     nobody.assert_html(422);
-    assert!(nobody.text.contains("participant 9999 does not exist"), "{}", nobody.text);
-    assert_eq!(browser.post(&path, &[("reason", "No."), ("confirm", "yes")]).await.status, 403);
+    assert!(
+        nobody.text.contains("participant 9999 does not exist"),
+        "{}",
+        nobody.text
+    );
+    assert_eq!(
+        browser
+            .post(&path, &[("reason", "No."), ("confirm", "yes")])
+            .await
+            .status,
+        403
+    );
     assert_eq!(application_status(&app, application).await, "pending");
 
     let reason = "This workshop is for council staff only.";
     let asked = browser.submit(&from, &path, &[("reason", reason)]).await;
     asked.assert_html(200);
-    assert!(asked.text.contains("Decline the application of Chipo Moyo?"));
+    assert!(
+        asked
+            .text
+            .contains("Decline the application of Chipo Moyo?")
+    );
     assert_eq!(application_status(&app, application).await, "pending");
     let done = browser
         .submit(&from, &path, &[("reason", reason), ("confirm", "yes")])
         .await;
     let page = browser.follow(done).await;
-    assert!(page.text.contains("Declined: the applicant is told"), "{}", page.text);
+    assert!(
+        page.text.contains("Declined: the applicant is told"),
+        "{}",
+        page.text
+    );
     assert_eq!(application_status(&app, application).await, "declined");
     let mails = mails_to(&app, "chipo@example.org", EmailKind::ApplicationDeclined).await;
     assert!(mails[0].body_text.contains(reason));
     let declined = browser
-        .get(&format!("/admin/applications?workshop_id={workshop}&status=declined"))
+        .get(&format!(
+            "/admin/applications?workshop_id={workshop}&status=declined"
+        ))
         .await;
     assert!(declined.text.contains(reason), "{}", declined.text);
     let again = browser
@@ -1067,10 +1096,18 @@ async fn a_councils_nominees_are_accepted_together_in_order_and_each_refusal_is_
     none.assert_html(422);
     assert!(none.text.contains("Select at least one application"));
     let (chipo_s, farai_s, rudo_s) = (chipo.to_string(), farai.to_string(), rudo.to_string());
-    let ticked = [("ids", chipo_s.as_str()), ("ids", farai_s.as_str()), ("ids", rudo_s.as_str())];
+    let ticked = [
+        ("ids", chipo_s.as_str()),
+        ("ids", farai_s.as_str()),
+        ("ids", rudo_s.as_str()),
+    ];
     let asked = browser.submit(from, path, &ticked).await;
     asked.assert_html(200);
-    assert!(asked.text.contains("Accept the 3 selected applications?"), "{}", asked.text);
+    assert!(
+        asked.text.contains("Accept the 3 selected applications?"),
+        "{}",
+        asked.text
+    );
     assert_eq!(application_status(&app, chipo).await, "pending");
 
     let mut confirmed_form = ticked.to_vec();
@@ -1078,19 +1115,26 @@ async fn a_councils_nominees_are_accepted_together_in_order_and_each_refusal_is_
     let done = browser.submit(from, path, &confirmed_form).await;
     done.assert_html(409);
     assert!(done.text.contains("Accepted: 2."), "{}", done.text);
-    let rudo_reference = app.get("/api/v1/applications?status=pending").await.body["items"][0]
-        ["reference"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let rudo_reference =
+        app.get("/api/v1/applications?status=pending").await.body["items"][0]["reference"]
+            .as_str()
+            .unwrap()
+            .to_owned();
     assert!(
-        done.text.contains(&format!("Application {rudo_reference}:"))
+        done.text
+            .contains(&format!("Application {rudo_reference}:"))
             && done.text.contains("already has the email rudo@example.org"),
         "{}",
         done.text
     );
     let w = app.get(&format!("/api/v1/workshops/{id}")).await;
-    assert_eq!((w.body["seats_taken"].as_i64(), w.body["waitlist_count"].as_i64()), (Some(1), Some(1)));
+    assert_eq!(
+        (
+            w.body["seats_taken"].as_i64(),
+            w.body["waitlist_count"].as_i64()
+        ),
+        (Some(1), Some(1))
+    );
     assert_eq!(application_status(&app, chipo).await, "accepted");
     assert_eq!(application_status(&app, farai).await, "accepted");
     assert_eq!(application_status(&app, rudo).await, "pending");
@@ -1102,10 +1146,19 @@ async fn the_dashboard_and_the_workshop_page_count_applications_awaiting_review(
     let app = spawn_app().await;
     let mut browser = Browser::admin(&app).await;
     let before = browser.get("/admin").await;
-    assert!(before.text.contains("No applications are waiting for an answer."));
+    assert!(
+        before
+            .text
+            .contains("No applications are waiting for an answer.")
+    );
     let (workshop, _) = one_confirmed(&app, 35).await;
     // An unconfirmed one is not counted.
-    apply(&app, workshop, application("Farai Ncube", "farai@example.org")).await;
+    apply(
+        &app,
+        workshop,
+        application("Farai Ncube", "farai@example.org"),
+    )
+    .await;
     let dashboard = browser.get("/admin").await;
     dashboard.assert_html(200);
     assert_eq!(
@@ -1133,9 +1186,14 @@ async fn trainers_cannot_answer_applications_in_the_console() {
     let (_, application) = one_confirmed(&app, 35).await;
     app.user_token("trainer", "trainer@example.org", None).await;
     let mut browser = Browser::new(&app);
-    browser.sign_in("trainer@example.org", "a-long-password").await;
+    browser
+        .sign_in("trainer@example.org", "a-long-password")
+        .await;
     for (path, fields) in [
-        (format!("/admin/applications/{application}/accept"), vec![("confirm", "yes")]),
+        (
+            format!("/admin/applications/{application}/accept"),
+            vec![("confirm", "yes")],
+        ),
         (
             format!("/admin/applications/{application}/decline"),
             vec![("reason", "No."), ("confirm", "yes")],
@@ -1158,7 +1216,10 @@ async fn a_phone_only_applicant_hears_the_answer_by_sms_in_their_language() {
     let workshop = public_workshop(&app, "CSSD", 35).await;
     let id = workshop["id"].as_i64().unwrap();
     let mut references = vec![];
-    for (name, phone) in [("Farai Ncube", "0771234567"), ("Tendai Sibanda", "0772345678")] {
+    for (name, phone) in [
+        ("Farai Ncube", "0771234567"),
+        ("Tendai Sibanda", "0772345678"),
+    ] {
         let mut body = application(name, "x@example.org");
         body["email"] = Value::Null;
         body["phone"] = json!(phone);
@@ -1189,7 +1250,10 @@ async fn a_phone_only_applicant_hears_the_answer_by_sms_in_their_language() {
             assert!(std::time::Instant::now() < deadline, "no SMS with the code");
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         };
-        let code = regex::Regex::new(r"\b(\d{6})\b").unwrap().captures(&text).unwrap()[1]
+        let code = regex::Regex::new(r"\b(\d{6})\b")
+            .unwrap()
+            .captures(&text)
+            .unwrap()[1]
             .to_owned();
         let resp = app
             .anonymous()
@@ -1277,15 +1341,30 @@ async fn a_sent_confirmation_mail_keeps_no_readable_link_in_the_outbox() {
     let token = link_token(&app, "chipo@example.org").await;
     assert!(token.starts_with("cssd_a_"), "{token}");
     crate::helpers::eventually("the stored copy forgets the link's secret", || async {
-        let stored = mails_to(&app, "chipo@example.org", EmailKind::ApplicationConfirmation).await;
-        stored[0].status == email_outbox::EmailStatus::Sent
-            && !stored[0].body_text.contains(&token)
+        let stored = mails_to(
+            &app,
+            "chipo@example.org",
+            EmailKind::ApplicationConfirmation,
+        )
+        .await;
+        stored[0].status == email_outbox::EmailStatus::Sent && !stored[0].body_text.contains(&token)
     })
     .await;
-    let stored = mails_to(&app, "chipo@example.org", EmailKind::ApplicationConfirmation).await;
+    let stored = mails_to(
+        &app,
+        "chipo@example.org",
+        EmailKind::ApplicationConfirmation,
+    )
+    .await;
     for body in [&stored[0].body_text, &stored[0].body_html] {
-        assert!(!body.contains(&token) && !body.contains("cssd_a_"), "{body}");
-        assert!(body.contains("/catalogue/confirm/[removed once sent]"), "{body}");
+        assert!(
+            !body.contains(&token) && !body.contains("cssd_a_"),
+            "{body}"
+        );
+        assert!(
+            body.contains("/catalogue/confirm/[removed once sent]"),
+            "{body}"
+        );
     }
     // Nor does the administrators' outbox listing show it; the link still works.
     let listed = app.get("/api/v1/emails").await;

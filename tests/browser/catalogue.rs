@@ -43,9 +43,7 @@ async fn an_applicant_finds_a_workshop_on_a_phone_applies_confirms_and_is_accept
         .run("return document.documentElement.scrollWidth <= window.innerWidth;")
         .await;
     assert_eq!(fits, Value::Bool(true), "no sideways scrolling at 360 px");
-    browser
-        .screenshot(&screenshot_path("catalogue-360"))
-        .await;
+    browser.screenshot(&screenshot_path("catalogue-360")).await;
 
     browser.click(".cards .card h2 a").await;
     browser.wait_for("form.apply").await;
@@ -68,7 +66,9 @@ async fn an_applicant_finds_a_workshop_on_a_phone_applies_confirms_and_is_accept
         .await;
 
     let link = link_from_outbox(&app.state.config.outbox_dir, "chipo@example.org").await;
-    let path = &link[link.find("/catalogue/confirm/").expect("a confirmation link")..];
+    let path = &link[link
+        .find("/catalogue/confirm/")
+        .expect("a confirmation link")..];
     browser.goto(&format!("{}{path}", app.base)).await;
     let confirmed = browser.wait_for("main h1").await;
     assert!(confirmed.contains("Application confirmed"), "{confirmed}");
@@ -87,7 +87,13 @@ async fn an_applicant_finds_a_workshop_on_a_phone_applies_confirms_and_is_accept
     browser.set_width(360).await;
     browser.goto(&format!("{}{review}", app.base)).await;
     let card = browser.wait_for("article.application").await;
-    assert!(card.contains("Chipo Moyo") && card.contains("Mutare City Council"), "{card}");
+    assert!(
+        card.contains("Chipo Moyo") && card.contains("Mutare City Council"),
+        "{card}"
+    );
+    browser
+        .run("document.querySelector('article.application').scrollIntoView(); return true;")
+        .await;
     browser
         .screenshot(&screenshot_path("admin-applications-360"))
         .await;
@@ -98,9 +104,11 @@ async fn an_applicant_finds_a_workshop_on_a_phone_applies_confirms_and_is_accept
     browser.click("#confirm").await;
     let notice = browser.wait_for("p.notice").await;
     assert!(notice.contains("Accepted"), "{notice}");
-    let enrolments = app
-        .get(&format!("/api/v1/workshops/{id}/enrolments"))
-        .await;
-    assert_eq!(enrolments.body["items"][0]["status"], "enrolled", "{}", enrolments.text);
+    let enrolments = app.get(&format!("/api/v1/workshops/{id}/enrolments")).await;
+    assert_eq!(
+        enrolments.body["items"][0]["status"], "enrolled",
+        "{}",
+        enrolments.text
+    );
     browser.close().await;
 }

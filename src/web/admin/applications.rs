@@ -90,7 +90,8 @@ struct Refusal {
 }
 
 fn words_for(pairs: &[(&'static str, &'static str)], key: &str) -> String {
-    pairs.iter()
+    pairs
+        .iter()
         .find(|(k, _)| *k == key)
         .map_or_else(|| key.to_owned(), |(_, w)| (*w).to_owned())
 }
@@ -467,7 +468,10 @@ pub async fn decline(
 fn ticked(pairs: &[(String, String)]) -> std::result::Result<Vec<i64>, &'static str> {
     let mut ids = Vec::new();
     for (_, value) in pairs.iter().filter(|(k, _)| k == "ids") {
-        let id = value.trim().parse::<i64>().map_err(|_| words().whole_number)?;
+        let id = value
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| words().whole_number)?;
         if !ids.contains(&id) {
             ids.push(id);
         }

@@ -127,7 +127,10 @@ pub fn mount(route: Route) -> Route {
             post(applications::accept_selected),
         )
         .at("/admin/applications/:id/accept", post(applications::accept))
-        .at("/admin/applications/:id/decline", post(applications::decline))
+        .at(
+            "/admin/applications/:id/decline",
+            post(applications::decline),
+        )
 }
 
 /// A signed-in administrator on a console page, with this browser's CSRF token.

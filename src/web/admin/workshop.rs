@@ -274,13 +274,11 @@ async fn build(
     for id in &view.trainer_ids {
         trainer_names.push(accounts::get_user(&state.db, *id).await?.name);
     }
-    let awaiting = crate::services::applications::pending_counts(
-        &state.db,
-        state.application_clock.now(),
-    )
-    .await?;
-    let awaiting_review = crate::web::i18n::APPLICATION_WORDS
-        .pending_of(awaiting.get(&id).unwrap_or(&0));
+    let awaiting =
+        crate::services::applications::pending_counts(&state.db, state.application_clock.now())
+            .await?;
+    let awaiting_review =
+        crate::web::i18n::APPLICATION_WORDS.pending_of(awaiting.get(&id).unwrap_or(&0));
     Ok(WorkshopPage {
         awaiting_review,
         layout: admin.layout(format!(
