@@ -1235,6 +1235,7 @@ async fn a_phone_only_applicant_hears_the_answer_by_sms_in_their_language() {
     }
     // Confirm both by the codes sent (the stored codes are masked: read the texts as sent).
     let dir = app.state.config.outbox_dir.join("sms");
+    let six_digits = regex::Regex::new(r"\b(\d{6})\b").unwrap();
     for reference in &references {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
         let text = loop {
@@ -1250,11 +1251,7 @@ async fn a_phone_only_applicant_hears_the_answer_by_sms_in_their_language() {
             assert!(std::time::Instant::now() < deadline, "no SMS with the code");
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         };
-        let code = regex::Regex::new(r"\b(\d{6})\b")
-            .unwrap()
-            .captures(&text)
-            .unwrap()[1]
-            .to_owned();
+        let code = six_digits.captures(&text).unwrap()[1].to_owned();
         let resp = app
             .anonymous()
             .post(
