@@ -42,6 +42,12 @@ pub enum SmsKind {
     /// A certificate is ready: where to check it and where to download it.
     #[sea_orm(string_value = "certificate")]
     Certificate,
+    /// An application for a public workshop was accepted (a seat or a waitlist place).
+    #[sea_orm(string_value = "application_accepted")]
+    ApplicationAccepted,
+    /// An application for a public workshop was declined, with the reason when it fits.
+    #[sea_orm(string_value = "application_declined")]
+    ApplicationDeclined,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]

@@ -40,6 +40,10 @@ mirror_enum! {
         EvaluationRequest,
         /// A certificate is ready: its verification link and the portal link.
         Certificate,
+        /// An application for a public workshop was accepted: a seat, or a waitlist place.
+        ApplicationAccepted,
+        /// An application for a public workshop was declined (with the reason when it fits).
+        ApplicationDeclined,
     }
 }
 

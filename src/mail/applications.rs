@@ -3,6 +3,10 @@
 
 use crate::l10n::{FluentValue, Lang, text, text_with};
 
+/// The prefix of a confirmation link's secret (the worker removes it from the stored copy once
+/// the mail is sent: see `mail::sign_in::without_secrets`).
+pub const LINK_PREFIX: &str = "cssd_a_";
+
 /// What every application mail names about the workshop.
 #[derive(Debug, Clone)]
 pub struct AboutWorkshop {

@@ -86,11 +86,25 @@ pub fn is_sign_in(message: &email_outbox::Model) -> bool {
     message.message_id.starts_with(MESSAGE_ID_PREFIX)
 }
 
-/// `body` with every sign-in secret replaced by [`SECRET_REMOVED`].
+/// The secrets links in mails carry, by their prefixes: sign-in links and the links that
+/// confirm an application for a public workshop.
+const SECRET_PREFIXES: [&str; 2] = [SECRET_PREFIX, super::applications::LINK_PREFIX];
+
+/// Whether an outbox message carries a link's secret, which its stored copy forgets once sent.
+pub fn carries_secret(message: &email_outbox::Model) -> bool {
+    is_sign_in(message) || message.kind == EmailKind::ApplicationConfirmation
+}
+
+/// Where the first secret in `text` starts.
+fn next_secret(text: &str) -> Option<usize> {
+    SECRET_PREFIXES.iter().filter_map(|p| text.find(p)).min()
+}
+
+/// `body` with every link's secret replaced by [`SECRET_REMOVED`].
 pub fn without_secrets(body: &str) -> String {
     let mut out = String::with_capacity(body.len());
     let mut rest = body;
-    while let Some(start) = rest.find(SECRET_PREFIX) {
+    while let Some(start) = next_secret(rest) {
         out.push_str(&rest[..start]);
         out.push_str(SECRET_REMOVED);
         let secret = &rest[start..];
@@ -103,8 +117,9 @@ pub fn without_secrets(body: &str) -> String {
     out
 }
 
-/// Once a sign-in email is handed over, its stored copy forgets the link's secret: from then
-/// on the secret exists only in the recipient's mailbox (the database keeps its hash).
+/// Once a sign-in email (or an application's confirmation) is handed over, its stored copy
+/// forgets the link's secret: from then on the secret exists only in the recipient's mailbox
+/// (the database keeps its hash).
 pub async fn forget_secret(
     db: &impl ConnectionTrait,
     message: &email_outbox::Model,
@@ -132,6 +147,10 @@ mod tests {
         );
         assert!(!without_secrets(&html).contains("cssd_l_"));
         assert_eq!(without_secrets("no link"), "no link");
+        assert_eq!(
+            without_secrets("a /catalogue/confirm/cssd_a_x-Y_9 b /portal/link/cssd_l_z c"),
+            "a /catalogue/confirm/[removed once sent] b /portal/link/[removed once sent] c"
+        );
     }
 
     #[test]

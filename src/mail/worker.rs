@@ -103,7 +103,7 @@ impl Worker {
         match outcome {
             Ok(()) => {
                 outbox::mark_sent(&self.db, message).await?;
-                if super::sign_in::is_sign_in(message) {
+                if super::sign_in::carries_secret(message) {
                     super::sign_in::forget_secret(&self.db, message).await?;
                 }
                 tracing::info!(id = message.id, to = %message.recipient, "mail sent");

@@ -7,7 +7,8 @@
 //! never to see it as pending). Accepting goes through the workshop's unit of work
 //! ([`WorkshopWrite`]): the applicant takes a seat or a waitlist place under the same lock as
 //! every other enrolment, so the cap holds with applications accepted in parallel. The
-//! applicant is told either way, in the language they applied in.
+//! applicant is told either way, in the language they applied in: by mail, or by SMS when
+//! they gave only a phone.
 
 use std::{
     collections::{BTreeSet, HashMap},
@@ -21,10 +22,11 @@ use entity::{
     enrolment::{self, EnrolmentStatus},
     organisation::{self, Province},
     participant::{self, Gender, TargetGroup},
+    sms_outbox::SmsKind,
     workshop::{self, Status},
     workshop_application::{self, ApplicationStatus},
 };
-use rand::{Rng, RngCore};
+use rand::Rng;
 use sea_orm::{
     ActiveEnum, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection,
     EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -36,6 +38,7 @@ use sha2::{Digest, Sha256};
 use super::{
     Page, PageRequest, audit,
     login_throttle::{LoginThrottle, Purpose},
+    participant_sms::FIRST_DAY_STARTS,
     participants::{self, ParticipantChanges},
     workshop_queries,
     workshop_write::{WorkshopWrite, Write},
@@ -55,6 +58,7 @@ use crate::{
         applications::{self as compose, AboutWorkshop},
         outbox::{self, NewMessage},
     },
+    sms::texts::Facts,
     webhook::EventType,
 };
 
@@ -283,10 +287,10 @@ fn new_reference() -> String {
     format!("A-{tail}")
 }
 
+/// The secret of a confirmation link: the mail's stored copy forgets it once sent, as a
+/// sign-in link's (`mail::sign_in::forget_secret`); the application keeps only its hash.
 fn new_token() -> String {
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    hex::encode(bytes)
+    super::accounts::new_token(compose::LINK_PREFIX)
 }
 
 fn new_code() -> String {
@@ -547,7 +551,7 @@ pub async fn confirm_by_link(
     token: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<Confirmed>> {
-    if token.len() != 64 || !token.chars().all(|c| c.is_ascii_hexdigit()) {
+    if !token.starts_with(compose::LINK_PREFIX) || token.len() > 100 {
         return Ok(None);
     }
     let mut write = Write::begin(db, &Actor::system("applicant")).await?;
@@ -830,34 +834,88 @@ fn must_be_pending(a: &workshop_application::Model) -> Result<()> {
     )))
 }
 
-/// Queues a mail to the applicant, if they gave an email address.
+/// How an applicant is told of an answer: the mail (to an applicant who gave an email
+/// address) or the SMS (to one known only by phone), both in their language.
+struct Answer {
+    mail: EmailKind,
+    composed: (String, String, String),
+    sms: SmsKind,
+    facts: Facts,
+    participant_id: Option<i64>,
+    enrolment_id: Option<i64>,
+}
+
+/// What an answer's SMS says about the workshop (`position`: a waitlist place; `reason`: a
+/// decline's).
+fn sms_facts(
+    a: &workshop_application::Model,
+    w: &workshop::Model,
+    c: &course::Model,
+    position: Option<u64>,
+    reason: &str,
+) -> Facts {
+    Facts {
+        name: a.full_name.clone(),
+        course: c.code.clone(),
+        date: w.start_date,
+        time: FIRST_DAY_STARTS.to_owned(),
+        venue: w.venue.clone(),
+        position,
+        evaluation_url: String::new(),
+        verify_url: String::new(),
+        portal_url: String::new(),
+        reference: a.reference.clone(),
+        reason: reason.to_owned(),
+    }
+}
+
+/// Queues the answer to the applicant: by mail if they gave an email address, else by SMS to
+/// their phone (in the unit of work's transaction, once per application and kind).
 async fn tell_applicant(
     txn: &WriteTxn,
     a: &workshop_application::Model,
-    kind: EmailKind,
-    composed: (String, String, String),
-    enrolment_id: Option<i64>,
+    answer: Answer,
 ) -> Result<()> {
-    let Some(email) = &a.email else {
-        // Known only by phone: an accepted applicant hears of the seat or waitlist place by the
-        // enrolment's own SMS (the participant is reached by SMS); the contract has no SMS kind
-        // for a decline, which the reference's page shows instead.
+    if let Some(email) = &a.email {
+        let (subject, body_text, body_html) = answer.composed;
+        outbox::queue(
+            txn,
+            NewMessage {
+                kind: answer.mail,
+                recipient: email.clone(),
+                recipient_name: a.full_name.clone(),
+                subject,
+                body_text,
+                body_html,
+                certificate_id: None,
+                enrolment_id: answer.enrolment_id,
+                dedupe_key: Some(format!("{}:application:{}", answer.mail.to_value(), a.id)),
+                attachment: None,
+            },
+        )
+        .await?;
+        return Ok(());
+    }
+    let Some(phone) = &a.phone else {
         return Ok(());
     };
-    let (subject, body_text, body_html) = composed;
-    outbox::queue(
+    let body = match crate::sms::texts::journey(answer.sms, lang_of(a), &answer.facts) {
+        Ok(body) => body,
+        Err(err) => {
+            // Never cut short: a message that cannot fit is not sent, and the log says why.
+            tracing::error!(application = a.id, error = %err, "sms not queued");
+            return Ok(());
+        }
+    };
+    crate::sms::outbox::queue(
         txn,
-        NewMessage {
-            kind,
-            recipient: email.clone(),
-            recipient_name: a.full_name.clone(),
-            subject,
-            body_text,
-            body_html,
-            certificate_id: None,
-            enrolment_id,
-            dedupe_key: Some(format!("{}:application:{}", kind.to_value(), a.id)),
-            attachment: None,
+        crate::sms::outbox::NewSms {
+            kind: answer.sms,
+            recipient: phone.clone(),
+            participant_id: answer.participant_id,
+            enrolment_id: answer.enrolment_id,
+            body,
+            dedupe_key: Some(format!("{}:application:{}", answer.sms.to_value(), a.id)),
         },
     )
     .await?;
@@ -877,7 +935,7 @@ pub struct Accepted {
 /// Accepts a pending application: enrols `participant_id` (an existing participant the
 /// administrator recognised as the applicant) or a participant created from the application,
 /// in a seat while there is one, else on the waitlist — in the workshop's unit of work, like
-/// any enrolment. The applicant is told by mail in their language.
+/// any enrolment. The applicant is told by mail (or SMS) in their language.
 pub async fn accept(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -1001,14 +1059,15 @@ pub async fn accept(
         &saved.reference,
         enrolled.waitlist_position,
     );
-    tell_applicant(
-        write.txn(),
-        &saved,
-        EmailKind::ApplicationAccepted,
+    let answer = Answer {
+        mail: EmailKind::ApplicationAccepted,
         composed,
-        Some(enrolled.enrolment.id),
-    )
-    .await?;
+        sms: SmsKind::ApplicationAccepted,
+        facts: sms_facts(&saved, &w, &course, enrolled.waitlist_position, ""),
+        participant_id: Some(participant.id),
+        enrolment_id: Some(enrolled.enrolment.id),
+    };
+    tell_applicant(write.txn(), &saved, answer).await?;
     write.audit(
         "workshop_application",
         saved.id,
@@ -1068,14 +1127,15 @@ pub async fn decline(
         &saved.reference,
         &reason,
     );
-    tell_applicant(
-        write.txn(),
-        &saved,
-        EmailKind::ApplicationDeclined,
+    let answer = Answer {
+        mail: EmailKind::ApplicationDeclined,
         composed,
-        None,
-    )
-    .await?;
+        sms: SmsKind::ApplicationDeclined,
+        facts: sms_facts(&saved, &w, &course, None, &reason),
+        participant_id: None,
+        enrolment_id: None,
+    };
+    tell_applicant(write.txn(), &saved, answer).await?;
     let mut data = announced(&saved);
     if let Value::Object(fields) = &mut data {
         fields.insert("reason".into(), Value::String(reason));

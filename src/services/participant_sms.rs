@@ -89,6 +89,8 @@ pub async fn journey(
         evaluation_url: format!("{}/portal/workshops/{}/evaluation", base(public_url), w.id),
         verify_url: String::new(),
         portal_url: format!("{}/portal", base(public_url)),
+        reference: String::new(),
+        reason: String::new(),
     };
     queue(db, kind, participant, phone, Some(enrolment.id), &facts).await
 }
@@ -113,6 +115,8 @@ pub async fn certificate_ready(
         evaluation_url: String::new(),
         verify_url: c.verification_url.clone(),
         portal_url: format!("{}/portal", base(public_url)),
+        reference: String::new(),
+        reason: String::new(),
     };
     queue(
         db,

@@ -3,7 +3,8 @@
 //! Every message must fit [`segments::MAX_SEGMENTS`]. Nothing is cut at run time: when the full
 //! message would not fit (a long name and a long venue), the optional part goes, in a fixed
 //! order: its `-short` form leaves out the venue (news of a seat, a reminder, a cancellation) or
-//! the name (the waitlist, evaluation and certificate messages, whose link or place must stay).
+//! the name (the waitlist, evaluation and certificate messages, whose link or place must stay);
+//! a declined application's `-bare` form leaves out the reason too (it may be a paragraph).
 //! A message that does not fit even then is not sent (an error, which a unit test over every
 //! kind and language at the longest realistic values rules out).
 
@@ -31,6 +32,10 @@ pub struct Facts {
     pub verify_url: String,
     /// The portal, where the certificate is downloaded.
     pub portal_url: String,
+    /// An application's reference (`A-…`).
+    pub reference: String,
+    /// Why an application was declined.
+    pub reason: String,
 }
 
 /// The Fluent message of a journey kind (the sign-in code has its own function).
@@ -44,6 +49,26 @@ fn key(kind: SmsKind) -> &'static str {
         SmsKind::Cancellation => "sms-cancellation",
         SmsKind::EvaluationRequest => "sms-evaluation-request",
         SmsKind::Certificate => "sms-certificate",
+        SmsKind::ApplicationAccepted => "sms-application-accepted",
+        SmsKind::ApplicationDeclined => "sms-application-declined",
+    }
+}
+
+/// The Fluent message of `kind` with these facts: an accepted application with a waitlist
+/// place has its own.
+fn key_of(kind: SmsKind, f: &Facts) -> &'static str {
+    match (kind, f.position) {
+        (SmsKind::ApplicationAccepted, Some(_)) => "sms-application-waitlisted",
+        _ => key(kind),
+    }
+}
+
+/// The forms of a message, tried in turn until one fits: the full one, the `-short` one, and
+/// for a decline a `-bare` one without the reason (which may be a paragraph).
+fn forms(kind: SmsKind) -> &'static [&'static str] {
+    match kind {
+        SmsKind::ApplicationDeclined => &["", "-short", "-bare"],
+        _ => &["", "-short"],
     }
 }
 
@@ -75,18 +100,21 @@ pub fn journey(kind: SmsKind, lang: Lang, f: &Facts) -> Result<String, TooLong> 
         ("link", f.evaluation_url.as_str().into()),
         ("verify", f.verify_url.as_str().into()),
         ("portal", f.portal_url.as_str().into()),
+        ("reference", f.reference.as_str().into()),
+        ("reason", f.reason.as_str().into()),
     ];
-    let full = text_with(lang, key(kind), &args);
-    if segments::fits(&full) {
-        return Ok(full);
-    }
-    let short = text_with(lang, &format!("{}-short", key(kind)), &args);
-    if segments::fits(&short) {
-        return Ok(short);
+    let key = key_of(kind, f);
+    let mut segments_taken = 0;
+    for form in forms(kind) {
+        let text = text_with(lang, &format!("{key}{form}"), &args);
+        if segments::fits(&text) {
+            return Ok(text);
+        }
+        segments_taken = segments::count(&text).segments;
     }
     Err(TooLong {
         kind,
-        segments: segments::count(&short).segments,
+        segments: segments_taken,
     })
 }
 
@@ -122,6 +150,8 @@ mod tests {
             evaluation_url: format!("{public}/portal/workshops/123456/evaluation"),
             verify_url: format!("{public}/verify/ABCD-EFGH-JKLM"),
             portal_url: format!("{public}/portal"),
+            reference: "A-23456789AB".into(),
+            reason: "The workshop is for council staff; ".repeat(28),
         }
     }
 
@@ -130,10 +160,19 @@ mod tests {
         let facts = longest();
         assert_eq!(facts.name.chars().count(), 60);
         assert_eq!(facts.venue.chars().count(), 80);
+        // An accepted application with a seat has its own words (no waitlist place).
+        let seated = Facts {
+            position: None,
+            ..longest()
+        };
         for lang in Lang::ALL {
-            for kind in SmsKind::iter().filter(|k| *k != SmsKind::SignInCode) {
-                let text = journey(kind, lang, &facts)
-                    .unwrap_or_else(|e| panic!("{lang:?} {kind:?}: {e}"));
+            let kinds = SmsKind::iter()
+                .filter(|k| *k != SmsKind::SignInCode)
+                .map(|k| (k, &facts))
+                .chain([(SmsKind::ApplicationAccepted, &seated)]);
+            for (kind, facts) in kinds {
+                let text =
+                    journey(kind, lang, facts).unwrap_or_else(|e| panic!("{lang:?} {kind:?}: {e}"));
                 let count = segments::count(&text);
                 assert_eq!(
                     count.encoding,
@@ -179,5 +218,33 @@ mod tests {
             ..longest()
         };
         assert!(journey(SmsKind::Reminder, Lang::En, &facts).is_err());
+    }
+
+    #[test]
+    fn a_decline_says_a_short_reason_and_leaves_a_long_one_to_the_reference() {
+        let short = Facts {
+            reason: "The workshop is for council staff.".into(),
+            ..longest()
+        };
+        for lang in Lang::ALL {
+            let text = journey(SmsKind::ApplicationDeclined, lang, &short).unwrap();
+            assert!(text.contains("for council staff"), "{lang:?}: {text}");
+            let text = journey(SmsKind::ApplicationDeclined, lang, &longest()).unwrap();
+            assert!(
+                !text.contains("council staff") && text.matches("A-23456789AB").count() == 2,
+                "{lang:?}: {text}"
+            );
+        }
+        let seat = Facts {
+            name: "Farai Ncube".into(),
+            venue: "Mutare Civic Centre".into(),
+            position: None,
+            ..longest()
+        };
+        assert_eq!(
+            journey(SmsKind::ApplicationAccepted, Lang::En, &seat).unwrap(),
+            "Farai Ncube, your application A-23456789AB is accepted: you have a seat at \
+             CSSD-TOT-2, 14/12/2026 from 08:00 at Mutare Civic Centre. IWSD"
+        );
     }
 }

@@ -404,6 +404,7 @@ pub struct AdminStrings {
     pub nav_webhooks: &'static str,
     pub nav_audit: &'static str,
     pub nav_users: &'static str,
+    pub nav_applications: &'static str,
 
     // Forms and lists
     pub whole_number: &'static str,
@@ -634,7 +635,7 @@ pub struct AdminStrings {
     pub no_sms: &'static str,
     pub sms_text: &'static str,
     pub sms_segments: &'static str,
-    pub sms_words: [(&'static str, &'static str); 11],
+    pub sms_words: [(&'static str, &'static str); 13],
     /// Mail statuses and kinds by key, in words.
     pub mail_words: [(&'static str, &'static str); 10],
     pub entity: &'static str,
@@ -764,6 +765,7 @@ pub static ADMIN_EN: AdminStrings = AdminStrings {
     nav_webhooks: "Webhooks",
     nav_audit: "Audit log",
     nav_users: "Users and keys",
+    nav_applications: "Applications",
 
     whole_number: "must be a whole number",
     date_format: "must be a date (YYYY-MM-DD)",
@@ -1056,6 +1058,8 @@ pub static ADMIN_EN: AdminStrings = AdminStrings {
         ("cancellation", "Cancellation"),
         ("evaluation_request", "Evaluation request"),
         ("certificate", "Certificate ready"),
+        ("application_accepted", "Application accepted"),
+        ("application_declined", "Application declined"),
     ],
     mail_words: [
         ("queued", "Waiting to be sent"),
@@ -1154,10 +1158,172 @@ pub static ADMIN_EN: AdminStrings = AdminStrings {
     },
 };
 
+/// The console's words for reviewing applications for public workshops (`/admin/applications`
+/// and the dashboard's count).
+#[derive(Debug)]
+pub struct ApplicationWords {
+    pub title: &'static str,
+    pub awaiting_review: &'static str,
+    pub none_awaiting: &'static str,
+    pub review: &'static str,
+    pub workshop_number: &'static str,
+    pub any_status: &'static str,
+    pub no_applications: &'static str,
+    pub reference: &'static str,
+    pub contact: &'static str,
+    pub target_group: &'static str,
+    pub received: &'static str,
+    pub declined_because: &'static str,
+    pub may_be: &'static str,
+    pub no_candidates: &'static str,
+    pub accept_as_new: &'static str,
+    pub accept_as: &'static str,
+    pub accept: &'static str,
+    pub decline_reason: &'static str,
+    pub decline: &'static str,
+    pub select: &'static str,
+    pub accept_selected: &'static str,
+    pub accept_selected_hint: &'static str,
+    pub select_one: &'static str,
+    /// Where an application stands, by key.
+    pub statuses: [(&'static str, &'static str); 5],
+    /// Why a participant may be the applicant, by reason.
+    pub reasons: [(&'static str, &'static str); 4],
+    /// "Accept Chipo Moyo into workshop 12 (CSSD, 2027-01-04 to 2027-01-08)?"
+    pub confirm_accept: fn(&str, i64, &str) -> String,
+    pub creates_participant: &'static str,
+    pub links_participant: fn(&str, i64) -> String,
+    pub takes_seat: fn(i32) -> String,
+    pub joins_waitlist: &'static str,
+    pub told_by: fn(bool) -> &'static str,
+    pub confirm_decline: fn(&str) -> String,
+    pub decline_effects: fn(&str) -> String,
+    pub confirm_accept_many: fn(usize) -> String,
+    pub accept_many_effects: &'static str,
+    /// "3 awaiting review".
+    pub pending_count: fn(u64) -> String,
+    /// "Workshop 12: 3 awaiting review".
+    pub workshop_pending: fn(i64, u64) -> String,
+    /// "Application A-XXXX: …" for one refused in a batch.
+    pub refused: fn(&str, &str) -> String,
+    notice: fn(&str, u64) -> Option<String>,
+}
+
+impl ApplicationWords {
+    /// The words for a status key.
+    pub fn status(&self, key: &str) -> &'static str {
+        self.statuses
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map_or("", |(_, w)| w)
+    }
+
+    /// What the action named `key` did (`n`: a count or a waitlist place).
+    pub fn notice(&self, key: &str, n: u64) -> Option<String> {
+        (self.notice)(key, n)
+    }
+
+    /// "3 applications awaiting review".
+    pub fn pending_of(&self, n: &u64) -> String {
+        (self.pending_count)(*n)
+    }
+
+    /// "Workshop 12: 3 awaiting review".
+    pub fn workshop_pending_of(&self, id: &i64, n: &u64) -> String {
+        (self.workshop_pending)(*id, *n)
+    }
+}
+
+/// The application review in English.
+pub static APPLICATION_WORDS: ApplicationWords = ApplicationWords {
+    title: "Applications",
+    awaiting_review: "Applications awaiting review",
+    none_awaiting: "No applications are waiting for an answer.",
+    review: "Review them",
+    workshop_number: "Workshop number",
+    any_status: "Any status",
+    no_applications: "No applications match.",
+    reference: "Reference",
+    contact: "Contact",
+    target_group: "Target group",
+    received: "Received",
+    declined_because: "Declined because",
+    may_be: "May already be on record as",
+    no_candidates: "Nobody on record looks like this applicant.",
+    accept_as_new: "A new participant, from the application",
+    accept_as: "Accept as",
+    accept: "Accept",
+    decline_reason: "Reason for declining (the applicant is told)",
+    decline: "Decline",
+    select: "Select to accept together",
+    accept_selected: "Accept the selected",
+    accept_selected_hint: "Accepting together (a council's nominees) creates a new participant from each selected application, in the order listed.",
+    select_one: "Select at least one application to accept.",
+    statuses: [
+        ("unconfirmed", "Not yet confirmed by the applicant"),
+        ("pending", "Awaiting review"),
+        ("accepted", "Accepted"),
+        ("declined", "Declined"),
+        ("lapsed", "Lapsed (never confirmed)"),
+    ],
+    reasons: [
+        ("national_id", "the same national ID"),
+        ("email", "the same email"),
+        ("phone", "the same phone"),
+        (
+            "name_and_organisation",
+            "the same name in the same organisation",
+        ),
+    ],
+    confirm_accept: |name, workshop, about| {
+        format!("Accept {name} into workshop {workshop} ({about})?")
+    },
+    creates_participant: "A new participant is created from the application.",
+    links_participant: |name, id| {
+        format!("The application is linked to {name} (participant {id}); no one new is created.")
+    },
+    takes_seat: |left| format!("They take a seat ({left} left now)."),
+    joins_waitlist: "The workshop is full: they join the end of the waitlist.",
+    told_by: |by_mail| {
+        if by_mail {
+            "The applicant is told by email."
+        } else {
+            "The applicant is told by SMS."
+        }
+    },
+    confirm_decline: |name| format!("Decline the application of {name}?"),
+    decline_effects: |reason| format!("The applicant is told, with the reason: “{reason}”"),
+    confirm_accept_many: |n| {
+        if n == 1 {
+            "Accept the selected application?".to_owned()
+        } else {
+            format!("Accept the {n} selected applications?")
+        }
+    },
+    accept_many_effects: "Each becomes a new participant and takes a seat while there is one, else a waitlist place, in the order listed; each applicant is told.",
+    pending_count: |n| match n {
+        1 => "1 application awaiting review".to_owned(),
+        n => format!("{n} applications awaiting review"),
+    },
+    workshop_pending: |id, n| format!("Workshop {id}: {n} awaiting review"),
+    refused: |reference, why| format!("Application {reference}: {why}"),
+    notice: |key, n| {
+        Some(match key {
+            "accepted" => "Accepted: the applicant has a seat and is told so.".to_owned(),
+            "waitlisted" => format!(
+                "Accepted: the workshop is full, the applicant is number {n} on the waitlist and is told so."
+            ),
+            "declined" => "Declined: the applicant is told, with the reason.".to_owned(),
+            "accepted_many" => format!("Accepted: {n}."),
+            _ => return None,
+        })
+    },
+};
+
 #[cfg(test)]
 mod tests {
     /// Every template, as compiled in.
-    const TEMPLATES: [(&str, &str); 36] = [
+    const TEMPLATES: [(&str, &str); 37] = [
         ("base", include_str!("../../assets/web/templates/base.html")),
         (
             "error",
@@ -1282,6 +1448,10 @@ mod tests {
         (
             "admin_webhooks",
             include_str!("../../assets/web/templates/admin_webhooks.html"),
+        ),
+        (
+            "admin_applications",
+            include_str!("../../assets/web/templates/admin_applications.html"),
         ),
         (
             "catalogue_base",

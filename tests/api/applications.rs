@@ -54,16 +54,49 @@ async fn mails_to(app: &TestApp, recipient: &str, kind: EmailKind) -> Vec<email_
         .unwrap()
 }
 
-/// The token of the confirmation link mailed to `email`.
+/// The token of the confirmation link mailed to `email`, read from the mail as delivered (the
+/// outbox's stored copy forgets it once sent).
 async fn link_token(app: &TestApp, email: &str) -> String {
     let mails = mails_to(app, email, EmailKind::ApplicationConfirmation).await;
     assert_eq!(mails.len(), 1, "one confirmation mail to {email}");
-    let body = &mails[0].body_text;
-    let at = body
-        .find("/catalogue/confirm/")
-        .expect("the link is in the mail")
-        + 19;
-    body[at..at + 64].to_owned()
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        if let Some(token) = delivered_texts(app, email)
+            .iter()
+            .find_map(|text| token_in(text))
+        {
+            return token;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no confirmation mail delivered to {email}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+/// The confirmation token in a mail's text, if it has a whole link (a file being written may
+/// end inside it).
+fn token_in(text: &str) -> Option<String> {
+    let at = text.find("/catalogue/confirm/")? + "/catalogue/confirm/".len();
+    let rest = &text[at..];
+    Some(rest[..rest.find(char::is_whitespace)?].to_owned())
+}
+
+/// The plain texts of the mails delivered (to the outbox folder) to `email`.
+fn delivered_texts(app: &TestApp, email: &str) -> Vec<String> {
+    std::fs::read_dir(&app.state.config.outbox_dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|f| f.path().extension().is_some_and(|e| e == "eml"))
+        .filter_map(|f| {
+            let raw = std::fs::read(f.path()).ok()?;
+            let message = mail_parser::MessageParser::default().parse(&raw)?;
+            let to = message.to()?.first()?.address()?.to_owned();
+            (to == email).then(|| message.body_text(0).map(|t| t.into_owned()))?
+        })
+        .collect()
 }
 
 /// Applies as `name` <`email`> and confirms by the mailed link; returns the application id.
@@ -824,4 +857,522 @@ async fn the_catalogue_pages_list_public_workshops_in_the_chosen_language_and_ta
     assert_eq!(pending.body["total"], 1);
     assert_eq!(pending.body["items"][0]["target_group"], "revenue");
     assert_eq!(pending.body["items"][0]["language"], "en");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The console's review
+
+/// A confirmed application (by email) for a fresh public workshop of `capacity` seats: (workshop
+/// id, application id).
+async fn one_confirmed(app: &TestApp, capacity: i32) -> (i64, i64) {
+    let workshop = public_workshop(app, "CSSD", capacity).await;
+    let id = workshop["id"].as_i64().unwrap();
+    (
+        id,
+        confirmed(app, id, "Chipo Moyo", "chipo@example.org").await,
+    )
+}
+
+async fn application_status(app: &TestApp, id: i64) -> String {
+    let listed = app.get("/api/v1/applications").await;
+    listed.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == id)
+        .unwrap()["status"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn the_console_lists_an_application_with_the_person_it_may_be_and_accepts_it_after_asking() {
+    use crate::browser::Browser;
+    let app = spawn_app().await;
+    let known = app
+        .post(
+            "/api/v1/participants",
+            json!({"full_name": "Chipo Moyo", "email": "chipo@example.org", "target_group": "water_supply"}),
+        )
+        .await;
+    let known_id = known.body["id"].as_i64().unwrap();
+    let (workshop, application) = one_confirmed(&app, 35).await;
+    let mut browser = Browser::admin(&app).await;
+
+    let list = browser.get("/admin/applications").await;
+    list.assert_html(200);
+    assert!(list.text.contains("Chipo Moyo") && list.text.contains("chipo@example.org"));
+    assert!(
+        list.text
+            .contains(&format!("href=\"/admin/participants/{known_id}\"")),
+        "the participant it may be: {}",
+        list.text
+    );
+    assert!(list.text.contains("the same email"), "{}", list.text);
+    let other = browser
+        .get(&format!("/admin/applications?workshop_id={}", workshop + 1))
+        .await;
+    assert!(other.text.contains("No applications match."));
+
+    // The first press asks; nothing changes yet.
+    let path = format!("/admin/applications/{application}/accept");
+    let known_text = known_id.to_string();
+    let asked = browser
+        .submit(
+            "/admin/applications",
+            &path,
+            &[("participant_id", &known_text)],
+        )
+        .await;
+    asked.assert_html(200);
+    assert!(
+        asked
+            .text
+            .contains(&format!("Accept Chipo Moyo into workshop {workshop}"))
+            && asked.text.contains("linked to Chipo Moyo"),
+        "{}",
+        asked.text
+    );
+    assert_eq!(application_status(&app, application).await, "pending");
+
+    let done = browser
+        .submit(
+            "/admin/applications",
+            &path,
+            &[("participant_id", &known_text), ("confirm", "yes")],
+        )
+        .await;
+    let page = browser.follow(done).await;
+    assert!(
+        page.text
+            .contains("Accepted: the applicant has a seat and is told so."),
+        "{}",
+        page.text
+    );
+    assert_eq!(application_status(&app, application).await, "accepted");
+    let enrolments = app
+        .get(&format!("/api/v1/workshops/{workshop}/enrolments"))
+        .await;
+    assert_eq!(enrolments.body["items"][0]["participant_id"], known_id);
+    assert_eq!(
+        mails_to(&app, "chipo@example.org", EmailKind::ApplicationAccepted)
+            .await
+            .len(),
+        1
+    );
+    // Answered once: a second acceptance is refused in words, and nothing changes.
+    let again = browser
+        .submit(
+            "/admin/applications",
+            &path,
+            &[("participant_id", ""), ("confirm", "yes")],
+        )
+        .await;
+    again.assert_html(409);
+    assert!(again.text.contains("is accepted"), "{}", again.text);
+    let people = app.get("/api/v1/participants").await;
+    assert_eq!(people.body["total"], 1, "nobody new");
+}
+
+#[tokio::test]
+async fn declining_in_the_console_needs_a_reason_and_bad_requests_change_nothing() {
+    use crate::browser::Browser;
+    let app = spawn_app().await;
+    let (workshop, application) = one_confirmed(&app, 35).await;
+    let mut browser = Browser::admin(&app).await;
+    let from = format!("/admin/applications?workshop_id={workshop}");
+    let path = format!("/admin/applications/{application}/decline");
+
+    let blank = browser.submit(&from, &path, &[("reason", "  ")]).await;
+    blank.assert_html(422);
+    assert_eq!(
+        blank.after(&format!("id=\"reason-{application}-error\"")),
+        "must say why: the applicant is told"
+    );
+    // Unknown applications and ids that are not numbers: nothing happens.
+    browser
+        .submit(
+            &from,
+            "/admin/applications/9999/decline",
+            &[("reason", "No.")],
+        )
+        .await
+        .assert_html(404);
+    let bad_id = browser
+        .submit(
+            &from,
+            &format!("/admin/applications/{application}/accept"),
+            &[("participant_id", "Chipo"), ("confirm", "yes")],
+        )
+        .await;
+    bad_id.assert_html(422);
+    assert!(
+        bad_id.text.contains("must be a whole number"),
+        "{}",
+        bad_id.text
+    );
+    let nobody = browser
+        .submit(
+            &from,
+            &format!("/admin/applications/{application}/accept"),
+            &[("participant_id", "9999"), ("confirm", "yes")],
+        )
+        .await;
+    nobody.assert_html(422);
+    assert!(
+        nobody.text.contains("participant 9999 does not exist"),
+        "{}",
+        nobody.text
+    );
+    assert_eq!(
+        browser
+            .post(&path, &[("reason", "No."), ("confirm", "yes")])
+            .await
+            .status,
+        403
+    );
+    assert_eq!(application_status(&app, application).await, "pending");
+
+    let reason = "This workshop is for council staff only.";
+    let asked = browser.submit(&from, &path, &[("reason", reason)]).await;
+    asked.assert_html(200);
+    assert!(
+        asked
+            .text
+            .contains("Decline the application of Chipo Moyo?")
+    );
+    assert_eq!(application_status(&app, application).await, "pending");
+    let done = browser
+        .submit(&from, &path, &[("reason", reason), ("confirm", "yes")])
+        .await;
+    let page = browser.follow(done).await;
+    assert!(
+        page.text.contains("Declined: the applicant is told"),
+        "{}",
+        page.text
+    );
+    assert_eq!(application_status(&app, application).await, "declined");
+    let mails = mails_to(&app, "chipo@example.org", EmailKind::ApplicationDeclined).await;
+    assert!(mails[0].body_text.contains(reason));
+    let declined = browser
+        .get(&format!(
+            "/admin/applications?workshop_id={workshop}&status=declined"
+        ))
+        .await;
+    assert!(declined.text.contains(reason), "{}", declined.text);
+    let again = browser
+        .submit(&from, &path, &[("reason", "Again."), ("confirm", "yes")])
+        .await;
+    again.assert_html(409);
+    assert_eq!(
+        mails_to(&app, "chipo@example.org", EmailKind::ApplicationDeclined)
+            .await
+            .len(),
+        1,
+        "told once"
+    );
+}
+
+#[tokio::test]
+async fn a_councils_nominees_are_accepted_together_in_order_and_each_refusal_is_named() {
+    use crate::browser::Browser;
+    let app = spawn_app().await;
+    let workshop = public_workshop(&app, "CSSD", 1).await;
+    let id = workshop["id"].as_i64().unwrap();
+    app.post(
+        "/api/v1/participants",
+        json!({"full_name": "Rudo Dube", "email": "rudo@example.org", "target_group": "water_supply"}),
+    )
+    .await;
+    let chipo = confirmed(&app, id, "Chipo Moyo", "chipo@example.org").await;
+    let farai = confirmed(&app, id, "Farai Ncube", "farai@example.org").await;
+    let rudo = confirmed(&app, id, "Rudo Dube", "rudo@example.org").await;
+    let mut browser = Browser::admin(&app).await;
+    let from = "/admin/applications";
+    let path = "/admin/applications/accept-selected";
+
+    let none = browser.submit(from, path, &[]).await;
+    none.assert_html(422);
+    assert!(none.text.contains("Select at least one application"));
+    let (chipo_s, farai_s, rudo_s) = (chipo.to_string(), farai.to_string(), rudo.to_string());
+    let ticked = [
+        ("ids", chipo_s.as_str()),
+        ("ids", farai_s.as_str()),
+        ("ids", rudo_s.as_str()),
+    ];
+    let asked = browser.submit(from, path, &ticked).await;
+    asked.assert_html(200);
+    assert!(
+        asked.text.contains("Accept the 3 selected applications?"),
+        "{}",
+        asked.text
+    );
+    assert_eq!(application_status(&app, chipo).await, "pending");
+
+    let mut confirmed_form = ticked.to_vec();
+    confirmed_form.push(("confirm", "yes"));
+    let done = browser.submit(from, path, &confirmed_form).await;
+    done.assert_html(409);
+    assert!(done.text.contains("Accepted: 2."), "{}", done.text);
+    let rudo_reference =
+        app.get("/api/v1/applications?status=pending").await.body["items"][0]["reference"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+    assert!(
+        done.text
+            .contains(&format!("Application {rudo_reference}:"))
+            && done.text.contains("already has the email rudo@example.org"),
+        "{}",
+        done.text
+    );
+    let w = app.get(&format!("/api/v1/workshops/{id}")).await;
+    assert_eq!(
+        (
+            w.body["seats_taken"].as_i64(),
+            w.body["waitlist_count"].as_i64()
+        ),
+        (Some(1), Some(1))
+    );
+    assert_eq!(application_status(&app, chipo).await, "accepted");
+    assert_eq!(application_status(&app, farai).await, "accepted");
+    assert_eq!(application_status(&app, rudo).await, "pending");
+}
+
+#[tokio::test]
+async fn the_dashboard_and_the_workshop_page_count_applications_awaiting_review() {
+    use crate::browser::Browser;
+    let app = spawn_app().await;
+    let mut browser = Browser::admin(&app).await;
+    let before = browser.get("/admin").await;
+    assert!(
+        before
+            .text
+            .contains("No applications are waiting for an answer.")
+    );
+    let (workshop, _) = one_confirmed(&app, 35).await;
+    // An unconfirmed one is not counted.
+    apply(
+        &app,
+        workshop,
+        application("Farai Ncube", "farai@example.org"),
+    )
+    .await;
+    let dashboard = browser.get("/admin").await;
+    dashboard.assert_html(200);
+    assert_eq!(
+        dashboard.after("id=\"awaiting-total\""),
+        "1 application awaiting review"
+    );
+    assert!(
+        dashboard
+            .text
+            .contains(&format!("Workshop {workshop}: 1 awaiting review")),
+        "{}",
+        dashboard.text
+    );
+    let page = browser.get(&format!("/admin/workshops/{workshop}")).await;
+    assert_eq!(
+        page.after("id=\"applications-awaiting\""),
+        "1 application awaiting review"
+    );
+}
+
+#[tokio::test]
+async fn trainers_cannot_answer_applications_in_the_console() {
+    use crate::browser::Browser;
+    let app = spawn_app().await;
+    let (_, application) = one_confirmed(&app, 35).await;
+    app.user_token("trainer", "trainer@example.org", None).await;
+    let mut browser = Browser::new(&app);
+    browser
+        .sign_in("trainer@example.org", "a-long-password")
+        .await;
+    for (path, fields) in [
+        (
+            format!("/admin/applications/{application}/accept"),
+            vec![("confirm", "yes")],
+        ),
+        (
+            format!("/admin/applications/{application}/decline"),
+            vec![("reason", "No."), ("confirm", "yes")],
+        ),
+        (
+            "/admin/applications/accept-selected".to_owned(),
+            vec![("ids", "1"), ("confirm", "yes")],
+        ),
+    ] {
+        let refused = browser.submit("/admin/sign-in", &path, &fields).await;
+        refused.assert_html(403);
+    }
+    assert_eq!(application_status(&app, application).await, "pending");
+}
+
+#[tokio::test]
+async fn a_phone_only_applicant_hears_the_answer_by_sms_in_their_language() {
+    use entity::sms_outbox::{self, SmsKind};
+    let app = spawn_app().await;
+    let workshop = public_workshop(&app, "CSSD", 35).await;
+    let id = workshop["id"].as_i64().unwrap();
+    let mut references = vec![];
+    for (name, phone) in [
+        ("Farai Ncube", "0771234567"),
+        ("Tendai Sibanda", "0772345678"),
+    ] {
+        let mut body = application(name, "x@example.org");
+        body["email"] = Value::Null;
+        body["phone"] = json!(phone);
+        let resp = app
+            .anonymous()
+            .post(
+                &format!("/api/v1/public/workshops/{id}/applications?lang=sn"),
+                body,
+            )
+            .await;
+        assert_eq!(resp.status, 202, "{}", resp.text);
+        references.push(resp.body["reference"].as_str().unwrap().to_owned());
+    }
+    // Confirm both by the codes sent (the stored codes are masked: read the texts as sent).
+    let dir = app.state.config.outbox_dir.join("sms");
+    let six_digits = regex::Regex::new(r"\b(\d{6})\b").unwrap();
+    for reference in &references {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        let text = loop {
+            let found = std::fs::read_dir(&dir)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .filter_map(|f| std::fs::read_to_string(f.path()).ok())
+                .find(|t| t.contains(reference.as_str()));
+            if let Some(text) = found {
+                break text;
+            }
+            assert!(std::time::Instant::now() < deadline, "no SMS with the code");
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        };
+        let code = six_digits.captures(&text).unwrap()[1].to_owned();
+        let resp = app
+            .anonymous()
+            .post(
+                "/api/v1/public/applications/confirm-code",
+                json!({"reference": reference, "code": code}),
+            )
+            .await;
+        assert_eq!(resp.status, 200, "{}", resp.text);
+    }
+    let pending = app.get("/api/v1/applications?status=pending").await;
+    let id_of = |reference: &str| {
+        pending.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["reference"] == reference)
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap()
+    };
+    let (farai, tendai) = (id_of(&references[0]), id_of(&references[1]));
+    let accepted = app
+        .post(&format!("/api/v1/applications/{farai}/accept"), json!({}))
+        .await;
+    assert_eq!(accepted.status, 200, "{}", accepted.text);
+    let reason = "Tiri kutora vashandi vekanzuru chete.";
+    let declined = app
+        .post(
+            &format!("/api/v1/applications/{tendai}/decline"),
+            json!({"reason": reason}),
+        )
+        .await;
+    assert_eq!(declined.status, 200, "{}", declined.text);
+
+    let sms_of = |kind: SmsKind| {
+        let db = app.state.db.clone();
+        async move {
+            sms_outbox::Entity::find()
+                .filter(sms_outbox::Column::Kind.eq(kind))
+                .all(&db)
+                .await
+                .unwrap()
+        }
+    };
+    let yes = sms_of(SmsKind::ApplicationAccepted).await;
+    assert_eq!(yes.len(), 1);
+    assert_eq!(yes[0].recipient, "+263771234567");
+    assert!(
+        yes[0].body.contains(&references[0]) && yes[0].body.contains("chabvumirwa"),
+        "in Shona: {}",
+        yes[0].body
+    );
+    assert!(yes[0].segments <= 2);
+    let no = sms_of(SmsKind::ApplicationDeclined).await;
+    assert_eq!(no.len(), 1);
+    assert_eq!(no[0].recipient, "+263772345678");
+    assert!(
+        no[0].body.contains(reason) && no[0].body.contains("hachina kubvumirwa"),
+        "{}",
+        no[0].body
+    );
+    // No mail went to anyone: there was no address.
+    assert!(
+        email_outbox::Entity::find()
+            .filter(email_outbox::Column::Kind.is_in([
+                EmailKind::ApplicationAccepted,
+                EmailKind::ApplicationDeclined
+            ]))
+            .all(&app.state.db)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn a_sent_confirmation_mail_keeps_no_readable_link_in_the_outbox() {
+    let app = spawn_app().await;
+    let workshop = public_workshop(&app, "CSSD", 35).await;
+    let id = workshop["id"].as_i64().unwrap();
+    let resp = apply(&app, id, application("Chipo Moyo", "chipo@example.org")).await;
+    assert_eq!(resp.status, 202, "{}", resp.text);
+    // The link as delivered to the applicant.
+    let token = link_token(&app, "chipo@example.org").await;
+    assert!(token.starts_with("cssd_a_"), "{token}");
+    crate::helpers::eventually("the stored copy forgets the link's secret", || async {
+        let stored = mails_to(
+            &app,
+            "chipo@example.org",
+            EmailKind::ApplicationConfirmation,
+        )
+        .await;
+        stored[0].status == email_outbox::EmailStatus::Sent && !stored[0].body_text.contains(&token)
+    })
+    .await;
+    let stored = mails_to(
+        &app,
+        "chipo@example.org",
+        EmailKind::ApplicationConfirmation,
+    )
+    .await;
+    for body in [&stored[0].body_text, &stored[0].body_html] {
+        assert!(
+            !body.contains(&token) && !body.contains("cssd_a_"),
+            "{body}"
+        );
+        assert!(
+            body.contains("/catalogue/confirm/[removed once sent]"),
+            "{body}"
+        );
+    }
+    // Nor does the administrators' outbox listing show it; the link still works.
+    let listed = app.get("/api/v1/emails").await;
+    assert!(!listed.text.contains(&token));
+    let confirmed = app
+        .anonymous()
+        .post(
+            "/api/v1/public/applications/confirm",
+            json!({"token": token}),
+        )
+        .await;
+    assert_eq!(confirmed.status, 200, "{}", confirmed.text);
+    assert_eq!(confirmed.body["status"], "pending");
 }

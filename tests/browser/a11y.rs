@@ -11,7 +11,7 @@ use crate::webdriver::Browser;
 const AXE: &str = include_str!("axe/axe.min.js");
 
 /// The serious and critical violations on the page at `url`, at both widths; prints the rest.
-async fn check(browser: &Browser, base: &str, path: &str, failures: &mut Vec<String>) {
+pub(crate) async fn check(browser: &Browser, base: &str, path: &str, failures: &mut Vec<String>) {
     for width in [360, 1280] {
         browser.set_width(width).await;
         browser.goto(&format!("{base}{path}")).await;

@@ -10,7 +10,7 @@ use super::{helpers::spawn_app, screenshot_path, start_browser};
 use crate::helpers::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp};
 use crate::webdriver::Browser;
 
-async fn sign_in(browser: &Browser, app: &TestApp) {
+pub(crate) async fn sign_in(browser: &Browser, app: &TestApp) {
     browser.goto(&format!("{}/admin/sign-in", app.base)).await;
     browser.type_into("#email", ADMIN_EMAIL).await;
     browser.type_into("#password", ADMIN_PASSWORD).await;
@@ -20,7 +20,7 @@ async fn sign_in(browser: &Browser, app: &TestApp) {
 
 /// Sets a form control's value the way a person's choice would (date pickers and selects
 /// differ between browsers when typed into).
-async fn set_value(browser: &Browser, css: &str, value: &str) {
+pub(crate) async fn set_value(browser: &Browser, css: &str, value: &str) {
     let script = format!(
         "const e = document.querySelector({}); e.value = {}; e.dispatchEvent(new Event('change')); return e.value;",
         json!(css),

@@ -8,6 +8,7 @@
 
 mod a11y;
 mod admin;
+mod catalogue;
 mod evaluation;
 #[allow(dead_code)]
 #[path = "../api/helpers.rs"]

@@ -1,6 +1,6 @@
 //! The dashboard: this month's and next month's workshops with their seats and waitlists,
 //! workshops that ended without certificates, mail that failed, and trainers whose ToT
-//! certification runs out soon.
+//! certification runs out soon, and the applications for public workshops awaiting review.
 
 use askama::Template;
 use chrono::{Datelike, Days, Months, NaiveDate};
@@ -16,7 +16,10 @@ use crate::{
         workshops::{self, WorkshopFilter},
     },
     state::AppState,
-    web::{errors, i18n::AdminStrings},
+    web::{
+        errors,
+        i18n::{APPLICATION_WORDS, AdminStrings, ApplicationWords},
+    },
 };
 
 /// One workshop in a month's table.
@@ -90,6 +93,27 @@ struct DashboardPage {
     failed_total: u64,
     expiring: Vec<Expiring>,
     warning_days: u32,
+    w: &'static ApplicationWords,
+    awaiting: Awaiting,
+}
+
+/// The applications awaiting review: how many, and how many per workshop (by workshop id).
+pub struct Awaiting {
+    pub total: u64,
+    pub per_workshop: Vec<(i64, u64)>,
+}
+
+/// The applications awaiting review, on the applications' clock.
+async fn awaiting_review(state: &AppState) -> crate::domain::Result<Awaiting> {
+    let counts =
+        crate::services::applications::pending_counts(&state.db, state.application_clock.now())
+            .await?;
+    let mut per_workshop: Vec<(i64, u64)> = counts.into_iter().collect();
+    per_workshop.sort_unstable();
+    Ok(Awaiting {
+        total: per_workshop.iter().map(|(_, n)| n).sum(),
+        per_workshop,
+    })
 }
 
 fn first_of_month(date: NaiveDate) -> NaiveDate {
@@ -118,7 +142,7 @@ async fn render(admin: &Admin, state: &AppState) -> crate::domain::Result<Respon
         to: after.checked_sub_days(Days::new(1)),
         ..Default::default()
     };
-    let (found, ended, failed, expiring) = tokio::try_join!(
+    let (found, ended, failed, expiring, awaiting) = tokio::try_join!(
         workshops::list(
             &state.db,
             filter,
@@ -141,6 +165,7 @@ async fn render(admin: &Admin, state: &AppState) -> crate::domain::Result<Respon
                 offset: 0
             }
         ),
+        awaiting_review(state),
     )?;
     let mut months = vec![
         Month {
@@ -205,6 +230,8 @@ async fn render(admin: &Admin, state: &AppState) -> crate::domain::Result<Respon
         failed_total,
         expiring: expiring_rows,
         warning_days,
+        w: &APPLICATION_WORDS,
+        awaiting,
     };
     Ok(admin.html(StatusCode::OK, &page))
 }

@@ -1,5 +1,6 @@
 //! The administrator's console (`/admin`): the dashboard, workshops, participants,
-//! certificates, reports with charts, the outbox, the audit log, users and API keys.
+//! certificates, reports with charts, the outbox, the audit log, users and API keys, and the
+//! review of applications for public workshops.
 //!
 //! One module per screen. Every page takes the guard [`Admin`] (or [`AdminForm`] for a form sent
 //! to it) as a parameter, as the API's operations take theirs: no session is a redirect to the
@@ -8,6 +9,7 @@
 //! Pages call the same services as the API; a refusal comes back as the service's
 //! [`crate::domain::Error`] and is shown next to the field it names ([`FieldErrors`]).
 
+pub mod applications;
 pub mod audit;
 pub mod certificates;
 pub mod charts;
@@ -39,7 +41,7 @@ use crate::{
 };
 
 /// Every page of the console that a `GET` opens (without ids), for tests and the benchmark.
-pub const PAGES: [&str; 12] = [
+pub const PAGES: [&str; 13] = [
     "/admin",
     "/admin/workshops",
     "/admin/workshops/new",
@@ -52,6 +54,7 @@ pub const PAGES: [&str; 12] = [
     "/admin/audit",
     "/admin/users",
     "/admin/webhooks",
+    "/admin/applications",
 ];
 
 /// Adds the console's routes to `route`.
@@ -118,6 +121,16 @@ pub fn mount(route: Route) -> Route {
             post(webhooks::retry),
         )
         .at("/admin/download/*path", get(downloads::download))
+        .at("/admin/applications", get(applications::list))
+        .at(
+            "/admin/applications/accept-selected",
+            post(applications::accept_selected),
+        )
+        .at("/admin/applications/:id/accept", post(applications::accept))
+        .at(
+            "/admin/applications/:id/decline",
+            post(applications::decline),
+        )
 }
 
 /// A signed-in administrator on a console page, with this browser's CSRF token.

@@ -116,6 +116,8 @@ struct WorkshopPage {
     certificates: Vec<CertificateLine>,
     /// Certificates neither revoked nor replaced (the workshop-wide reissue replaces them).
     standing_certificates: usize,
+    /// "3 applications awaiting review".
+    awaiting_review: String,
 }
 
 /// What the page is asked to show besides the workshop.
@@ -272,7 +274,13 @@ async fn build(
     for id in &view.trainer_ids {
         trainer_names.push(accounts::get_user(&state.db, *id).await?.name);
     }
+    let awaiting =
+        crate::services::applications::pending_counts(&state.db, state.application_clock.now())
+            .await?;
+    let awaiting_review =
+        crate::web::i18n::APPLICATION_WORDS.pending_of(awaiting.get(&id).unwrap_or(&0));
     Ok(WorkshopPage {
+        awaiting_review,
         layout: admin.layout(format!(
             "{} · {} · {}",
             view.course.code,
