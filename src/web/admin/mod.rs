@@ -15,6 +15,7 @@ pub mod confirm;
 pub mod dashboard;
 pub mod downloads;
 pub mod outbox;
+pub mod paper_evaluation;
 pub mod participants;
 pub mod reports;
 pub mod sign_in;
@@ -118,6 +119,10 @@ pub fn mount(route: Route) -> Route {
             post(webhooks::retry),
         )
         .at("/admin/download/*path", get(downloads::download))
+        .at(
+            "/admin/workshops/:id/paper-evaluation",
+            get(paper_evaluation::show).post(paper_evaluation::submit),
+        )
 }
 
 /// A signed-in administrator on a console page, with this browser's CSRF token.
