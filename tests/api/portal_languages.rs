@@ -540,3 +540,125 @@ async fn the_paper_evaluation_form_prints_every_question_and_topic_for_trainers_
         .assert_problem(404);
     app.anonymous().get(&path).await.assert_problem(401);
 }
+
+/// A participant page in Shona: `<html lang="sn">`, the site's name and footer in Shona (the
+/// layout's, not English's), and none of the English sentences given.
+#[track_caller]
+fn assert_all_shona(page: &Page, english: &[&str]) {
+    assert!(
+        page.text.contains("<html lang=\"sn\">"),
+        "<html lang=\"sn\"> in {}",
+        page.text
+    );
+    assert!(!page.text.contains(" lang=\"en\">\n"), "{}", page.text);
+    assert!(
+        page.text.contains("<span class=\"brand\">Kudzidziswa neIWSD</span>"),
+        "the site's name in Shona: {}",
+        page.text
+    );
+    assert!(
+        !page.text.contains(">IWSD Training<"),
+        "no English site name: {}",
+        page.text
+    );
+    assert!(
+        page.text
+            .contains("<footer class=\"foot\">Institute of Water and Sanitation Development (IWSD)</footer>"),
+        "the footer: {}",
+        page.text
+    );
+    for sentence in english {
+        assert!(!page.text.contains(sentence), "{sentence:?} in {}", page.text);
+    }
+}
+
+#[tokio::test]
+async fn every_participant_page_in_shona_is_shona_from_html_lang_to_footer() {
+    let app = spawn_app().await;
+    let (w, people, certs) = workshop_with_people(&app).await;
+    let code = certs[0]["verification_code"].as_str().unwrap().to_owned();
+    let course = app.course("CAT", 3).await;
+    let public = app
+        .post(
+            "/api/v1/workshops",
+            json!({"course_id": course, "level": "tot", "venue": "Mbare Hall",
+                   "start_date": future_monday(), "public": true}),
+        )
+        .await;
+    assert_eq!(public.status, 201, "{}", public.text);
+    let public = public.body["id"].as_i64().unwrap();
+    let mut browser = Browser::new(&app);
+    let mut pages = vec![];
+    for path in [
+        format!("/verify/{code}?lang=sn"),
+        "/portal?lang=sn".to_owned(),
+        "/portal/phone?lang=sn".to_owned(),
+        "/portal/link/cssd_l_made-up?lang=sn".to_owned(),
+        "/catalogue?lang=sn".to_owned(),
+        format!("/catalogue/{public}?lang=sn"),
+    ] {
+        pages.push((path.clone(), browser.get(&path).await));
+    }
+    // The code form answers the phone form, in the language the phone form was in.
+    let form = browser.get("/portal/phone?lang=sn").await;
+    let csrf = form.csrf();
+    let code_page = browser
+        .post(
+            "/portal/phone",
+            &[("csrf", &csrf), ("lang", "sn"), ("phone", "0771234567")],
+        )
+        .await;
+    code_page.assert_html(200);
+    pages.push(("the code form".to_owned(), code_page));
+    // An application with its fields wrong: the service's rules said in Shona.
+    let apply = browser.get(&format!("/catalogue/{public}?lang=sn")).await;
+    let csrf = apply.csrf();
+    let refused = browser
+        .post(
+            &format!("/catalogue/{public}/apply?lang=sn"),
+            &[
+                ("csrf", &csrf),
+                ("full_name", ""),
+                ("phone", "12"),
+                ("target_group", "community_champion"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status.as_u16(), 422, "{}", refused.text);
+    assert!(refused.text.contains("Iyi haisi nhamba yenhare"), "{}", refused.text);
+    pages.push(("the refused application".to_owned(), refused));
+
+    // Signed in: the portal (with a workshop that earned no certificate, and why) and the
+    // evaluation form.
+    give_email(&app, people[1].0, "rudo@example.org").await;
+    let mut rudo = participant_browser(&app, "rudo@example.org").await;
+    let home = rudo.get("/portal?lang=sn").await;
+    assert!(home.text.contains("Wakapinda mazuva 1 pamazuva"), "{}", home.text);
+    pages.push(("the portal".to_owned(), home));
+    pages.push((
+        "a workshop that is not there".to_owned(),
+        rudo.get("/portal/workshops/999999/evaluation?lang=sn").await,
+    ));
+    pages.push((
+        "the evaluation form".to_owned(),
+        rudo.get(&format!("/portal/workshops/{w}/evaluation?lang=sn"))
+            .await,
+    ));
+    let english = [
+        "attended 1 of",
+        "no post-test recorded",
+        "must be a valid phone number",
+        "must not be empty",
+        "give an email address",
+        "must be true",
+    ];
+    for (what, page) in &pages {
+        assert!(
+            page.status.as_u16() < 500 && !page.text.is_empty(),
+            "{what}: {} {}",
+            page.status,
+            page.text
+        );
+        assert_all_shona(page, &english);
+    }
+}
