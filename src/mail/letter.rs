@@ -15,7 +15,13 @@ fn escape(s: &str) -> String {
 
 /// The letter to `name` in `lang`: `paragraphs` (whole sentences, already in `lang`) between the
 /// greeting and the sign-off; each of `links` found in a paragraph is a link in the HTML.
-pub fn letter(lang: Lang, subject: String, name: &str, paragraphs: &[String], links: &[&str]) -> Letter {
+pub fn letter(
+    lang: Lang,
+    subject: String,
+    name: &str,
+    paragraphs: &[String],
+    links: &[&str],
+) -> Letter {
     let greeting = l10n::text_with(lang, "mail-greeting", &[("name", name.to_owned().into())]);
     let sign_off = l10n::text(lang, "mail-sign-off");
     let team = l10n::text(lang, "mail-team");
@@ -62,8 +68,10 @@ mod tests {
         assert!(text.contains("Ona https://x.test/a?b=1&c=2 nhasi.\n\n"));
         assert!(html.contains("<html lang=\"sn\">"));
         assert!(html.contains("Rudo &lt;b&gt;"));
-        assert!(html.contains(
-            "<a href=\"https://x.test/a?b=1&amp;c=2\">https://x.test/a?b=1&amp;c=2</a>"
-        ));
+        assert!(
+            html.contains(
+                "<a href=\"https://x.test/a?b=1&amp;c=2\">https://x.test/a?b=1&amp;c=2</a>"
+            )
+        );
     }
 }

@@ -12,8 +12,8 @@ use sea_orm::{
 };
 
 use super::compose;
-use crate::l10n::Lang;
 use crate::db::{Outbox, WriteTxn};
+use crate::l10n::Lang;
 
 /// A message to queue.
 #[derive(Debug, Clone)]

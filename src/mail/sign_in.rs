@@ -21,7 +21,11 @@ pub fn sign_in_email(lang: Lang, name: &str, url: &str) -> (String, String, Stri
     let paragraphs = [
         l10n::text(lang, "mail-sign-in-open"),
         url.to_owned(),
-        l10n::text_with(lang, "mail-sign-in-once", &[("minutes", LINK_MINUTES.into())]),
+        l10n::text_with(
+            lang,
+            "mail-sign-in-once",
+            &[("minutes", LINK_MINUTES.into())],
+        ),
     ];
     letter(
         lang,
@@ -133,8 +137,11 @@ mod tests {
 
     #[test]
     fn the_email_carries_the_link_and_escapes_the_name() {
-        let (subject, text, html) =
-            sign_in_email(Lang::En, "Tendai <b>", "http://x.test/portal/link/cssd_l_abc");
+        let (subject, text, html) = sign_in_email(
+            Lang::En,
+            "Tendai <b>",
+            "http://x.test/portal/link/cssd_l_abc",
+        );
         assert!(subject.contains("sign-in link"));
         assert!(text.contains("http://x.test/portal/link/cssd_l_abc"));
         assert!(text.contains("30 minutes"));
@@ -150,7 +157,10 @@ mod tests {
             let (subject, text, html) = sign_in_email(lang, "Rudo", url);
             assert_ne!(subject, english);
             assert!(text.contains(url) && text.contains("30"), "{text}");
-            assert!(!text.contains("Dear") && !text.contains("minutes"), "{text}");
+            assert!(
+                !text.contains("Dear") && !text.contains("minutes"),
+                "{text}"
+            );
             assert!(html.contains(&format!("lang=\"{}\"", lang.code())));
         }
     }

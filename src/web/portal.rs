@@ -207,8 +207,12 @@ async fn home_view(
                     if r.verdict.eligible {
                         w.t("portal-certificate-earned")
                     } else {
-                        let reasons: Vec<String> =
-                            r.verdict.unmet.iter().map(|u| unmet_words(&w, *u)).collect();
+                        let reasons: Vec<String> = r
+                            .verdict
+                            .unmet
+                            .iter()
+                            .map(|u| unmet_words(&w, *u))
+                            .collect();
                         w.t_with(
                             "portal-no-certificate",
                             &[("reasons", reasons.join(" ").into())],

@@ -552,7 +552,8 @@ fn assert_all_shona(page: &Page, english: &[&str]) {
     );
     assert!(!page.text.contains(" lang=\"en\">\n"), "{}", page.text);
     assert!(
-        page.text.contains("<span class=\"brand\">Kudzidziswa neIWSD</span>"),
+        page.text
+            .contains("<span class=\"brand\">Kudzidziswa neIWSD</span>"),
         "the site's name in Shona: {}",
         page.text
     );
@@ -562,13 +563,18 @@ fn assert_all_shona(page: &Page, english: &[&str]) {
         page.text
     );
     assert!(
-        page.text
-            .contains("<footer class=\"foot\">Institute of Water and Sanitation Development (IWSD)</footer>"),
+        page.text.contains(
+            "<footer class=\"foot\">Institute of Water and Sanitation Development (IWSD)</footer>"
+        ),
         "the footer: {}",
         page.text
     );
     for sentence in english {
-        assert!(!page.text.contains(sentence), "{sentence:?} in {}", page.text);
+        assert!(
+            !page.text.contains(sentence),
+            "{sentence:?} in {}",
+            page.text
+        );
     }
 }
 
@@ -625,7 +631,11 @@ async fn every_participant_page_in_shona_is_shona_from_html_lang_to_footer() {
         )
         .await;
     assert_eq!(refused.status.as_u16(), 422, "{}", refused.text);
-    assert!(refused.text.contains("Iyi haisi nhamba yenhare"), "{}", refused.text);
+    assert!(
+        refused.text.contains("Iyi haisi nhamba yenhare"),
+        "{}",
+        refused.text
+    );
     pages.push(("the refused application".to_owned(), refused));
 
     // Signed in: the portal (with a workshop that earned no certificate, and why) and the
@@ -633,11 +643,16 @@ async fn every_participant_page_in_shona_is_shona_from_html_lang_to_footer() {
     give_email(&app, people[1].0, "rudo@example.org").await;
     let mut rudo = participant_browser(&app, "rudo@example.org").await;
     let home = rudo.get("/portal?lang=sn").await;
-    assert!(home.text.contains("Wakapinda mazuva 1 pamazuva"), "{}", home.text);
+    assert!(
+        home.text.contains("Wakapinda mazuva 1 pamazuva"),
+        "{}",
+        home.text
+    );
     pages.push(("the portal".to_owned(), home));
     pages.push((
         "a workshop that is not there".to_owned(),
-        rudo.get("/portal/workshops/999999/evaluation?lang=sn").await,
+        rudo.get("/portal/workshops/999999/evaluation?lang=sn")
+            .await,
     ));
     pages.push((
         "the evaluation form".to_owned(),
@@ -661,4 +676,107 @@ async fn every_participant_page_in_shona_is_shona_from_html_lang_to_footer() {
         );
         assert_all_shona(page, &english);
     }
+}
+
+/// The stored mail of `kind` to `to`, newest last: (subject, plain text).
+async fn mail_to(
+    app: &TestApp,
+    to: &str,
+    kind: entity::email_outbox::EmailKind,
+) -> Vec<(String, String)> {
+    use entity::email_outbox;
+    email_outbox::Entity::find()
+        .filter(email_outbox::Column::Recipient.eq(to))
+        .filter(email_outbox::Column::Kind.eq(kind))
+        .all(&app.state.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| (m.subject, m.body_text))
+        .collect()
+}
+
+#[tokio::test]
+async fn the_sign_in_link_and_the_certificate_are_mailed_in_the_participants_language() {
+    use entity::email_outbox::EmailKind;
+    let app = spawn_app().await;
+    let course = app.course("MLS", 5).await;
+    let (w, people) = app
+        .completed_workshop(course, "tot", None, &[], &[("Tendai Moyo", Some(80.0))])
+        .await;
+    let resp = app
+        .patch(
+            &format!("/api/v1/participants/{}", people[0].0),
+            json!({"email": "tendai@example.org", "language": "sn"}),
+        )
+        .await;
+    assert_eq!(resp.status, 200, "{}", resp.text);
+    let issued = issue(&app, w).await;
+    let certificate = &issued[0];
+    let mailed = mail_to(&app, "tendai@example.org", EmailKind::Certificate).await;
+    assert_eq!(mailed.len(), 1);
+    let (subject, text) = &mailed[0];
+    assert_eq!(subject, "Setifiketi yako: Course MLS (MLS)");
+    assert!(text.starts_with("Mhoro Tendai Moyo,"), "{text}");
+    assert!(
+        text.contains(certificate["number"].as_str().unwrap()),
+        "{text}"
+    );
+    assert!(
+        text.contains(certificate["verification_url"].as_str().unwrap()),
+        "{text}"
+    );
+    assert!(
+        !text.contains("Congratulations") && !text.contains("Dear"),
+        "{text}"
+    );
+
+    let resp = app
+        .anonymous()
+        .post(
+            "/api/v1/auth/email-link",
+            json!({"email": "tendai@example.org"}),
+        )
+        .await;
+    assert_eq!(resp.status, 202, "{}", resp.text);
+    crate::helpers::eventually("the sign-in link is queued", || async {
+        !mail_to(&app, "tendai@example.org", EmailKind::SignInLink)
+            .await
+            .is_empty()
+    })
+    .await;
+    let mailed = mail_to(&app, "tendai@example.org", EmailKind::SignInLink).await;
+    assert_eq!(mailed.len(), 1);
+    let (subject, text) = &mailed[0];
+    assert_eq!(subject, "Link yako yekupinda muIWSD Training");
+    assert!(text.contains("/portal/link/"), "{text}");
+    assert!(text.contains("maminitsi 30"), "{text}");
+
+    // In Ndebele once the participant says so; a reissued certificate too.
+    app.patch(
+        &format!("/api/v1/participants/{}", people[0].0),
+        json!({"language": "nd"}),
+    )
+    .await;
+    let id = certificate["id"].as_i64().unwrap();
+    let resp = app
+        .post(
+            &format!("/api/v1/certificates/{id}/reissue"),
+            json!({"reason": "Igama lalibhalwe kubi"}),
+        )
+        .await;
+    assert_eq!(resp.status, 201, "{}", resp.text);
+    let mailed = mail_to(&app, "tendai@example.org", EmailKind::Certificate).await;
+    assert_eq!(mailed.len(), 2);
+    let (subject, text) = &mailed[1];
+    assert_eq!(
+        subject,
+        "Isitifiketi sakho esilungisiweyo: Course MLS (MLS)"
+    );
+    assert!(text.starts_with("Sawubona Tendai Moyo,"), "{text}");
+    assert!(text.contains("Isizatho: Igama lalibhalwe kubi"), "{text}");
+    assert!(
+        text.contains(resp.body["verification_url"].as_str().unwrap()),
+        "{text}"
+    );
 }

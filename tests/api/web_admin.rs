@@ -1698,8 +1698,7 @@ async fn evaluation_summary(app: &TestApp, w: i64) -> Value {
 }
 
 #[tokio::test]
-async fn paper_evaluations_are_typed_in_with_the_printed_questions_and_blank_topics_stay_blank()
-{
+async fn paper_evaluations_are_typed_in_with_the_printed_questions_and_blank_topics_stay_blank() {
     use cssd::services::paper_evaluation::{COMMENT_QUESTIONS, GENERAL_QUESTIONS, topic_question};
     let app = spawn_app().await;
     let course = app.course("PEV", 5).await;
@@ -1741,7 +1740,9 @@ async fn paper_evaluations_are_typed_in_with_the_printed_questions_and_blank_top
         assert!(form.text.contains(name), "{name} is offered");
     }
     let pdf = browser
-        .get(&format!("/admin/download/workshops/{w}/evaluation-form.pdf"))
+        .get(&format!(
+            "/admin/download/workshops/{w}/evaluation-form.pdf"
+        ))
         .await;
     assert_eq!(pdf.header("content-type"), "application/pdf");
 
@@ -1760,16 +1761,26 @@ async fn paper_evaluations_are_typed_in_with_the_printed_questions_and_blank_top
     // Refusals first: nothing is saved by any of them.
     let mut nobody = all_rated("", "4");
     nobody.retain(|(k, _)| k != "participant_id");
-    let refs: Vec<(&str, &str)> = nobody.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let refs: Vec<(&str, &str)> = nobody
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     let refused = browser.submit(&path, &path, &refs).await;
     refused.assert_html(422);
-    assert!(refused.text.contains("names the participant"), "{}", refused.text);
+    assert!(
+        refused.text.contains("names the participant"),
+        "{}",
+        refused.text
+    );
 
     let mut no_venue = all_rated(&id_of(0), "4");
     no_venue.retain(|(k, _)| k != "venue");
     no_venue.push(("topic-1".to_owned(), "9".to_owned()));
     no_venue.retain(|(k, v)| !(k == "topic-1" && v == "4"));
-    let refs: Vec<(&str, &str)> = no_venue.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let refs: Vec<(&str, &str)> = no_venue
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     let refused = browser.submit(&path, &path, &refs).await;
     refused.assert_html(422);
     let fieldset = |name: &str| {
@@ -1786,13 +1797,18 @@ async fn paper_evaluations_are_typed_in_with_the_printed_questions_and_blank_top
     }
     assert!(!fieldset("trainers").contains("must be"));
     assert!(
-        refused.text.contains("name=\"overall\" value=\"4\" checked"),
+        refused
+            .text
+            .contains("name=\"overall\" value=\"4\" checked"),
         "what was typed in is kept"
     );
 
     let outsider = app.participant("Nyasha Outsider").await;
     let outside = all_rated(&outsider.to_string(), "3");
-    let refs: Vec<(&str, &str)> = outside.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let refs: Vec<(&str, &str)> = outside
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     let refused = browser.submit(&path, &path, &refs).await;
     refused.assert_html(409);
     assert!(refused.text.contains("held no seat"), "{}", refused.text);
@@ -1806,16 +1822,30 @@ async fn paper_evaluations_are_typed_in_with_the_printed_questions_and_blank_top
             fields.push(("topic-3".to_owned(), String::new()));
             fields.push(("most_useful".to_owned(), "The field visit".to_owned()));
         }
-        let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let refs: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
         let saved = browser.submit(&path, &path, &refs).await;
         let next = browser.follow(saved).await;
-        assert!(next.text.contains("The evaluation is saved"), "{}", next.text);
+        assert!(
+            next.text.contains("The evaluation is saved"),
+            "{}",
+            next.text
+        );
     }
     let again = all_rated(&id_of(0), "2");
-    let refs: Vec<(&str, &str)> = again.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let refs: Vec<(&str, &str)> = again
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     let refused = browser.submit(&path, &path, &refs).await;
     refused.assert_html(409);
-    assert!(refused.text.contains("already evaluated"), "{}", refused.text);
+    assert!(
+        refused.text.contains("already evaluated"),
+        "{}",
+        refused.text
+    );
 
     let summary = evaluation_summary(&app, w).await;
     assert_eq!(summary["responses"], 3, "{summary}");
@@ -1830,7 +1860,11 @@ async fn paper_evaluations_are_typed_in_with_the_printed_questions_and_blank_top
     };
     assert_eq!(question("overall")["responses"], 3);
     assert_eq!(question("overall")["average"], 4.0);
-    assert_eq!(question("topic:Trust")["responses"], 2, "the blank stayed blank");
+    assert_eq!(
+        question("topic:Trust")["responses"],
+        2,
+        "the blank stayed blank"
+    );
     assert_eq!(question("topic:Roles")["responses"], 3);
     assert!(summary.to_string().contains("The field visit"), "{summary}");
 }

@@ -128,7 +128,12 @@ async fn build(
     let general = paper_evaluation::GENERAL_QUESTIONS
         .iter()
         .map(|(field, question)| {
-            rating_question((*field).to_owned(), (*question).to_owned(), false, get(field))
+            rating_question(
+                (*field).to_owned(),
+                (*question).to_owned(),
+                false,
+                get(field),
+            )
         });
     let topics = view.course.topic_list();
     let topics = topics.iter().enumerate().map(|(i, topic)| {
@@ -249,9 +254,10 @@ pub async fn submit(
                 &[],
             );
         }
-        Err(Error::Invalid(problems)) => {
-            (on_the_form(problems, &topics), StatusCode::UNPROCESSABLE_ENTITY)
-        }
+        Err(Error::Invalid(problems)) => (
+            on_the_form(problems, &topics),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
         Err(Error::Conflict(message)) => {
             let mut errors = FieldErrors::default();
             errors.general.push(message);
