@@ -296,7 +296,7 @@ async fn a_participant_evaluates_from_the_portal_leaving_a_topic_unrated_once() 
     let mut browser = participant_browser(&app, "tendai@example.org").await;
 
     let home = browser.get("/portal").await;
-    let link = format!("href=\"/portal/workshops/{w}/evaluation\"");
+    let link = format!("href=\"/portal/workshops/{w}/evaluation?lang=en\"");
     assert!(home.text.contains(&link), "{}", home.text);
     assert!(home.text.contains("Evaluate this workshop"));
 
