@@ -43,6 +43,35 @@ pub struct Verdict {
     pub post_test_percent: Option<f64>,
     /// One sentence per unmet condition; empty when eligible.
     pub reasons: Vec<String>,
+    /// The unmet conditions themselves (for pages that say them in another language).
+    pub unmet: Vec<Unmet>,
+}
+
+/// A condition for a certificate that a participant did not meet.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Unmet {
+    /// Attended `attended` of the `required` days.
+    Attendance { attended: i32, required: i32 },
+    /// No post-test score is recorded.
+    NoPostTest,
+    /// The post-test score (percent) is below the pass mark (percent).
+    BelowPassMark { percent: f64, pass_mark: i32 },
+}
+
+impl Unmet {
+    /// The condition in an English sentence (the API's `reasons`).
+    pub fn english(self) -> String {
+        match self {
+            Unmet::Attendance { attended, required } => {
+                format!("attended {attended} of the {required} required days")
+            }
+            Unmet::NoPostTest => "no post-test recorded".to_owned(),
+            Unmet::BelowPassMark { percent, pass_mark } => format!(
+                "post-test {} is below the pass mark of {pass_mark}%",
+                percent_text(percent)
+            ),
+        }
+    }
 }
 
 /// Formats a percentage without noise: 48 → "48%", 47.5 → "47.5%".
@@ -62,29 +91,31 @@ pub fn judge(
     post_test: Option<Score>,
 ) -> Verdict {
     let days_attended = marks.iter().filter(|s| counts_as_attended(**s)).count() as i32;
-    let mut reasons = Vec::new();
+    let mut unmet = Vec::new();
     if days_attended < requirements.min_attendance_days {
-        reasons.push(format!(
-            "attended {days_attended} of the {} required days",
-            requirements.min_attendance_days
-        ));
+        unmet.push(Unmet::Attendance {
+            attended: days_attended,
+            required: requirements.min_attendance_days,
+        });
     }
     let post_test_percent = post_test.map(Score::percent);
     match post_test_percent {
-        None => reasons.push("no post-test recorded".to_owned()),
+        None => unmet.push(Unmet::NoPostTest),
         // A tiny tolerance so that 6/10 against a pass mark of 60 is a pass despite floating point.
-        Some(p) if p + 1e-9 < f64::from(requirements.pass_mark) => reasons.push(format!(
-            "post-test {} is below the pass mark of {}%",
-            percent_text(p),
-            requirements.pass_mark
-        )),
+        Some(p) if p + 1e-9 < f64::from(requirements.pass_mark) => {
+            unmet.push(Unmet::BelowPassMark {
+                percent: p,
+                pass_mark: requirements.pass_mark,
+            })
+        }
         Some(_) => {}
     }
     Verdict {
-        eligible: reasons.is_empty(),
+        eligible: unmet.is_empty(),
         days_attended,
         post_test_percent,
-        reasons,
+        reasons: unmet.iter().map(|u| u.english()).collect(),
+        unmet,
     }
 }
 

@@ -2,6 +2,9 @@
 
 use entity::certificate;
 
+use super::letter::{Letter, letter};
+use crate::l10n::{self, FluentValue, Lang};
+
 /// Subject, plain text and HTML of the email that carries a certificate.
 pub fn certificate_email(c: &certificate::Model) -> (String, String, String) {
     let subject = format!("Your certificate: {} ({})", c.course_title, c.course_code);
@@ -161,4 +164,58 @@ pub fn webhook_disabled_email(
         error = escape(last_error),
     );
     (subject, text, html)
+}
+
+/// The certificate email ([`certificate_email`]) in the holder's language `lang`.
+pub fn certificate_email_in(lang: Lang, c: &certificate::Model) -> Letter {
+    let args = certificate_words(c);
+    let paragraphs = [
+        l10n::text_with(lang, "mail-certificate-body", &args),
+        l10n::text_with(lang, "mail-certificate-check", &args),
+    ];
+    let subject = l10n::text_with(lang, "mail-certificate-subject", &args);
+    letter(
+        lang,
+        subject,
+        &c.holder_name,
+        &paragraphs,
+        &[&c.verification_url],
+    )
+}
+
+/// The reissued certificate's email ([`reissued_certificate_email`]) in the holder's language.
+pub fn reissued_certificate_email_in(
+    lang: Lang,
+    new: &certificate::Model,
+    old: &certificate::Model,
+    reason: &str,
+) -> Letter {
+    let mut args = certificate_words(new);
+    args.push(("old", old.number.clone().into()));
+    args.push(("reason", reason.to_owned().into()));
+    let paragraphs = [
+        l10n::text_with(lang, "mail-reissued-body", &args),
+        l10n::text_with(lang, "mail-reissued-use-new", &args),
+    ];
+    let subject = l10n::text_with(lang, "mail-reissued-subject", &args);
+    letter(
+        lang,
+        subject,
+        &new.holder_name,
+        &paragraphs,
+        &[&new.verification_url],
+    )
+}
+
+/// What a certificate's mail names: `$course` ("Title (CODE)"), `$title`, `$number`, `$url`.
+fn certificate_words(c: &certificate::Model) -> Vec<(&'static str, FluentValue<'static>)> {
+    vec![
+        (
+            "course",
+            format!("{} ({})", c.course_title, c.course_code).into(),
+        ),
+        ("title", c.course_title.clone().into()),
+        ("number", c.number.clone().into()),
+        ("url", c.verification_url.clone().into()),
+    ]
 }

@@ -7,6 +7,7 @@
 pub mod applications;
 pub mod compose;
 pub mod journey;
+pub mod letter;
 pub mod outbox;
 pub mod sign_in;
 pub mod worker;

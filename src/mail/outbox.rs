@@ -14,6 +14,7 @@ use sea_orm::{
 use super::compose;
 use crate::{
     db::{Outbox, WriteTxn},
+    l10n::Lang,
     outbox::RetryPolicy,
 };
 
@@ -97,8 +98,8 @@ pub async fn queue(db: &WriteTxn, message: NewMessage) -> Result<bool, DbErr> {
     Ok(queued)
 }
 
-fn certificate_message(c: &certificate::Model, recipient: &str) -> NewMessage {
-    let (subject, body_text, body_html) = compose::certificate_email(c);
+fn certificate_message(c: &certificate::Model, recipient: &str, lang: Lang) -> NewMessage {
+    let (subject, body_text, body_html) = compose::certificate_email_in(lang, c);
     NewMessage {
         kind: EmailKind::Certificate,
         recipient: recipient.to_owned(),
@@ -119,8 +120,9 @@ pub async fn queue_certificate_once(
     db: &WriteTxn,
     c: &certificate::Model,
     recipient: &str,
+    lang: Lang,
 ) -> Result<bool, DbErr> {
-    let mut message = certificate_message(c, recipient);
+    let mut message = certificate_message(c, recipient, lang);
     message.dedupe_key = Some(format!("certificate:{}", c.id));
     queue(db, message).await
 }
@@ -133,8 +135,10 @@ pub async fn queue_reissued_certificate(
     old: &certificate::Model,
     reason: &str,
     recipient: &str,
+    lang: Lang,
 ) -> Result<bool, DbErr> {
-    let (subject, body_text, body_html) = compose::reissued_certificate_email(new, old, reason);
+    let (subject, body_text, body_html) =
+        compose::reissued_certificate_email_in(lang, new, old, reason);
     let message = NewMessage {
         kind: EmailKind::Certificate,
         recipient: recipient.to_owned(),
@@ -156,8 +160,9 @@ pub async fn queue_certificate(
     db: &WriteTxn,
     c: &certificate::Model,
     recipient: &str,
+    lang: Lang,
 ) -> Result<email_outbox::Model, DbErr> {
-    let queued = email_outbox::Entity::insert(row(certificate_message(c, recipient)))
+    let queued = email_outbox::Entity::insert(row(certificate_message(c, recipient, lang)))
         .exec_with_returning(db)
         .await?;
     db.queued(Outbox::Mail);

@@ -5,6 +5,9 @@ use entity::email_outbox::{self, EmailKind, EmailStatus};
 use rand::RngCore;
 use sea_orm::{ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait};
 
+use super::letter::letter;
+use crate::l10n::{self, Lang};
+
 /// What a sent sign-in email's stored copy says in place of the link's secret.
 pub const SECRET_REMOVED: &str = "[removed once sent]";
 const SECRET_PREFIX: &str = "cssd_l_";
@@ -13,42 +16,36 @@ const MESSAGE_ID_PREFIX: &str = "<sign-in-";
 /// Minutes a sign-in link works for (said in the email).
 pub const LINK_MINUTES: i64 = 30;
 
-/// Subject, plain text and HTML of the sign-in email.
-pub fn sign_in_email(name: &str, url: &str) -> (String, String, String) {
-    let subject = "Your sign-in link for IWSD Training".to_owned();
-    let text = format!(
-        "Dear {name},\n\n\
-         Open this link to see your workshops and certificates:\n{url}\n\n\
-         It works once, for {LINK_MINUTES} minutes. If you did not ask for it, ignore this email.\n\n\
-         IWSD Training\n"
-    );
-    let html = format!(
-        "<!doctype html><html><body style=\"font-family: sans-serif\">\
-         <p>Dear {name},</p>\
-         <p><a href=\"{url}\">Open your workshops and certificates</a></p>\
-         <p>The link works once, for {LINK_MINUTES} minutes. If you did not ask for it, ignore this email.</p>\
-         <p>IWSD Training</p></body></html>",
-        name = escape(name),
-        url = escape(url),
-    );
-    (subject, text, html)
+/// Subject, plain text and HTML of the sign-in email in `lang`.
+pub fn sign_in_email(lang: Lang, name: &str, url: &str) -> (String, String, String) {
+    let paragraphs = [
+        l10n::text(lang, "mail-sign-in-open"),
+        url.to_owned(),
+        l10n::text_with(
+            lang,
+            "mail-sign-in-once",
+            &[("minutes", LINK_MINUTES.into())],
+        ),
+    ];
+    letter(
+        lang,
+        l10n::text(lang, "mail-sign-in-subject"),
+        name,
+        &paragraphs,
+        &[url],
+    )
 }
 
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-/// Queues the sign-in email; call it in the transaction that stores the link.
+/// Queues the sign-in email in the participant's language `lang`; call it in the transaction
+/// that stores the link.
 pub async fn queue_sign_in_link(
     db: &crate::db::WriteTxn,
     recipient: &str,
     recipient_name: &str,
     url: &str,
+    lang: Lang,
 ) -> Result<email_outbox::Model, DbErr> {
-    let (subject, body_text, body_html) = sign_in_email(recipient_name, url);
+    let (subject, body_text, body_html) = sign_in_email(lang, recipient_name, url);
     let mut token = [0u8; 12];
     rand::rng().fill_bytes(&mut token);
     let now = Utc::now();
@@ -139,7 +136,11 @@ mod tests {
 
     #[test]
     fn a_sent_emails_copy_keeps_the_words_but_not_the_secret() {
-        let (_, text, html) = sign_in_email("Tendai", "http://x.test/portal/link/cssd_l_Ab-9_z");
+        let (_, text, html) = sign_in_email(
+            Lang::En,
+            "Tendai",
+            "http://x.test/portal/link/cssd_l_Ab-9_z",
+        );
         let text = without_secrets(&text);
         assert!(
             text.contains("http://x.test/portal/link/[removed once sent]\n"),
@@ -155,12 +156,31 @@ mod tests {
 
     #[test]
     fn the_email_carries_the_link_and_escapes_the_name() {
-        let (subject, text, html) =
-            sign_in_email("Tendai <b>", "http://x.test/portal/link/cssd_l_abc");
+        let (subject, text, html) = sign_in_email(
+            Lang::En,
+            "Tendai <b>",
+            "http://x.test/portal/link/cssd_l_abc",
+        );
         assert!(subject.contains("sign-in link"));
         assert!(text.contains("http://x.test/portal/link/cssd_l_abc"));
         assert!(text.contains("30 minutes"));
         assert!(html.contains("Tendai &lt;b&gt;"));
         assert!(!html.contains("<b>"));
+    }
+
+    #[test]
+    fn the_email_is_in_the_participants_language() {
+        let url = "http://x.test/portal/link/cssd_l_abc";
+        let (english, _, _) = sign_in_email(Lang::En, "Rudo", url);
+        for lang in [Lang::Sn, Lang::Nd] {
+            let (subject, text, html) = sign_in_email(lang, "Rudo", url);
+            assert_ne!(subject, english);
+            assert!(text.contains(url) && text.contains("30"), "{text}");
+            assert!(
+                !text.contains("Dear") && !text.contains("minutes"),
+                "{text}"
+            );
+            assert!(html.contains(&format!("lang=\"{}\"", lang.code())));
+        }
     }
 }

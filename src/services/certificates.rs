@@ -392,10 +392,14 @@ pub async fn issue_for_workshop(
     let issuer = super::credentials::issuer(&settings.public_url);
     let issued = seal(write.txn(), keyring, &issuer, issued).await?;
     let (mut emails_queued, mut emails_skipped) = (0, Vec::new());
+    let languages =
+        super::participant_mail::languages_of(write.txn(), issued.iter().map(|c| c.participant_id))
+            .await?;
     for saved in &issued {
         match emails.get(&saved.participant_id).cloned().flatten() {
             Some(address) => {
-                if mail::outbox::queue_certificate_once(write.txn(), saved, &address).await? {
+                let lang = languages.get(&saved.participant_id).copied().unwrap_or_default();
+                if mail::outbox::queue_certificate_once(write.txn(), saved, &address, lang).await? {
                     emails_queued += 1;
                 }
             }
@@ -579,13 +583,17 @@ pub async fn queue_email(
     let holder = participant::Entity::find_by_id(c.participant_id)
         .one(&txn)
         .await?;
+    let lang = holder
+        .as_ref()
+        .map(super::participant_mail::language_of)
+        .unwrap_or_default();
     let Some(address) = holder.and_then(|p| p.email) else {
         return Err(Error::Conflict(format!(
             "participant {} has no email address; add one, or download the certificate instead",
             c.participant_id
         )));
     };
-    let queued = mail::outbox::queue_certificate(&txn, &c, &address).await?;
+    let queued = mail::outbox::queue_certificate(&txn, &c, &address, lang).await?;
     let after = Some(serde_json::json!({"to": address, "message_id": queued.message_id}));
     audit::record(&txn, actor, "certificate", id, "email", None, after).await?;
     txn.commit().await?;

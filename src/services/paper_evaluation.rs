@@ -16,13 +16,25 @@ use sea_orm::ConnectionTrait;
 use super::workshop_queries::{self, WorkshopView};
 use crate::domain::{Result, access::Principal};
 
-/// The questions asked besides the topics, as the form prints them.
-pub const GENERAL_QUESTIONS: [&str; 4] = [
-    "The workshop overall",
-    "The trainers",
-    "The venue",
-    "The materials",
+/// The questions asked besides the topics, in the form's order: the evaluation's field (as
+/// `ratings.<field>` in the API) and the question as the form prints it. Each is answered 1 to 5.
+pub const GENERAL_QUESTIONS: [(&str, &str); 4] = [
+    ("overall", "The workshop overall"),
+    ("trainers", "The trainers"),
+    ("venue", "The venue"),
+    ("materials", "The materials"),
 ];
+
+/// The questions answered in writing, after the ratings: the evaluation's field and the question.
+pub const COMMENT_QUESTIONS: [(&str, &str); 2] = [
+    ("most_useful", "What was most useful to you?"),
+    ("suggestions", "What should IWSD do better?"),
+];
+
+/// How the form asks about one course topic (rated 1 to 5, or left blank).
+pub fn topic_question(topic: &str) -> String {
+    format!("Topic: {topic}")
+}
 
 const PAGE_W: f32 = 210.0;
 const PAGE_H: f32 = 297.0;
@@ -217,7 +229,7 @@ pub fn render(view: &WorkshopView) -> Vec<u8> {
     );
     sheet.gap(2.0);
     sheet.line("The workshop", 13.0, true);
-    for question in GENERAL_QUESTIONS {
+    for (_, question) in GENERAL_QUESTIONS {
         sheet.rating(question, false);
     }
     let topics = view.course.topic_list();
@@ -225,12 +237,13 @@ pub fn render(view: &WorkshopView) -> Vec<u8> {
         sheet.gap(2.0);
         sheet.line("The topics", 13.0, true);
         for topic in &topics {
-            sheet.rating(&format!("Topic: {topic}"), true);
+            sheet.rating(&topic_question(topic), true);
         }
     }
     sheet.gap(3.0);
-    sheet.comment("What was most useful to you?", 3);
-    sheet.comment("What should IWSD do better?", 3);
+    for (_, question) in COMMENT_QUESTIONS {
+        sheet.comment(question, 3);
+    }
     let black = Color::Rgb(Rgb {
         r: 0.0,
         g: 0.0,

@@ -41,6 +41,21 @@ pub fn language_of(participant: &participant::Model) -> Lang {
     preferred_language(participant).unwrap_or_default()
 }
 
+/// The language of everything sent to each of the participants `ids` ([`language_of`]).
+pub async fn languages_of(
+    db: &impl sea_orm::ConnectionTrait,
+    ids: impl IntoIterator<Item = i64>,
+) -> Result<HashMap<i64, Lang>> {
+    let ids: HashSet<i64> = ids.into_iter().collect();
+    Ok(participant::Entity::find()
+        .filter(participant::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .iter()
+        .map(|p| (p.id, language_of(p)))
+        .collect())
+}
+
 fn facts(
     view: &WorkshopView,
     participant: &participant::Model,

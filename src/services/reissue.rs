@@ -273,11 +273,20 @@ async fn reissue_in_workshop(
 
     let mut emails_queued = 0;
     for (old, new) in olds.iter().zip(&fresh) {
-        if let Some(address) = holders
-            .get(&new.participant_id)
-            .and_then(|p| p.email.clone())
-            && mail::outbox::queue_reissued_certificate(write.txn(), new, old, reason, &address)
-                .await?
+        let holder = holders.get(&new.participant_id);
+        let lang = holder
+            .map(super::participant_mail::language_of)
+            .unwrap_or_default();
+        if let Some(address) = holder.and_then(|p| p.email.clone())
+            && mail::outbox::queue_reissued_certificate(
+                write.txn(),
+                new,
+                old,
+                reason,
+                &address,
+                lang,
+            )
+            .await?
         {
             emails_queued += 1;
         }

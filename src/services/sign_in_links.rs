@@ -53,7 +53,8 @@ pub async fn send(db: &DatabaseConnection, email: &str, public_url: &str) -> Res
     };
     sign_in_link::Entity::insert(link).exec(&txn).await?;
     let url = format!("{}{}", public_url.trim_end_matches('/'), link_path(&token));
-    mail::sign_in::queue_sign_in_link(&txn, email, &person.full_name, &url).await?;
+    let lang = super::participant_mail::language_of(&person);
+    mail::sign_in::queue_sign_in_link(&txn, email, &person.full_name, &url, lang).await?;
     txn.commit().await?;
     Ok(true)
 }

@@ -21,7 +21,7 @@ use poem::{
 use sea_orm::{ActiveEnum, Iterable};
 use serde::Deserialize;
 
-use super::{assets, cookies, csrf, errors, i18n, page};
+use super::{assets, cookies, csrf, errors, page};
 use crate::{
     domain::{
         Error, FieldError, application::ApplicationText, consent::NOTICE_EN, language::Lang,
@@ -58,21 +58,21 @@ pub struct Layout {
     pub t: Words,
     pub lang: &'static str,
     pub title: String,
-    pub site: &'static str,
-    pub issuer: &'static str,
+    /// The site's name and the footer's issuer, in the page's language.
+    pub site: String,
+    pub issuer: String,
     pub css: &'static str,
     pub languages: Vec<LanguageLink>,
 }
 
 impl Layout {
     fn new(lang: Lang, title: String, path: &str) -> Self {
-        let strings = i18n::strings();
         Self {
             t: Words(lang),
             lang: lang.code(),
             title,
-            site: strings.site_name,
-            issuer: strings.issuer,
+            site: l10n::text(lang, "site-name"),
+            issuer: l10n::text(lang, "site-issuer"),
             css: assets::css_url(),
             languages: Lang::ALL
                 .into_iter()
@@ -159,11 +159,19 @@ struct WorkshopPage {
 }
 
 impl WorkshopPage {
-    fn error_of(&self, field: &str) -> Option<&str> {
-        self.errors
-            .iter()
-            .find(|e| e.field == field)
-            .map(|e| e.message.as_str())
+    /// What is wrong with `field`, in the page's language (the service's rules, said whole).
+    fn error_of(&self, field: &str) -> Option<String> {
+        let found = self.errors.iter().find(|e| e.field == field)?;
+        let key = match field {
+            "full_name" => "apply-error-full-name",
+            "email" if found.message.starts_with("give ") => "apply-error-contact",
+            "email" => "apply-error-email",
+            "phone" => "apply-error-phone",
+            "organisation_name" => "apply-error-organisation",
+            "consent" => "apply-error-consent",
+            _ => return Some(found.message.clone()),
+        };
+        Some(self.layout.t.get(key))
     }
 }
 

@@ -682,6 +682,18 @@ pub struct AdminStrings {
     /// Where a delivery stands (`queued`, `delivered`, `failed`).
     pub delivery_words: [(&'static str, &'static str); 3],
 
+    // Entering a paper evaluation (the questions are the paper form's own)
+    /// The page's title and the workshop page's link to it.
+    pub paper_evaluation: &'static str,
+    pub paper_evaluation_intro: &'static str,
+    /// The link to the printable form.
+    pub paper_evaluation_print: &'static str,
+    /// The label of the choice of participant.
+    pub paper_evaluation_whose: &'static str,
+    /// A topic left blank on paper.
+    pub paper_evaluation_blank: &'static str,
+    pub paper_evaluation_save: &'static str,
+
     // What an action did
     notice: fn(&str, u64) -> Option<String>,
 }
@@ -1121,6 +1133,13 @@ pub static ADMIN_EN: AdminStrings = AdminStrings {
     ],
     key_shown_once: "The new key is shown this once; copy it now. Only its fingerprint is kept.",
 
+    paper_evaluation: "Enter a paper evaluation",
+    paper_evaluation_intro: "Type in one participant's paper form as they filled it in: the questions are the printed form's, in its order. A topic they left blank stays blank; so does a comment.",
+    paper_evaluation_print: "Print the paper form (PDF)",
+    paper_evaluation_whose: "Whose form",
+    paper_evaluation_blank: "Blank",
+    paper_evaluation_save: "Save this evaluation",
+
     notice: |key, n| {
         Some(match key {
             "scheduled" => "The workshop is scheduled.".to_owned(),
@@ -1153,6 +1172,9 @@ pub static ADMIN_EN: AdminStrings = AdminStrings {
             "webhook_on" => "The webhook is on; deliveries that waited go out now.".to_owned(),
             "webhook_off" => "The webhook is off: nothing is sent to it.".to_owned(),
             "delivery_requeued" => "The delivery is queued to be sent again.".to_owned(),
+            "evaluation_entered" => {
+                "The evaluation is saved; the next form can be entered below.".to_owned()
+            }
             _ => return None,
         })
     },
@@ -1323,7 +1345,11 @@ pub static APPLICATION_WORDS: ApplicationWords = ApplicationWords {
 #[cfg(test)]
 mod tests {
     /// Every template, as compiled in.
-    const TEMPLATES: [(&str, &str); 37] = [
+    const TEMPLATES: [(&str, &str); 38] = [
+        (
+            "admin_paper_evaluation",
+            include_str!("../../assets/web/templates/admin_paper_evaluation.html"),
+        ),
         ("base", include_str!("../../assets/web/templates/base.html")),
         (
             "error",

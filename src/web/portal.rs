@@ -22,7 +22,10 @@ use super::{
     words::Words,
 };
 use crate::{
-    domain::language::Lang,
+    domain::{
+        eligibility::{Unmet, percent_text},
+        language::Lang,
+    },
     services::{
         PageRequest, attendance, certificates, certificates::CertificateFilter, enrolments,
         evaluations, participant_mail, participants, personal_data, sharing, sign_in::LinkRequest,
@@ -204,9 +207,15 @@ async fn home_view(
                     if r.verdict.eligible {
                         w.t("portal-certificate-earned")
                     } else {
+                        let reasons: Vec<String> = r
+                            .verdict
+                            .unmet
+                            .iter()
+                            .map(|u| unmet_words(&w, *u))
+                            .collect();
                         w.t_with(
                             "portal-no-certificate",
-                            &[("reasons", r.verdict.reasons.join(" ").into())],
+                            &[("reasons", reasons.join(" ").into())],
                         )
                     }
                 })
@@ -480,5 +489,23 @@ pub async fn calendar(req: &Request, state: Data<&AppState>, Path(id): Path<i64>
                 )),
         ),
         Err(err) => errors::from_domain(req, err),
+    }
+}
+
+/// A condition for a certificate that was not met, in the page's language.
+fn unmet_words(w: &Words, unmet: Unmet) -> String {
+    match unmet {
+        Unmet::Attendance { attended, required } => w.t_with(
+            "portal-unmet-attendance",
+            &[("attended", attended.into()), ("required", required.into())],
+        ),
+        Unmet::NoPostTest => w.t("portal-unmet-no-post-test"),
+        Unmet::BelowPassMark { percent, pass_mark } => w.t_with(
+            "portal-unmet-pass-mark",
+            &[
+                ("score", percent_text(percent).into()),
+                ("pass_mark", pass_mark.into()),
+            ],
+        ),
     }
 }

@@ -268,6 +268,39 @@ fn rating(sent: &str) -> Option<i32> {
     (!sent.is_empty()).then(|| sent.parse::<i32>().unwrap_or(0))
 }
 
+/// The evaluation a form sent (the portal's, or the console's paper evaluation): the ratings
+/// `overall`, `trainers`, `venue` and `materials`, `topic-<n>` for the course's n-th topic (blank:
+/// not rated), and the comments `most_useful` and `suggestions`. A general question left blank
+/// is 0, which the service refuses next to it.
+pub(crate) fn evaluation_sent(
+    fields: &BTreeMap<String, String>,
+    course_topics: &[String],
+    participant_id: Option<i64>,
+) -> NewEvaluation {
+    let get = |name: &str| fields.get(name).map(String::as_str).unwrap_or("");
+    let topics = course_topics
+        .iter()
+        .enumerate()
+        .filter_map(|(i, topic)| {
+            rating(get(&format!("topic-{i}"))).map(|value| (topic.clone(), value))
+        })
+        .collect();
+    let general = |name: &str| rating(get(name)).unwrap_or(0);
+    let comment = |name: &str| Some(get(name).to_owned()).filter(|c| !c.trim().is_empty());
+    NewEvaluation {
+        participant_id,
+        ratings: Ratings {
+            overall: general("overall"),
+            trainers: general("trainers"),
+            venue: general("venue"),
+            materials: general("materials"),
+            topics,
+        },
+        most_useful: comment("most_useful"),
+        suggestions: comment("suggestions"),
+    }
+}
+
 /// `POST /portal/workshops/{id}/evaluation`.
 #[handler]
 pub async fn submit(
@@ -294,29 +327,7 @@ pub async fn submit(
         Ok(view) => view,
         Err(err) => return errors::from_domain(req, err),
     };
-    let topics = view
-        .course
-        .topic_list()
-        .iter()
-        .enumerate()
-        .filter_map(|(i, topic)| {
-            rating(answers.get(&format!("topic-{i}"))).map(|value| (topic.clone(), value))
-        })
-        .collect();
-    let general = |name: &str| rating(answers.get(name)).unwrap_or(0);
-    let comment = |name: &str| Some(answers.get(name).to_owned()).filter(|c| !c.trim().is_empty());
-    let new = NewEvaluation {
-        participant_id: None,
-        ratings: Ratings {
-            overall: general("overall"),
-            trainers: general("trainers"),
-            venue: general("venue"),
-            materials: general("materials"),
-            topics,
-        },
-        most_useful: comment("most_useful"),
-        suggestions: comment("suggestions"),
-    };
+    let new = evaluation_sent(&answers.fields, &view.course.topic_list(), None);
     let token = csrf::token(req, secure(&state));
     let mut layout =
         page::Layout::new(i18n::strings(), w.t("eval-title"), &token.value).with_words(w.clone());

@@ -10,7 +10,7 @@ use poem::{
 };
 use serde::Deserialize;
 
-use super::{cookies, csrf, errors, i18n, page, session};
+use super::{cookies, csrf, errors, i18n, page, session, words::Words as PageWords};
 use crate::{
     domain::{Error, language::Lang},
     l10n::{text, text_with},
@@ -78,11 +78,18 @@ fn language(req: &Request, asked: Option<&str>) -> Lang {
     Lang::negotiate(None, asked.or(query.as_deref()), accept)
 }
 
-fn layout(req: &Request, state: &AppState, title: String) -> (page::Layout, Vec<String>) {
+/// The layout in `lang` (`<html lang>`, the footer, the switch back to the phone form).
+fn layout(
+    req: &Request,
+    state: &AppState,
+    lang: Lang,
+    title: String,
+) -> (page::Layout, Vec<String>) {
     let token = csrf::token(req, cookies::secure(&state.config));
     let cookies = token.set_cookie.clone().into_iter().collect();
+    let w = PageWords::chosen(req, lang, "/portal/phone");
     (
-        page::Layout::new(i18n::strings(), title, &token.value),
+        page::Layout::new(i18n::strings(), title, &token.value).with_words(w),
         cookies,
     )
 }
@@ -95,14 +102,15 @@ fn phone_page(
     phone: String,
     error: Option<String>,
 ) -> Response {
-    let (layout, cookies) = layout(req, state, text(lang, "phone-title"));
+    let (layout, cookies) = layout(req, state, lang, text(lang, "phone-title"));
+    let w = layout.w.clone();
     let view = PhonePage {
         layout,
         w: Words::of(lang),
         phone,
         error,
     };
-    page::html(status, &view, &cookies)
+    w.mark(page::html(status, &view, &cookies))
 }
 
 fn code_page(
@@ -113,7 +121,8 @@ fn code_page(
     phone: String,
     error: Option<String>,
 ) -> Response {
-    let (layout, cookies) = layout(req, state, text(lang, "code-title"));
+    let (layout, cookies) = layout(req, state, lang, text(lang, "code-title"));
+    let w = layout.w.clone();
     let sent = error
         .is_none()
         .then(|| text_with(lang, "code-sent", &[("phone", phone.clone().into())]));
@@ -124,7 +133,7 @@ fn code_page(
         sent,
         error,
     };
-    page::html(status, &view, &cookies)
+    w.mark(page::html(status, &view, &cookies))
 }
 
 /// `GET /portal/phone`: the phone form.

@@ -67,6 +67,12 @@ impl Words {
             .as_deref()
             .and_then(Lang::parse)
             .unwrap_or_else(|| Lang::negotiate(participant, None, accept));
+        Self::chosen(req, lang, fallback_path)
+    }
+
+    /// `lang`, chosen already (by a form's field, say), with the switch of
+    /// [`Words::for_request`].
+    pub fn chosen(req: &Request, lang: Lang, fallback_path: &str) -> Self {
         let (path, rest) = if req.method() == Method::GET || req.method() == Method::HEAD {
             (req.uri().path().to_owned(), other_query(req))
         } else {

@@ -296,7 +296,7 @@ async fn a_participant_evaluates_from_the_portal_leaving_a_topic_unrated_once() 
     let mut browser = participant_browser(&app, "tendai@example.org").await;
 
     let home = browser.get("/portal").await;
-    let link = format!("href=\"/portal/workshops/{w}/evaluation\"");
+    let link = format!("href=\"/portal/workshops/{w}/evaluation?lang=en\"");
     assert!(home.text.contains(&link), "{}", home.text);
     assert!(home.text.contains("Evaluate this workshop"));
 
@@ -539,4 +539,244 @@ async fn the_paper_evaluation_form_prints_every_question_and_topic_for_trainers_
         .await
         .assert_problem(404);
     app.anonymous().get(&path).await.assert_problem(401);
+}
+
+/// A participant page in Shona: `<html lang="sn">`, the site's name and footer in Shona (the
+/// layout's, not English's), and none of the English sentences given.
+#[track_caller]
+fn assert_all_shona(page: &Page, english: &[&str]) {
+    assert!(
+        page.text.contains("<html lang=\"sn\">"),
+        "<html lang=\"sn\"> in {}",
+        page.text
+    );
+    assert!(!page.text.contains(" lang=\"en\">\n"), "{}", page.text);
+    assert!(
+        page.text
+            .contains("<span class=\"brand\">Kudzidziswa neIWSD</span>"),
+        "the site's name in Shona: {}",
+        page.text
+    );
+    assert!(
+        !page.text.contains(">IWSD Training<"),
+        "no English site name: {}",
+        page.text
+    );
+    assert!(
+        page.text.contains(
+            "<footer class=\"foot\">Institute of Water and Sanitation Development (IWSD)</footer>"
+        ),
+        "the footer: {}",
+        page.text
+    );
+    for sentence in english {
+        assert!(
+            !page.text.contains(sentence),
+            "{sentence:?} in {}",
+            page.text
+        );
+    }
+}
+
+#[tokio::test]
+async fn every_participant_page_in_shona_is_shona_from_html_lang_to_footer() {
+    let app = spawn_app().await;
+    let (w, people, certs) = workshop_with_people(&app).await;
+    let code = certs[0]["verification_code"].as_str().unwrap().to_owned();
+    let course = app.course("CAT", 3).await;
+    let public = app
+        .post(
+            "/api/v1/workshops",
+            json!({"course_id": course, "level": "tot", "venue": "Mbare Hall",
+                   "start_date": future_monday(), "public": true}),
+        )
+        .await;
+    assert_eq!(public.status, 201, "{}", public.text);
+    let public = public.body["id"].as_i64().unwrap();
+    let mut browser = Browser::new(&app);
+    let mut pages = vec![];
+    for path in [
+        format!("/verify/{code}?lang=sn"),
+        "/portal?lang=sn".to_owned(),
+        "/portal/phone?lang=sn".to_owned(),
+        "/portal/link/cssd_l_made-up?lang=sn".to_owned(),
+        "/catalogue?lang=sn".to_owned(),
+        format!("/catalogue/{public}?lang=sn"),
+    ] {
+        pages.push((path.clone(), browser.get(&path).await));
+    }
+    // The code form answers the phone form, in the language the phone form was in.
+    let form = browser.get("/portal/phone?lang=sn").await;
+    let csrf = form.csrf();
+    let code_page = browser
+        .post(
+            "/portal/phone",
+            &[("csrf", &csrf), ("lang", "sn"), ("phone", "0771234567")],
+        )
+        .await;
+    code_page.assert_html(200);
+    pages.push(("the code form".to_owned(), code_page));
+    // An application with its fields wrong: the service's rules said in Shona.
+    let apply = browser.get(&format!("/catalogue/{public}?lang=sn")).await;
+    let csrf = apply.csrf();
+    let refused = browser
+        .post(
+            &format!("/catalogue/{public}/apply?lang=sn"),
+            &[
+                ("csrf", &csrf),
+                ("full_name", ""),
+                ("phone", "12"),
+                ("target_group", "community_champion"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status.as_u16(), 422, "{}", refused.text);
+    assert!(
+        refused.text.contains("Iyi haisi nhamba yenhare"),
+        "{}",
+        refused.text
+    );
+    pages.push(("the refused application".to_owned(), refused));
+
+    // Signed in: the portal (with a workshop that earned no certificate, and why) and the
+    // evaluation form.
+    give_email(&app, people[1].0, "rudo@example.org").await;
+    let mut rudo = participant_browser(&app, "rudo@example.org").await;
+    let home = rudo.get("/portal?lang=sn").await;
+    assert!(
+        home.text.contains("Wakapinda mazuva 1 pamazuva"),
+        "{}",
+        home.text
+    );
+    pages.push(("the portal".to_owned(), home));
+    pages.push((
+        "a workshop that is not there".to_owned(),
+        rudo.get("/portal/workshops/999999/evaluation?lang=sn")
+            .await,
+    ));
+    pages.push((
+        "the evaluation form".to_owned(),
+        rudo.get(&format!("/portal/workshops/{w}/evaluation?lang=sn"))
+            .await,
+    ));
+    let english = [
+        "attended 1 of",
+        "no post-test recorded",
+        "must be a valid phone number",
+        "must not be empty",
+        "give an email address",
+        "must be true",
+    ];
+    for (what, page) in &pages {
+        assert!(
+            page.status.as_u16() < 500 && !page.text.is_empty(),
+            "{what}: {} {}",
+            page.status,
+            page.text
+        );
+        assert_all_shona(page, &english);
+    }
+}
+
+/// The stored mail of `kind` to `to`, newest last: (subject, plain text).
+async fn mail_to(
+    app: &TestApp,
+    to: &str,
+    kind: entity::email_outbox::EmailKind,
+) -> Vec<(String, String)> {
+    use entity::email_outbox;
+    email_outbox::Entity::find()
+        .filter(email_outbox::Column::Recipient.eq(to))
+        .filter(email_outbox::Column::Kind.eq(kind))
+        .all(&app.state.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| (m.subject, m.body_text))
+        .collect()
+}
+
+#[tokio::test]
+async fn the_sign_in_link_and_the_certificate_are_mailed_in_the_participants_language() {
+    use entity::email_outbox::EmailKind;
+    let app = spawn_app().await;
+    let course = app.course("MLS", 5).await;
+    let (w, people) = app
+        .completed_workshop(course, "tot", None, &[], &[("Tendai Moyo", Some(80.0))])
+        .await;
+    let resp = app
+        .patch(
+            &format!("/api/v1/participants/{}", people[0].0),
+            json!({"email": "tendai@example.org", "language": "sn"}),
+        )
+        .await;
+    assert_eq!(resp.status, 200, "{}", resp.text);
+    let issued = issue(&app, w).await;
+    let certificate = &issued[0];
+    let mailed = mail_to(&app, "tendai@example.org", EmailKind::Certificate).await;
+    assert_eq!(mailed.len(), 1);
+    let (subject, text) = &mailed[0];
+    assert_eq!(subject, "Setifiketi yako: Course MLS (MLS)");
+    assert!(text.starts_with("Mhoro Tendai Moyo,"), "{text}");
+    assert!(
+        text.contains(certificate["number"].as_str().unwrap()),
+        "{text}"
+    );
+    assert!(
+        text.contains(certificate["verification_url"].as_str().unwrap()),
+        "{text}"
+    );
+    assert!(
+        !text.contains("Congratulations") && !text.contains("Dear"),
+        "{text}"
+    );
+
+    let resp = app
+        .anonymous()
+        .post(
+            "/api/v1/auth/email-link",
+            json!({"email": "tendai@example.org"}),
+        )
+        .await;
+    assert_eq!(resp.status, 202, "{}", resp.text);
+    crate::helpers::eventually("the sign-in link is queued", || async {
+        !mail_to(&app, "tendai@example.org", EmailKind::SignInLink)
+            .await
+            .is_empty()
+    })
+    .await;
+    let mailed = mail_to(&app, "tendai@example.org", EmailKind::SignInLink).await;
+    assert_eq!(mailed.len(), 1);
+    let (subject, text) = &mailed[0];
+    assert_eq!(subject, "Link yako yekupinda muIWSD Training");
+    assert!(text.contains("/portal/link/"), "{text}");
+    assert!(text.contains("maminitsi 30"), "{text}");
+
+    // In Ndebele once the participant says so; a reissued certificate too.
+    app.patch(
+        &format!("/api/v1/participants/{}", people[0].0),
+        json!({"language": "nd"}),
+    )
+    .await;
+    let id = certificate["id"].as_i64().unwrap();
+    let resp = app
+        .post(
+            &format!("/api/v1/certificates/{id}/reissue"),
+            json!({"reason": "Igama lalibhalwe kubi"}),
+        )
+        .await;
+    assert_eq!(resp.status, 201, "{}", resp.text);
+    let mailed = mail_to(&app, "tendai@example.org", EmailKind::Certificate).await;
+    assert_eq!(mailed.len(), 2);
+    let (subject, text) = &mailed[1];
+    assert_eq!(
+        subject,
+        "Isitifiketi sakho esilungisiweyo: Course MLS (MLS)"
+    );
+    assert!(text.starts_with("Sawubona Tendai Moyo,"), "{text}");
+    assert!(text.contains("Isizatho: Igama lalibhalwe kubi"), "{text}");
+    assert!(
+        text.contains(resp.body["verification_url"].as_str().unwrap()),
+        "{text}"
+    );
 }

@@ -1687,3 +1687,184 @@ async fn a_webhook_is_created_with_its_secret_shown_once_and_its_deliveries_list
         false
     );
 }
+
+/// The anonymous summary of a workshop's evaluations, as the API gives it.
+async fn evaluation_summary(app: &TestApp, w: i64) -> Value {
+    let resp = app
+        .get(&format!("/api/v1/workshops/{w}/evaluations/summary"))
+        .await;
+    assert_eq!(resp.status, 200, "{}", resp.text);
+    resp.body
+}
+
+#[tokio::test]
+async fn paper_evaluations_are_typed_in_with_the_printed_questions_and_blank_topics_stay_blank() {
+    use cssd::services::paper_evaluation::{COMMENT_QUESTIONS, GENERAL_QUESTIONS, topic_question};
+    let app = spawn_app().await;
+    let course = app.course("PEV", 5).await;
+    let (w, people) = app
+        .completed_workshop(
+            course,
+            "tot",
+            None,
+            &[],
+            &[
+                ("Tendai Moyo", Some(80.0)),
+                ("Rudo Dube", Some(70.0)),
+                ("Chipo Ncube", Some(90.0)),
+            ],
+        )
+        .await;
+    let mut browser = Browser::admin(&app).await;
+    let workshop_page = browser.get(&format!("/admin/workshops/{w}")).await;
+    let path = format!("/admin/workshops/{w}/paper-evaluation");
+    assert!(workshop_page.text.contains(&format!("href=\"{path}\"")));
+    let form = browser.get(&path).await;
+    form.assert_html(200);
+    // The printed form's questions, in its order.
+    let mut questions: Vec<String> = GENERAL_QUESTIONS.iter().map(|q| q.1.to_owned()).collect();
+    questions.extend(
+        ["Roles", "Processes", "Engagement", "Trust", "Champions"]
+            .iter()
+            .map(|t| topic_question(t)),
+    );
+    questions.extend(COMMENT_QUESTIONS.iter().map(|q| q.1.to_owned()));
+    let mut at = 0;
+    for question in &questions {
+        let found = form.text[at..]
+            .find(question.as_str())
+            .unwrap_or_else(|| panic!("{question:?} missing or out of order: {}", form.text));
+        at += found + question.len();
+    }
+    for name in ["Tendai Moyo", "Rudo Dube", "Chipo Ncube"] {
+        assert!(form.text.contains(name), "{name} is offered");
+    }
+    let pdf = browser
+        .get(&format!(
+            "/admin/download/workshops/{w}/evaluation-form.pdf"
+        ))
+        .await;
+    assert_eq!(pdf.header("content-type"), "application/pdf");
+
+    let id_of = |i: usize| people[i].0.to_string();
+    let all_rated = |who: &str, rating: &'static str| -> Vec<(String, String)> {
+        let mut fields = vec![("participant_id".to_owned(), who.to_owned())];
+        for field in ["overall", "trainers", "venue", "materials"] {
+            fields.push((field.to_owned(), rating.to_owned()));
+        }
+        for i in 0..5 {
+            fields.push((format!("topic-{i}"), rating.to_owned()));
+        }
+        fields
+    };
+
+    // Refusals first: nothing is saved by any of them.
+    let mut nobody = all_rated("", "4");
+    nobody.retain(|(k, _)| k != "participant_id");
+    let refs: Vec<(&str, &str)> = nobody
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let refused = browser.submit(&path, &path, &refs).await;
+    refused.assert_html(422);
+    assert!(
+        refused.text.contains("names the participant"),
+        "{}",
+        refused.text
+    );
+
+    let mut no_venue = all_rated(&id_of(0), "4");
+    no_venue.retain(|(k, _)| k != "venue");
+    no_venue.push(("topic-1".to_owned(), "9".to_owned()));
+    no_venue.retain(|(k, v)| !(k == "topic-1" && v == "4"));
+    let refs: Vec<(&str, &str)> = no_venue
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let refused = browser.submit(&path, &path, &refs).await;
+    refused.assert_html(422);
+    let fieldset = |name: &str| {
+        let start = refused
+            .text
+            .find(&format!("id=\"q-{name}\""))
+            .unwrap_or_else(|| panic!("no question {name}"));
+        let rest = &refused.text[start..];
+        rest[..rest.find("</fieldset>").unwrap()].to_owned()
+    };
+    for name in ["venue", "topic-1"] {
+        let question = fieldset(name);
+        assert!(question.contains("must be from 1 to 5"), "{question}");
+    }
+    assert!(!fieldset("trainers").contains("must be"));
+    assert!(
+        refused
+            .text
+            .contains("name=\"overall\" value=\"4\" checked"),
+        "what was typed in is kept"
+    );
+
+    let outsider = app.participant("Nyasha Outsider").await;
+    let outside = all_rated(&outsider.to_string(), "3");
+    let refs: Vec<(&str, &str)> = outside
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let refused = browser.submit(&path, &path, &refs).await;
+    refused.assert_html(409);
+    assert!(refused.text.contains("held no seat"), "{}", refused.text);
+    assert_eq!(evaluation_summary(&app, w).await["responses"], 0);
+
+    // Three forms, one with the topic "Trust" left blank and a comment.
+    for (i, rating) in [(0, "5"), (1, "4"), (2, "3")] {
+        let mut fields = all_rated(&id_of(i), rating);
+        if i == 1 {
+            fields.retain(|(k, _)| k != "topic-3");
+            fields.push(("topic-3".to_owned(), String::new()));
+            fields.push(("most_useful".to_owned(), "The field visit".to_owned()));
+        }
+        let refs: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let saved = browser.submit(&path, &path, &refs).await;
+        let next = browser.follow(saved).await;
+        assert!(
+            next.text.contains("The evaluation is saved"),
+            "{}",
+            next.text
+        );
+    }
+    let again = all_rated(&id_of(0), "2");
+    let refs: Vec<(&str, &str)> = again
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let refused = browser.submit(&path, &path, &refs).await;
+    refused.assert_html(409);
+    assert!(
+        refused.text.contains("already evaluated"),
+        "{}",
+        refused.text
+    );
+
+    let summary = evaluation_summary(&app, w).await;
+    assert_eq!(summary["responses"], 3, "{summary}");
+    let question = |name: &str| {
+        summary["questions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|q| q["question"] == name)
+            .cloned()
+            .unwrap_or_else(|| panic!("{name} in {summary}"))
+    };
+    assert_eq!(question("overall")["responses"], 3);
+    assert_eq!(question("overall")["average"], 4.0);
+    assert_eq!(
+        question("topic:Trust")["responses"],
+        2,
+        "the blank stayed blank"
+    );
+    assert_eq!(question("topic:Roles")["responses"], 3);
+    assert!(summary.to_string().contains("The field visit"), "{summary}");
+}

@@ -346,3 +346,63 @@ async fn destructive_actions_ask_first_and_an_import_shows_its_result_first_and_
     assert_eq!(app.get("/api/v1/participants").await.body["total"], 4);
     browser.close().await;
 }
+
+#[tokio::test]
+async fn an_administrator_types_in_a_paper_evaluation_leaving_a_topic_blank() {
+    use entity::evaluation;
+    use sea_orm::EntityTrait;
+
+    let app = spawn_app().await;
+    let certs = super::certificates(&app, &[("Rudo Dube", Some(75.0))]).await;
+    let workshop = certs[0]["workshop_id"].as_i64().unwrap();
+    let rudo = certs[0]["participant_id"].as_i64().unwrap();
+    let (_driver, browser, _) = start_browser("paper-evaluation").await;
+    sign_in(&browser, &app).await;
+    browser
+        .goto(&format!("{}/admin/workshops/{workshop}", app.base))
+        .await;
+    let path = format!("/admin/workshops/{workshop}/paper-evaluation");
+    browser.click(&format!("a[href=\"{path}\"]")).await;
+    browser.wait_for("form.evaluation").await;
+    set_value(&browser, "#participant_id", &rudo.to_string()).await;
+    for (name, value) in [
+        ("overall", "4"),
+        ("trainers", "4"),
+        ("venue", "2"),
+        ("materials", "3"),
+        ("topic-0", "5"),
+        ("topic-1", "4"),
+        ("topic-3", "3"),
+        ("topic-4", "4"),
+    ] {
+        browser
+            .click(&format!("input[name=\"{name}\"][value=\"{value}\"]"))
+            .await;
+    }
+    browser
+        .type_into("#suggestions", "More time for the field visit")
+        .await;
+    browser
+        .screenshot(&screenshot_path("admin-paper-evaluation"))
+        .await;
+    browser.click("#save-evaluation").await;
+    browser.wait_for("p.notice").await;
+    assert!(browser.url().await.contains(&path));
+
+    let saved = evaluation::Entity::find().all(&app.state.db).await.unwrap();
+    assert_eq!(saved.len(), 1);
+    assert_eq!(saved[0].participant_id, rudo);
+    assert_eq!(saved[0].venue, 2);
+    let topics: serde_json::Map<String, Value> =
+        serde_json::from_str(&saved[0].topic_ratings).unwrap();
+    assert_eq!(topics.len(), 4, "{topics:?}");
+    assert!(
+        !topics.contains_key("Complaints handling"),
+        "the blank stayed blank"
+    );
+    assert_eq!(
+        saved[0].suggestions.as_deref(),
+        Some("More time for the field visit")
+    );
+    browser.close().await;
+}

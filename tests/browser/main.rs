@@ -13,6 +13,7 @@ mod evaluation;
 #[allow(dead_code)]
 #[path = "../api/helpers.rs"]
 mod helpers;
+mod phone;
 mod signal;
 mod webdriver;
 

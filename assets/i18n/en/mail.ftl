@@ -38,3 +38,17 @@ mail-cancellation-subject = Cancelled: { $course } from { $date }
 mail-cancellation-body = We are sorry: the { $course } { $level } workshop has been cancelled. Your place lapses; we will let you know of the next workshop.
 mail-evaluation-subject = How was { $course }? Please tell us
 mail-evaluation-body = Thank you for taking part in the { $course } { $level } workshop. Please rate the workshop, its trainers, venue, materials and each topic — it takes two minutes and helps us improve the training. Fill in the evaluation form at { $url } (or hand a paper form to your trainer).
+
+# The sign-in link: $minutes is how long it works.
+mail-sign-in-subject = Your sign-in link for IWSD Training
+mail-sign-in-open = Open this link to see your workshops and certificates:
+mail-sign-in-once = It works once, for { $minutes } minutes. If you did not ask for it, ignore this email.
+
+# The certificate: $title is the course title, $number the certificate's number, $url its check page.
+mail-certificate-subject = Your certificate: { $course }
+mail-certificate-body = Congratulations on completing { $title }. Your certificate { $number } is attached.
+mail-certificate-check = Anyone can check that it is genuine at { $url }
+# A reissued certificate: $old is the old certificate's number, $reason the administrator's words.
+mail-reissued-subject = Your corrected certificate: { $course }
+mail-reissued-body = Your certificate { $old } for { $title } has been reissued as certificate { $number }, which is attached. The reason: { $reason }
+mail-reissued-use-new = Please use the new certificate from now on; the old one now shows as replaced when it is checked. Anyone can check the new one at { $url }

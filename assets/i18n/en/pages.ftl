@@ -104,8 +104,12 @@ portal-status-waitlisted = Number { $position } on the waitlist
 portal-status-waitlisted-unknown = On the waitlist
 portal-status-withdrawn = Withdrawn
 portal-certificate-earned = Certificate earned.
-# $reasons: why not, as the training rules state them (in English for now).
+# $reasons: why not, one sentence per condition below, joined.
 portal-no-certificate = No certificate: { $reasons }
+portal-unmet-attendance = You attended { $attended } of the { $required } days required.
+portal-unmet-no-post-test = No post-test score is recorded.
+# $score and $pass_mark are percentages ("48%", 60).
+portal-unmet-pass-mark = Your post-test score of { $score } is below the pass mark of { $pass_mark }%.
 portal-schedule = Day by day
 portal-day = Day { $day }, { $date }: { $topics }
 portal-day-practice = Day { $day }, { $date }: practice and review

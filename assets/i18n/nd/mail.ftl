@@ -37,3 +37,14 @@ mail-cancellation-subject = Ikhanseliwe: { $course } kusukela { $date }
 mail-cancellation-body = Siyaxolisa: i-workshop ye-{ $course } ({ $level }) ikhanseliwe. Indawo yakho iphelile; sizakwazisa nge-workshop elandelayo.
 mail-evaluation-subject = Ibinjani i-{ $course }? Ake usitshele
 mail-evaluation-body = Siyabonga ngokuba yingxenye ye-workshop ye-{ $course } ({ $level }). Ake unike amamaki ku-workshop, abaqeqeshi, indawo, izinto zokufunda lesihloko ngasinye — kuthatha imizuzu emibili njalo kusisiza ukuthuthukisa ukuqeqeshwa. Gcwalisa ifomu yokuhlola ku-{ $url } (kumbe unike umqeqeshi wakho ifomu yephepha).
+
+mail-sign-in-subject = Ilinki yakho yokungena ku-IWSD Training
+mail-sign-in-open = Vula ilinki le ukuze ubone ama-workshop akho lezitifiketi zakho:
+mail-sign-in-once = Isebenza kanye kuphela, okwemizuzu engu-{ $minutes }. Nxa ungayicelanga, ungayinaki le imeyili.
+
+mail-certificate-subject = Isitifiketi sakho: { $course }
+mail-certificate-body = Siyakuhalalisela ngokuqeda i-{ $title }. Isitifiketi sakho { $number } sinamathiselwe.
+mail-certificate-check = Loba ngubani angahlola ukuthi siqotho kulelikheli: { $url }
+mail-reissued-subject = Isitifiketi sakho esilungisiweyo: { $course }
+mail-reissued-body = Isitifiketi sakho { $old } se-{ $title } sikhutshwe kutsha njengesitifiketi { $number }, esinamathiselweyo. Isizatho: { $reason }
+mail-reissued-use-new = Sicela usebenzise isitifiketi esitsha kusukela khathesi; esidala sesitshengiswa njengesintshintshiweyo nxa sihlolwa. Loba ngubani angahlola esitsha kulelikheli: { $url }

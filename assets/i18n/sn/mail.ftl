@@ -37,3 +37,14 @@ mail-cancellation-subject = Yamiswa: { $course } kubva { $date }
 mail-cancellation-body = Tine urombo: workshop ye{ $course } ({ $level }) yamiswa. Nzvimbo yako yapera; tichakuzivisa nezveworkshop inotevera.
 mail-evaluation-subject = { $course } yanga yakadii? Tiudzeiwo
 mail-evaluation-body = Tinotenda nekupinda muworkshop ye{ $course } ({ $level }). Tapota ipa mamakisi kuworkshop, vadzidzisi, nzvimbo, zvinyorwa nemusoro wega wega — zvinotora maminitsi maviri uye zvinotibatsira kuvandudza kudzidzisa. Zadza fomu yeongororo pa{ $url } (kana kuti ipa fomu yepepa kumudzidzisi wako).
+
+mail-sign-in-subject = Link yako yekupinda muIWSD Training
+mail-sign-in-open = Vhura link iyi kuti uone maworkshop ako nezvitifiketi zvako:
+mail-sign-in-once = Inoshanda kamwe chete, kwemaminitsi { $minutes }. Kana usina kuikumbira, rega email iyi.
+
+mail-certificate-subject = Setifiketi yako: { $course }
+mail-certificate-body = Makorokoto nekupedza { $title }. Setifiketi yako { $number } yakabatanidzwa.
+mail-certificate-check = Ani nani anogona kuona kuti ndeyechokwadi pakero iyi: { $url }
+mail-reissued-subject = Setifiketi yako yakagadziriswa: { $course }
+mail-reissued-body = Setifiketi yako { $old } ye{ $title } yabudiswa patsva seSetifiketi { $number }, yakabatanidzwa. Chikonzero: { $reason }
+mail-reissued-use-new = Tapota shandisa setifiketi itsva kubva zvino; yekare yava kuratidzwa seyakatsiviwa kana ichiongororwa. Ani nani anogona kuongorora itsva pakero iyi: { $url }

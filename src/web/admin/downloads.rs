@@ -17,7 +17,7 @@ use serde::Deserialize;
 use super::Admin;
 use crate::{
     domain::{self, FieldError},
-    services::{certificates, csv_export, reports::ReportFilter},
+    services::{certificates, csv_export, paper_evaluation, reports::ReportFilter},
     state::AppState,
     web::{errors, page},
 };
@@ -31,6 +31,8 @@ pub enum Download {
     CertificatePdf(i64),
     SummaryCsv,
     CertificatesCsv,
+    /// The printable paper evaluation form of a workshop.
+    EvaluationForm(i64),
 }
 
 impl Download {
@@ -47,6 +49,7 @@ impl Download {
             ["workshops", w, "attendance.csv"] => id(w).map(Download::Register),
             ["workshops", w, "roster.csv"] => id(w).map(Download::Roster),
             ["certificates", c, "pdf"] => id(c).map(Download::CertificatePdf),
+            ["workshops", w, "evaluation-form.pdf"] => id(w).map(Download::EvaluationForm),
             ["reports", "summary.csv"] => Some(Download::SummaryCsv),
             ["certificates.csv"] => Some(Download::CertificatesCsv),
             _ => None,
@@ -103,18 +106,23 @@ pub async fn download(
     state: Data<&AppState>,
     Path(path): Path<String>,
     Query(q): Query<DownloadQuery>,
-    _admin: Admin,
+    admin: Admin,
 ) -> Response {
     let Some(wanted) = Download::parse(&path) else {
         return errors::not_found(req);
     };
-    match file(&state, wanted, &q).await {
+    match file(&state, &admin, wanted, &q).await {
         Ok(response) => page::protect(response),
         Err(err) => errors::from_domain(req, err),
     }
 }
 
-async fn file(state: &AppState, wanted: Download, q: &DownloadQuery) -> domain::Result<Response> {
+async fn file(
+    state: &AppState,
+    admin: &Admin,
+    wanted: Download,
+    q: &DownloadQuery,
+) -> domain::Result<Response> {
     let db = &state.db;
     let csv = |file: csv_export::CsvDownload| {
         attachment(
@@ -145,6 +153,13 @@ async fn file(state: &AppState, wanted: Download, q: &DownloadQuery) -> domain::
             "application/zip",
             &format!("workshop-{w}-certificates.zip"),
         ),
+        Download::EvaluationForm(w) => Response::builder()
+            .content_type("application/pdf")
+            .header(
+                header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"evaluation-form-{w}.pdf\""),
+            )
+            .body(paper_evaluation::form_pdf(db, &admin.who.principal, w).await?),
         Download::CertificatePdf(c) => {
             let c = certificates::get(db, c).await?;
             Response::builder()
@@ -190,6 +205,10 @@ mod tests {
         assert_eq!(
             Download::parse("certificates/7/pdf"),
             Some(Download::CertificatePdf(7))
+        );
+        assert_eq!(
+            Download::parse("workshops/3/evaluation-form.pdf"),
+            Some(Download::EvaluationForm(3))
         );
         assert_eq!(
             Download::parse("reports/summary.csv"),

@@ -17,6 +17,7 @@ pub mod confirm;
 pub mod dashboard;
 pub mod downloads;
 pub mod outbox;
+pub mod paper_evaluation;
 pub mod participants;
 pub mod reports;
 pub mod sign_in;
@@ -130,6 +131,10 @@ pub fn mount(route: Route) -> Route {
         .at(
             "/admin/applications/:id/decline",
             post(applications::decline),
+        )
+        .at(
+            "/admin/workshops/:id/paper-evaluation",
+            get(paper_evaluation::show).post(paper_evaluation::submit),
         )
 }
 
