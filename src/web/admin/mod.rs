@@ -118,6 +118,7 @@ pub fn mount(route: Route) -> Route {
             post(webhooks::retry),
         )
         .at("/admin/download/*path", get(downloads::download))
+        .at("/admin/participants/:id/erase", post(participants::erase))
 }
 
 /// A signed-in administrator on a console page, with this browser's CSRF token.
