@@ -10,7 +10,7 @@
 use chrono::{Months, NaiveDate, Utc};
 use entity::{
     app_user, audit_log, email_outbox, email_outbox::EmailStatus, enrolment, participant,
-    sms_outbox, sms_outbox::SmsStatus, workshop, workshop_trainer,
+    participant::ContactBy, sms_outbox, sms_outbox::SmsStatus, workshop, workshop_trainer,
 };
 use sea_orm::{
     ActiveModelTrait,
@@ -154,6 +154,11 @@ async fn remove_contact(
         .col_expr(
             participant::Column::NationalId,
             Expr::value(Option::<String>::None),
+        )
+        // What a record without contact details is given (see `domain::participant::contact_by`).
+        .col_expr(
+            participant::Column::ContactBy,
+            Expr::value(sea_orm::ActiveEnum::to_value(&ContactBy::Email)),
         )
         .col_expr(participant::Column::UpdatedAt, Expr::value(now))
         .filter(participant::Column::Id.eq(person.id))

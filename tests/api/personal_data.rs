@@ -483,6 +483,13 @@ async fn three_generations(app: &TestApp) -> (i64, i64, i64, i64) {
 async fn retention_removes_the_contact_details_of_people_whose_last_workshop_ended_long_ago() {
     let app = spawn_app_with(|c| c.retention_years = Some(2)).await;
     let (old, ama, bongani, chipo) = three_generations(&app).await;
+    let by_sms = app
+        .patch(
+            &format!("/api/v1/participants/{ama}"),
+            json!({"contact_by": "sms"}),
+        )
+        .await;
+    assert_eq!(by_sms.status, 200, "{}", by_sms.text);
     let before = figures(&app, old).await;
 
     // The scheduled job, on today's clock.
@@ -507,6 +514,7 @@ async fn retention_removes_the_contact_details_of_people_whose_last_workshop_end
     assert!(ama_now["phone"].is_null(), "{ama_now}");
     assert!(ama_now["national_id"].is_null(), "{ama_now}");
     assert_eq!(ama_now["full_name"], "Ama Dube", "only contact details go");
+    assert_eq!(ama_now["contact_by"], "email", "the default without contact details");
     let bongani_now = person(bongani).await;
     assert_eq!(bongani_now["email"], "person2@example.org");
     assert_eq!(bongani_now["national_id"], "63-123452A78");
