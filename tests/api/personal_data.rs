@@ -514,7 +514,10 @@ async fn retention_removes_the_contact_details_of_people_whose_last_workshop_end
     assert!(ama_now["phone"].is_null(), "{ama_now}");
     assert!(ama_now["national_id"].is_null(), "{ama_now}");
     assert_eq!(ama_now["full_name"], "Ama Dube", "only contact details go");
-    assert_eq!(ama_now["contact_by"], "email", "the default without contact details");
+    assert_eq!(
+        ama_now["contact_by"], "email",
+        "the default without contact details"
+    );
     let bongani_now = person(bongani).await;
     assert_eq!(bongani_now["email"], "person2@example.org");
     assert_eq!(bongani_now["national_id"], "63-123452A78");
