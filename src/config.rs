@@ -74,6 +74,10 @@ pub struct Config {
     /// `CSSD_RENEWAL_REMINDER_DAYS`: how many days before a trainer's ToT certificate lapses
     /// they are reminded to renew it (default 60).
     pub renewal_reminder_days: u32,
+    /// `CSSD_RETENTION_YEARS`: the contact details (email, phone, national ID) of people whose
+    /// last workshop ended more than this many years ago are removed by a daily job; unset:
+    /// kept.
+    pub retention_years: Option<u32>,
     /// `CSSD_SIGNING_KEY_FILE`: a PEM RSA private key (PKCS#8 or PKCS#1, ≥ 2048 bits) that signs
     /// credentials instead of the key kept in the database.
     pub signing_key_file: Option<PathBuf>,
@@ -200,6 +204,7 @@ impl Config {
             reminder_days: 2,
             reminder_interval: Duration::from_secs(3600),
             renewal_reminder_days: 60,
+            retention_years: None,
             signing_key_file: None,
             key_passphrase: None,
             signature_image: None,
@@ -360,6 +365,14 @@ impl Config {
                     message: format!("{v:?} is not a whole number of days from 0 to 366"),
                 })?;
         }
+        if let Some(v) = lookup("CSSD_RETENTION_YEARS") {
+            config.retention_years = Some(v.parse().ok().filter(|y| (1..=100).contains(y)).ok_or(
+                ConfigError {
+                    name: "CSSD_RETENTION_YEARS",
+                    message: format!("{v:?} is not a whole number of years from 1 to 100"),
+                },
+            )?);
+        }
         if let Some(v) = lookup("CSSD_REMINDER_INTERVAL_SECONDS") {
             config.reminder_interval = v
                 .parse::<f64>()
@@ -470,6 +483,7 @@ impl fmt::Debug for Config {
             .field("reminder_days", &self.reminder_days)
             .field("reminder_interval", &self.reminder_interval)
             .field("renewal_reminder_days", &self.renewal_reminder_days)
+            .field("retention_years", &self.retention_years)
             .field("signing_key_file", &self.signing_key_file)
             .field(
                 "key_passphrase",
@@ -635,6 +649,17 @@ mod tests {
         for bad in ["-1", "3601", "soon"] {
             let err = config_from(&[("CSSD_AUTH_CACHE_SECONDS", bad)]).unwrap_err();
             assert_eq!(err.name, "CSSD_AUTH_CACHE_SECONDS");
+        }
+    }
+
+    #[test]
+    fn contact_details_are_kept_unless_a_retention_in_years_is_configured() {
+        assert_eq!(config_from(&[]).unwrap().retention_years, None);
+        let config = config_from(&[("CSSD_RETENTION_YEARS", "5")]).unwrap();
+        assert_eq!(config.retention_years, Some(5));
+        for bad in ["0", "-1", "101", "five"] {
+            let err = config_from(&[("CSSD_RETENTION_YEARS", bad)]).unwrap_err();
+            assert_eq!(err.name, "CSSD_RETENTION_YEARS");
         }
     }
 

@@ -143,6 +143,10 @@ impl Application {
                 .state
                 .renewal_job(Arc::new(domain::schedule::local_today));
             tokio::spawn(renewals.run(stopped.clone()));
+            let today = Arc::new(domain::schedule::local_today);
+            if let Some(retention) = self.state.retention_job(today) {
+                tokio::spawn(retention.run(stopped.clone()));
+            }
             let deliveries = self.state.webhook_worker().map_err(std::io::Error::other)?;
             webhooks = Some(tokio::spawn(deliveries.run(stopped.clone())));
             texts = Some(tokio::spawn(self.state.sms_worker().run(stopped.clone())));

@@ -69,6 +69,23 @@ impl AppState {
         }
     }
 
+    /// The retention job over this state's database (daily), with `today` as its clock; `None`
+    /// unless `CSSD_RETENTION_YEARS` is set.
+    pub fn retention_job(
+        &self,
+        today: services::participant_mail::Clock,
+    ) -> Option<services::retention::RetentionJob> {
+        Some(services::retention::RetentionJob {
+            db: self.db.clone(),
+            years: self.config.retention_years?,
+            schedule: services::scheduled::Schedule {
+                name: "retention",
+                interval: Duration::from_secs(24 * 60 * 60),
+                today,
+            },
+        })
+    }
+
     /// What webhook endpoints may be.
     pub fn webhook_rules(&self) -> crate::webhook::address::AddressRules {
         crate::webhook::address::AddressRules {

@@ -290,6 +290,32 @@ pub struct CascadeTotals {
     pub outreach_sessions: u64,
     /// People those meetings reached: the cascade's last mile.
     pub people_reached: u64,
+    /// Certificates earned in the tree's Training-of-Trainers workshops (withdrawn ones
+    /// included): the certified trainers the cascade starts from.
+    pub certified_trainers: u64,
+    /// Seats held in the tree's cascade and community workshops: the people the trainers
+    /// trained.
+    pub trained_below_tot: u64,
+    /// The reach per ToT, the cascade's multiplier: people reached per certified trainer,
+    /// `(trained_below_tot + people_reached) / certified_trainers`, rounded to one decimal.
+    /// Absent while the tree has no certified trainer.
+    pub reach_per_trainer: Option<f64>,
+}
+
+impl From<cascade::CascadeTotals> for CascadeTotals {
+    fn from(t: cascade::CascadeTotals) -> Self {
+        Self {
+            reach_per_trainer: t.reach_per_trainer(),
+            workshops: t.workshops,
+            enrolled: t.enrolled,
+            completed: t.completed,
+            certified: t.certified,
+            outreach_sessions: t.outreach_sessions,
+            people_reached: t.people_reached,
+            certified_trainers: t.certified_trainers,
+            trained_below_tot: t.trained_below_tot,
+        }
+    }
 }
 
 /// The reach of one workshop: the tree of workshops descending from it.
@@ -827,7 +853,9 @@ impl CertificateApi {
     ///
     /// The tree of workshops descending from this one (ToT → cascade → community), each with
     /// its enrolled, completed and certified participants, and the totals: the reach of one
-    /// Training-of-Trainers workshop.
+    /// Training-of-Trainers workshop, with its multiplier `reach_per_trainer` =
+    /// (seats in the tree's cascade and community workshops + people reached by outreach) /
+    /// certificates earned in its ToT workshops.
     #[oai(
         path = "/workshops/:id/cascade",
         method = "get",
@@ -842,14 +870,7 @@ impl CertificateApi {
         let (root, totals) = cascade::tree(&state.db, id.0).await?;
         Ok(Json(Cascade {
             root: root.into(),
-            totals: CascadeTotals {
-                workshops: totals.workshops,
-                enrolled: totals.enrolled,
-                completed: totals.completed,
-                certified: totals.certified,
-                outreach_sessions: totals.outreach_sessions,
-                people_reached: totals.people_reached,
-            },
+            totals: totals.into(),
         }))
     }
 }

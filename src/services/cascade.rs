@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use entity::{
     certificate::{self, CertificateStatus},
     course,
-    workshop::{self, Status},
+    workshop::{self, Level, Status},
     workshop_outreach_stats,
 };
 use sea_orm::{
@@ -47,6 +47,22 @@ pub struct CascadeTotals {
     pub certified: u64,
     pub outreach_sessions: u64,
     pub people_reached: u64,
+    /// Certificates earned in the tree's Training-of-Trainers workshops: its certified trainers.
+    pub certified_trainers: u64,
+    /// Seats held in the tree's cascade and community workshops: people the trainers trained.
+    pub trained_below_tot: u64,
+}
+
+impl CascadeTotals {
+    /// The cascade's multiplier: people reached per certified trainer, `(trained_below_tot +
+    /// people_reached) / certified_trainers`, to one decimal; `None` without a certified trainer.
+    pub fn reach_per_trainer(&self) -> Option<f64> {
+        if self.certified_trainers == 0 {
+            return None;
+        }
+        let reached = (self.trained_below_tot + self.people_reached) as f64;
+        Some((reached * 10.0 / self.certified_trainers as f64).round() / 10.0)
+    }
 }
 
 /// The tree below (and including) `workshop_id`, and its totals. Each level is read with one
@@ -127,6 +143,11 @@ pub async fn tree(
         totals.enrolled += enrolled;
         totals.completed += completed;
         totals.certified += certified_here;
+        if w.level == Level::Tot {
+            totals.certified_trainers += certified_here;
+        } else {
+            totals.trained_below_tot += enrolled;
+        }
         let (sessions, people) = reach.get(&w.id).copied().unwrap_or((0, 0));
         let (sessions, people) = (
             u64::try_from(sessions).unwrap_or(0),
@@ -159,4 +180,21 @@ pub async fn tree(
         &mut totals,
     );
     Ok((node, totals))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CascadeTotals;
+
+    #[test]
+    fn the_multiplier_counts_trainees_and_outreach_per_certified_trainer() {
+        let totals = CascadeTotals {
+            certified_trainers: 3,
+            trained_below_tot: 20,
+            people_reached: 11,
+            ..Default::default()
+        };
+        assert_eq!(totals.reach_per_trainer(), Some(10.3));
+        assert_eq!(CascadeTotals::default().reach_per_trainer(), None);
+    }
 }

@@ -429,22 +429,29 @@ async fn scrub_audit(
     Ok(scrubbed)
 }
 
-/// A snapshot without the erased values (the keys stay, their values become null).
+/// A snapshot without the erased values (the keys stay, their values become `[erased]`).
 fn scrub(value: Value) -> Value {
+    scrub_fields(value, &ERASED_FIELDS)
+}
+
+/// A snapshot without the values of `fields`, at any depth (the keys stay, their values become
+/// `[erased]`).
+pub fn scrub_fields(value: Value, fields: &[&str]) -> Value {
     match value {
-        Value::Object(fields) => Value::Object(
-            fields
-                .into_iter()
+        Value::Object(map) => Value::Object(
+            map.into_iter()
                 .map(|(key, v)| {
-                    if ERASED_FIELDS.contains(&key.as_str()) && !v.is_null() {
+                    if fields.contains(&key.as_str()) && !v.is_null() {
                         (key, Value::String("[erased]".into()))
                     } else {
-                        (key, scrub(v))
+                        (key, scrub_fields(v, fields))
                     }
                 })
                 .collect(),
         ),
-        Value::Array(items) => Value::Array(items.into_iter().map(scrub).collect()),
+        Value::Array(items) => {
+            Value::Array(items.into_iter().map(|v| scrub_fields(v, fields)).collect())
+        }
         other => other,
     }
 }

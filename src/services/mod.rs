@@ -36,6 +36,7 @@ pub mod reading;
 pub mod reissue;
 pub mod renewals;
 pub mod reports;
+pub mod retention;
 pub mod scheduled;
 pub mod sharing;
 pub mod sign_in;

@@ -609,6 +609,19 @@ pub struct AdminStrings {
     pub reached: &'static str,
     pub people_distinct: &'static str,
     pub outreach_sessions: &'static str,
+    pub certified_trainers: &'static str,
+    pub reach_per_trainer: &'static str,
+    pub reach_per_trainer_formula: &'static str,
+
+    // Erasure
+    pub erase_title: &'static str,
+    pub erase_hint: &'static str,
+    pub erase_reason: &'static str,
+    pub erase: &'static str,
+    pub erased_record: &'static str,
+    pub confirm_erase: fn(&str) -> String,
+    pub erase_effects: [&'static str; 4],
+    pub erase_reason_recorded: fn(&str) -> String,
     pub chart_by_course: &'static str,
     pub chart_by_level: &'static str,
     pub chart_by_month: &'static str,
@@ -1035,6 +1048,25 @@ pub static ADMIN_EN: AdminStrings = AdminStrings {
     reached: "People reached",
     people_distinct: "People (each counted once)",
     outreach_sessions: "Outreach meetings",
+    certified_trainers: "Certified trainers (ToT)",
+    reach_per_trainer: "Reached per certified trainer",
+    reach_per_trainer_formula: "Reached per certified trainer = (seats in cascade and community workshops + people reached by outreach) ÷ certificates earned in ToT workshops.",
+
+    erase_title: "Erase personal data",
+    erase_hint: "At the person's request (their right to erasure): their name, contact details, national ID, gender, birth year and disability answers are removed for good. Reports keep counting them as before.",
+    erase_reason: "Reason for erasing (kept in the audit log)",
+    erase: "Erase personal data",
+    erased_record: "This person's personal data was erased: the record stays only as the reports count it.",
+    confirm_erase: |name| format!("Erase all personal data of {name}?"),
+    erase_effects: [
+        "Their name becomes “Erased participant #…”; email, phone, national ID, gender, birth year and disability answers are removed.",
+        "Their sign-in links and sessions end, and mail and SMS held for them are blanked and never sent.",
+        "Their certificates are withdrawn: the check page says only “withdrawn at the holder's request”, and the PDFs are deleted.",
+        "Every report keeps its figures. This cannot be undone.",
+    ],
+    erase_reason_recorded: |reason| {
+        format!("The audit log records who erased the record and why: “{reason}”.")
+    },
     chart_by_course: "Enrolled and certified by course",
     chart_by_level: "Enrolled and certified by level",
     chart_by_month: "By month of the workshop's start",
@@ -1158,6 +1190,9 @@ pub static ADMIN_EN: AdminStrings = AdminStrings {
             "issued" => format!("{n} certificates issued."),
             "saved" => "Saved.".to_owned(),
             "revoked" => "The certificate is revoked; its check page says so.".to_owned(),
+            "erased" => {
+                "The personal data is erased; the reports count the person as before.".to_owned()
+            }
             "reissued" => {
                 "Reissued: this is the new certificate; the old one shows as replaced.".to_owned()
             }

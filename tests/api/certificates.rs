@@ -414,7 +414,8 @@ async fn the_cascade_tree_adds_up_the_reach_of_a_tot_workshop() {
     assert_eq!(
         tree.body["totals"],
         json!({"workshops": 2, "enrolled": 5, "completed": 5, "certified": 4,
-               "outreach_sessions": 0, "people_reached": 0})
+               "outreach_sessions": 0, "people_reached": 0, "certified_trainers": 2,
+               "trained_below_tot": 3, "reach_per_trainer": 1.5})
     );
     assert_eq!(tree.body["root"]["certified"], 2);
     assert_eq!(tree.body["root"]["children"][0]["workshop_id"], cascade);

@@ -302,6 +302,11 @@ async fn the_cascade_tree_and_the_summary_count_meetings_and_people_reached() {
     assert_eq!(child["people_reached"], 30);
     assert_eq!(tree.body["totals"]["outreach_sessions"], 3);
     assert_eq!(tree.body["totals"]["people_reached"], 41);
+    // The multiplier: one certified trainer (Rudo failed), two trained below the ToT and 41
+    // reached by outreach: (2 + 41) / 1.
+    assert_eq!(tree.body["totals"]["certified_trainers"], 1);
+    assert_eq!(tree.body["totals"]["trained_below_tot"], 2);
+    assert_eq!(tree.body["totals"]["reach_per_trainer"], 43.0);
 
     let summary = app.get("/api/v1/reports/summary").await;
     assert_eq!(summary.status, 200, "{}", summary.text);

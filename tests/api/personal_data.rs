@@ -3,7 +3,7 @@
 use serde_json::{Value, json};
 
 use crate::{
-    helpers::{TestApp, spawn_app},
+    helpers::{TestApp, eventually, future_monday, past_monday, spawn_app, spawn_app_with},
     web::{give_email, participant_browser},
 };
 
@@ -417,5 +417,171 @@ async fn erased_people_are_never_duplicates_and_cannot_be_merged() {
     assert_eq!(
         app.get(&format!("/api/v1/participants/{b}")).await.body["full_name"],
         "Rudo Dube"
+    );
+}
+
+/// Gives participant `id` an email, a phone and a national ID (the `n`th of their kind).
+async fn give_contact(app: &TestApp, id: i64, n: u32) -> Value {
+    let patched = app
+        .patch(
+            &format!("/api/v1/participants/{id}"),
+            json!({"email": format!("person{n}@example.org"), "phone": format!("07712345{n:02}"),
+                   "national_id": format!("63-12345{n}A78")}),
+        )
+        .await;
+    assert_eq!(patched.status, 200, "{}", patched.text);
+    patched.body
+}
+
+fn today() -> chrono::NaiveDate {
+    cssd::domain::schedule::local_today()
+}
+
+/// Three people with contact details: Ama's last workshop ended three years ago, Bongani's one
+/// year ago, Chipo's three years ago but she is enrolled in one coming up. Returns (the old
+/// workshop, Ama, Bongani, Chipo).
+async fn three_generations(app: &TestApp) -> (i64, i64, i64, i64) {
+    let course = app.course("RET", 5).await;
+    let (old, people) = app
+        .completed_workshop_from(
+            &past_monday(3 * 365 + 20),
+            course,
+            "tot",
+            None,
+            &[],
+            &[("Ama Dube", Some(80.0)), ("Chipo Ncube", Some(80.0))],
+        )
+        .await;
+    let (_, recent) = app
+        .completed_workshop_from(
+            &past_monday(365),
+            course,
+            "tot",
+            None,
+            &[],
+            &[("Bongani Sibanda", Some(80.0))],
+        )
+        .await;
+    let (ama, chipo, bongani) = (people[0].0, people[1].0, recent[0].0);
+    let upcoming = app.workshop(course, &future_monday(), 10).await["id"]
+        .as_i64()
+        .unwrap();
+    let seat = app
+        .post(
+            &format!("/api/v1/workshops/{upcoming}/enrolments"),
+            json!({"participant_id": chipo}),
+        )
+        .await;
+    assert_eq!(seat.status, 201, "{}", seat.text);
+    for (n, id) in [ama, bongani, chipo].into_iter().enumerate() {
+        give_contact(app, id, n as u32 + 1).await;
+    }
+    (old, ama, bongani, chipo)
+}
+
+#[tokio::test]
+async fn retention_removes_the_contact_details_of_people_whose_last_workshop_ended_long_ago() {
+    let app = spawn_app_with(|c| c.retention_years = Some(2)).await;
+    let (old, ama, bongani, chipo) = three_generations(&app).await;
+    let by_sms = app
+        .patch(
+            &format!("/api/v1/participants/{ama}"),
+            json!({"contact_by": "sms"}),
+        )
+        .await;
+    assert_eq!(by_sms.status, 200, "{}", by_sms.text);
+    let before = figures(&app, old).await;
+
+    // The scheduled job, on today's clock.
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let job = app
+        .state
+        .retention_job(std::sync::Arc::new(today))
+        .expect("retention is configured");
+    let running = tokio::spawn(job.run(stopped));
+    let person = |id: i64| {
+        let app = &app;
+        async move { app.get(&format!("/api/v1/participants/{id}")).await.body }
+    };
+    eventually("Ama's contact details removed", || async {
+        person(ama).await["email"].is_null()
+    })
+    .await;
+    stop.send(true).unwrap();
+    running.await.unwrap();
+
+    let ama_now = person(ama).await;
+    assert!(ama_now["phone"].is_null(), "{ama_now}");
+    assert!(ama_now["national_id"].is_null(), "{ama_now}");
+    assert_eq!(ama_now["full_name"], "Ama Dube", "only contact details go");
+    assert_eq!(
+        ama_now["contact_by"], "email",
+        "the default without contact details"
+    );
+    let bongani_now = person(bongani).await;
+    assert_eq!(bongani_now["email"], "person2@example.org");
+    assert_eq!(bongani_now["national_id"], "63-123452A78");
+    let chipo_now = person(chipo).await;
+    assert_eq!(chipo_now["email"], "person3@example.org", "{chipo_now}");
+    assert_eq!(chipo_now["phone"], "+263771234503");
+
+    // Audited as the system's, naming the fields, not their values; older entries scrubbed.
+    let audit = app
+        .get(&format!("/api/v1/audit?entity=participant&entity_id={ama}"))
+        .await;
+    assert_eq!(audit.status, 200, "{}", audit.text);
+    let entries = audit.body["items"].as_array().unwrap();
+    let retention: Vec<&Value> = entries
+        .iter()
+        .filter(|e| e["action"] == "retention")
+        .collect();
+    assert_eq!(retention.len(), 1, "{}", audit.text);
+    assert_eq!(retention[0]["actor_kind"], "system", "{}", audit.text);
+    assert_eq!(
+        retention[0]["after"]["removed"],
+        json!(["email", "phone", "national_id"])
+    );
+    assert!(
+        audit.text.contains("[erased]"),
+        "the edit that gave them: {}",
+        audit.text
+    );
+    for value in ["person1@example.org", "771234501", "63-123451A78"] {
+        assert!(!audit.text.contains(value), "{value} in {}", audit.text);
+    }
+
+    // Reports count exactly what they counted.
+    assert_eq!(figures(&app, old).await, before);
+}
+
+#[tokio::test]
+async fn retention_runs_once_across_instances_and_a_second_run_changes_nothing() {
+    let app = spawn_app().await;
+    let (_, ama, _, _) = three_generations(&app).await;
+    let other = app.another_instance(|_| {}).await;
+    let (first, second) = tokio::join!(
+        cssd::services::retention::remove_expired_contacts(&app.state.db, today(), 2),
+        cssd::services::retention::remove_expired_contacts(&other.state.db, today(), 2),
+    );
+    assert_eq!(first.unwrap() + second.unwrap(), 1, "Ama, by one of them");
+    let again = cssd::services::retention::remove_expired_contacts(&app.state.db, today(), 2);
+    assert_eq!(again.await.unwrap(), 0);
+    let audit = app
+        .get(&format!(
+            "/api/v1/audit?entity=participant&entity_id={ama}&action=retention"
+        ))
+        .await;
+    let retention = audit.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "retention")
+        .count();
+    assert_eq!(retention, 1, "{}", audit.text);
+    // Without CSSD_RETENTION_YEARS there is no job at all.
+    assert!(
+        app.state
+            .retention_job(std::sync::Arc::new(today))
+            .is_none()
     );
 }

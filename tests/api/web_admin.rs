@@ -1167,6 +1167,16 @@ async fn the_cascade_of_a_tot_workshop_is_drawn_as_a_tree_with_its_counts() {
         "{}",
         tree
     );
+    // The multiplier, as the API computes it, and how.
+    let per_trainer = tree["totals"]["reach_per_trainer"].as_f64().unwrap();
+    assert!(
+        page.text.contains(&format!(
+            "<dt>Reached per certified trainer</dt><dd>{per_trainer:.1}</dd>"
+        )),
+        "{}",
+        page.text
+    );
+    assert!(page.text.contains("÷ certificates earned in ToT workshops"));
 }
 
 #[tokio::test]
@@ -1867,4 +1877,127 @@ async fn paper_evaluations_are_typed_in_with_the_printed_questions_and_blank_top
     );
     assert_eq!(question("topic:Roles")["responses"], 3);
     assert!(summary.to_string().contains("The field visit"), "{summary}");
+}
+
+/// Participant `p` is still Tendai, with her email.
+async fn still_tendai(app: &TestApp, p: i64) {
+    let now = app.get(&format!("/api/v1/participants/{p}")).await.body;
+    assert_eq!(now["full_name"], "Tendai Moyo", "{now}");
+    assert_eq!(now["email"], "tendai@example.org", "{now}");
+}
+
+#[tokio::test]
+async fn a_participant_is_erased_from_the_console_after_a_reason_and_a_confirmation() {
+    let app = spawn_app().await;
+    let p = app
+        .post(
+            "/api/v1/participants",
+            json!({"full_name": "Tendai Moyo", "email": "tendai@example.org",
+                   "national_id": "63-123456A78", "target_group": "councillor"}),
+        )
+        .await
+        .body["id"]
+        .as_i64()
+        .unwrap();
+    let path = format!("/admin/participants/{p}");
+    let erase = format!("{path}/erase");
+
+    // Neither a trainer nor a form without the CSRF token erases anybody.
+    app.user_token("trainer", "trainer@example.org", None).await;
+    let mut trainer = Browser::new(&app);
+    trainer
+        .sign_in("trainer@example.org", "a-long-password")
+        .await;
+    trainer
+        .submit(
+            "/admin/sign-in",
+            &erase,
+            &[("reason", "asked"), ("confirm", "yes")],
+        )
+        .await
+        .assert_html(403);
+    let mut browser = Browser::admin(&app).await;
+    browser
+        .post(&erase, &[("reason", "asked"), ("confirm", "yes")])
+        .await
+        .assert_html(403);
+    still_tendai(&app, p).await;
+
+    // The page offers it; without a reason it is refused next to the field.
+    let page = browser.get(&path).await;
+    page.assert_html(200);
+    assert!(
+        page.text.contains(&format!("action=\"{erase}\"")),
+        "{}",
+        page.text
+    );
+    let blank = browser
+        .submit(&path, &erase, &[("reason", "  "), ("confirm", "yes")])
+        .await;
+    blank.assert_html(422);
+    assert_eq!(blank.after("id=\"reason-error\""), "must not be empty");
+    still_tendai(&app, p).await;
+
+    // With a reason: what erasing does, first, and nothing yet.
+    let asked = browser
+        .submit(&path, &erase, &[("reason", "Asked in writing")])
+        .await;
+    asked.assert_html(200);
+    assert!(
+        asked
+            .text
+            .contains("Erase all personal data of Tendai Moyo?")
+            && asked.text.contains("“Asked in writing”")
+            && asked.text.contains("name=\"confirm\" value=\"yes\""),
+        "{}",
+        asked.text
+    );
+    still_tendai(&app, p).await;
+
+    // Confirmed: erased, as the API would.
+    let done = browser
+        .submit(
+            &path,
+            &erase,
+            &[("reason", "Asked in writing"), ("confirm", "yes")],
+        )
+        .await;
+    let page = browser.follow(done).await;
+    page.assert_html(200);
+    assert!(
+        page.text.contains("The personal data is erased"),
+        "{}",
+        page.text
+    );
+    assert!(!page.text.contains(&format!("action=\"{erase}\"")));
+    let now = app.get(&format!("/api/v1/participants/{p}")).await.body;
+    assert_eq!(now["full_name"], format!("Erased participant #{p}"));
+    assert!(
+        now["email"].is_null() && now["national_id"].is_null(),
+        "{now}"
+    );
+    let audit = app
+        .get(&format!("/api/v1/audit?entity=participant&entity_id={p}"))
+        .await;
+    let erasure = audit.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "erase")
+        .unwrap()
+        .clone();
+    assert_eq!(erasure["after"]["reason"], "Asked in writing");
+    assert_eq!(erasure["actor_kind"], "user");
+    // Twice: a conflict, said on the page.
+    browser
+        .post(
+            &erase,
+            &[
+                ("csrf", &page.csrf()),
+                ("reason", "again"),
+                ("confirm", "yes"),
+            ],
+        )
+        .await
+        .assert_html(409);
 }

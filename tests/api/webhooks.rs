@@ -661,3 +661,57 @@ async fn each_events_data_is_the_resource_as_a_get_of_it_returns_it() {
     assert_eq!(data["id"], person);
     assert_ne!(data["full_name"], "Tendai Moyo", "{data}");
 }
+
+#[tokio::test]
+async fn an_erasure_is_delivered_to_a_subscriber_without_any_erased_value() {
+    let app = app_for_local_receivers(8).await;
+    let receiver = Receiver::start(0, false).await;
+    let created = subscribe(&app, &receiver.url, &["participant.erased"]).await;
+    let secret = created["secret"].as_str().unwrap().to_owned();
+    let person = app
+        .post(
+            "/api/v1/participants",
+            json!({"full_name": "Tendai Moyo", "email": "tendai.moyo@example.org",
+                   "phone": "0771234567", "national_id": "63-123456A78",
+                   "birth_year": 1990, "target_group": "councillor", "gender": "female"}),
+        )
+        .await;
+    assert_eq!(person.status, 201, "{}", person.text);
+    let id = person.body["id"].as_i64().unwrap();
+    let erased = app
+        .post(
+            &format!("/api/v1/participants/{id}/erase"),
+            json!({"reason": "asked in writing"}),
+        )
+        .await;
+    assert_eq!(erased.status, 200, "{}", erased.text);
+    eventually("the erasure delivered", || async {
+        !receiver.received().is_empty()
+    })
+    .await;
+    let received = receiver.received();
+    assert_eq!(received.len(), 1, "{received:?}");
+    verify(&secret, &received[0]);
+    let body: Value = serde_json::from_str(&received[0].body).unwrap();
+    assert_eq!(body["type"], "participant.erased");
+    assert_eq!(body["data"]["id"], id);
+    assert!(
+        body["data"]["erased_at"].as_str().unwrap().ends_with('Z'),
+        "{body}"
+    );
+    for value in [
+        "Tendai",
+        "Moyo",
+        "tendai.moyo",
+        "771234567",
+        "63-123456A78",
+        "1990",
+        "asked in writing",
+    ] {
+        assert!(
+            !received[0].body.contains(value),
+            "{value} in {}",
+            received[0].body
+        );
+    }
+}

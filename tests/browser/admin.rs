@@ -284,8 +284,10 @@ async fn destructive_actions_ask_first_and_an_import_shows_its_result_first_and_
         .await["id"]
         .as_i64()
         .unwrap();
+    let mut people = vec![];
     for name in ["Tendai Moyo", "Rudo Dube"] {
         let p = app.participant(name).await;
+        people.push(p);
         let e = app
             .post(
                 &format!("/api/v1/workshops/{w}/enrolments"),
@@ -344,6 +346,31 @@ async fn destructive_actions_ask_first_and_an_import_shows_its_result_first_and_
         }
     }
     assert_eq!(app.get("/api/v1/participants").await.body["total"], 4);
+
+    // Erasure: a reason on the participant's page, then what it does, then done.
+    let tendai = people[0];
+    browser
+        .goto(&format!("{}/admin/participants/{tendai}", app.base))
+        .await;
+    set_value(&browser, "#reason", "Asked in writing").await;
+    browser.click("#erase").await;
+    let asked = browser.wait_for(".confirm").await;
+    assert!(
+        asked.contains("Erase all personal data of Tendai Moyo?"),
+        "{asked}"
+    );
+    browser
+        .screenshot(&screenshot_path("admin-erase-confirm"))
+        .await;
+    browser.click("#confirm").await;
+    let notice = browser.wait_for("p.notice").await;
+    assert!(notice.contains("The personal data is erased"), "{notice}");
+    browser.screenshot(&screenshot_path("admin-erased")).await;
+    let now = app.get(&format!("/api/v1/participants/{tendai}")).await;
+    assert_eq!(
+        now.body["full_name"],
+        format!("Erased participant #{tendai}")
+    );
     browser.close().await;
 }
 

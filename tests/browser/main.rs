@@ -106,6 +106,10 @@ pub(crate) async fn link_from_outbox(outbox: &Path, to: &str) -> String {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         for entry in std::fs::read_dir(outbox).into_iter().flatten().flatten() {
+            // Mail only: the SMS transport keeps its files in a folder of its own there.
+            if !entry.path().is_file() {
+                continue;
+            }
             let raw = std::fs::read(entry.path()).unwrap();
             let Some(message) = mail_parser::MessageParser::default().parse(&raw) else {
                 continue;

@@ -136,6 +136,7 @@ pub fn mount(route: Route) -> Route {
             "/admin/workshops/:id/paper-evaluation",
             get(paper_evaluation::show).post(paper_evaluation::submit),
         )
+        .at("/admin/participants/:id/erase", post(participants::erase))
 }
 
 /// A signed-in administrator on a console page, with this browser's CSRF token.

@@ -11,11 +11,13 @@ use poem::{
 use sea_orm::{ActiveEnum, Iterable};
 use serde::Deserialize;
 
-use super::{Admin, AdminForm, FieldErrors, Pager, page_of, parse_id, words, workshops::Choice};
+use super::{
+    Admin, AdminForm, FieldErrors, Pager, confirm, page_of, parse_id, words, workshops::Choice,
+};
 use crate::{
     domain::{Error, Result, demographics::WashingtonGroup, participant::ParticipantText},
     services::{
-        PageRequest, console, csv_import, duplicates, enrolments, organisations,
+        PageRequest, console, csv_import, duplicates, enrolments, erasure, organisations,
         participants::{self, ParticipantChanges, ParticipantFilter},
     },
     state::AppState,
@@ -419,6 +421,8 @@ struct PersonPage {
     organisations: Vec<Choice>,
     enrolments: Vec<EnrolmentLine>,
     id: Option<i64>,
+    /// The record's personal data was erased: nothing to erase any more.
+    erased: bool,
 }
 
 async fn person_page(
@@ -452,6 +456,10 @@ async fn person_page(
             .items
         }
         None => vec![],
+    };
+    let erased = match id {
+        Some(id) => participants::get(&state.db, id).await?.erased_at.is_some(),
+        None => false,
     };
     let gender = form.gender.clone().unwrap_or_default();
     let group = form.target_group.clone().unwrap_or_default();
@@ -530,6 +538,7 @@ async fn person_page(
                 label: o.name,
             })
             .collect(),
+        erased,
         enrolments: enrolment_list
             .into_iter()
             .map(|e| EnrolmentLine {
@@ -778,6 +787,66 @@ pub async fn update(
             let status = status_of(&err);
             match FieldErrors::from_error(err) {
                 Ok(errors) => refused(req, &admin, &state, Some(id), &form, errors, status).await,
+                Err(other) => errors::from_domain(req, other),
+            }
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct EraseForm {
+    reason: Option<String>,
+    /// `yes` once the administrator has seen what erasing does.
+    confirm: Option<String>,
+}
+
+/// `POST /admin/participants/{id}/erase`: with a reason, first shows what erasing does; once
+/// confirmed, erases the person's personal data (the API's `POST /participants/{id}/erase`).
+#[handler]
+pub async fn erase(
+    req: &Request,
+    state: Data<&AppState>,
+    Path(id): Path<i64>,
+    AdminForm(admin, form): AdminForm<EraseForm>,
+) -> Response {
+    let person = match participants::get(&state.db, id).await {
+        Ok(person) => person,
+        Err(err) => return errors::from_domain(req, err),
+    };
+    let reason = form.reason.unwrap_or_default();
+    // A reason is asked for first (the service says so); then what erasing does.
+    if !reason.trim().is_empty() && !confirm::confirmed(form.confirm.as_deref()) {
+        let a = words();
+        let mut consequences: Vec<String> =
+            a.erase_effects.iter().map(|e| (*e).to_owned()).collect();
+        consequences.push((a.erase_reason_recorded)(reason.trim()));
+        return confirm::page(
+            &admin,
+            a.confirm_title,
+            confirm::Confirm {
+                question: (a.confirm_erase)(&person.full_name),
+                consequences,
+                action: format!("/admin/participants/{id}/erase"),
+                fields: vec![("reason".to_owned(), reason)],
+                button: a.erase,
+                back: format!("/admin/participants/{id}"),
+            },
+        );
+    }
+    match erasure::erase(&state.db, &admin.actor(), id, &reason).await {
+        Ok(done) => {
+            for user in &done.accounts_ended {
+                state.auth_cache.forget_user(*user);
+            }
+            page::see_other(&format!("/admin/participants/{id}?notice=erased"), &[])
+        }
+        Err(err) => {
+            let status = status_of(&err);
+            match FieldErrors::from_error(err) {
+                Ok(errors) => {
+                    let form = PersonForm::of(&person);
+                    refused(req, &admin, &state, Some(id), &form, errors, status).await
+                }
                 Err(other) => errors::from_domain(req, other),
             }
         }

@@ -373,6 +373,8 @@ struct CascadePage {
     id: i64,
     svg: String,
     totals: CascadeTotals,
+    /// The multiplier, or a dash without a certified trainer.
+    reach_per_trainer: String,
 }
 
 fn tree_node(node: &CascadeNode) -> charts::TreeNode {
@@ -411,6 +413,9 @@ pub async fn cascade_tree(
         notice: None,
         id,
         svg: charts::cascade_tree(&tree_node(&root), &title),
+        reach_per_trainer: totals
+            .reach_per_trainer()
+            .map_or_else(|| "—".to_owned(), |r| format!("{r:.1}")),
         totals,
     };
     admin.html(StatusCode::OK, &page)
