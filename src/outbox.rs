@@ -38,13 +38,16 @@ impl RetryPolicy {
     }
 }
 
+/// A further condition on the rows a claim takes: SQL over the parameter `$4`, and its value.
+pub type Only = (&'static str, fn() -> Value);
+
 /// One outbox table, as the claim sees it.
 pub struct Queue<M> {
     /// The table's name.
     pub table: &'static str,
     /// A further condition on the rows claimed (SQL over the parameter `$4`) and its value, when
     /// some queued rows must wait (webhook deliveries of a webhook that is turned off).
-    pub only: Option<(&'static str, fn() -> Value)>,
+    pub only: Option<Only>,
     /// A row's id (the claim hands rows out in the order they were queued).
     pub id: fn(&M) -> i64,
 }

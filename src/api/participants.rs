@@ -203,6 +203,9 @@ pub struct Participant {
     pub disability: Option<Disability>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+    /// When the record's personal data was erased (`POST /participants/{id}/erase`); absent
+    /// while it is held.
+    pub erased_at: Option<Timestamp>,
 }
 
 impl Participant {
@@ -240,6 +243,7 @@ impl From<participant::Model> for Participant {
             birth_year: p.birth_year,
             created_at: p.created_at.into(),
             updated_at: p.updated_at.into(),
+            erased_at: p.erased_at.map(Into::into),
         }
     }
 }

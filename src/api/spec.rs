@@ -31,8 +31,13 @@ const NEVER_CONFLICT: &[&str] = &[
 ];
 
 /// Reads that answer 409: sharing a certificate, or its badge, once it was replaced or revoked
-/// (the answer names the certificate to use instead).
-const READS_THAT_CONFLICT: &[&str] = &["share_certificate", "get_certificate_badge"];
+/// (the answer names the certificate to use instead); the DHIS2 report without a mapping file
+/// (the answer says what to configure).
+const READS_THAT_CONFLICT: &[&str] = &[
+    "share_certificate",
+    "get_certificate_badge",
+    "get_dhis2_report",
+];
 
 /// Public operations that still answer 401 (wrong credentials in the body), and what it means.
 const CHECKS_CREDENTIALS: &[(&str, &str)] = &[
