@@ -1006,6 +1006,8 @@ pub async fn accept(
                 gender: Some(current.gender),
                 organisation_id: Some(organisation_id),
                 target_group: Some(current.target_group),
+                // They read the language they applied in.
+                language: sea_orm::ActiveEnum::try_from_value(&current.language).ok(),
                 ..Default::default()
             };
             let p = participants::create_in(write.txn(), actor, changes).await?;

@@ -1277,6 +1277,10 @@ async fn a_phone_only_applicant_hears_the_answer_by_sms_in_their_language() {
         .post(&format!("/api/v1/applications/{farai}/accept"), json!({}))
         .await;
     assert_eq!(accepted.status, 200, "{}", accepted.text);
+    // The participant made from the application reads the language they applied in.
+    let made = accepted.body["participant_id"].as_i64().unwrap();
+    let person = app.get(&format!("/api/v1/participants/{made}")).await;
+    assert_eq!(person.body["language"], "sn", "{}", person.text);
     let reason = "Tiri kutora vashandi vekanzuru chete.";
     let declined = app
         .post(
