@@ -5,11 +5,14 @@
 //! backoff after a failure, and the worker's loop. What differs (how a row is sent, what a
 //! failure means for a webhook) stays with each channel.
 
-use std::{future::Future, sync::Arc, time::Duration};
+use std::{future::Future, str::FromStr, sync::Arc, time::Duration};
 
 use chrono::{DateTime, Utc};
 use rand::Rng;
-use sea_orm::{ConnectionTrait, DbBackend, DbErr, EntityTrait, Statement, Value};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, Statement, Value,
+    sea_query::Expr,
+};
 use tokio::sync::{Notify, watch};
 
 /// How a worker retries and paces itself.
@@ -82,6 +85,67 @@ pub async fn claim<E: EntityTrait>(
     let mut claimed = E::find().from_raw_sql(statement).all(db).await?;
     claimed.sort_by_key(queue.id);
     Ok(claimed)
+}
+
+/// A column every outbox table has, by name.
+fn column<E: EntityTrait>(name: &str) -> Result<E::Column, DbErr> {
+    E::Column::from_str(name).map_err(|_| DbErr::Custom(format!("an outbox without {name}")))
+}
+
+/// Records a hand-over the other side accepted: `sent`, never sent again.
+pub async fn record_sent<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    id: i64,
+    attempts_before: i32,
+) -> Result<(), DbErr> {
+    E::update_many()
+        .col_expr(column::<E>("status")?, Expr::value("sent"))
+        .col_expr(column::<E>("attempts")?, Expr::value(attempts_before + 1))
+        .col_expr(column::<E>("sent_at")?, Expr::value(Utc::now()))
+        .col_expr(
+            column::<E>("last_error")?,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(
+            column::<E>("claimed_until")?,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .filter(column::<E>("id")?.eq(id))
+        .exec(db)
+        .await
+        .map(|_| ())
+}
+
+/// Records a failed attempt: back to the queue with a later `next_attempt_at`, or `failed`
+/// when the error is permanent or the attempts are used up. Returns whether it gave up.
+pub async fn record_failure<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    id: i64,
+    attempts_before: i32,
+    error: &str,
+    permanent: bool,
+    policy: &RetryPolicy,
+) -> Result<bool, DbErr> {
+    let attempts = attempts_before + 1;
+    let gave_up = policy.gives_up(attempts, permanent);
+    let status = if gave_up { "failed" } else { "queued" };
+    let error: String = error.chars().take(2000).collect();
+    E::update_many()
+        .col_expr(column::<E>("status")?, Expr::value(status))
+        .col_expr(column::<E>("attempts")?, Expr::value(attempts))
+        .col_expr(
+            column::<E>("next_attempt_at")?,
+            Expr::value(policy.next_attempt(attempts)),
+        )
+        .col_expr(column::<E>("last_error")?, Expr::value(error))
+        .col_expr(
+            column::<E>("claimed_until")?,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .filter(column::<E>("id")?.eq(id))
+        .exec(db)
+        .await?;
+    Ok(gave_up)
 }
 
 /// The end of a lease taken `now`.

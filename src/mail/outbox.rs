@@ -181,17 +181,7 @@ pub async fn mark_sent(
     db: &impl ConnectionTrait,
     message: &email_outbox::Model,
 ) -> Result<(), DbErr> {
-    let now = Utc::now();
-    let row = email_outbox::ActiveModel {
-        id: Set(message.id),
-        status: Set(EmailStatus::Sent),
-        attempts: Set(message.attempts + 1),
-        sent_at: Set(Some(now)),
-        last_error: Set(None),
-        claimed_until: Set(None),
-        ..Default::default()
-    };
-    email_outbox::Entity::update(row).exec(db).await.map(|_| ())
+    crate::outbox::record_sent::<email_outbox::Entity>(db, message.id, message.attempts).await
 }
 
 /// Records a failed attempt: back to the queue with a later `next_attempt_at`, or `failed`
@@ -203,23 +193,20 @@ pub async fn mark_failed(
     permanent: bool,
     policy: &RetryPolicy,
 ) -> Result<EmailStatus, DbErr> {
-    let attempts = message.attempts + 1;
-    let status = if policy.gives_up(attempts, permanent) {
+    let gave_up = crate::outbox::record_failure::<email_outbox::Entity>(
+        db,
+        message.id,
+        message.attempts,
+        error,
+        permanent,
+        policy,
+    )
+    .await?;
+    Ok(if gave_up {
         EmailStatus::Failed
     } else {
         EmailStatus::Queued
-    };
-    let row = email_outbox::ActiveModel {
-        id: Set(message.id),
-        status: Set(status),
-        attempts: Set(attempts),
-        next_attempt_at: Set(policy.next_attempt(attempts)),
-        last_error: Set(Some(error.chars().take(2000).collect())),
-        claimed_until: Set(None),
-        ..Default::default()
-    };
-    email_outbox::Entity::update(row).exec(db).await?;
-    Ok(status)
+    })
 }
 
 /// Outbox messages, newest first.

@@ -98,19 +98,16 @@ pub fn without_code(body: &str) -> String {
 /// Records a successful hand-over: the message is never sent again (a sign-in code's body
 /// forgets the code).
 pub async fn mark_sent(db: &impl ConnectionTrait, sms: &sms_outbox::Model) -> Result<(), DbErr> {
-    let mut row = sms_outbox::ActiveModel {
-        id: Set(sms.id),
-        status: Set(SmsStatus::Sent),
-        attempts: Set(sms.attempts + 1),
-        sent_at: Set(Some(Utc::now())),
-        last_error: Set(None),
-        claimed_until: Set(None),
-        ..Default::default()
-    };
+    crate::outbox::record_sent::<sms_outbox::Entity>(db, sms.id, sms.attempts).await?;
     if sms.kind == SmsKind::SignInCode {
-        row.body = Set(without_code(&sms.body));
+        let row = sms_outbox::ActiveModel {
+            id: Set(sms.id),
+            body: Set(without_code(&sms.body)),
+            ..Default::default()
+        };
+        sms_outbox::Entity::update(row).exec(db).await?;
     }
-    sms_outbox::Entity::update(row).exec(db).await.map(|_| ())
+    Ok(())
 }
 
 /// Records a failed attempt: back to the queue with a later `next_attempt_at`, or `failed`
@@ -122,23 +119,20 @@ pub async fn mark_failed(
     permanent: bool,
     policy: &RetryPolicy,
 ) -> Result<SmsStatus, DbErr> {
-    let attempts = sms.attempts + 1;
-    let status = if policy.gives_up(attempts, permanent) {
+    let gave_up = crate::outbox::record_failure::<sms_outbox::Entity>(
+        db,
+        sms.id,
+        sms.attempts,
+        error,
+        permanent,
+        policy,
+    )
+    .await?;
+    Ok(if gave_up {
         SmsStatus::Failed
     } else {
         SmsStatus::Queued
-    };
-    let row = sms_outbox::ActiveModel {
-        id: Set(sms.id),
-        status: Set(status),
-        attempts: Set(attempts),
-        next_attempt_at: Set(policy.next_attempt(attempts)),
-        last_error: Set(Some(error.chars().take(2000).collect())),
-        claimed_until: Set(None),
-        ..Default::default()
-    };
-    sms_outbox::Entity::update(row).exec(db).await?;
-    Ok(status)
+    })
 }
 
 /// Outbox messages, newest first, with the total.
