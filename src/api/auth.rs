@@ -48,6 +48,21 @@ pub struct LoginResponse {
     pub user: UserSummary,
 }
 
+impl From<accounts::Login> for LoginResponse {
+    fn from(login: accounts::Login) -> Self {
+        Self {
+            token: login.token,
+            expires_at: login.expires_at.into(),
+            user: UserSummary {
+                id: login.user.id,
+                name: login.user.name,
+                email: login.user.email,
+                role: login.user.role.into(),
+            },
+        }
+    }
+}
+
 /// The caller: a user, or an API key.
 #[derive(Debug, Object)]
 #[oai(skip_serializing_if_is_none)]
@@ -146,16 +161,7 @@ impl AuthApi {
             )
             .await?;
         match login {
-            Some(login) => Ok(LoginResult::Ok(Json(LoginResponse {
-                token: login.token,
-                expires_at: login.expires_at.into(),
-                user: UserSummary {
-                    id: login.user.id,
-                    name: login.user.name,
-                    email: login.user.email,
-                    role: login.user.role.into(),
-                },
-            }))),
+            Some(login) => Ok(LoginResult::Ok(Json(login.into()))),
             None => Err(ApiError::Unauthorized(
                 "the email or password is wrong".into(),
             )),

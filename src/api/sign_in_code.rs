@@ -4,10 +4,7 @@
 use poem::{Request, web::Data};
 use poem_openapi::{ApiResponse, Object, OpenApi, payload::Json};
 
-use super::{
-    JsonBody, Tag,
-    auth::{LoginResponse, UserSummary},
-};
+use super::{JsonBody, Tag, auth::LoginResponse};
 use crate::{error::ApiError, services::sign_in::LinkRequest, state::AppState};
 
 /// Who asks for a sign-in code.
@@ -102,16 +99,7 @@ impl SignInCodeApi {
             .verify_sms_code(&state.db, &body.0.phone, &body.0.code, address.as_deref())
             .await?;
         match login {
-            Some(login) => Ok(SmsCodeResult::Ok(Json(LoginResponse {
-                token: login.token,
-                expires_at: login.expires_at.into(),
-                user: UserSummary {
-                    id: login.user.id,
-                    name: login.user.name,
-                    email: login.user.email,
-                    role: login.user.role.into(),
-                },
-            }))),
+            Some(login) => Ok(SmsCodeResult::Ok(Json(login.into()))),
             None => Err(ApiError::Unauthorized(
                 "the phone number or code is wrong, used or expired".into(),
             )),
